@@ -1,0 +1,25 @@
+/* Whole-file reads, atomic replacement and durable appends. */
+#ifndef VMLAB_BASE_FILEIO_H
+#define VMLAB_BASE_FILEIO_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "base/sbuf.h"
+
+/* Reads all of path into out (appended). Returns 0 or -errno (e names path). */
+int file_read(const char *path, struct sbuf *out, struct err *e);
+
+/* Replaces path with data[0..n) atomically: a temporary file in the same
+ * folder is written, fsync'd and renamed over path, keeping path's mode when
+ * it exists. On failure path is unchanged. */
+int file_write_atomic(const char *path, const void *data, size_t n, struct err *e);
+
+/* Appends data[0..n) to path (created 0644), then fsyncs it: when this
+ * returns 0 the bytes are on disk. */
+int file_append_sync(const char *path, const void *data, size_t n, struct err *e);
+
+/* mkdir -p; mode for created folders. */
+int file_mkdirs(const char *path, int mode, struct err *e);
+
+#endif

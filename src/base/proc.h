@@ -1,0 +1,34 @@
+/* Starting programs: always an argv array, never a shell string. */
+#ifndef VMLAB_BASE_PROC_H
+#define VMLAB_BASE_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/err.h"
+#include "base/sbuf.h"
+
+struct proc_opts {
+	const char *stdin_data;   /* written to the child's stdin, then closed; NULL = /dev/null */
+	size_t stdin_len;
+	struct sbuf *out;         /* captures stdout when non-NULL, else inherited */
+	struct sbuf *errout;      /* captures stderr when non-NULL, else inherited */
+	uint64_t timeout_ms;      /* 0 = none; on expiry the child's process group gets SIGTERM, then SIGKILL after 2 s */
+	const char *cwd;          /* NULL = current */
+	char *const *envp;        /* NULL = inherit */
+};
+
+/* Runs argv[0] (looked up in PATH) to completion. Returns 0 and stores the
+ * exit status in *status (0..255, or 128+signal), or a negative errno when it
+ * could not be started (-ENOENT: not found) or timed out (-ETIMEDOUT, child
+ * killed). e names the program on failure. */
+int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct err *e);
+
+/* Joins argv for display (each element shell-quoted); caller frees. */
+char *proc_argv_str(char *const argv[]);
+
+/* True when prog is found in PATH (or is an executable path). */
+int proc_have(const char *prog);
+
+#endif

@@ -1,0 +1,41 @@
+/* Helpers shared by the command files. */
+#include "cli/cmd.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int cli_fail(const char *name, const struct err *e)
+{
+	fprintf(stderr, "vmlab %s: %s\n", name, e->msg[0] ? e->msg : "failed");
+	return err_exit_status(e->code);
+}
+
+int cli_usage_error(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vmlab %s: ", name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'vmlab help %s'\n", name);
+	return 2;
+}
+
+int cli_wants_help(int argc, char **argv)
+{
+	for (int k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "--"))
+			return 0;
+		if (!strcmp(argv[k], "-h") || !strcmp(argv[k], "--help"))
+			return 1;
+	}
+	return 0;
+}
+
+int cli_print_usage(const struct cmd *c)
+{
+	fputs(c->usage, stdout);
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* vmlab: the command table and the dispatcher; nothing else. */
+#include "cli/cmd.h"
+#include "version.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct cmd *const commands[] = {
+	&cmd_version,
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct cmd *find(const char *name)
+{
+	for (size_t k = 0; k < NCOMMANDS; k++)
+		if (!strcmp(commands[k]->name, name))
+			return commands[k];
+	return NULL;
+}
+
+static int help(FILE *f)
+{
+	fprintf(f, "usage: vmlab [--version] [--help] COMMAND [ARGS...]\n\n"
+		   "vmlab is a virtual-machine performance lab for Xen.\n\ncommands:\n");
+	for (size_t k = 0; k < NCOMMANDS; k++)
+		fprintf(f, "  %-10s %s\n", commands[k]->name, commands[k]->summary);
+	fprintf(f, "\n'vmlab help COMMAND' shows a command's options; see also vmlab(1).\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2)
+		return help(stderr), 2;
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return help(stdout);
+	if (!strcmp(argv[1], "--version")) {
+		printf("vmlab %s\n", VMLAB_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3)
+			return help(stdout);
+		if (!(c = find(argv[2]))) {
+			fprintf(stderr, "vmlab help: unknown command '%s'\n", argv[2]);
+			return 2;
+		}
+		return cli_print_usage(c);
+	}
+	if (!(c = find(argv[1]))) {
+		fprintf(stderr, "vmlab: unknown command '%s'; try 'vmlab --help'\n", argv[1]);
+		return 2;
+	}
+	if (cli_wants_help(argc - 1, argv + 1))
+		return cli_print_usage(c);
+	return c->run(argc - 1, argv + 1);
+}

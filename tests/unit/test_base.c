@@ -1,0 +1,199 @@
+/* Unit tests of src/base: units, JSON, shell quoting, processes, files. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "base/fileio.h"
+#include "base/json.h"
+#include "base/proc.h"
+#include "base/shquote.h"
+#include "base/units.h"
+
+static void test_units(void **state)
+{
+	uint64_t v;
+
+	assert_int_equal(units_parse_size("500M", &v), 0);
+	assert_true(v == 500ull << 20);
+	assert_int_equal(units_parse_size("4k", &v), 0);
+	assert_true(v == 4096);
+	assert_int_equal(units_parse_size("1.5GiB", &v), 0);
+	assert_true(v == 3ull << 29);
+	assert_int_equal(units_parse_size("12", &v), 0);
+	assert_true(v == 12);
+	assert_int_equal(units_parse_size("-1", &v), -EINVAL);
+	assert_int_equal(units_parse_size("1X", &v), -EINVAL);
+	assert_int_equal(units_parse_size("0x10", &v), -EINVAL);
+	assert_int_equal(units_parse_size("", &v), -EINVAL);
+	assert_int_equal(units_parse_duration("2s", &v), 0);
+	assert_true(v == 2000000000ull);
+	assert_int_equal(units_parse_duration("250ms", &v), 0);
+	assert_true(v == 250000000ull);
+	assert_int_equal(units_parse_duration("1.5", &v), 0);
+	assert_true(v == 1500000000ull);
+	assert_int_equal(units_parse_duration("3m", &v), 0);
+	assert_true(v == 180000000000ull);
+	assert_int_equal(units_parse_duration("inf", &v), -EINVAL);
+	assert_int_equal(units_parse_duration("1e3", &v), -EINVAL);
+	assert_int_equal(units_parse_count("10k", &v), 0);
+	assert_true(v == 10000);
+	assert_int_equal(units_parse_count("2M", &v), 0);
+	assert_true(v == 2000000);
+}
+
+static void test_json_roundtrip(void **state)
+{
+	struct sbuf b = SBUF_INIT;
+	struct json *j = NULL;
+	struct err e = { 0 };
+
+	sbuf_puts(&b, "{\"a\":");
+	json_put_str(&b, "x\"y\\\n\x01\xff");
+	sbuf_puts(&b, ",\"n\":");
+	json_put_num(&b, 42);
+	sbuf_puts(&b, ",\"f\":");
+	json_put_num(&b, 0.5);
+	sbuf_puts(&b, ",\"l\":[1,true,null,\"\\u00e9\\ud83d\\ude00\"]}");
+	assert_int_equal(json_parse(b.buf, b.len, "t", &j, &e), 0);
+	assert_string_equal(json_get_str(j, "a"), "x\"y\\\n\x01\xc3\xbf");
+	double v;
+	assert_int_equal(json_get_num(j, "n", &v), 0);
+	assert_true(v == 42);
+	assert_int_equal(json_get_num(j, "f", &v), 0);
+	assert_true(v == 0.5);
+	const struct json *l = json_get(j, "l");
+	assert_non_null(l);
+	assert_int_equal(l->type, JSON_ARR);
+	assert_int_equal(l->len, 4);
+	assert_string_equal(l->items[3]->str, "\xc3\xa9\xf0\x9f\x98\x80");
+	json_free(j);
+	sbuf_free(&b);
+}
+
+static void test_json_errors(void **state)
+{
+	static const char *bad[] = { "", "{", "[1,]", "{\"a\" 1}", "01", "\"abc", "tru", "[1] x",
+				     "{\"a\":\"\\q\"}", "\"\x01\"" };
+	struct json *j;
+	struct err e = { 0 };
+
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		assert_int_equal(json_parse(bad[k], strlen(bad[k]), "in.json", &j, &e), -EBADMSG);
+		assert_true(strncmp(e.msg, "in.json:1:", 10) == 0);
+	}
+	assert_int_equal(json_parse("[\n 1,\n x]", 9, "f", &j, &e), -EBADMSG);
+	assert_true(strncmp(e.msg, "f:3:2:", 6) == 0);
+}
+
+static void test_shquote(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "abc", "abc" },
+		{ "/dev/vg0/pv1", "/dev/vg0/pv1" },
+		{ "", "''" },
+		{ "a b", "'a b'" },
+		{ "it's", "'it'\\''s'" },
+		{ "$(reboot)", "'$(reboot)'" },
+		{ "a=b", "'a=b'" },
+		{ "~", "'~'" },
+		{ "x\ny", "'x\ny'" },
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		char *q = shquote(cases[k].in);
+		assert_string_equal(q, cases[k].out);
+		free(q);
+	}
+}
+
+/* A quoted argv run through a real sh must come back as the same argv. */
+static void test_shquote_through_sh(void **state)
+{
+	char *words[] = { "printf", "%s|", "a b", "it's", "$HOME", "`id`", "\\", "\"", "", "x\ny", NULL };
+	char *line = shquote_argv(words);
+	char *argv[] = { "sh", "-c", line, NULL };
+	struct sbuf out = SBUF_INIT;
+	struct proc_opts o = { .out = &out, .timeout_ms = 5000 };
+	struct err e = { 0 };
+	int st = -1;
+
+	assert_int_equal(proc_run(argv, &o, &st, &e), 0);
+	assert_int_equal(st, 0);
+	assert_string_equal(sbuf_str(&out), "a b|it's|$HOME|`id`|\\|\"||x\ny|");
+	sbuf_free(&out);
+	free(line);
+}
+
+static void test_proc(void **state)
+{
+	struct sbuf out = SBUF_INIT, er = SBUF_INIT;
+	struct proc_opts o = { .stdin_data = "hello", .stdin_len = 5, .out = &out, .errout = &er,
+			       .timeout_ms = 5000 };
+	struct err e = { 0 };
+	int st = -1;
+	char *cat[] = { "cat", NULL };
+	char *nope[] = { "/nonexistent/prog", NULL };
+	char *fail[] = { "sh", "-c", "echo oops >&2; exit 3", NULL };
+	char *slow[] = { "sleep", "10", NULL };
+
+	assert_int_equal(proc_run(cat, &o, &st, &e), 0);
+	assert_int_equal(st, 0);
+	assert_string_equal(sbuf_str(&out), "hello");
+	assert_int_equal(proc_run(nope, &o, &st, &e), -ENOENT);
+	assert_non_null(strstr(e.msg, "/nonexistent/prog"));
+	sbuf_reset(&er);
+	assert_int_equal(proc_run(fail, &o, &st, &e), 0);
+	assert_int_equal(st, 3);
+	assert_string_equal(sbuf_str(&er), "oops\n");
+	o.timeout_ms = 200;
+	assert_int_equal(proc_run(slow, &o, &st, &e), -ETIMEDOUT);
+	sbuf_free(&out);
+	sbuf_free(&er);
+}
+
+static void test_fileio(void **state)
+{
+	char dir[] = "/tmp/vmlab-test-XXXXXX";
+	char path[256];
+	struct sbuf b = SBUF_INIT;
+	struct err e = { 0 };
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/a/b/c.txt", dir);
+	char sub[256];
+	snprintf(sub, sizeof(sub), "%s/a/b", dir);
+	assert_int_equal(file_mkdirs(sub, 0755, &e), 0);
+	assert_int_equal(file_append_sync(path, "one\n", 4, &e), 0);
+	assert_int_equal(file_append_sync(path, "two\n", 4, &e), 0);
+	assert_int_equal(file_read(path, &b, &e), 0);
+	assert_string_equal(sbuf_str(&b), "one\ntwo\n");
+	assert_int_equal(file_write_atomic(path, "new", 3, &e), 0);
+	sbuf_reset(&b);
+	assert_int_equal(file_read(path, &b, &e), 0);
+	assert_string_equal(sbuf_str(&b), "new");
+	assert_int_equal(file_read("/nonexistent/x", &b, &e), -ENOENT);
+	sbuf_free(&b);
+	char *rm[] = { "rm", "-rf", dir, NULL };
+	int st;
+	proc_run(rm, NULL, &st, &e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_json_roundtrip),
+		cmocka_unit_test(test_json_errors),
+		cmocka_unit_test(test_shquote),
+		cmocka_unit_test(test_shquote_through_sh),
+		cmocka_unit_test(test_proc),
+		cmocka_unit_test(test_fileio),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
