@@ -6,7 +6,9 @@
 #include <string.h>
 
 static const struct cmd *const commands[] = {
+	&cmd_cfg,
 	&cmd_version,
+	&cmd_web,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

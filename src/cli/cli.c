@@ -39,3 +39,24 @@ int cli_print_usage(const struct cmd *c)
 	fputs(c->usage, stdout);
 	return 0;
 }
+
+#include "cli/subcmd.h"
+
+int subcmd_dispatch(const char *family, const char *usage, const struct subcmd *tab, int argc,
+		    char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	for (const struct subcmd *s = tab; s->name; s++) {
+		if (strcmp(s->name, argv[1]))
+			continue;
+		if (!s->run) {
+			fprintf(stderr, "vmlab %s %s: not part of this build\n", family, s->name);
+			return 1;
+		}
+		return s->run(argc - 1, argv + 1);
+	}
+	return cli_usage_error(family, "unknown subcommand '%s'", argv[1]);
+}

@@ -14,7 +14,9 @@ struct cmd {
 };
 
 /* Every command, defined in its own src/cli/cmd_NAME.c. */
+extern const struct cmd cmd_cfg;
 extern const struct cmd cmd_version;
+extern const struct cmd cmd_web;
 
 /* Prints "vmlab NAME: MSG" for e to stderr and returns the exit status for
  * e->code (see err_exit_status). */

@@ -1,0 +1,48 @@
+/* vmlab web: a SPECweb2005-style web benchmark (server side and load side). */
+#include "cli/cmd.h"
+#include "cli/subcmd.h"
+
+/* Subcommands, each in its own file (src/cli/web_*.c). */
+extern int web_serve_main(int argc, char **argv) __attribute__((weak));
+extern int web_fileset_main(int argc, char **argv) __attribute__((weak));
+extern int web_besim_main(int argc, char **argv) __attribute__((weak));
+extern int web_app_main(int argc, char **argv) __attribute__((weak));
+extern int web_bench_main(int argc, char **argv) __attribute__((weak));
+extern int web_load_main(int argc, char **argv) __attribute__((weak));
+extern int web_run_main(int argc, char **argv) __attribute__((weak));
+extern int web_search_main(int argc, char **argv) __attribute__((weak));
+
+static const char usage[] =
+	"usage: vmlab web SUBCOMMAND [ARGS...]\n"
+	"An open web benchmark built on SPECweb2005's published design: nginx\n"
+	"serves a static file set and a FastCGI application of the Banking,\n"
+	"Ecommerce and Support workloads, backed by BeSim; a session-based load\n"
+	"generator measures QoS.\n\n"
+	"  serve      start nginx, the application and BeSim (--listen ADDR:PORT)\n"
+	"  fileset    write the deterministic static file set\n"
+	"  besim      run the backend simulator alone\n"
+	"  app        run the FastCGI application alone\n"
+	"  bench      raw load, wrk/wrk2-style (-t -c -d [-R])\n"
+	"  load       run simulated user sessions against a server\n"
+	"  run        one QoS run at a session count: pass or fail\n"
+	"  search     largest session count that passes QoS\n\n"
+	"See vmlab-web(1).\n";
+
+static const struct subcmd subs[] = {
+	{ "serve", "start the server side", web_serve_main },
+	{ "fileset", "write the file set", web_fileset_main },
+	{ "besim", "backend simulator", web_besim_main },
+	{ "app", "FastCGI application", web_app_main },
+	{ "bench", "raw load", web_bench_main },
+	{ "load", "session load", web_load_main },
+	{ "run", "QoS run", web_run_main },
+	{ "search", "find max sessions", web_search_main },
+	{ 0 },
+};
+
+static int run(int argc, char **argv)
+{
+	return subcmd_dispatch("web", usage, subs, argc, argv);
+}
+
+const struct cmd cmd_web = { "web", "SPECweb2005-style web benchmark", usage, run };
