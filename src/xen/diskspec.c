@@ -592,8 +592,7 @@ void diskspec_format(const struct diskspec *d, struct sbuf *out)
 	struct diskspec back;
 	struct err e;
 	int col;
-	/* an empty drive reads back as format "empty" whatever was written */
-	const char *fmt = d->format == DISK_FMT_EMPTY ? "raw" : disk_format_name(d->format);
+	const char *fmt = disk_format_name(d->format);
 	const char *acc = d->readwrite ? "rw" : "ro";
 
 	sbuf_printf(&b, "%s,%s,%s,%s", d->target ? d->target : "", fmt, d->vdev ? d->vdev : "",
