@@ -101,28 +101,26 @@ static void where(const struct xlcfg *c, const char *key, int *line, int *col)
 	*col = v ? v->col : 0;
 }
 
-/* The message of e without the "FILE:LINE:COL: " prefix the getters add. */
+/* The message of e without the "FILE:LINE[:COL]: " prefix the getters add. */
 static const char *bare(const struct xlcfg *c, const struct err *e)
 {
-	const char *m = e->msg, *name = xlcfg_name(c);
+	const char *m = e->msg, *name = xlcfg_name(c), *p;
 	size_t n = strlen(name);
 
-	if (!strncmp(m, name, n)) {
-		const char *p = m + n;
-		int colons = 0;
-
-		while (*p && colons < 3) {
-			if (*p == ':')
-				colons++;
+	if (strncmp(m, name, n))
+		return m;
+	p = m + n;
+	for (int k = 0; k < 2 && *p == ':' && isdigit((unsigned char)p[1]); k++) {
+		p++;
+		while (isdigit((unsigned char)*p))
 			p++;
-			if (colons == 2 && !isdigit((unsigned char)*p))
-				break;
-		}
-		while (*p == ' ')
-			p++;
-		return p;
 	}
-	return m;
+	if (*p != ':')
+		return m;
+	p++;
+	while (*p == ' ')
+		p++;
+	return p;
 }
 
 /* Reads key as a number: 1 and *v when present and valid, 0 when absent,
