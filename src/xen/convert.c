@@ -422,6 +422,38 @@ static int pick_kernel(const struct convert_opts *o, char **kernel, char **ramdi
 	return 0;
 }
 
+/* s with console=ttyS* words dropped and console=hvc0 added when missing;
+ * *changed says whether that differs from s. Caller frees. */
+static char *console_to_hvc(const char *s, int *changed, int *dropped)
+{
+	struct sbuf x = SBUF_INIT;
+	const char *p = s ? s : "";
+	int had = 0;
+
+	*dropped = 0;
+	while (*p) {
+		size_t len = strcspn(p, " \t");
+
+		if (len >= 13 && !strncmp(p, "console=ttyS", 12)) {
+			*dropped = 1;
+		} else if (len) {
+			had |= len == 12 && !strncmp(p, "console=hvc0", 12);
+			if (x.len)
+				sbuf_putc(&x, ' ');
+			sbuf_add(&x, p, len);
+		}
+		p += len;
+		p += strspn(p, " \t");
+	}
+	if (!had) {
+		if (x.len)
+			sbuf_putc(&x, ' ');
+		sbuf_puts(&x, "console=hvc0");
+	}
+	*changed = !had || *dropped;
+	return sbuf_take(&x);
+}
+
 static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct convert_result *res,
 		     struct err *e)
 {
@@ -430,9 +462,27 @@ static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct conve
 	size_t n = 0, boot = 0;
 	int rc, part = o->root_partition;
 	char root[64], why[2048];
-	const char *extra = NULL;
+	const char *extra = NULL, *cur = NULL;
+	int keep_kernel = 0, keep_root = 0, has_cmdline = xlcfg_get(c, "cmdline") != NULL;
 
-	rc = pick_kernel(o, &kernel, &ramdisk, e);
+	/* an HVM guest with direct kernel boot keeps its kernel and root */
+	if (!o->kernel && xlcfg_get_string(c, "kernel", &cur, NULL) == 0 && *cur) {
+		const char *r = NULL;
+
+		keep_kernel = 1;
+		kernel = xstrdup(cur);
+		if (o->ramdisk)
+			ramdisk = xstrdup(o->ramdisk);
+		else if (xlcfg_get_string(c, "ramdisk", &r, NULL) == 0)
+			ramdisk = xstrdup(r);
+		rc = 0;
+	} else {
+		rc = pick_kernel(o, &kernel, &ramdisk, e);
+	}
+	if (!o->root_partition && xlcfg_get_string(c, "root", &cur, NULL) == 0 &&
+	    (!strncmp(cur, "/dev/xvd", 8) || !strncmp(cur, "UUID=", 5) ||
+	     !strncmp(cur, "LABEL=", 6) || !strncmp(cur, "PARTUUID=", 9)))
+		keep_root = 1;
 	if (!rc)
 		rc = set_type(c, o->to, o->to == GUEST_PV ? "boot dom0's kernel directly, no "
 			      "device model" : "boot dom0's kernel directly in a PVH container", res, e);
@@ -484,11 +534,17 @@ static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct conve
 		snprintf(root, sizeof(root), "/dev/%s%d ro", dk[boot].d.vdev, part);
 	if (o->root_partition)
 		snprintf(why, sizeof(why), "--root-partition %d", o->root_partition);
-	rc = xlcfg_set_string(c, "kernel", kernel, e);
-	if (rc)
-		goto out;
-	change(res, "kernel: \"%s\": dom0's kernel boots the guest directly", kernel);
-	if (ramdisk) {
+	if (keep_kernel) {
+		change(res, "kernel: \"%s\" kept: the HVM guest already boots it directly", kernel);
+	} else {
+		rc = xlcfg_set_string(c, "kernel", kernel, e);
+		if (rc)
+			goto out;
+		change(res, "kernel: \"%s\": dom0's kernel boots the guest directly", kernel);
+	}
+	if (keep_kernel && !o->ramdisk) {
+		/* its ramdisk stays as it is */
+	} else if (ramdisk) {
 		rc = xlcfg_set_string(c, "ramdisk", ramdisk, e);
 		if (rc)
 			goto out;
@@ -498,30 +554,36 @@ static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct conve
 		if (rc)
 			goto out;
 	}
-	rc = xlcfg_set_string(c, "root", root, e);
-	if (rc)
-		goto out;
-	change(res, "root: \"%s\": %s", root, why);
-	if (xlcfg_get_string(c, "extra", &extra, NULL) == 0 && strstr(extra, "console=hvc0")) {
-		/* already there */
+	if (has_cmdline) {
+		change(res, "root: not set: cmdline= names the whole kernel command line");
+	} else if (keep_root) {
+		(void)xlcfg_get_string(c, "root", &cur, NULL);
+		change(res, "root: \"%s\" kept: it already names a PV disk or a file system",
+		       cur);
 	} else {
-		struct sbuf x = SBUF_INIT;
-
-		if (extra && *extra)
-			sbuf_printf(&x, "%s ", extra);
-		sbuf_puts(&x, "console=hvc0");
-		rc = xlcfg_set_string(c, "extra", sbuf_str(&x), e);
-		sbuf_free(&x);
+		rc = xlcfg_set_string(c, "root", root, e);
 		if (rc)
 			goto out;
-		change(res, "extra: console=hvc0: the PV console; give the guest a getty on "
-		       "hvc0 (/etc/inittab or systemd serial-getty@hvc0)");
+		change(res, "root: \"%s\": %s", root, why);
 	}
-	if (xlcfg_get(c, "cmdline")) {
-		rc = xlcfg_del(c, "cmdline", e);
+	{
+		const char *key = has_cmdline ? "cmdline" : "extra";
+		int changed, dropped;
+		char *v;
+
+		extra = NULL;
+		(void)xlcfg_get_string(c, key, &extra, NULL);
+		v = console_to_hvc(extra, &changed, &dropped);
+		if (changed) {
+			rc = xlcfg_set_string(c, key, v, e);
+			if (!rc)
+				change(res, "%s: \"%s\": the PV console hvc0%s; give the guest a "
+				       "getty on hvc0 (/etc/inittab or serial-getty@hvc0)", key, v,
+				       dropped ? " instead of the emulated serial port" : "");
+		}
+		free(v);
 		if (rc)
 			goto out;
-		change(res, "cmdline: removed: it would override root= and extra=");
 	}
 	rc = set_name(c, o, res, e);
 out:

@@ -71,6 +71,23 @@ contains "$T/out" '^root: "/dev/xvda3 ro": --root-partition 3'
 contains "$T/out" "^name = 'web'$"
 contains "$T/out" "^kernel = '/k'$"
 
+# HVM with direct kernel boot (the testbed's): kernel kept, ttyS0 -> hvc0
+cat >"$T/direct.cfg" <<'CFG'
+type = "hvm"
+name = "hvm1"
+kernel = "/boot/vmlinuz-6.1.0-56-amd64"
+ramdisk = "/root/initramfs.gz"
+extra = "console=ttyS0 quiet"
+nographic = 1
+serial = "file:/var/log/hvm1-serial.log"
+disk = [ '/var/lib/vmlab/hvm1.img,raw,xvda,rw' ]
+CFG
+expect 0 "$VMLAB" cfg convert "$T/direct.cfg" --to pvh --dry-run
+contains "$T/out" '^kernel: "/boot/vmlinuz-6.1.0-56-amd64" kept'
+contains "$T/out" "^extra = 'quiet console=hvc0'$"
+contains "$T/out" "^type = 'pvh'$"
+contains "$T/out" '^ramdisk = "/root/initramfs.gz"$'
+
 # dry run: prints the config, writes nothing
 expect 0 "$VMLAB" cfg convert "$T/hvm.cfg" --to pv --boot-dir "$T/boot" --dry-run -o "$T/dry.cfg"
 contains "$T/out" 'dry run, not written'
