@@ -583,7 +583,7 @@ void cfgcheck_run(const struct xlcfg *c, struct cfg_report *r)
 	enum guest_type t;
 	struct err e = { 0 };
 	const char *s;
-	long mem = 0, maxmem = 0, vcpus = 1, maxvcpus = 0, l;
+	long mem = 0, maxmem = 0, vcpus = 1, maxvcpus = 0, l, capmax;
 	int hm, hmm, hv, hmv, line, col;
 
 	if (cfgcheck_guest_type(c, &t, &e)) {
@@ -643,11 +643,12 @@ void cfgcheck_run(const struct xlcfg *c, struct cfg_report *r)
 		where(c, "cpu_weight", &line, &col);
 		diag(r, CFG_ERROR, line, col, "cpu_weight %ld out of range 1..65535", l);
 	}
-	if (get_long(c, r, "cap", &l) == 1 && (l < 0 || l > 100 * maxvcpus)) {
+	capmax = maxvcpus < LONG_MAX / 100 ? 100 * maxvcpus : LONG_MAX;
+	if (get_long(c, r, "cap", &l) == 1 && (l < 0 || l > capmax)) {
 		where(c, "cap", &line, &col);
 		diag(r, CFG_ERROR, line, col,
 		     "cap %ld out of range 0..%ld (100 per vCPU, %ld vCPUs; 0 = no cap)", l,
-		     100 * maxvcpus, maxvcpus);
+		     capmax, maxvcpus);
 	}
 	check_actions(c, r);
 	check_boot(c, r, t);
@@ -655,5 +656,6 @@ void cfgcheck_run(const struct xlcfg *c, struct cfg_report *r)
 	check_vifs(c, r, t);
 	check_pci(c, r);
 	check_keys_for_type(c, r, t);
-	qsort(r->d, r->n, sizeof(*r->d), cmp_diag);
+	if (r->n)
+		qsort(r->d, r->n, sizeof(*r->d), cmp_diag);
 }
