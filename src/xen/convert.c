@@ -312,6 +312,7 @@ static int vifs_to_pv(struct xlcfg *c, struct convert_result *res, struct err *e
 {
 	const struct xlcfg_value *l = xlcfg_get(c, "vif");
 	char **specs;
+	size_t n;
 	int changed = 0, rc = 0;
 
 	if (!l || l->kind != XLCFG_LIST)
@@ -348,9 +349,10 @@ static int vifs_to_pv(struct xlcfg *c, struct convert_result *res, struct err *e
 		if (!specs[i])
 			specs[i] = xstrdup("");
 	}
+	n = l->nitems;   /* l dies with the edit */
 	if (changed)
-		rc = xlcfg_set_list(c, "vif", (const char *const *)specs, l->nitems, e);
-	for (size_t i = 0; i < l->nitems; i++)
+		rc = xlcfg_set_list(c, "vif", (const char *const *)specs, n, e);
+	for (size_t i = 0; i < n; i++)
 		free(specs[i]);
 	free(specs);
 	return rc;
