@@ -93,8 +93,8 @@ static void on_progress(void *ctx, const struct run_event *ev)
 	switch (ev->type) {
 	case RUN_ENV_FAILED:
 		clear_line(p);
-		fprintf(stderr, "vmlab run: %s: %s; its runs are recorded failed\n", ev->env,
-			ev->error);
+		fprintf(stderr, "vmlab run: %s; the runs in %s are recorded failed\n", ev->error,
+			ev->env);
 		break;
 	case RUN_WARMUP:
 		if (p->tty) {
@@ -190,6 +190,8 @@ static int run(int argc, char **argv)
 	sa.sa_handler = on_sigint;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old);
+	/* a remote end that goes away must fail the run, not kill vmlab */
+	signal(SIGPIPE, SIG_IGN);
 	rc = runner_run(&x, &o, &s, &e);
 	sigaction(SIGINT, &old, NULL);
 	clear_line(&p);

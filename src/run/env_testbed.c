@@ -143,6 +143,7 @@ static int tb_open(struct env *v, struct err *e)
 	int rc, st = -1;
 
 	v->priv = s;
+	v->label = xstrdup(LABEL);
 	{
 		char *up_bare[] = { "up", "--bare", NULL }, *up[] = { "up", NULL };
 		rc = tb_must(v, bare ? up_bare : up, UP_TIMEOUT_MS, &out, e);
@@ -181,7 +182,6 @@ static int tb_open(struct env *v, struct err *e)
 		free(v->facts.guest_type);
 		v->facts.guest_type = xstrdup(v->arg);
 	}
-	v->label = xstrdup(LABEL);
 	sbuf_free(&out);
 	sbuf_free(&eo);
 	return 0;

@@ -14,35 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Weak until the xl.cfg engine is linked in: without it every load fails. */
-#pragma weak xlcfg_parse
-#pragma weak xlcfg_free
-#pragma weak xlcfg_name
-#pragma weak xlcfg_nkeys
-#pragma weak xlcfg_key
-#pragma weak xlcfg_get
-#pragma weak xlcfg_line
-#pragma weak xlcfg_get_string
-#pragma weak xlcfg_get_long
-#pragma weak xlcfg_get_list
-
 enum key_type { K_STRING, K_LONG, K_LIST };
 
 static const struct {
 	const char *key;
-	/* Weak until the xl.cfg engine is linked in: without it every load fails. */
-#pragma weak xlcfg_parse
-#pragma weak xlcfg_free
-#pragma weak xlcfg_name
-#pragma weak xlcfg_nkeys
-#pragma weak xlcfg_key
-#pragma weak xlcfg_get
-#pragma weak xlcfg_line
-#pragma weak xlcfg_get_string
-#pragma weak xlcfg_get_long
-#pragma weak xlcfg_get_list
 
-enum key_type type;
+	enum key_type type;
 } keys[] = {
 	{ "name", K_STRING },         { "benchmarks", K_LIST }, { "micro", K_LIST },
 	{ "cmds", K_LIST },           { "environments", K_LIST }, { "size", K_STRING },
@@ -253,8 +230,6 @@ int experiment_parse(const char *file, const char *text, size_t len, struct expe
 	int rc;
 
 	memset(x, 0, sizeof(*x));
-	if (!xlcfg_parse)
-		return err_set(e, -ENOSYS, "%s: the xl.cfg parser is not part of this build", file);
 	rc = xlcfg_parse(file, text, len, &c, e);
 	if (rc)
 		return rc == -ENOENT ? -EINVAL : rc;
