@@ -383,6 +383,16 @@ const struct web_workload *web_workload_by_name(const char *name)
 	return NULL;
 }
 
+unsigned web_workload_mask(const char *sel)
+{
+	const struct web_workload *wl;
+
+	if (!strcmp(sel, "all"))
+		return (1u << WEB_NWORKLOADS) - 1;
+	wl = web_workload_by_name(sel);
+	return wl ? 1u << wl->id : 0;
+}
+
 int web_page_index(const struct web_workload *wl, const char *name)
 {
 	for (size_t k = 0; k < wl->npages; k++)

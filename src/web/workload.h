@@ -118,6 +118,9 @@ struct web_workload {
 const struct web_workload *web_workload(enum web_wl_id id);
 /* Looks a workload up by name ("banking", "ecommerce", "support"); NULL if none. */
 const struct web_workload *web_workload_by_name(const char *name);
+/* Selection "banking", "ecommerce", "support" or "all" as a mask of
+ * (1 << enum web_wl_id) bits; 0 when unknown. */
+unsigned web_workload_mask(const char *sel);
 /* Page index of name in wl, or -1. */
 int web_page_index(const struct web_workload *wl, const char *name);
 /* Page index whose path equals path (no query string), or -1. */
