@@ -263,7 +263,7 @@ static int strcol(const struct xlcfg_value *v, int off)
 static void check_disks(const struct xlcfg *c, struct cfg_report *r, enum guest_type t)
 {
 	const struct xlcfg_value *l = get_list(c, r, "disk");
-	int seen_dev[64], nseen = 0;
+	int seen_dev[64], nseen = 0, emul_disk[8], nemul = 0;
 	const char *hdtype = NULL;
 	int max_emul;
 
@@ -308,11 +308,21 @@ static void check_disks(const struct xlcfg *c, struct cfg_report *r, enum guest_
 		} else if (v.kind != VDEV_NUMBER) {
 			int emulated = v.kind == VDEV_SD || v.disk < max_emul;
 
-			if (v.partition)
+			if (v.kind != VDEV_SD && emulated) {
+				for (int k = 0; k < nemul; k++)
+					if (emul_disk[k] == v.disk)
+						diag(r, CFG_ERROR, it->line, it->col,
+						     "disk %zu: %s and an earlier disk are both emulated "
+						     "as IDE disk %d", i, d.vdev, v.disk);
+				if (nemul < 8)
+					emul_disk[nemul++] = v.disk;
+			}
+			if (v.partition && emulated && !d.is_cdrom)
 				diag(r, CFG_WARNING, it->line, it->col,
-				     "disk %zu: %s is a partition; HVM guests emulate only whole "
-				     "disks, so it is a PV device only", i, d.vdev);
-			else if (d.is_cdrom && !emulated)
+				     "disk %zu: %s names a partition, but the device model ignores "
+				     "partition numbers: the HVM firmware sees %s as the whole "
+				     "emulated disk %d", i, d.vdev, d.target ? d.target : "it", v.disk);
+			if (d.is_cdrom && !emulated)
 				diag(r, CFG_ERROR, it->line, it->col,
 				     "disk %zu: CD-ROM %s: only the first %d disks can be emulated "
 				     "CD-ROM drives", i, d.vdev, max_emul);

@@ -115,7 +115,9 @@ static void test_disks(void **state)
 	expect(HVM "disk=[ '/dev/a,,xvde' ]\n", 0, "only 4 emulated IDE disks exist");
 	expect(HVM "hdtype='ahci'\ndisk=[ '/dev/a,,xvde' ]\n", 0, NULL);
 	expect(HVM "disk=[ '/x.iso,,xvde,cdrom' ]\n", 1, "only the first 4 disks can be emulated CD-ROM");
-	expect(HVM "disk=[ '/dev/a,,xvda1' ]\n", 0, "is a partition");
+	expect(HVM "disk=[ '/dev/a,,xvda1' ]\n", 0, "the device model ignores partition numbers");
+	expect(HVM "disk=[ '/dev/a,,xvda', '/dev/b,,hda' ]\n", 1, "both emulated as IDE disk 0");
+	expect(HVM "disk=[ '/dev/a,,xvda', '/dev/b,,sda,r' ]\n", 0, NULL);
 	expect(PV "disk=[ ',hdc:cdrom,r' ]\n", 0, "CD-ROM drives are emulated by the device model");
 }
 
