@@ -10,6 +10,7 @@ static const struct cmd *const commands[] = {
 	&cmd_image,
 	&cmd_report,
 	&cmd_run,
+	&cmd_up,
 	&cmd_version,
 	&cmd_web,
 };
