@@ -288,10 +288,13 @@ int image_check_unused(const char *path, const char *xl_list_json, struct err *e
 			if (del && !del[10])
 				*del = 0;
 			if (!strcmp(line, real)) {
+				char dev[256];
+
+				snprintf(dev, sizeof(dev), "%s", de->d_name);
 				closedir(d);
 				return err_set(e, -EBUSY,
 					       "%s is attached to /dev/%s: detach it (losetup -d /dev/%s) when nothing uses it; nothing changed",
-					       path, de->d_name, de->d_name);
+					       path, dev, dev);
 			}
 		}
 		if (d)
