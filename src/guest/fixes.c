@@ -20,8 +20,20 @@ static int next_line(const char *text, size_t len, size_t *pos, const char **lin
 	return 1;
 }
 
+/* A terminal name as getty takes it: tty*, hvc*, console or /dev/..., of
+ * letters, digits and '/' only. */
+static int tty_word(const char *p, size_t w)
+{
+	for (size_t k = 0; k < w; k++)
+		if (!isalnum((unsigned char)p[k]) && p[k] != '/')
+			return 0;
+	return (w > 3 && !memcmp(p, "tty", 3)) || (w > 3 && !memcmp(p, "hvc", 3)) ||
+	       (w == 7 && !memcmp(p, "console", 7)) || (w > 5 && !memcmp(p, "/dev/", 5));
+}
+
 /* A getty line "id:runlevels:action:process" whose process runs a getty:
- * the byte range of its terminal word (tty*, hvc*, console, /dev/...). */
+ * the byte range of its terminal word, the first one after the word naming
+ * the getty program. */
 static int getty_tty(const char *l, size_t n, size_t *ts, size_t *tn)
 {
 	size_t k = 0, colons = 0, proc = 0;
@@ -37,13 +49,8 @@ static int getty_tty(const char *l, size_t n, size_t *ts, size_t *tn)
 		}
 	if (colons < 3)
 		return 0;
-	int has_getty = 0;
+	int getty_seen = 0;
 
-	for (size_t j = proc; j + 5 <= n; j++)
-		if (!memcmp(l + j, "getty", 5))
-			has_getty = 1;
-	if (!has_getty)
-		return 0;
 	for (size_t j = proc; j < n;) {
 		while (j < n && isspace((unsigned char)l[j]))
 			j++;
@@ -55,13 +62,15 @@ static int getty_tty(const char *l, size_t n, size_t *ts, size_t *tn)
 
 		if (w == 0)
 			break;
-		if ((w > 3 && !memcmp(l + s, "tty", 3)) || (w > 3 && !memcmp(l + s, "hvc", 3)) ||
-		    (w == 7 && !memcmp(l + s, "console", 7)) ||
-		    (w > 5 && !memcmp(l + s, "/dev/", 5) && s > proc)) {
-			*ts = s;
-			*tn = w;
-			return 1;
+		if (!getty_seen) {
+			getty_seen = memmem(l + s, w, "getty", 5) != NULL;
+			continue;
 		}
+		if (!tty_word(l + s, w))
+			continue;
+		*ts = s;
+		*tn = w;
+		return 1;
 	}
 	return 0;
 }
