@@ -136,6 +136,16 @@ mke2fs -q -F -t ext4 -d "$T/root" "$T/whole.img" 8M >/dev/null 2>&1
 expect 0 "$VMLAB" image cat "$T/whole.img:/etc/fstab" && same "$T/out" "$T/root/etc/fstab"
 expect 2 "$VMLAB" image cat "$T/whole.img:1:/etc/fstab" && contains "$T/err" 'no partition table'
 
+# a journal that needs recovery (the guest was not shut down cleanly)
+if command -v debugfs >/dev/null; then
+  cp "$T/orig.img" "$T/dirty.img"
+  debugfs -w -R "feature needs_recovery" "$T/dirty.img?offset=1048576" >/dev/null 2>&1 || fail "debugfs"
+  sum=$(sha256sum "$T/dirty.img" | cut -d' ' -f1)
+  expect 2 "$VMLAB" image fix-root "$T/dirty.img" && contains "$T/err" 'journal needs recovery.*nothing changed'
+  [ "$(sha256sum "$T/dirty.img" | cut -d' ' -f1)" = "$sum" ] || fail "refused edit of a dirty file system changed it"
+  ls "$T"/dirty.img.*e2undo >/dev/null 2>&1 && fail "refused edit of a dirty file system left an undo file"
+fi
+
 # Image 2: GPT, systemd guest: fix-console enables serial-getty@hvc0.service.
 mkdir -p "$T/sd/etc/systemd/system/getty.target.wants" "$T/sd/lib/systemd/system"
 : >"$T/sd/lib/systemd/system/serial-getty@.service"
