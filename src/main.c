@@ -7,8 +7,10 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_cfg,
+	&cmd_image,
 	&cmd_report,
 	&cmd_run,
+	&cmd_up,
 	&cmd_version,
 	&cmd_web,
 };
