@@ -8,6 +8,7 @@
 static const struct cmd *const commands[] = {
 	&cmd_cfg,
 	&cmd_cpu,
+	&cmd_micro,
 	&cmd_version,
 	&cmd_web,
 };

@@ -13,9 +13,9 @@ struct align_size {
 
 static const struct align_size sizes[BENCH_NSIZES] = {
 	{ 2, 60, 20, 200 },
-	{ 4, 300, 150, 400 },
-	{ 8, 400, 300, 500 },
-	{ 16, 500, 450, 600 },
+	{ 8, 300, 150, 400 },
+	{ 13, 400, 300, 500 },
+	{ 24, 500, 400, 600 },
 };
 
 #define ALPHA 20

@@ -13,10 +13,10 @@ struct flow_size {
 };
 
 static const struct flow_size sizes[BENCH_NSIZES] = {
-	{ 3000, 4, 8, 40 },
-	{ 200000, 5, 24, 60 },
-	{ 400000, 5, 48, 100 },
-	{ 800000, 5, 64, 220 },
+	{ 3000, 4, 4, 500 },
+	{ 100000, 5, 2, 300 },
+	{ 200000, 5, 3, 300 },
+	{ 300000, 5, 3, 300 },
 };
 
 struct flow {
@@ -26,6 +26,7 @@ struct flow {
 	int64_t *cap, *cost;
 	int64_t *pi, *dist;
 	uint32_t *pred;                /* arc into a node on the shortest path tree */
+	uint32_t *seen;                /* nodes whose dist is finite */
 	struct hent { int64_t d; uint32_t v; } *heap;
 	size_t heap_cap;
 	int64_t want;                  /* total supply */
@@ -47,7 +48,7 @@ static void flow_free(void *state)
 	if (!f)
 		return;
 	free(f->first), free(f->next), free(f->to), free(f->cap), free(f->cost);
-	free(f->pi), free(f->dist), free(f->pred), free(f->heap), free(f);
+	free(f->pi), free(f->dist), free(f->pred), free(f->seen), free(f->heap), free(f);
 }
 
 static int flow_setup(const struct bench_params *p, void **state, struct err *e)
@@ -67,15 +68,16 @@ static int flow_setup(const struct bench_params *p, void **state, struct err *e)
 	f->pi = xcalloc(n, sizeof(int64_t));
 	f->dist = xmalloc(n * sizeof(int64_t));
 	f->pred = xmalloc(n * sizeof(uint32_t));
+	f->seen = xmalloc(n * sizeof(uint32_t));
 	f->heap_cap = maxm + n;
 	f->heap = xmalloc(f->heap_cap * sizeof(*f->heap));
 	for (uint32_t v = 0; v < n; v++)
-		f->first[v] = UINT32_MAX;
+		f->first[v] = UINT32_MAX, f->dist[v] = INT64_MAX / 4;
 	/* A ring keeps the network connected; random arcs make it an expander. */
 	for (uint32_t v = 0; v < s->nodes; v++) {
-		add_arc(f, v, (v + 1) % s->nodes, 1 + rng_below(&r, 20), 50 + rng_below(&r, 100));
+		add_arc(f, v, (v + 1) % s->nodes, 200 + rng_below(&r, 800), 500 + rng_below(&r, 1000));
 		for (uint32_t d = 0; d < s->degree; d++)
-			add_arc(f, v, rng_below(&r, s->nodes), 1 + rng_below(&r, 30), 1 + rng_below(&r, 1000));
+			add_arc(f, v, rng_below(&r, s->nodes), 50 + rng_below(&r, 950), 1 + rng_below(&r, 1000));
 	}
 	for (uint32_t t = 0; t < s->terminals; t++) {
 		add_arc(f, f->src, rng_below(&r, s->nodes), s->supply, 0);
@@ -125,16 +127,17 @@ static struct hent heap_pop(struct flow *f, size_t *len)
 	return top;
 }
 
-/* Dijkstra on reduced costs from src, stopping when sink is settled; updates
- * the potentials. Returns 0 when sink is reachable. */
+/* Dijkstra on reduced costs from src, stopping when sink is settled, then
+ * the potentials update pi(v) -= max(0, d(sink) - d(v)) (the usual
+ * min(d(v), d(sink)) shifted by a constant, so only visited nodes change).
+ * Returns 0 when sink is reachable. */
 static int shortest_path(struct flow *f)
 {
-	size_t len = 0;
-	int64_t inf = INT64_MAX / 4;
+	size_t len = 0, nseen = 0;
+	const int64_t inf = INT64_MAX / 4;
 
-	for (uint32_t v = 0; v < f->n; v++)
-		f->dist[v] = inf;
 	f->dist[f->src] = 0;
+	f->seen[nseen++] = f->src;
 	heap_push(f, &len, 0, f->src);
 	while (len) {
 		struct hent h = heap_pop(f, &len);
@@ -151,6 +154,8 @@ static int shortest_path(struct flow *f)
 				continue;
 			nd = h.d + f->cost[a] + f->pi[h.v] - f->pi[w];
 			if (nd < f->dist[w]) {
+				if (f->dist[w] == inf)
+					f->seen[nseen++] = w;
 				f->dist[w] = nd;
 				f->pred[w] = a;
 				if (len < f->heap_cap)
@@ -160,11 +165,14 @@ static int shortest_path(struct flow *f)
 	}
 	int64_t dt = f->dist[f->sink];
 
-	if (dt >= inf)
-		return -1;
-	for (uint32_t v = 0; v < f->n; v++)
-		f->pi[v] += f->dist[v] < dt ? f->dist[v] : dt;
-	return 0;
+	for (size_t k = 0; k < nseen; k++) {
+		uint32_t v = f->seen[k];
+
+		if (dt < inf && f->dist[v] < dt)
+			f->pi[v] -= dt - f->dist[v];
+		f->dist[v] = inf;
+	}
+	return dt < inf ? 0 : -1;
 }
 
 static int flow_run(void *state, struct bench_result *r)

@@ -14,9 +14,9 @@ struct interp_size {
 
 static const struct interp_size sizes[BENCH_NSIZES] = {
 	{ 20, 4 },
-	{ 300, 40 },
-	{ 1000, 100 },
-	{ 3000, 220 },
+	{ 300, 75 },
+	{ 800, 150 },
+	{ 1500, 320 },
 };
 
 #define NVARS 16

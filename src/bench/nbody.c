@@ -14,9 +14,9 @@ struct nbody_size {
 
 static const struct nbody_size sizes[BENCH_NSIZES] = {
 	{ 64, 10 },
-	{ 1000, 30 },
-	{ 1500, 120 },
-	{ 2500, 250 },
+	{ 1000, 55 },
+	{ 1500, 144 },
+	{ 2000, 320 },
 };
 
 struct body {

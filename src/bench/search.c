@@ -17,9 +17,9 @@ struct search_size {
 
 static const struct search_size sizes[BENCH_NSIZES] = {
 	{ 2, 7 },
-	{ 6, 12 },
-	{ 12, 13 },
-	{ 20, 15 },
+	{ 8, 13 },
+	{ 36, 14 },
+	{ 40, 15 },
 };
 
 struct tt_entry {

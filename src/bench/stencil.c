@@ -14,9 +14,9 @@ struct stencil_size {
 
 static const struct stencil_size sizes[BENCH_NSIZES] = {
 	{ 64, 48, 10 },
-	{ 512, 256, 20 },
-	{ 1024, 512, 22 },
-	{ 1024, 1024, 50 },
+	{ 512, 512, 16 },
+	{ 768, 768, 36 },
+	{ 768, 768, 144 },
 };
 
 static const int cx[9] = { 0, 1, 0, -1, 0, 1, -1, -1, 1 };

@@ -15,9 +15,9 @@ struct xml_size {
 
 static const struct xml_size sizes[BENCH_NSIZES] = {
 	{ 3000, 1 },
-	{ 120000, 2 },
-	{ 200000, 5 },
-	{ 400000, 12 },
+	{ 60000, 3 },
+	{ 100000, 10 },
+	{ 200000, 20 },
 };
 
 static const char *const tags[] = {
