@@ -7,7 +7,9 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_cfg,
+	&cmd_cpu,
 	&cmd_image,
+	&cmd_micro,
 	&cmd_report,
 	&cmd_run,
 	&cmd_up,
