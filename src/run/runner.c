@@ -109,9 +109,14 @@ static void take_record(struct result *r, const struct bench *b, const struct js
 	if (json_get_str(j, "checksum"))
 		r->checksum = xstrdup(json_get_str(j, "checksum"));
 	if (!strcmp(b->kind, "micro")) {
+		const char *u = json_get_str(j, "unit") ? json_get_str(j, "unit") : "ns/op";
+		size_t ul = strlen(u);
+		bool rate = ul > 2 && !strcmp(u + ul - 2, "/s");
 		r->value = num(j, "median");
-		r->unit = xstrdup(json_get_str(j, "unit") ? json_get_str(j, "unit") : "ns/op");
-		r->better = xstrdup("lower");
+		r->unit = xstrdup(u);
+		if (hib && hib->type == JSON_BOOL)
+			rate = hib->b;
+		r->better = xstrdup(rate ? "higher" : "lower");
 	} else if (!strcmp(b->kind, "cmd") && !isnan(num(j, "metric"))) {
 		r->value = num(j, "metric");
 		r->unit = xstrdup(json_get_str(j, "unit") ? json_get_str(j, "unit") : "");
