@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/fileio.h"
+#include "base/json.h"
 
 /* libxlutil's bison parser fails with "memory exhausted" when its state
  * stack would hold YYMAXDEPTH (10000) entries; deeply nested lists reach
@@ -1233,4 +1234,43 @@ int xlcfg_format(const struct xlcfg *c, struct sbuf *out)
 	if (open)
 		sbuf_putc(out, '\n');
 	return 0;
+}
+
+void xlcfg_value_json(const struct xlcfg_value *v, struct sbuf *out)
+{
+	long l;
+
+	if (v->kind == XLCFG_LIST) {
+		sbuf_putc(out, '[');
+		for (size_t k = 0; k < v->nitems; k++) {
+			if (k)
+				sbuf_putc(out, ',');
+			xlcfg_value_json(v->items[k], out);
+		}
+		sbuf_putc(out, ']');
+	} else if (xlcfg_number_value(v, &l)) {
+		sbuf_printf(out, "%ld", l);
+	} else {
+		json_put_str(out, v->str);
+	}
+}
+
+void xlcfg_value_src(const struct xlcfg_value *v, struct sbuf *out)
+{
+	if (v->kind == XLCFG_LIST) {
+		sbuf_puts(out, v->nitems ? "[ " : "[");
+		for (size_t k = 0; k < v->nitems; k++) {
+			if (k)
+				sbuf_puts(out, ", ");
+			xlcfg_value_src(v->items[k], out);
+		}
+		sbuf_puts(out, v->nitems ? " ]" : "]");
+	} else if (v->kind == XLCFG_NUMBER) {
+		sbuf_puts(out, v->str);
+	} else {
+		char *q;
+		xlcfg_quote(v->str, &q);
+		sbuf_puts(out, q);
+		free(q);
+	}
 }

@@ -91,6 +91,13 @@ int xlcfg_check_value(const char *value_src, struct err *e);
  * folded to one. The result parses to the same values. */
 int xlcfg_format(const struct xlcfg *c, struct sbuf *out);
 
+/* Appends v as JSON: a list as an array, a NUMBER that reads as a number
+ * (xlcfg_number_value) as a JSON number, anything else as a JSON string. */
+void xlcfg_value_json(const struct xlcfg_value *v, struct sbuf *out);
+/* Appends v in xl.cfg syntax: strings quoted (xlcfg_quote), numbers as
+ * written, lists as [ 'a', 'b' ]. */
+void xlcfg_value_src(const struct xlcfg_value *v, struct sbuf *out);
+
 /* A string literal libxlutil reads back as exactly s ("'...'" or "\"...\"",
  * escaping only with \\ \' \" \n \t etc., never numeric escapes). -EINVAL
  * for bytes it cannot carry (NUL). Caller frees *out. */
