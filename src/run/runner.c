@@ -44,8 +44,10 @@ static void bench_args(const struct bench *b, const char *size, char *argv[12])
 		if (!strcmp(b->kind, "cmd"))
 			argv[n++] = "--cmd";
 		argv[n++] = (char *)b->name;
-		argv[n++] = "--size";
-		argv[n++] = (char *)size;
+		if (strcmp(b->kind, "cmd")) {
+			argv[n++] = "--size";
+			argv[n++] = (char *)size;
+		}
 		argv[n++] = "--iterations";
 		argv[n++] = "1";
 	}
@@ -53,15 +55,20 @@ static void bench_args(const struct bench *b, const char *size, char *argv[12])
 	argv[n] = NULL;
 }
 
+/* The last non-empty line of t that is not a usage hint ("try 'vmlab help ...'"). */
 static char *last_nonempty_line(const char *t)
 {
 	size_t n = strlen(t);
 
-	while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
-		n--;
-	const char *p = memrchr(t, '\n', n);
-	p = p ? p + 1 : t;
-	return xstrndup(p, (size_t)(t + n - p));
+	for (;;) {
+		while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
+			n--;
+		const char *p = memrchr(t, '\n', n);
+		p = p ? p + 1 : t;
+		if (p == t || strncmp(p, "try '", 5))
+			return xstrndup(p, (size_t)(t + n - p));
+		n = (size_t)(p - t);
+	}
 }
 
 /* The benchmark's JSON record in out: the last line that parses as an object
@@ -118,8 +125,12 @@ static void take_record(struct result *r, const struct bench *b, const struct js
 			rate = hib->b;
 		r->better = xstrdup(rate ? "higher" : "lower");
 	} else if (!strcmp(b->kind, "cmd") && !isnan(num(j, "metric"))) {
+		const char *mn = json_get_str(j, "metric_name");
 		r->value = num(j, "metric");
-		r->unit = xstrdup(json_get_str(j, "unit") ? json_get_str(j, "unit") : "");
+		if (json_get_str(j, "unit"))
+			r->unit = xstrdup(json_get_str(j, "unit"));
+		else
+			r->unit = xstrdup(mn && strcmp(mn, "wall_s") ? mn : "s");
 		r->better = xstrdup(hib && hib->type == JSON_BOOL && hib->b ? "higher" : "lower");
 	} else {
 		r->value = r->wall_s;
