@@ -64,10 +64,12 @@ struct progress {
 
 static void fmt_eta(uint64_t ns, char *buf, size_t len)
 {
-	uint64_t s = ns / 1000000000u;
+	uint64_t s = (ns + 500000000u) / 1000000000u;
 
 	if (!ns)
 		snprintf(buf, len, "?");
+	else if (!s)
+		snprintf(buf, len, "<1s");
 	else if (s >= 3600)
 		snprintf(buf, len, "%lluh%02llum", (unsigned long long)(s / 3600),
 			 (unsigned long long)(s % 3600 / 60));

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define LABEL "testbed (emulated hardware)"
 #define UP_TIMEOUT_MS (15 * 60 * 1000)
@@ -63,13 +64,17 @@ static const char *last_line(const struct sbuf *s, char *buf, size_t len)
 	return buf;
 }
 
-/* Runs a testbed command that must succeed; its stdout into out. */
+/* Runs a testbed command that must succeed; its stdout into out, its
+ * stderr into errout when non-NULL. */
 static int tb_must(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
-		   struct err *e)
+		   struct sbuf *errout, struct err *e)
 {
 	struct sbuf eo = SBUF_INIT;
 	char line[600];
 	int st = -1, rc = tb_cli(args, timeout_ms, out, &eo, &st, e);
+
+	if (errout)
+		sbuf_add(errout, eo.buf ? eo.buf : "", eo.len);
 
 	if (!rc && st != 0) {
 		last_line(&eo, line, sizeof(line));
@@ -99,7 +104,7 @@ static void tb_close(struct env *v)
 	if (s->guest) {
 		char *args[] = { "guest", "down", s->guest, NULL };
 		struct sbuf out = SBUF_INIT;
-		(void)tb_must(v, args, 5 * 60 * 1000, &out, NULL);
+		(void)tb_must(v, args, 5 * 60 * 1000, &out, NULL, NULL);
 		sbuf_free(&out);
 		free(s->guest);
 	}
@@ -145,17 +150,26 @@ static int tb_open(struct env *v, struct err *e)
 	v->priv = s;
 	v->label = xstrdup(LABEL);
 	{
+		/* the testbed is up in one mode at a time: bare (no Xen) or xen */
 		char *up_bare[] = { "up", "--bare", NULL }, *up[] = { "up", NULL };
-		rc = tb_must(v, bare ? up_bare : up, UP_TIMEOUT_MS, &out, e);
+		char *down[] = { "down", NULL };
+		rc = tb_must(v, bare ? up_bare : up, UP_TIMEOUT_MS, &out, &eo, e);
+		if (rc == -EHOSTUNREACH && strstr(sbuf_str(&eo), "testbed down' first")) {
+			sbuf_reset(&out);
+			rc = tb_must(v, down, UP_TIMEOUT_MS, &out, NULL, e);
+			if (!rc)
+				rc = tb_must(v, bare ? up_bare : up, UP_TIMEOUT_MS, &out, NULL, e);
+		}
+		sbuf_reset(&eo);
 	}
 	if (rc)
 		goto fail;
 	if (!bare) {
 		char name[64];
-		snprintf(name, sizeof(name), "vmlab-run-%s", v->arg);
+		snprintf(name, sizeof(name), "vmlab-run-%s-%ld", v->arg, (long)getpid());
 		char *args[] = { "guest", "up", (char *)v->arg, "--name", name, NULL };
 		sbuf_reset(&out);
-		rc = tb_must(v, args, UP_TIMEOUT_MS, &out, e);
+		rc = tb_must(v, args, UP_TIMEOUT_MS, &out, NULL, e);
 		if (rc)
 			goto fail;
 		last_line(&out, line, sizeof(line));
@@ -177,7 +191,7 @@ static int tb_open(struct env *v, struct err *e)
 		/* the hypervisor's facts come from dom0's xl info */
 		char *args[] = { "exec", "--", "xl", "info", NULL };
 		sbuf_reset(&out);
-		if (tb_must(v, args, 60000, &out, NULL) == 0)
+		if (tb_must(v, args, 60000, &out, NULL, NULL) == 0)
 			host_facts_from_xl_info(&v->facts, sbuf_str(&out));
 		free(v->facts.guest_type);
 		v->facts.guest_type = xstrdup(v->arg);
