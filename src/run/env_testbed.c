@@ -112,17 +112,18 @@ static void tb_close(struct env *v)
 	v->priv = NULL;
 }
 
-static int tb_exec(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
-		   struct sbuf *errout, int *status, struct err *e)
+/* Runs cmd[] in the testbed machine (bare) or our guest. */
+static int tb_raw(struct env *v, char *const cmd[], uint64_t timeout_ms, struct sbuf *out,
+		  struct sbuf *errout, int *status, struct err *e)
 {
 	struct tb_state *s = v->priv;
 	size_t n = 0, k = 0;
 	char **argv;
 	int rc;
 
-	while (args[n])
+	while (cmd[n])
 		n++;
-	argv = xcalloc(n + 6, sizeof(*argv));
+	argv = xcalloc(n + 5, sizeof(*argv));
 	if (s->guest) {
 		argv[k++] = "guest";
 		argv[k++] = "exec";
@@ -131,11 +132,56 @@ static int tb_exec(struct env *v, char *const args[], uint64_t timeout_ms, struc
 		argv[k++] = "exec";
 	}
 	argv[k++] = "--";
-	argv[k++] = "vmlab";
 	for (size_t i = 0; i < n; i++)
-		argv[k++] = args[i];
+		argv[k++] = cmd[i];
 	rc = tb_cli(argv, timeout_ms, out, errout, status, e);
 	free(argv);
+	return rc;
+}
+
+/* The testbed images carry /usr/bin/vmlab, copied when they were built. */
+static int tb_exec(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
+		   struct sbuf *errout, int *status, struct err *e)
+{
+	size_t n = 0;
+	char **argv;
+	int rc;
+
+	while (args[n])
+		n++;
+	argv = xcalloc(n + 2, sizeof(*argv));
+	argv[0] = "vmlab";
+	for (size_t i = 0; i < n; i++)
+		argv[i + 1] = args[i];
+	rc = tb_raw(v, argv, timeout_ms, out, errout, status, e);
+	free(argv);
+	return rc;
+}
+
+/* Facts from plain commands, for a vmlab there that predates `run --facts`. */
+static int tb_plain_facts(struct env *v, struct err *e)
+{
+	char *kern[] = { "uname", "-r", NULL }, *host[] = { "uname", "-n", NULL };
+	char *cpu[] = { "cat", "/proc/cpuinfo", NULL };
+	char *const *cmds[] = { kern, host, cpu };
+	struct sbuf out[3] = { SBUF_INIT, SBUF_INIT, SBUF_INIT }, eo = SBUF_INIT;
+	char line[600];
+	int rc = 0, st = -1;
+
+	for (size_t i = 0; i < 3 && !rc; i++) {
+		rc = tb_raw(v, cmds[i], 60000, &out[i], &eo, &st, e);
+		if (!rc && st != 0)
+			rc = err_set(e, -EIO, "%s: %s failed there (exit %d): %s", v->name, cmds[i][0],
+				     st, last_line(&eo, line, sizeof(line)));
+	}
+	if (!rc) {
+		v->facts.kernel = xstrdup(last_line(&out[0], line, sizeof(line)));
+		v->facts.hostname = xstrdup(last_line(&out[1], line, sizeof(line)));
+		host_facts_from_cpuinfo(&v->facts, sbuf_str(&out[2]));
+	}
+	for (size_t i = 0; i < 3; i++)
+		sbuf_free(&out[i]);
+	sbuf_free(&eo);
 	return rc;
 }
 
@@ -181,9 +227,8 @@ static int tb_open(struct env *v, struct err *e)
 		rc = tb_exec(v, args, 5 * 60 * 1000, &out, &eo, &st, e);
 	}
 	if (!rc && st != 0)
-		rc = err_set(e, -EIO, "%s: vmlab run --facts failed there (exit %d): %s", v->name, st,
-			     last_line(&eo, line, sizeof(line)));
-	if (!rc)
+		rc = tb_plain_facts(v, e);
+	else if (!rc)
 		rc = host_facts_parse(sbuf_str(&out), out.len, &v->facts, e);
 	if (rc)
 		goto fail;

@@ -103,6 +103,9 @@ static void test_facts(void **state)
 	assert_string_equal(f.xen_version, "4.17.5");
 	assert_string_equal(f.xen_scheduler, "credit2");
 	assert_string_equal(f.virt_caps, "pv hvm hap gnttab-v1 gnttab-v2");
+	host_facts_from_cpuinfo(&f, "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+				    "model name\t: QEMU Virtual CPU version 2.5+\nflags\t\t: fpu\n");
+	assert_string_equal(f.cpu_model, "QEMU Virtual CPU version 2.5+");
 	host_facts_clear(&f);
 	assert_int_equal(host_facts_parse(remote, strlen(remote), &f, &e), 0);
 	assert_string_equal(f.hostname, "box");
