@@ -7,6 +7,8 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_cfg,
+	&cmd_report,
+	&cmd_run,
 	&cmd_version,
 	&cmd_web,
 };
