@@ -21,15 +21,16 @@
 #include "web/tls.h"
 #include "web/workload.h"
 
-/* addr with port 0 replaced by a port free now. */
-static int resolve_port(const char *addr, char *out, size_t len, struct err *e)
+/* addr with port 0 replaced by a port free now; when ours (a process started
+ * here will listen there), the port must be free. */
+static int resolve_port(const char *addr, int ours, char *out, size_t len, struct err *e)
 {
 	struct net_addr a;
 	int rc, fd;
 
 	if ((rc = net_parse_addr(addr, &a, e)))
 		return rc;
-	if (((struct sockaddr_in *)&a.ss)->sin_port == 0) {
+	if (ours || ((struct sockaddr_in *)&a.ss)->sin_port == 0) {
 		if ((fd = net_listen(&a, 0, 0, e)) < 0)
 			return fd;
 		close(fd);
@@ -72,8 +73,8 @@ void web_nginx_conf(const struct web_serve_opts *o, const char *app_addr, struct
 		"        keepalive 64;\n"
 		"    }\n"
 		"    server {\n"
-		"        listen %s reuseport;\n"
-		"        listen %s ssl reuseport;\n"
+		"        listen %s;\n"
+		"        listen %s ssl;\n"
 		"        server_name _;\n"
 		"        ssl_certificate %s/tls/server.crt;\n"
 		"        ssl_certificate_key %s/tls/server.key;\n"
@@ -264,19 +265,19 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 	}
 	if ((rc = prepare_dirs(dir, e)))
 		return rc;
-	if ((rc = resolve_port(o->listen, http, sizeof(http), e)) ||
-	    (rc = resolve_port(o->tls_listen, https, sizeof(https), e)))
+	if ((rc = resolve_port(o->listen, 1, http, sizeof(http), e)) ||
+	    (rc = resolve_port(o->tls_listen, 1, https, sizeof(https), e)))
 		return rc;
 	if (o->app)
-		rc = resolve_port(o->app, appa, sizeof(appa), e);
+		rc = resolve_port(o->app, 0, appa, sizeof(appa), e);
 	else
-		rc = resolve_port(o->app_listen, appa, sizeof(appa), e);
+		rc = resolve_port(o->app_listen, 1, appa, sizeof(appa), e);
 	if (rc)
 		return rc;
 	if (o->besim)
-		rc = resolve_port(o->besim, besa, sizeof(besa), e);
+		rc = resolve_port(o->besim, 0, besa, sizeof(besa), e);
 	else
-		rc = resolve_port(o->besim_listen, besa, sizeof(besa), e);
+		rc = resolve_port(o->besim_listen, 1, besa, sizeof(besa), e);
 	if (rc)
 		return rc;
 	ro.dir = dir;

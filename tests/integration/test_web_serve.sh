@@ -111,6 +111,23 @@ code=$("${C[@]}" -o /dev/null -w '%{http_code}' "https://$https/bank/logout?user
 [ "$code" = 200 ] || fail "serving stopped after bad requests ($code)"
 # a second serve on the same folder is refused
 expect 2 "$VMLAB" web serve --dir "$T/srv" --listen 127.0.0.1:0 && contains "$T/err" "already served"
+# a port in use is reported before anything starts
+expect 1 timeout 60 "$VMLAB" web serve --dir "$T/srv2" --workload banking --listen "$http" \
+  --tls-listen 127.0.0.1:0 --app-listen 127.0.0.1:0 --besim-listen 127.0.0.1:0 --workers 1
+contains "$T/err" "$http: cannot listen: Address already in use"
+# nginx failing at start (a broken nginx binary): the others are stopped, status 1
+printf '#!/bin/sh\necho "nginx: [emerg] simulated start failure" >&2\nexit 1\n' >"$T/bad-nginx"
+chmod +x "$T/bad-nginx"
+expect 1 timeout 60 "$VMLAB" web serve --dir "$T/srv2" --workload banking --nginx "$T/bad-nginx" \
+  --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --app-listen 127.0.0.1:0 --besim-listen 127.0.0.1:0
+contains "$T/err" "nginx exited at start"
+contains "$T/srv2/logs/nginx.stderr" "simulated start failure"
+for c in app besim; do  # they were up, and are gone
+  a=$(sed -n "s/^$c listening on //p" "$T/srv2/logs/$c.log")
+  [ -n "$a" ] || fail "$c of the failed serve never started"
+  timeout 5 bash -c "exec 3<>/dev/tcp/${a%:*}/${a##*:}" 2>/dev/null && fail "$c of the failed serve still listens on $a"
+done
+[ -e "$T/srv2/serve.pid" ] && fail "failed serve left serve.pid"
 
 # SIGTERM stops everything
 kill -TERM "$serve_pid"

@@ -9,14 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "web/app.h"
 #include "web/besim.h"
 #include "web/fileset.h"
+#include "web/tls.h"
+#include "web/serve.h"
 #include "web/workload.h"
 
 static volatile sig_atomic_t besim_stop;
@@ -224,12 +231,74 @@ static void test_fileset(void **state)
 	}
 }
 
+/* The certificate parses back, matches its key, names the host and is valid now. */
+static void test_tls_cert(void **state)
+{
+	char dir[] = "/tmp/vmlab-tls.XXXXXX", key[128], crt[128];
+	struct err e;
+	FILE *f;
+	X509 *x;
+	EVP_PKEY *k;
+	struct stat st;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(key, sizeof(key), "%s/k.pem", dir);
+	snprintf(crt, sizeof(crt), "%s/c.pem", dir);
+	assert_int_equal(web_tls_selfsigned(key, crt, "10.1.2.3", 30, &e), 0);
+	assert_int_equal(stat(key, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	f = fopen(crt, "r");
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	f = fopen(key, "r");
+	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(x);
+	assert_non_null(k);
+	assert_int_equal(X509_check_private_key(x, k), 1);
+	assert_int_equal(X509_check_ip_asc(x, "10.1.2.3", 0), 1);
+	assert_int_equal(X509_check_ip_asc(x, "127.0.0.1", 0), 1);
+	assert_int_equal(X509_check_host(x, "localhost", 0, 0, NULL), 1);
+	assert_int_equal(X509_check_ip_asc(x, "10.9.9.9", 0), 0);
+	assert_true(X509_cmp_current_time(X509_get0_notBefore(x)) < 0);
+	assert_true(X509_cmp_current_time(X509_get0_notAfter(x)) > 0);
+	assert_int_equal(EVP_PKEY_get_base_id(k), EVP_PKEY_EC);
+	X509_free(x);
+	EVP_PKEY_free(k);
+	unlink(key);
+	unlink(crt);
+	rmdir(dir);
+}
+
+/* The nginx configuration routes dynamic pages to the application and serves
+ * the rest from the file set. */
+static void test_nginx_conf(void **state)
+{
+	struct web_serve_opts o = { .dir = "/srv/w", .listen = "127.0.0.1:80", .tls_listen = "[::1]:443",
+				    .nginx_workers = 3 };
+	struct sbuf c = SBUF_INIT;
+
+	web_nginx_conf(&o, "10.0.0.2:9300", &c);
+	assert_non_null(strstr(c.buf, "daemon off;"));
+	assert_non_null(strstr(c.buf, "worker_processes 3;"));
+	assert_non_null(strstr(c.buf, "pid /srv/w/nginx.pid;"));
+	assert_non_null(strstr(c.buf, "server 10.0.0.2:9300;"));
+	assert_non_null(strstr(c.buf, "keepalive 64;"));
+	assert_non_null(strstr(c.buf, "fastcgi_keep_conn on;"));
+	assert_non_null(strstr(c.buf, "listen [::1]:443 ssl"));
+	assert_non_null(strstr(c.buf, "ssl_certificate /srv/w/tls/server.crt;"));
+	assert_non_null(strstr(c.buf, "root /srv/w/www;"));
+	sbuf_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_page),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_fileset),
+		cmocka_unit_test(test_tls_cert),
+		cmocka_unit_test(test_nginx_conf),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
