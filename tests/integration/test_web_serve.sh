@@ -26,7 +26,7 @@ expect 2 "$VMLAB" web besim --threads 0
 [ -e "$T/x" ] && fail "a bad command line created $T/x"
 
 start() { # starts serve in the background, waits until it serves
-  timeout -k 5 120 "$VMLAB" web serve --dir "$T/srv" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 \
+  timeout -k 5 120 "$VMLAB" web serve --dir "$S" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 \
     --app-listen 127.0.0.1:0 --besim-listen 127.0.0.1:0 --workers 1 --sessions 1 \
     >"$T/serve.out" 2>"$T/serve.err" &
   serve_pid=$!
@@ -37,7 +37,7 @@ start() { # starts serve in the background, waits until it serves
   done
   if ! grep -q '^serving' "$T/serve.out"; then
     fail "web serve did not start"; cat "$T/serve.out" "$T/serve.err" >&2
-    tail -5 "$T/srv/logs/"* >&2 2>/dev/null; exit 1
+    tail -5 "$S/logs/"* >&2 2>/dev/null; exit 1
   fi
   http=$(sed -n 's|^static: *http://\([^/]*\)/$|\1|p' "$T/serve.out")
   https=$(sed -n 's|^banking: *https://\([^/]*\)/.*|\1|p' "$T/serve.out")
@@ -52,18 +52,21 @@ gone() { # all processes of the run have exited
     for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$p" 2>/dev/null && { fail "process $p ($(cat /proc/$p/cmdline 2>/dev/null | tr '\0' ' ')) left running"; }
   done
-  [ -e "$T/srv/serve.pid" ] && fail "serve.pid left behind"
+  [ -e "$S/serve.pid" ] && fail "serve.pid left behind"
   return 0
 }
 
+S="$T/web srv"  # a space: nginx reads quoted paths
+expect 2 "$VMLAB" web serve --dir "$T/bad\$dir" && contains "$T/err" "must not contain"
+[ -e "$T/bad\$dir" ] && fail "a bad folder name was created"
 C=(curl -sS --max-time 20 -k)
 start
 [ "${#pids_to_check[@]}" -ge 4 ] || fail "expected besim, app, nginx master and worker; got ${pids_to_check[*]}"
 
 # a static image: same bytes as the file set and the manifest's size
 "${C[@]}" -o "$T/logo" "http://$http/bank/images/logo.gif" || fail "static fetch"
-same "$T/logo" "$T/srv/www/bank/images/logo.gif"
-grep -q '^1140 [0-9a-f]* bank/images/logo.gif$' "$T/srv/www/MANIFEST" || fail "manifest lacks logo.gif"
+same "$T/logo" "$S/www/bank/images/logo.gif"
+grep -q '^1140 [0-9a-f]* bank/images/logo.gif$' "$S/www/MANIFEST" || fail "manifest lacks logo.gif"
 # a Support download (static, large)
 "${C[@]}" -o "$T/dl" -w '%{http_code} %{size_download}\n' \
   "http://$http/support/downloads/dir00000/class0_1" >"$T/code"
@@ -88,10 +91,10 @@ contains "$T/supp" '^200$'
 "${C[@]}" -o "$T/chk" -w '%{http_code} %{content_type}\n' \
   "https://$https/bank/check_image?userid=58&check_no=3&side=back" >"$T/code"
 contains "$T/code" '^200 image/jpeg'
-same "$T/chk" "$T/srv/www/bank/checks/dir00000/check3_b.jpg"
+same "$T/chk" "$S/www/bank/checks/dir00000/check3_b.jpg"
 # the certificate is ours: P-256, CN from the listen address
 if command -v openssl >/dev/null; then
-  openssl x509 -in "$T/srv/tls/server.crt" -noout -text >"$T/crt" 2>&1
+  openssl x509 -in "$S/tls/server.crt" -noout -text >"$T/crt" 2>&1
   contains "$T/crt" 'ASN1 OID: prime256v1'
   contains "$T/crt" 'IP Address:127.0.0.1'
 fi
@@ -110,7 +113,7 @@ code=$("${C[@]}" -o /dev/null -w '%{http_code}' "http://$http/bank/no_such_page"
 code=$("${C[@]}" -o /dev/null -w '%{http_code}' "https://$https/bank/logout?userid=58")
 [ "$code" = 200 ] || fail "serving stopped after bad requests ($code)"
 # a second serve on the same folder is refused
-expect 2 "$VMLAB" web serve --dir "$T/srv" --listen 127.0.0.1:0 && contains "$T/err" "already served"
+expect 2 "$VMLAB" web serve --dir "$S" --listen 127.0.0.1:0 && contains "$T/err" "already served"
 # a port in use is reported before anything starts
 expect 1 timeout 60 "$VMLAB" web serve --dir "$T/srv2" --workload banking --listen "$http" \
   --tls-listen 127.0.0.1:0 --app-listen 127.0.0.1:0 --besim-listen 127.0.0.1:0 --workers 1
@@ -139,8 +142,8 @@ gone
 # again (the file set is kept), stopped with --stop
 start
 contains "$T/serve.out" 'kept'
-expect 0 timeout 30 "$VMLAB" web serve --stop "$T/srv"
+expect 0 timeout 30 "$VMLAB" web serve --stop "$S"
 wait "$serve_pid"; serve_pid=
 gone
-expect 2 "$VMLAB" web serve --stop "$T/srv" && contains "$T/err" "no vmlab web serve running"
+expect 2 "$VMLAB" web serve --stop "$S" && contains "$T/err" "no vmlab web serve running"
 finish

@@ -281,13 +281,13 @@ static void test_nginx_conf(void **state)
 	web_nginx_conf(&o, "10.0.0.2:9300", &c);
 	assert_non_null(strstr(c.buf, "daemon off;"));
 	assert_non_null(strstr(c.buf, "worker_processes 3;"));
-	assert_non_null(strstr(c.buf, "pid /srv/w/nginx.pid;"));
+	assert_non_null(strstr(c.buf, "pid \"/srv/w/nginx.pid\";"));
 	assert_non_null(strstr(c.buf, "server 10.0.0.2:9300;"));
 	assert_non_null(strstr(c.buf, "keepalive 64;"));
 	assert_non_null(strstr(c.buf, "fastcgi_keep_conn on;"));
 	assert_non_null(strstr(c.buf, "listen [::1]:443 ssl"));
-	assert_non_null(strstr(c.buf, "ssl_certificate /srv/w/tls/server.crt;"));
-	assert_non_null(strstr(c.buf, "root /srv/w/www;"));
+	assert_non_null(strstr(c.buf, "ssl_certificate \"/srv/w/tls/server.crt\";"));
+	assert_non_null(strstr(c.buf, "root \"/srv/w/www\";"));
 	sbuf_free(&c);
 }
 
