@@ -31,6 +31,7 @@ for p in nginx wrk cc taskset; do
 done
 [ -x "$VMLAB" ] || { echo "web-vs-wrk: $VMLAB missing: run scripts/build build" >&2; exit 1; }
 T=$(mktemp -d /tmp/vmlab-wrk.XXXXXX)
+chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -88,6 +89,9 @@ run() {
       -d"$DURATION" >"$out"
   fi
   local rps reqs cpu
+  if grep -qE 'Non-2xx|Socket errors|HTTP errors' "$out"; then
+    echo "web-vs-wrk: $tool reported errors:" >&2; cat "$out" >&2; exit 1
+  fi
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   reqs=$(awk '/ requests in / {print $1}' "$out")
   cpu=$(awk '{print $1 + $2}' "$err")
