@@ -33,6 +33,8 @@ static const char usage_common[] =
 	"                           for (default: the session count loaded)\n"
 	"      --timeout T          a request older than T is an error (default 60s)\n"
 	"      --seed N             random seed (default 1)\n"
+	"      --min-pages N        pages an iteration needs to pass (default: the\n"
+	"                           workload's MIN_REQUESTS, 100)\n"
 	"      --json               print JSON records instead of text\n"
 	"      --results FILE       append each iteration's JSON record to FILE\n";
 
@@ -115,6 +117,7 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		{ "fileset-sessions", required_argument, NULL, 6 },
 		{ "timeout", required_argument, NULL, 7 },
 		{ "seed", required_argument, NULL, 8 },
+		{ "min-pages", required_argument, NULL, 9 },
 		{ "json", no_argument, NULL, 'J' },
 		{ "results", required_argument, NULL, 'o' },
 		{ 0 },
@@ -200,6 +203,9 @@ static int parse_args(struct opts *o, int argc, char **argv)
 			if (units_parse_count(optarg, &c->seed))
 				return cli_usage_error(o->name, "--seed: '%s' is not a number", optarg);
 			continue;
+		case 9:
+			cnt = &c->min_pages;
+			break;
 		case ':':
 			return cli_usage_error(o->name, "option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -304,7 +310,7 @@ static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool st
 			free(s);
 			return rc ? rc : 1;
 		}
-		web_qos_eval(o->cfg.wl, s, &q);
+		web_qos_eval(o->cfg.wl, o->cfg.min_pages, s, &q);
 		web_load_json(&rec, kind, &o->cfg, s, &q, it);
 		sbuf_putc(&rec, '\n');
 		if (o->json)

@@ -104,7 +104,8 @@ void web_load_stats_merge(struct web_load_stats *d, const struct web_load_stats 
 	hist_merge(&d->page_lat, &s->page_lat);
 }
 
-void web_qos_eval(const struct web_workload *wl, const struct web_load_stats *s, struct web_qos *q)
+void web_qos_eval(const struct web_workload *wl, uint32_t min_pages, const struct web_load_stats *s,
+		  struct web_qos *q)
 {
 	uint64_t timed = s->pages - s->downloads;
 
@@ -112,7 +113,7 @@ void web_qos_eval(const struct web_workload *wl, const struct web_load_stats *s,
 	q->tolerable_pct = timed ? 100.0 * (double)s->pages_tolerable / (double)timed : 0;
 	q->dl_good_pct = s->downloads ? 100.0 * (double)s->dl_good / (double)s->downloads : 100;
 	q->dl_tolerable_pct = s->downloads ? 100.0 * (double)s->dl_tolerable / (double)s->downloads : 100;
-	q->enough = s->pages >= wl->min_requests;
+	q->enough = s->pages >= (min_pages ? min_pages : wl->min_requests);
 	q->pass = q->enough && q->good_pct >= wl->good_pct && q->tolerable_pct >= wl->tol_pct &&
 		  q->dl_good_pct >= wl->good_pct && q->dl_tolerable_pct >= wl->tol_pct;
 }

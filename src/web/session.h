@@ -34,6 +34,7 @@ struct web_load_cfg {
 	uint64_t rampdown_ns;      /* then load without measuring, then stop */
 	uint64_t timeout_ns;       /* a request older than this is a timeout */
 	uint64_t seed;
+	uint32_t min_pages;        /* QoS needs this many pages (0: the workload's MIN_REQUESTS) */
 };
 
 /* Counts of the measured interval (pages completed inside it). */
@@ -60,7 +61,9 @@ struct web_qos {
 	bool pass;
 };
 
-void web_qos_eval(const struct web_workload *wl, const struct web_load_stats *s, struct web_qos *q);
+/* Judges s by wl's QoS limits; min_pages 0 means wl->min_requests. */
+void web_qos_eval(const struct web_workload *wl, uint32_t min_pages, const struct web_load_stats *s,
+		  struct web_qos *q);
 
 /* Runs one iteration (ramp-up, warm-up, run, ramp-down) and fills *out
  * (caller-allocated). Server failures are counted, not returned; returns 0
