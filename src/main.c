@@ -7,6 +7,7 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_cfg,
+	&cmd_testbed,
 	&cmd_version,
 	&cmd_web,
 };

@@ -15,6 +15,7 @@ struct cmd {
 
 /* Every command, defined in its own src/cli/cmd_NAME.c. */
 extern const struct cmd cmd_cfg;
+extern const struct cmd cmd_testbed;
 extern const struct cmd cmd_version;
 extern const struct cmd cmd_web;
 
