@@ -7,7 +7,11 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_cfg,
+	&cmd_image,
+	&cmd_report,
+	&cmd_run,
 	&cmd_testbed,
+	&cmd_up,
 	&cmd_version,
 	&cmd_web,
 };
