@@ -12,6 +12,7 @@ static const struct cmd *const commands[] = {
 	&cmd_micro,
 	&cmd_report,
 	&cmd_run,
+	&cmd_testbed,
 	&cmd_up,
 	&cmd_version,
 	&cmd_web,

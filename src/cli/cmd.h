@@ -20,6 +20,7 @@ extern const struct cmd cmd_image;
 extern const struct cmd cmd_micro;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_run;
+extern const struct cmd cmd_testbed;
 extern const struct cmd cmd_up;
 extern const struct cmd cmd_version;
 extern const struct cmd cmd_web;
