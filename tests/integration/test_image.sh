@@ -186,4 +186,19 @@ contains "$T/out" '^lrwxrwxrwx .* serial-getty@hvc0.service -> /lib/systemd/syst
 expect 0 "$VMLAB" image fix-root "$img2" && contains "$T/out" 'no entry to rewrite'
 e2undo -o $((6144 * 512)) "$img2.p2.e2undo" "$img2" >/dev/null 2>&1 || fail "e2undo gpt"
 same "$img2" "$T/orig2.img"
+
+# ext2 and ext3 disks without a partition table, a file spanning blocks
+mkdir -p "$T/big/etc"
+cp "$T/root/etc/inittab" "$T/big/etc/inittab"
+for i in $(seq 1 400); do echo "# padding line $i, so the file spans several blocks" >>"$T/big/etc/inittab"; done
+sed 's/38400 tty2$/38400 hvc0/' "$T/big/etc/inittab" >"$T/big.want"
+for k in ext2 ext3; do
+  mke2fs -q -F -t $k -d "$T/big" "$T/$k.img" 8M >/dev/null 2>&1 || { fail "mke2fs $k"; continue; }
+  cp "$T/$k.img" "$T/$k.orig"
+  expect 0 "$VMLAB" image fix-console "$T/$k.img" && contains "$T/out" "undo file $T/$k.img.e2undo"
+  e2fsck -fn "$T/$k.img" >"$T/fsck" 2>&1 || { fail "e2fsck -fn $k"; tail -5 "$T/fsck" >&2; }
+  expect 0 "$VMLAB" image cat "$T/$k.img:/etc/inittab" && same "$T/out" "$T/big.want"
+  e2undo "$T/$k.img.e2undo" "$T/$k.img" >/dev/null 2>&1 || fail "e2undo $k"
+  same "$T/$k.img" "$T/$k.orig"
+done
 finish
