@@ -1,0 +1,343 @@
+/* vmlab web bench: raw HTTP load with wrk/wrk2 semantics. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/fileio.h"
+#include "base/json.h"
+#include "base/units.h"
+#include "cli/cmd.h"
+#include "measure/clock.h"
+#include "web/http_client.h"
+
+int web_bench_main(int argc, char **argv);
+
+static const char usage[] =
+	"usage: vmlab web bench URL [-t THREADS] [-c CONNECTIONS] [-d DURATION] [-R RATE]\n"
+	"                       [--timeout T] [-H 'Name: value']... [--latency] [--json]\n"
+	"                       [--results FILE]\n"
+	"Raw HTTP/1.1 load against URL (http:// or https://), as wrk and wrk2 do.\n\n"
+	"  -t, --threads N       event-loop threads (default 2)\n"
+	"  -c, --connections N   keep-alive connections in all (default 10)\n"
+	"  -d, --duration T      run time (default 10s)\n"
+	"  -R, --rate N          constant total request rate; latency is measured from\n"
+	"                        each request's intended send time (coordinated\n"
+	"                        omission corrected). Default: as fast as possible\n"
+	"      --timeout T       a request or connect older than T is a timeout (2s)\n"
+	"  -H, --header H        add a request header (repeatable)\n"
+	"      --latency         print the latency distribution\n"
+	"      --json            print one JSON record instead of the text report\n"
+	"      --results FILE    also append the JSON record to FILE (JSON Lines)\n\n"
+	"Exit status: 0 done (errors are reported, not fatal), 1 no response at\n"
+	"all, 2 bad usage.\n";
+
+static const char NAME[] = "web bench";
+
+static void on_signal(int sig)
+{
+	http_load_stop();
+}
+
+static char *fmt_ns(double ns, char *buf, size_t len)
+{
+	if (ns < 1e3)
+		snprintf(buf, len, "%.0fns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.2fus", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, len, "%.2fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2fs", ns / 1e9);
+	return buf;
+}
+
+static char *fmt_bytes(double b, char *buf, size_t len)
+{
+	const char *u[] = { "B", "KB", "MB", "GB", "TB" };
+	int i = 0;
+
+	while (b >= 1024 && i < 4) {
+		b /= 1024;
+		i++;
+	}
+	snprintf(buf, len, "%.2f%s", b, u[i]);
+	return buf;
+}
+
+static const double pcts[] = { 50, 75, 90, 99, 99.9, 99.99 };
+#define NPCTS (sizeof(pcts) / sizeof(pcts[0]))
+
+static void print_text(const char *url, const struct http_load_cfg *cfg, const struct http_stats *st,
+		       double secs, bool latency, uint64_t cpu_ns)
+{
+	char a[32], b[32], c[32];
+	double within = 0;
+	uint64_t nerr = 0;
+
+	printf("Running %s test @ %s\n", units_fmt_duration(cfg->duration_ns, a, sizeof(a)), url);
+	printf("  %u threads and %u connections", cfg->threads, cfg->conns);
+	if (cfg->rate > 0)
+		printf(", %.0f requests/s", cfg->rate);
+	printf("\n");
+	if (st->lat.total) {
+		/* share of samples within one standard deviation of the mean */
+		double m = hist_mean(&st->lat), sd = hist_stddev(&st->lat);
+		uint64_t lo = m > sd ? (uint64_t)(m - sd) : 0;
+
+		within = hist_share_le(&st->lat, (uint64_t)(m + sd)) -
+			 (lo ? hist_share_le(&st->lat, lo - 1) : 0);
+		printf("  Thread Stats   Avg      Stdev     Max   +/- Stdev\n");
+		printf("    Latency %9s %9s %9s %8.2f%%\n", fmt_ns(m, a, sizeof(a)),
+		       fmt_ns(sd, b, sizeof(b)), fmt_ns((double)st->lat.max, c, sizeof(c)),
+		       within * 100);
+	}
+	if (latency && st->lat.total) {
+		printf("  Latency Distribution%s\n", cfg->rate > 0 ? " (from intended send times)" : "");
+		for (size_t i = 0; i < NPCTS; i++)
+			printf(" %7.3f%% %9s\n", pcts[i],
+			       fmt_ns((double)hist_quantile(&st->lat, pcts[i] / 100), a, sizeof(a)));
+	}
+	printf("  %" PRIu64 " requests in %.2fs, %s read\n", st->requests, secs,
+	       fmt_bytes((double)st->bytes, a, sizeof(a)));
+	if (st->err[HE_CONNECT] || st->err[HE_READ] || st->err[HE_WRITE] || st->err[HE_TIMEOUT])
+		printf("  Socket errors: connect %" PRIu64 ", read %" PRIu64 ", write %" PRIu64
+		       ", timeout %" PRIu64 "\n", st->err[HE_CONNECT], st->err[HE_READ],
+		       st->err[HE_WRITE], st->err[HE_TIMEOUT]);
+	for (int i = 0; i < HTTP_E_KINDS; i++)
+		nerr += st->perr[i];
+	if (nerr) {
+		printf("  HTTP errors:");
+		for (int i = 0; i < HTTP_E_KINDS; i++)
+			printf("%s %s %" PRIu64, i ? "," : "", http_err_name(-i - 1), st->perr[i]);
+		printf("\n");
+	}
+	if (st->err[HE_STATUS])
+		printf("  Non-2xx or 3xx responses: %" PRIu64 "\n", st->err[HE_STATUS]);
+	printf("Requests/sec: %10.2f\n", secs > 0 ? (double)st->requests / secs : 0);
+	printf("Transfer/sec: %10s\n", fmt_bytes(secs > 0 ? (double)st->bytes / secs : 0, a, sizeof(a)));
+	if (st->requests)
+		printf("CPU/request:  %10s\n", fmt_ns((double)cpu_ns / (double)st->requests, a, sizeof(a)));
+}
+
+static void json_record(struct sbuf *o, const char *url, const struct http_load_cfg *cfg,
+			const struct http_stats *st, double secs, uint64_t user_ns, uint64_t sys_ns)
+{
+	char ts[32];
+	static const char *const cls[] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
+
+	clock_iso8601(clock_real_ns(), ts);
+	sbuf_puts(o, "{\"kind\":\"web-bench\",\"time\":");
+	json_put_str(o, ts);
+	sbuf_puts(o, ",\"url\":");
+	json_put_str(o, url);
+	sbuf_printf(o, ",\"threads\":%u,\"connections\":%u,\"duration_s\":", cfg->threads, cfg->conns);
+	json_put_num(o, (double)cfg->duration_ns / 1e9);
+	sbuf_puts(o, ",\"rate\":");
+	json_put_num(o, cfg->rate);
+	sbuf_printf(o, ",\"requests\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"connects\":%" PRIu64,
+		    st->requests, st->bytes, st->connects);
+	sbuf_puts(o, ",\"elapsed_s\":");
+	json_put_num(o, secs);
+	sbuf_puts(o, ",\"requests_per_s\":");
+	json_put_num(o, secs > 0 ? (double)st->requests / secs : 0);
+	sbuf_puts(o, ",\"bytes_per_s\":");
+	json_put_num(o, secs > 0 ? (double)st->bytes / secs : 0);
+	sbuf_puts(o, ",\"cpu_user_s\":");
+	json_put_num(o, (double)user_ns / 1e9);
+	sbuf_puts(o, ",\"cpu_sys_s\":");
+	json_put_num(o, (double)sys_ns / 1e9);
+	sbuf_printf(o, ",\"latency_ns\":{\"min\":%" PRIu64 ",\"max\":%" PRIu64,
+		    st->lat.total ? st->lat.min : 0, st->lat.max);
+	sbuf_puts(o, ",\"mean\":");
+	json_put_num(o, hist_mean(&st->lat));
+	sbuf_puts(o, ",\"stddev\":");
+	json_put_num(o, hist_stddev(&st->lat));
+	for (size_t i = 0; i < NPCTS; i++)
+		sbuf_printf(o, ",\"p%g\":%" PRIu64, pcts[i], hist_quantile(&st->lat, pcts[i] / 100));
+	sbuf_puts(o, "},\"errors\":{");
+	for (int i = 0; i < HE_KINDS; i++)
+		sbuf_printf(o, "%s\"%s\":%" PRIu64, i ? "," : "", http_client_err_name(i), st->err[i]);
+	for (int i = 0; i < HTTP_E_KINDS; i++)
+		sbuf_printf(o, ",\"%s\":%" PRIu64, http_err_name(-i - 1), st->perr[i]);
+	sbuf_puts(o, "},\"status\":{");
+	for (int i = 0; i < 6; i++)
+		sbuf_printf(o, "%s\"%s\":%" PRIu64, i ? "," : "", cls[i], st->status[i]);
+	sbuf_puts(o, "},\"hist\":\"");
+	hist_serialise(&st->lat, o);
+	sbuf_puts(o, "\"}\n");
+}
+
+static int parse_count(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *v)
+{
+	if (units_parse_count(s, v) || *v < min || *v > max)
+		return cli_usage_error(NAME, "%s: '%s' is not a count from %" PRIu64 " to %" PRIu64,
+				       opt, s, min, max);
+	return 0;
+}
+
+static int parse_dur(const char *opt, const char *s, uint64_t *v)
+{
+	if (units_parse_duration(s, v) || *v == 0)
+		return cli_usage_error(NAME, "%s: '%s' is not a duration such as 10s or 500ms", opt, s);
+	return 0;
+}
+
+int web_bench_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "threads", required_argument, NULL, 't' },
+		{ "connections", required_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "rate", required_argument, NULL, 'R' },
+		{ "header", required_argument, NULL, 'H' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "latency", no_argument, NULL, 'L' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "results", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	uint64_t threads = 2, conns = 10, rate = 0, dur = 10000000000ull, tmo = 2000000000ull;
+	uint64_t u0, s0, u1, s1;
+	bool latency = false, json = false;
+	const char *results = NULL, *url;
+	char **headers = xcalloc((size_t)argc, sizeof(char *));
+	int nh = 0, opt, rc = 2, gai;
+	struct http_url u;
+	struct http_load_cfg cfg = { 0 };
+	struct http_stats *st = NULL;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	struct sbuf req = SBUF_INIT, rec = SBUF_INIT;
+	struct err e = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	uint64_t elapsed = 0;
+	double secs;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":t:c:d:R:H:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't':
+			if (parse_count("-t", optarg, 1, 1024, &threads))
+				goto out;
+			break;
+		case 'c':
+			if (parse_count("-c", optarg, 1, 1000000, &conns))
+				goto out;
+			break;
+		case 'd':
+			if (parse_dur("-d", optarg, &dur))
+				goto out;
+			break;
+		case 'R':
+			if (parse_count("-R", optarg, 1, 100000000, &rate))
+				goto out;
+			break;
+		case 'T':
+			if (parse_dur("--timeout", optarg, &tmo))
+				goto out;
+			break;
+		case 'H':
+			headers[nh++] = optarg;
+			break;
+		case 'L':
+			latency = true;
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'o':
+			results = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			rc = 0;
+			goto out;
+		case ':':
+			rc = cli_usage_error(NAME, "option '%s' needs a value", argv[optind - 1]);
+			goto out;
+		default:
+			rc = cli_usage_error(NAME, "unknown option '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind != argc - 1) {
+		rc = cli_usage_error(NAME, optind == argc ? "a URL is needed" : "one URL only");
+		goto out;
+	}
+	url = argv[optind];
+	if (conns < threads) {
+		rc = cli_usage_error(NAME, "-c %" PRIu64 " is fewer connections than -t %" PRIu64
+				     " threads", conns, threads);
+		goto out;
+	}
+	if (http_url_parse(url, &u, &e) || http_build_get(&u, headers, nh, &req, &e)) {
+		rc = cli_fail(NAME, &e);
+		goto out;
+	}
+	gai = getaddrinfo(u.host, u.port, &hints, &ai);
+	if (gai) {
+		fprintf(stderr, "vmlab %s: %s: cannot resolve '%s': %s\n", NAME, url, u.host,
+			gai_strerror(gai));
+		rc = 2;
+		goto out;
+	}
+	memcpy(&cfg.addr, ai->ai_addr, ai->ai_addrlen);
+	cfg.addrlen = ai->ai_addrlen;
+	cfg.tp = u.tls ? &transport_tls : &transport_plain;
+	if (u.tls && !(cfg.tls_ctx = transport_tls_ctx_new(&e))) {
+		rc = cli_fail(NAME, &e);
+		goto out;
+	}
+	cfg.sni = u.host;
+	cfg.req = req.buf;
+	cfg.req_len = req.len;
+	cfg.threads = (unsigned)threads;
+	cfg.conns = (unsigned)conns;
+	cfg.duration_ns = dur;
+	cfg.timeout_ns = tmo;
+	cfg.rate = (double)rate;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	st = xmalloc(sizeof(*st));
+	clock_cpu_ns(&u0, &s0);
+	if (http_load_run(&cfg, st, &elapsed, &e)) {
+		rc = cli_fail(NAME, &e);
+		goto out;
+	}
+	clock_cpu_ns(&u1, &s1);
+	secs = (double)elapsed / 1e9;
+	json_record(&rec, url, &cfg, st, secs, u1 - u0, s1 - s0);
+	if (json)
+		fputs(sbuf_str(&rec), stdout);
+	else
+		print_text(url, &cfg, st, secs, latency, (u1 - u0) + (s1 - s0));
+	fflush(stdout);
+	if (results && file_append_sync(results, rec.buf, rec.len, &e)) {
+		rc = cli_fail(NAME, &e);
+		goto out;
+	}
+	if (st->requests == 0) {
+		fprintf(stderr, "vmlab %s: no response from %s in %.2fs (%" PRIu64 " errors)\n", NAME,
+			url, secs, http_stats_errors(st));
+		rc = 1;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (ai)
+		freeaddrinfo(ai);
+	if (cfg.tls_ctx)
+		transport_tls_ctx_free(cfg.tls_ctx);
+	free(st);
+	free(headers);
+	sbuf_free(&req);
+	sbuf_free(&rec);
+	return rc;
+}
