@@ -337,6 +337,12 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 				record_init(&r, x, &v, &benches[b], it);
 				if (opened) {
 					run_one(&v, x, &benches[b], &r);
+					if (o->stop && *o->stop >= 2) {
+						free(r.status);
+						free(r.error);
+						r.status = xstrdup("failed");
+						r.error = xstrdup("aborted (interrupted by the user)");
+					}
 				} else {
 					r.status = xstrdup("failed");
 					r.error = xstrdup(ee.msg);
