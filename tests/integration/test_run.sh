@@ -100,6 +100,24 @@ X
   pgrep -f 'sleep 31[.]7' >/dev/null && fail "the aborted run's processes are still running"
 fi
 
+# 3c. a run over the timeout is killed and recorded failed; the next one goes on
+if "$VMLAB" cpu run --help >/dev/null 2>&1; then
+  cat >e.vmlab <<'X'
+cmds = [ "sleep 20.3", "true" ]
+environments = [ "native" ]
+iterations = 1
+warmup = 0
+timeout = "1s"
+X
+  SECONDS=0
+  expect 1 "$VMLAB" run e.vmlab
+  [ $SECONDS -lt 15 ] || fail "timeout took ${SECONDS}s"
+  contains results/e.jsonl '"benchmark":"sleep 20.3",.*"status":"failed","error":"[^"]*timed out after 1000 ms"'
+  contains results/e.jsonl '"benchmark":"true",.*"status":"ok"'
+  sleep 0.5
+  pgrep -f 'sleep 20[.]3' >/dev/null && fail "the timed-out run's processes are still running"
+fi
+
 # 4. native: runs this vmlab's own benchmarks as a child, with this host's facts
 cat >c.vmlab <<'X'
 benchmarks = [ "flow" ]
