@@ -137,5 +137,8 @@ const struct bench_ops bench_align = {
 	.setup = align_setup,
 	.run = align_run,
 	.teardown = align_free,
-	.checksum = { 0, 0, 0, 0 },
+	.checksum = {
+		0x38bd0a247eec002dull, 0x2f0af3fa5de45506ull,
+		0x913a7c48acb48f80ull, 0xb7f9f8a0534bbb9dull,
+	},
 };

@@ -133,8 +133,11 @@ static int interp_setup(const struct bench_params *p, void **state, struct err *
 	for (uint32_t k = 0; k < I->s->programs; k++)
 		I->prog[k] = gen_block(&r, 0, 4 + (int)rng_below(&r, 8));
 	for (uint32_t k = 0; k < I->s->inputs; k++)
-		for (int v = 0; v < NVARS; v++)
-			I->input[k][v] = rng_next(&r) >> rng_below(&r, 64);
+		for (int v = 0; v < NVARS; v++) {
+			uint64_t x = rng_next(&r);
+
+			I->input[k][v] = x >> rng_below(&r, 64);
+		}
 	*state = I;
 	(void)e;
 	return 0;
@@ -289,5 +292,8 @@ const struct bench_ops bench_interp = {
 	.setup = interp_setup,
 	.run = interp_run,
 	.teardown = interp_free,
-	.checksum = { 0, 0, 0, 0 },
+	.checksum = {
+		0x5c9cda2195b55e1aull, 0x5dba337d1220fe58ull,
+		0xa884595e414c44f5ull, 0x69e09799b7da3e84ull,
+	},
 };

@@ -143,5 +143,8 @@ const struct bench_ops bench_nbody = {
 	.setup = nbody_setup,
 	.run = nbody_run,
 	.teardown = nbody_free,
-	.checksum = { 0, 0, 0, 0 },
+	.checksum = {
+		0xa7c405bb77c1016full, 0x79432d907a748f88ull,
+		0x203016a68ffd36ccull, 0x44838b88f494883cull,
+	},
 };

@@ -19,7 +19,7 @@ static const struct search_size sizes[BENCH_NSIZES] = {
 	{ 2, 7 },
 	{ 8, 13 },
 	{ 36, 14 },
-	{ 40, 15 },
+	{ 48, 15 },
 };
 
 struct tt_entry {
@@ -206,5 +206,8 @@ const struct bench_ops bench_search = {
 	.setup = search_setup,
 	.run = search_run,
 	.teardown = search_free,
-	.checksum = { 0, 0, 0, 0 },
+	.checksum = {
+		0x12b508aa019623d6ull, 0x6552c1754710809bull,
+		0xa410510812282beeull, 0x00e1d0e7ee330efeull,
+	},
 };

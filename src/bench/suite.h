@@ -37,9 +37,10 @@ struct bench_ops {
 	int (*run)(void *state, struct bench_result *r);
 	void (*teardown)(void *state);
 	uint64_t checksum[BENCH_NSIZES];  /* expected digest per size with BENCH_SEED */
+	int not_scored;           /* not run by default, no ratio (the null kernel) */
 };
 
-/* The registry, NULL-terminated, in a fixed order. */
+/* The registry, NULL-terminated, in a fixed order; scored kernels first. */
 extern const struct bench_ops *const bench_suite[];
 
 /* The kernel called name, or NULL. */

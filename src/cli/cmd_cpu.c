@@ -62,7 +62,7 @@ static int list_main(int argc, char **argv)
 		printf("%-10s %-18s %9s  %s\n", "NAME", "LIKE", "REF_S", "SUMMARY");
 		for (const struct bench_ops *const *b = bench_suite; *b; b++)
 			printf("%-10s %-18s %9.3f  %s\n", (*b)->name, (*b)->like,
-			       bench_reftime((*b)->name, BENCH_REF), (*b)->summary);
+			       (*b)->not_scored ? NAN : bench_reftime((*b)->name, BENCH_REF), (*b)->summary);
 		printf("\nreference machine: %s\n", bench_ref_machine);
 		return 0;
 	}
@@ -75,7 +75,7 @@ static int list_main(int argc, char **argv)
 		json_put_str(&o, (*b)->like);
 		sbuf_puts(&o, ",\"summary\":");
 		json_put_str(&o, (*b)->summary);
-		sbuf_puts(&o, ",\"reftime_s\":{");
+		sbuf_printf(&o, ",\"scored\":%s,\"reftime_s\":{", (*b)->not_scored ? "false" : "true");
 		for (int s = BENCH_TEST; s < BENCH_NSIZES; s++) {
 			sbuf_printf(&o, "%s\"%s\":", s > BENCH_TEST ? "," : "",
 				    bench_size_name((enum bench_size)s));
@@ -154,7 +154,7 @@ static int run_suite(const struct run_opts *o, const struct bench_ops **list, in
 		       "MEDIAN_S", "MIN_S", "MAX_S", "RATIO", "STATUS");
 	for (int b = 0; b < n; b++) {
 		const struct bench_ops *k = list[b];
-		double ref = bench_reftime(k->name, o->size);
+		double ref = k->not_scored ? 0 : bench_reftime(k->name, o->size);
 		int nok = 0, bad = 0;
 		const char *first_bad = NULL;
 		struct bench_run r;
@@ -460,7 +460,8 @@ static int run_main(int argc, char **argv)
 	list = xcalloc((size_t)(argc - optind) + 16, sizeof(*list));
 	if (optind == argc) {
 		for (const struct bench_ops *const *b = bench_suite; *b; b++)
-			list[n++] = *b;
+			if (!(*b)->not_scored)
+				list[n++] = *b;
 	}
 	for (int k = optind; k < argc; k++) {
 		if (!(list[n++] = bench_find(argv[k]))) {
