@@ -1,5 +1,9 @@
 /* Reference times of the CPU suite, recorded on the reference machine named
- * below with `vmlab cpu run --size S --iterations 5` (median kernel seconds). */
+ * below with `vmlab cpu run --size S --iterations N --json` (N = 3 for test
+ * and train, 5 for ref): the median kernel CPU seconds (user_s) of one copy.
+ * The machine was shared with other work while they were recorded, which
+ * stretched wall times but hardly CPU times; on the idle machine a single
+ * CPU-bound copy's wall time equals its CPU time, so it scores about 1. */
 #include "bench/suite.h"
 
 #include <string.h>
