@@ -608,7 +608,9 @@ static int conn_flush(struct loop *l, struct conn *c)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN) {
-				struct epoll_event ev = { EPOLLIN | EPOLLOUT, { .ptr = c } };
+				/* stop reading until the answers are out: a client that
+				 * pipelines without reading cannot grow out */
+				struct epoll_event ev = { EPOLLOUT, { .ptr = c } };
 
 				epoll_ctl(l->ep, EPOLL_CTL_MOD, c->fd, &ev);
 				return 0;
