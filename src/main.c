@@ -7,8 +7,13 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_cfg,
+	&cmd_cpu,
+	&cmd_image,
+	&cmd_micro,
 	&cmd_report,
 	&cmd_run,
+	&cmd_testbed,
+	&cmd_up,
 	&cmd_version,
 	&cmd_web,
 };

@@ -15,8 +15,13 @@ struct cmd {
 
 /* Every command, defined in its own src/cli/cmd_NAME.c. */
 extern const struct cmd cmd_cfg;
+extern const struct cmd cmd_cpu;
+extern const struct cmd cmd_image;
+extern const struct cmd cmd_micro;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_run;
+extern const struct cmd cmd_testbed;
+extern const struct cmd cmd_up;
 extern const struct cmd cmd_version;
 extern const struct cmd cmd_web;
 

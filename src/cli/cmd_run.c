@@ -33,7 +33,8 @@ static const char usage[] =
 	"  warmup = 1\n"
 	"  results = \"results/task2.jsonl\"   # relative to the experiment file\n"
 	"  timeout = \"30m\"         # per run\n"
-	"  connect_timeout = 10    # seconds, ssh\n\n"
+	"  connect_timeout = 10    # seconds, ssh\n"
+	"  ssh_options = [ \"-i\", \"KEY\" ]   # extra ssh arguments\n\n"
 	"  --results FILE   write to FILE instead of the experiment's results path\n"
 	"  --facts          print this host's facts as JSON (used in environments)\n\n"
 	"Exit status: 0 all runs ok, 1 some run failed, 2 bad experiment file\n"
@@ -63,10 +64,12 @@ struct progress {
 
 static void fmt_eta(uint64_t ns, char *buf, size_t len)
 {
-	uint64_t s = ns / 1000000000u;
+	uint64_t s = (ns + 500000000u) / 1000000000u;
 
 	if (!ns)
 		snprintf(buf, len, "?");
+	else if (!s)
+		snprintf(buf, len, "<1s");
 	else if (s >= 3600)
 		snprintf(buf, len, "%lluh%02llum", (unsigned long long)(s / 3600),
 			 (unsigned long long)(s % 3600 / 60));

@@ -44,8 +44,10 @@ static void bench_args(const struct bench *b, const char *size, char *argv[12])
 		if (!strcmp(b->kind, "cmd"))
 			argv[n++] = "--cmd";
 		argv[n++] = (char *)b->name;
-		argv[n++] = "--size";
-		argv[n++] = (char *)size;
+		if (strcmp(b->kind, "cmd")) {
+			argv[n++] = "--size";
+			argv[n++] = (char *)size;
+		}
 		argv[n++] = "--iterations";
 		argv[n++] = "1";
 	}
@@ -53,15 +55,20 @@ static void bench_args(const struct bench *b, const char *size, char *argv[12])
 	argv[n] = NULL;
 }
 
+/* The last non-empty line of t that is not a usage hint ("try 'vmlab help ...'"). */
 static char *last_nonempty_line(const char *t)
 {
 	size_t n = strlen(t);
 
-	while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
-		n--;
-	const char *p = memrchr(t, '\n', n);
-	p = p ? p + 1 : t;
-	return xstrndup(p, (size_t)(t + n - p));
+	for (;;) {
+		while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
+			n--;
+		const char *p = memrchr(t, '\n', n);
+		p = p ? p + 1 : t;
+		if (p == t || strncmp(p, "try '", 5))
+			return xstrndup(p, (size_t)(t + n - p));
+		n = (size_t)(p - t);
+	}
 }
 
 /* The benchmark's JSON record in out: the last line that parses as an object
@@ -109,12 +116,21 @@ static void take_record(struct result *r, const struct bench *b, const struct js
 	if (json_get_str(j, "checksum"))
 		r->checksum = xstrdup(json_get_str(j, "checksum"));
 	if (!strcmp(b->kind, "micro")) {
+		const char *u = json_get_str(j, "unit") ? json_get_str(j, "unit") : "ns/op";
+		size_t ul = strlen(u);
+		bool rate = ul > 2 && !strcmp(u + ul - 2, "/s");
 		r->value = num(j, "median");
-		r->unit = xstrdup(json_get_str(j, "unit") ? json_get_str(j, "unit") : "ns/op");
-		r->better = xstrdup("lower");
+		r->unit = xstrdup(u);
+		if (hib && hib->type == JSON_BOOL)
+			rate = hib->b;
+		r->better = xstrdup(rate ? "higher" : "lower");
 	} else if (!strcmp(b->kind, "cmd") && !isnan(num(j, "metric"))) {
+		const char *mn = json_get_str(j, "metric_name");
 		r->value = num(j, "metric");
-		r->unit = xstrdup(json_get_str(j, "unit") ? json_get_str(j, "unit") : "");
+		if (json_get_str(j, "unit"))
+			r->unit = xstrdup(json_get_str(j, "unit"));
+		else
+			r->unit = xstrdup(mn && strcmp(mn, "wall_s") ? mn : "s");
 		r->better = xstrdup(hib && hib->type == JSON_BOOL && hib->b ? "higher" : "lower");
 	} else {
 		r->value = r->wall_s;
@@ -277,6 +293,7 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 			break;
 		}
 		v.connect_timeout_ms = x->connect_timeout_ms;
+		v.ssh_options = x->ssh_options;
 		opened = v.ops->open(&v, &ee) == 0;
 		if (!opened) {
 			struct run_event ev = { .type = RUN_ENV_FAILED, .env = v.name,
