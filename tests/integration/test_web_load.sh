@@ -10,7 +10,7 @@ chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % 12000))  # below the ephemeral port range
     ss -ltn "( sport = :$p )" | grep -q ":$p" || { echo $p; return; }
   done
 }
