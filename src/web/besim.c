@@ -679,7 +679,8 @@ static void *loop_run(void *arg)
 {
 	struct loop *l = arg;
 	struct epoll_event evs[128];
-	struct epoll_event lev = { EPOLLIN, { .ptr = NULL } };
+	/* the threads share one listening socket; each wakes alone */
+	struct epoll_event lev = { EPOLLIN | EPOLLEXCLUSIVE, { .ptr = NULL } };
 
 	epoll_ctl(l->ep, EPOLL_CTL_ADD, l->lfd, &lev);
 	while (!*l->stop) {
@@ -725,7 +726,7 @@ int besim_serve(const char *addr, unsigned threads, unsigned dirs, volatile sig_
 	struct net_addr a;
 	struct loop *loops;
 	char bound[80];
-	int rc = 0;
+	int rc = 0, lfd;
 	unsigned started = 0;
 
 	if (threads < 1)
@@ -733,12 +734,13 @@ int besim_serve(const char *addr, unsigned threads, unsigned dirs, volatile sig_
 	if ((rc = net_parse_addr(addr, &a, e)))
 		return rc;
 	loops = xcalloc(threads, sizeof(*loops));
+	lfd = net_listen(&a, 0, 1, e);
+	if (lfd < 0) {
+		free(loops);
+		return lfd;
+	}
 	for (unsigned k = 0; k < threads; k++) {
-		loops[k].lfd = net_listen(&a, 1, 1, e);
-		if (loops[k].lfd < 0) {
-			rc = loops[k].lfd;
-			goto out;
-		}
+		loops[k].lfd = lfd;
 		loops[k].ep = epoll_create1(EPOLL_CLOEXEC);
 		loops[k].st = &st;
 		loops[k].stop = stop;
@@ -754,13 +756,10 @@ int besim_serve(const char *addr, unsigned threads, unsigned dirs, volatile sig_
 		ready(arg, bound);
 	for (unsigned k = 0; k < started; k++)
 		pthread_join(loops[k].tid, NULL);
-out:
-	for (unsigned k = 0; k < threads; k++) {
-		if (loops[k].lfd > 0)
-			close(loops[k].lfd);
+	for (unsigned k = 0; k < threads; k++)
 		if (loops[k].ep > 0)
 			close(loops[k].ep);
-	}
+	close(lfd);
 	free(loops);
 	return rc;
 }

@@ -59,8 +59,8 @@ struct besim_state {
 /* Appends the full HTTP response for r to out (status line, headers, body). */
 void besim_respond(struct besim_state *st, const struct besim_req *r, struct sbuf *out);
 
-/* Runs the server on listen address addr with threads event loops (one
- * SO_REUSEPORT socket each) until *stop becomes non-zero. ready(arg, bound)
+/* Runs the server on listen address addr with threads event loops sharing
+ * one listening socket until *stop becomes non-zero. ready(arg, bound)
  * is called once listening (bound "HOST:PORT"). Returns 0 or -errno. */
 int besim_serve(const char *addr, unsigned threads, unsigned dirs, volatile sig_atomic_t *stop,
 		void (*ready)(void *arg, const char *bound), void *arg, struct err *e);

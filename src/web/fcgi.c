@@ -42,8 +42,11 @@ int fcgi_pairs(const uint8_t *p, size_t n,
 	       int (*fn)(void *arg, const char *name, size_t nlen, const char *val, size_t vlen),
 	       void *arg)
 {
-	const uint8_t *end = p + n;
+	const uint8_t *end;
 
+	if (!n)
+		return 0;
+	end = p + n;
 	while (p < end) {
 		size_t nl, vl;
 		int rc;
@@ -76,9 +79,11 @@ void fcgi_put(struct sbuf *out, uint8_t type, uint16_t id, const void *data, siz
 		size_t chunk = n > 65528 ? 65528 : n, pad = (8 - chunk % 8) % 8;
 
 		put_header(out, type, id, chunk, pad);
-		sbuf_add(out, p, chunk);
+		if (chunk) {
+			sbuf_add(out, p, chunk);
+			p += chunk;
+		}
 		sbuf_add(out, zeros, pad);
-		p += chunk;
 		n -= chunk;
 	} while (n);
 }

@@ -21,15 +21,16 @@
 #include "web/tls.h"
 #include "web/workload.h"
 
-/* addr with port 0 replaced by a port free now. */
-static int resolve_port(const char *addr, char *out, size_t len, struct err *e)
+/* addr with port 0 replaced by a port free now; when ours (a process started
+ * here will listen there), the port must be free. */
+static int resolve_port(const char *addr, int ours, char *out, size_t len, struct err *e)
 {
 	struct net_addr a;
 	int rc, fd;
 
 	if ((rc = net_parse_addr(addr, &a, e)))
 		return rc;
-	if (((struct sockaddr_in *)&a.ss)->sin_port == 0) {
+	if (ours || ((struct sockaddr_in *)&a.ss)->sin_port == 0) {
 		if ((fd = net_listen(&a, 0, 0, e)) < 0)
 			return fd;
 		close(fd);
@@ -50,16 +51,16 @@ void web_nginx_conf(const struct web_serve_opts *o, const char *app_addr, struct
 		"daemon off;\n"
 		"master_process on;\n"
 		"worker_processes %s;\n"
-		"pid %s/nginx.pid;\n"
-		"error_log %s/logs/error.log warn;\n"
+		"pid \"%s/nginx.pid\";\n"
+		"error_log \"%s/logs/error.log\" warn;\n"
 		"events { worker_connections 8192; multi_accept on; }\n"
 		"http {\n"
 		"    access_log off;\n"
-		"    client_body_temp_path %s/tmp/body;\n"
-		"    fastcgi_temp_path %s/tmp/fastcgi;\n"
-		"    proxy_temp_path %s/tmp/proxy;\n"
-		"    uwsgi_temp_path %s/tmp/uwsgi;\n"
-		"    scgi_temp_path %s/tmp/scgi;\n"
+		"    client_body_temp_path \"%s/tmp/body\";\n"
+		"    fastcgi_temp_path \"%s/tmp/fastcgi\";\n"
+		"    proxy_temp_path \"%s/tmp/proxy\";\n"
+		"    uwsgi_temp_path \"%s/tmp/uwsgi\";\n"
+		"    scgi_temp_path \"%s/tmp/scgi\";\n"
 		"    types { text/html html; image/gif gif; image/jpeg jpg; }\n"
 		"    default_type application/octet-stream;\n"
 		"    sendfile on;\n"
@@ -72,14 +73,14 @@ void web_nginx_conf(const struct web_serve_opts *o, const char *app_addr, struct
 		"        keepalive 64;\n"
 		"    }\n"
 		"    server {\n"
-		"        listen %s reuseport;\n"
-		"        listen %s ssl reuseport;\n"
+		"        listen %s;\n"
+		"        listen %s ssl;\n"
 		"        server_name _;\n"
-		"        ssl_certificate %s/tls/server.crt;\n"
-		"        ssl_certificate_key %s/tls/server.key;\n"
+		"        ssl_certificate \"%s/tls/server.crt\";\n"
+		"        ssl_certificate_key \"%s/tls/server.key\";\n"
 		"        ssl_protocols TLSv1.2 TLSv1.3;\n"
 		"        ssl_session_cache shared:vmlab:10m;\n"
-		"        root %s/www;\n"
+		"        root \"%s/www\";\n"
 		"        location ~ ^/(bank|ecommerce|support)/[A-Za-z0-9_]+$ {\n"
 		"            fastcgi_pass vmlab_app;\n"
 		"            fastcgi_keep_conn on;\n"
@@ -95,7 +96,7 @@ void web_nginx_conf(const struct web_serve_opts *o, const char *app_addr, struct
 		"        }\n"
 		"        location /internal/ {\n"
 		"            internal;\n"
-		"            alias %s/www/;\n"
+		"            alias \"%s/www/\";\n"
 		"        }\n"
 		"        location / {\n"
 		"            try_files $uri =404;\n"
@@ -249,10 +250,15 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 	struct web_serve_opts ro = *o;
 
 	memset(cs, 0, sizeof(cs));
+	if (strpbrk(o->dir, "\"\\$;{}\n\r"))
+		return err_set(e, -EINVAL, "%s: the folder name must not contain \" \\ $ ; { } or newlines", o->dir);
 	if ((rc = file_mkdirs(o->dir, 0755, e)))
 		return rc;
 	if (!realpath(o->dir, dir))
 		return err_set(e, -errno, "%s: %s", o->dir, strerror(errno));
+	/* nginx reads the folder inside double quotes, where these would act */
+	if (strpbrk(dir, "\"\\$;{}\n\r"))
+		return err_set(e, -EINVAL, "%s: the folder name must not contain \" \\ $ ; { } or newlines", dir);
 	snprintf(path, sizeof(path), "%s/serve.pid", dir);
 	if (file_read(path, &pid, NULL) == 0) {
 		long old = strtol(sbuf_str(&pid), NULL, 10);
@@ -264,19 +270,19 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 	}
 	if ((rc = prepare_dirs(dir, e)))
 		return rc;
-	if ((rc = resolve_port(o->listen, http, sizeof(http), e)) ||
-	    (rc = resolve_port(o->tls_listen, https, sizeof(https), e)))
+	if ((rc = resolve_port(o->listen, 1, http, sizeof(http), e)) ||
+	    (rc = resolve_port(o->tls_listen, 1, https, sizeof(https), e)))
 		return rc;
 	if (o->app)
-		rc = resolve_port(o->app, appa, sizeof(appa), e);
+		rc = resolve_port(o->app, 0, appa, sizeof(appa), e);
 	else
-		rc = resolve_port(o->app_listen, appa, sizeof(appa), e);
+		rc = resolve_port(o->app_listen, 1, appa, sizeof(appa), e);
 	if (rc)
 		return rc;
 	if (o->besim)
-		rc = resolve_port(o->besim, besa, sizeof(besa), e);
+		rc = resolve_port(o->besim, 0, besa, sizeof(besa), e);
 	else
-		rc = resolve_port(o->besim_listen, besa, sizeof(besa), e);
+		rc = resolve_port(o->besim_listen, 1, besa, sizeof(besa), e);
 	if (rc)
 		return rc;
 	ro.dir = dir;

@@ -76,6 +76,28 @@ void xlcfg_write(const struct xlcfg *c, struct sbuf *out);
 /* Writes c to path atomically (nothing written on error). */
 int xlcfg_save(const struct xlcfg *c, const char *path, struct err *e);
 
+/* True when v is a NUMBER token that libxlutil's getters read as a number
+ * (strtol base 0 takes all of it, no overflow); *out gets the number. A
+ * NUMBER like `08' or `1e5' reads only as a string. */
+bool xlcfg_number_value(const struct xlcfg_value *v, long *out);
+
+/* Checks that value_src is exactly one value in xl.cfg syntax; -EINVAL with
+ * "value:LINE:COL: ..." naming the token otherwise. */
+int xlcfg_check_value(const char *value_src, struct err *e);
+
+/* Appends c in canonical layout: one "key = value" per line (statements
+ * and "+=" kept in order), lists as [ 'a', 'b' ], comments kept (a list
+ * holding comments is written one item per line), runs of blank lines
+ * folded to one. The result parses to the same values. */
+int xlcfg_format(const struct xlcfg *c, struct sbuf *out);
+
+/* Appends v as JSON: a list as an array, a NUMBER that reads as a number
+ * (xlcfg_number_value) as a JSON number, anything else as a JSON string. */
+void xlcfg_value_json(const struct xlcfg_value *v, struct sbuf *out);
+/* Appends v in xl.cfg syntax: strings quoted (xlcfg_quote), numbers as
+ * written, lists as [ 'a', 'b' ]. */
+void xlcfg_value_src(const struct xlcfg_value *v, struct sbuf *out);
+
 /* A string literal libxlutil reads back as exactly s ("'...'" or "\"...\"",
  * escaping only with \\ \' \" \n \t etc., never numeric escapes). -EINVAL
  * for bytes it cannot carry (NUL). Caller frees *out. */

@@ -1,0 +1,55 @@
+/* vmlab cfg get FILE KEY: print a key's final value. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "xen/xlcfg.h"
+
+static const char usage[] =
+	"usage: vmlab cfg get [--json] FILE KEY\n"
+	"Prints KEY's final value (after += and last-assignment-wins): a string or\n"
+	"number as its text, a list in xl.cfg syntax; --json prints JSON.\n"
+	"Exit 1 when KEY is not set, 2 on bad input.\n";
+
+int cfg_get_main(int argc, char **argv)
+{
+	const char *pos[2];
+	int npos = 0, json = 0, rc = 0;
+	struct xlcfg *c;
+	struct err e = { 0 };
+
+	if (cli_wants_help(argc, argv))
+		return fputs(usage, stdout), 0;
+	for (int k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "--json"))
+			json = 1;
+		else if (argv[k][0] == '-' && argv[k][1])
+			return cli_usage_error("cfg get", "unknown option '%s'", argv[k]);
+		else if (npos < 2)
+			pos[npos++] = argv[k];
+		else
+			return cli_usage_error("cfg get", "too many arguments");
+	}
+	if (npos != 2)
+		return cli_usage_error("cfg get", "needs FILE and KEY");
+	if (xlcfg_load(pos[0], &c, &e))
+		return cli_fail("cfg get", &e);
+	const struct xlcfg_value *v = xlcfg_get(c, pos[1]);
+	if (!v) {
+		fprintf(stderr, "vmlab cfg get: %s: `%s' is not set\n", pos[0], pos[1]);
+		rc = 1;
+	} else {
+		struct sbuf b = SBUF_INIT;
+		if (json)
+			xlcfg_value_json(v, &b);
+		else if (v->kind == XLCFG_LIST)
+			xlcfg_value_src(v, &b);
+		else
+			sbuf_puts(&b, v->str);
+		sbuf_putc(&b, '\n');
+		fwrite(b.buf, 1, b.len, stdout);
+		sbuf_free(&b);
+	}
+	xlcfg_free(c);
+	return rc;
+}

@@ -1,0 +1,596 @@
+/* vmlab image: look into and edit guest disk images without mounting them. */
+#include "cli/cmd.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "base/sbuf.h"
+#include "guest/extfs.h"
+#include "guest/fixes.h"
+#include "guest/image.h"
+
+static const char usage[] =
+	"usage: vmlab image SUBCOMMAND [ARGS...]\n"
+	"Reads and edits the ext2/3/4 file systems of guest disk images (raw files or\n"
+	"block devices with an MBR or GPT partition table, or none) through libext2fs,\n"
+	"without mounting them. Every edit saves the blocks it overwrites to an undo\n"
+	"file first; `e2undo -o OFFSET UNDOFILE IMG` (printed after each edit) reverts it.\n\n"
+	"  inspect IMG                        partitions, file systems, labels, UUIDs,\n"
+	"                                     and the guest's console and root set-up\n"
+	"  cat IMG[:PART]:/PATH               print a file\n"
+	"  ls IMG[:PART]:/PATH                list a folder (or one file) like ls -l\n"
+	"  fix-console IMG[:PART] [--console TTY] [--dry-run]\n"
+	"                                     run a getty on the Xen console (default\n"
+	"                                     hvc0): /etc/inittab's tty2 getty line moves\n"
+	"                                     to it; systemd guests get\n"
+	"                                     serial-getty@TTY.service enabled\n"
+	"  fix-root IMG[:PART] [--dry-run]    /etc/fstab entries naming /dev/sdaN,\n"
+	"                                     /dev/hdaN, /dev/xvdaN, /dev/vdaN use UUID=\n"
+	"                                     so the image boots as HVM and as PV\n\n"
+	"PART is a partition number (Linux numbering: 5+ are logical); it defaults to\n"
+	"the partition holding /etc. Edits refuse images that are mounted, attached to\n"
+	"a loop device, used by a running Xen domain (`xl list -l`; or the recorded\n"
+	"output given with --xl-list-json FILE), or read-only (no write permission\n"
+	"bits, even for root). Bad input: exit status 2, nothing changed.\n"
+	"See vmlab-image(1).\n";
+
+/* An opened reference to a file system inside an image. */
+struct target {
+	struct image img;
+	int part;
+	uint64_t off, size;
+	const struct fstype *fs;
+	char label[4200];
+};
+
+/* Loads img_path and selects partition part (-1: the default); checks that
+ * it holds an ext file system. */
+static int target_open(const char *img_path, int part, struct target *t, struct err *e)
+{
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	if ((r = image_load(img_path, &t->img, e)) < 0)
+		return r;
+	if (part < 0 && (r = image_default_part(&t->img, &part, e)) < 0)
+		goto fail;
+	t->part = part;
+	if ((r = image_part(&t->img, part, &t->off, &t->size, &t->fs, e)) < 0)
+		goto fail;
+	if (part)
+		snprintf(t->label, sizeof(t->label), "%s:%d", img_path, part);
+	else
+		snprintf(t->label, sizeof(t->label), "%s", img_path);
+	if (strncmp(t->fs->type, "ext", 3)) {
+		r = err_set(e, -EINVAL, "%s: not an ext2/3/4 file system (%s%s); nothing changed", t->label,
+			    t->fs->type[0] ? "found " : "no known signature", t->fs->type);
+		goto fail;
+	}
+	return 0;
+fail:
+	image_free(&t->img);
+	return r;
+}
+
+/* "IMG" or "IMG:N" (an existing file named like "IMG:N" wins). */
+static int split_img_part(const char *arg, char **img, int *part, struct err *e)
+{
+	const char *c = strrchr(arg, ':');
+	struct stat st;
+
+	*part = -1;
+	if (c && c[1] && strspn(c + 1, "0123456789") == strlen(c + 1) && stat(arg, &st) < 0) {
+		long n = strtol(c + 1, NULL, 10);
+
+		if (n < 1 || n > 128 || strlen(c + 1) > 3)
+			return err_set(e, -EINVAL, "%s: partition number must be 1..128", arg);
+		*part = (int)n;
+		*img = strndup(arg, (size_t)(c - arg));
+		return 0;
+	}
+	*img = strdup(arg);
+	return 0;
+}
+
+static void mode_string(uint32_t m, char out[11])
+{
+	static const char *rwx = "rwxrwxrwx";
+	char t = '?';
+
+	switch (m & 0170000) {
+	case 0040000: t = 'd'; break;
+	case 0100000: t = '-'; break;
+	case 0120000: t = 'l'; break;
+	case 0020000: t = 'c'; break;
+	case 0060000: t = 'b'; break;
+	case 0010000: t = 'p'; break;
+	case 0140000: t = 's'; break;
+	}
+	out[0] = t;
+	for (int k = 0; k < 9; k++)
+		out[k + 1] = (m & (0400 >> k)) ? rwx[k] : '-';
+	if (m & 04000)
+		out[3] = out[3] == 'x' ? 's' : 'S';
+	if (m & 02000)
+		out[6] = out[6] == 'x' ? 's' : 'S';
+	if (m & 01000)
+		out[9] = out[9] == 'x' ? 't' : 'T';
+	out[10] = 0;
+}
+
+static void print_long(struct extfs *fs, const char *path, const char *name, const struct extfs_stat *st)
+{
+	char mode[11], when[32];
+	time_t t = (time_t)st->mtime;
+	struct tm tm;
+
+	mode_string(st->mode, mode);
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	printf("%s %3u %5u %5u %9llu %s %s", mode, st->nlink, st->uid, st->gid, (unsigned long long)st->size,
+	       when, name);
+	if ((st->mode & 0170000) == 0120000) {
+		struct sbuf l = SBUF_INIT;
+		struct err e;
+
+		if (extfs_readlink(fs, path, &l, &e) == 0)
+			printf(" -> %s", sbuf_str(&l));
+		sbuf_free(&l);
+	}
+	putchar('\n');
+}
+
+static int cmd_ls_cat(int argc, char **argv, int cat)
+{
+	const char *name = cat ? "image cat" : "image ls";
+	const char *img, *path;
+	struct target t;
+	struct extfs *fs = NULL;
+	struct err e = { 0 };
+	char *buf = NULL;
+	int part, r;
+
+	if (argc != 2)
+		return cli_usage_error("image", "%s takes one IMG[:PART]:/PATH argument", argv[0]);
+	if (image_parse_ref(argv[1], &buf, &img, &part, &path, &e) < 0)
+		return cli_fail(name, &e);
+	if ((r = target_open(img, part, &t, &e)) < 0) {
+		free(buf);
+		return cli_fail(name, &e);
+	}
+	if ((r = extfs_open(img, t.off, t.label, NULL, &fs, &e)) < 0)
+		goto out;
+	if (cat) {
+		struct sbuf out = SBUF_INIT;
+
+		if ((r = extfs_read(fs, path, &out, &e)) == 0)
+			fwrite(out.buf ? out.buf : "", 1, out.len, stdout);
+		sbuf_free(&out);
+	} else {
+		struct extfs_stat st;
+
+		if ((r = extfs_stat(fs, path, 0, &st, &e)) < 0)
+			goto out;
+		if ((st.mode & 0170000) == 0040000 ||
+		    ((st.mode & 0170000) == 0120000 && extfs_stat(fs, path, 1, &st, &e) == 0 &&
+		     (st.mode & 0170000) == 0040000)) {
+			struct extfs_dirent *ents;
+			size_t n;
+
+			if ((r = extfs_list(fs, path, &ents, &n, &e)) < 0)
+				goto out;
+			for (size_t k = 0; k < n; k++) {
+				struct sbuf p = SBUF_INIT;
+
+				sbuf_printf(&p, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
+					    ents[k].name);
+				print_long(fs, sbuf_str(&p), ents[k].name, &ents[k].st);
+				sbuf_free(&p);
+			}
+			extfs_dirents_free(ents, n);
+		} else {
+			extfs_stat(fs, path, 0, &st, &e);
+			print_long(fs, path, path, &st);
+		}
+	}
+out:
+	if (fs)
+		extfs_close(fs, NULL);
+	image_free(&t.img);
+	free(buf);
+	if (r < 0)
+		return cli_fail(name, &e);
+	return fflush(stdout) ? 1 : 0;
+}
+
+/* Reads path into out; 1 when present, 0 when absent, <0 on error. */
+static int read_opt(struct extfs *fs, const char *path, struct sbuf *out, struct err *e)
+{
+	int r = extfs_read(fs, path, out, e);
+
+	if (r == -ENOENT)
+		return 0;
+	return r < 0 ? r : 1;
+}
+
+static int is_dir(struct extfs *fs, const char *path)
+{
+	struct extfs_stat st;
+	struct err e;
+
+	return extfs_stat(fs, path, 1, &st, &e) == 0 && (st.mode & 0170000) == 0040000;
+}
+
+static int exists(struct extfs *fs, const char *path)
+{
+	struct extfs_stat st;
+	struct err e;
+
+	return extfs_stat(fs, path, 0, &st, &e) == 0;
+}
+
+static void print_guest(struct target *t, struct extfs *fs)
+{
+	struct sbuf b = SBUF_INIT, s = SBUF_INIT;
+	struct err e;
+	struct extfs_dirent *ents;
+	size_t n;
+
+	printf("\nguest set-up (%s, %s):\n", t->label, extfs_kind(fs));
+	if (read_opt(fs, "/etc/inittab", &b, &e) == 1) {
+		inittab_gettys(b.buf ? b.buf : "", b.len, &s);
+		printf("  /etc/inittab gettys:        %s\n", s.len ? sbuf_str(&s) : "(none)");
+	} else {
+		printf("  /etc/inittab gettys:        (no /etc/inittab)\n");
+	}
+	sbuf_reset(&s);
+	if (extfs_list(fs, "/etc/systemd/system/getty.target.wants", &ents, &n, &e) == 0) {
+		for (size_t k = 0; k < n; k++)
+			sbuf_printf(&s, "%s%s", k ? " " : "", ents[k].name);
+		extfs_dirents_free(ents, n);
+		printf("  systemd gettys enabled:     %s\n", s.len ? sbuf_str(&s) : "(none)");
+	} else {
+		printf("  systemd gettys enabled:     %s\n",
+		       is_dir(fs, "/etc/systemd/system") ? "(none)" : "(no systemd)");
+	}
+	sbuf_reset(&b);
+	sbuf_reset(&s);
+	if (read_opt(fs, "/etc/fstab", &b, &e) == 1 && fstab_root(b.buf ? b.buf : "", b.len, &s) == 0)
+		printf("  /etc/fstab root:            %s\n", sbuf_str(&s));
+	else
+		printf("  /etc/fstab root:            (none)\n");
+	sbuf_reset(&b);
+	sbuf_reset(&s);
+	if (read_opt(fs, "/etc/default/grub", &b, &e) == 1) {
+		const char *p = b.buf ? b.buf : "";
+
+		while ((p = strstr(p, "console="))) {
+			size_t w = strcspn(p, " \t\n\"'");
+
+			sbuf_printf(&s, "%s%.*s", s.len ? " " : "", (int)w, p);
+			p += w;
+		}
+		printf("  /etc/default/grub consoles: %s\n", s.len ? sbuf_str(&s) : "(none)");
+	} else {
+		printf("  /etc/default/grub consoles: (no /etc/default/grub)\n");
+	}
+	sbuf_reset(&s);
+	if (extfs_list(fs, "/boot", &ents, &n, &e) == 0) {
+		for (size_t k = 0; k < n; k++)
+			if (!strncmp(ents[k].name, "vmlinuz-", 8))
+				sbuf_printf(&s, "%s%s", s.len ? " " : "", ents[k].name + 8);
+		extfs_dirents_free(ents, n);
+	}
+	printf("  kernels in /boot:           %s\n", s.len ? sbuf_str(&s) : "(none)");
+	sbuf_free(&b);
+	sbuf_free(&s);
+}
+
+static const char *scheme_name(enum part_scheme s)
+{
+	return s == PART_MBR ? "MBR" : s == PART_GPT ? "GPT" : "no";
+}
+
+static int cmd_inspect(int argc, char **argv)
+{
+	struct image img;
+	struct err e = { 0 };
+	struct target t;
+	struct extfs *fs;
+	int part;
+
+	if (argc != 2)
+		return cli_usage_error("image", "inspect takes one IMG argument");
+	if (image_load(argv[1], &img, &e) < 0)
+		return cli_fail("image inspect", &e);
+	printf("%s: %llu bytes, %s partition table\n", argv[1], (unsigned long long)img.pt.disk_bytes,
+	       scheme_name(img.pt.scheme));
+	printf("%-4s %12s %12s %-8s %-4s %-6s %-16s %s\n", "PART", "START", "SIZE", "TYPE", "BOOT", "FS",
+	       "LABEL", "UUID");
+	if (img.pt.scheme == PART_NONE) {
+		printf("%-4s %12s %12llu %-8s %-4s %-6s %-16s %s\n", "-", "0",
+		       (unsigned long long)img.pt.disk_bytes, "-", "-", img.fs[0].type[0] ? img.fs[0].type : "-",
+		       img.fs[0].label[0] ? img.fs[0].label : "-", img.fs[0].uuid[0] ? img.fs[0].uuid : "-");
+	}
+	for (int k = 0; k < img.pt.nparts; k++) {
+		const struct part *p = &img.pt.parts[k];
+		const struct fstype *f = &img.fs[k];
+		char type[40];
+
+		if (img.pt.scheme == PART_MBR)
+			snprintf(type, sizeof(type), "0x%02x", p->mbr_type);
+		else
+			snprintf(type, sizeof(type), "%.8s", p->type_guid);
+		printf("%-4d %12llu %12llu %-8s %-4s %-6s %-16s %s\n", p->number,
+		       (unsigned long long)p->start_bytes, (unsigned long long)p->size_bytes, type,
+		       p->bootable ? "*" : "-", f->type[0] ? f->type : "-", f->label[0] ? f->label : "-",
+		       f->uuid[0] ? f->uuid : "-");
+	}
+	if (image_default_part(&img, &part, &e) < 0) {
+		printf("\nguest set-up: %s\n", e.msg);
+		image_free(&img);
+		return 0;
+	}
+	image_free(&img);
+	if (target_open(argv[1], part, &t, &e) < 0) {
+		printf("\nguest set-up: %s\n", e.msg);
+		return 0;
+	}
+	if (extfs_open(argv[1], t.off, t.label, NULL, &fs, &e) < 0) {
+		image_free(&t.img);
+		return cli_fail("image inspect", &e);
+	}
+	print_guest(&t, fs);
+	extfs_close(fs, NULL);
+	image_free(&t.img);
+	return fflush(stdout) ? 1 : 0;
+}
+
+/* One planned edit of a file system. */
+struct edit {
+	enum { EDIT_WRITE, EDIT_SYMLINK } kind;
+	char *path;
+	struct sbuf data;      /* WRITE: new contents; SYMLINK: target */
+};
+
+struct plan {
+	struct edit v[4];
+	int n;
+};
+
+static void plan_free(struct plan *p)
+{
+	for (int k = 0; k < p->n; k++) {
+		free(p->v[k].path);
+		sbuf_free(&p->v[k].data);
+	}
+}
+
+static int plan_console(struct extfs *fs, const char *console, struct plan *p, struct sbuf *changes,
+			struct err *e)
+{
+	struct sbuf b = SBUF_INIT, out = SBUF_INIT;
+	int r, found = 0;
+
+	if ((r = read_opt(fs, "/etc/inittab", &b, e)) < 0)
+		goto out;
+	if (r == 1) {
+		found = 1;
+		r = fix_inittab("/etc/inittab", b.buf ? b.buf : "", b.len, console, &out, changes, e);
+		if (r < 0)
+			goto out;
+		if (r > 0) {
+			p->v[p->n].kind = EDIT_WRITE;
+			p->v[p->n].path = xstrdup("/etc/inittab");
+			p->v[p->n].data = out;
+			out = (struct sbuf)SBUF_INIT;
+			p->n++;
+		} else {
+			sbuf_printf(changes, "/etc/inittab: a getty already runs on %s\n", console);
+		}
+	}
+	if (is_dir(fs, "/etc/systemd/system")) {
+		const char *tmpl = NULL;
+		struct sbuf link = SBUF_INIT;
+
+		found = 1;
+		if (exists(fs, "/lib/systemd/system/serial-getty@.service"))
+			tmpl = "/lib/systemd/system/serial-getty@.service";
+		else if (exists(fs, "/usr/lib/systemd/system/serial-getty@.service"))
+			tmpl = "/usr/lib/systemd/system/serial-getty@.service";
+		sbuf_printf(&link, "/etc/systemd/system/getty.target.wants/serial-getty@%s.service", console);
+		if (exists(fs, sbuf_str(&link))) {
+			sbuf_printf(changes, "%s: already enabled\n", sbuf_str(&link));
+			sbuf_free(&link);
+		} else if (!tmpl) {
+			sbuf_printf(changes,
+				    "/etc/systemd/system exists but no serial-getty@.service unit was found: systemd gettys left alone\n");
+			sbuf_free(&link);
+		} else {
+			sbuf_printf(changes, "%s: + symbolic link -> %s\n", sbuf_str(&link), tmpl);
+			p->v[p->n].kind = EDIT_SYMLINK;
+			p->v[p->n].path = sbuf_take(&link);
+			p->v[p->n].data = (struct sbuf)SBUF_INIT;
+			sbuf_puts(&p->v[p->n].data, tmpl);
+			p->n++;
+		}
+	}
+	r = 0;
+	if (!found)
+		r = err_set(e, -ENOENT, "no /etc/inittab and no /etc/systemd/system: cannot tell how the guest starts gettys");
+out:
+	sbuf_free(&b);
+	sbuf_free(&out);
+	return r;
+}
+
+struct uuids {
+	const struct image *img;
+};
+
+static const char *part_uuid(int n, void *priv)
+{
+	const struct image *img = ((struct uuids *)priv)->img;
+
+	for (int k = 0; k < img->pt.nparts; k++)
+		if (img->pt.parts[k].number == n && img->fs[k].uuid[0])
+			return img->fs[k].uuid;
+	return NULL;
+}
+
+static int plan_root(struct extfs *fs, const struct image *img, struct plan *p, struct sbuf *changes,
+		     struct err *e)
+{
+	struct sbuf b = SBUF_INIT, out = SBUF_INIT;
+	struct uuids u = { img };
+	int r;
+
+	if ((r = read_opt(fs, "/etc/fstab", &b, e)) < 0)
+		goto out;
+	if (r == 0) {
+		r = err_set(e, -ENOENT, "no /etc/fstab in the guest");
+		goto out;
+	}
+	r = fix_fstab("/etc/fstab", b.buf ? b.buf : "", b.len, part_uuid, &u, &out, changes, e);
+	if (r > 0) {
+		p->v[p->n].kind = EDIT_WRITE;
+		p->v[p->n].path = xstrdup("/etc/fstab");
+		p->v[p->n].data = out;
+		out = (struct sbuf)SBUF_INIT;
+		p->n++;
+	} else if (r == 0) {
+		sbuf_printf(changes, "/etc/fstab: no entry names /dev/sdaN, /dev/hdaN, /dev/xvdaN or /dev/vdaN\n");
+	}
+	r = r < 0 ? r : 0;
+out:
+	sbuf_free(&b);
+	sbuf_free(&out);
+	return r;
+}
+
+static int cmd_fix(int argc, char **argv, int console_fix)
+{
+	const char *name = console_fix ? "image fix-console" : "image fix-root";
+	const char *console = "hvc0", *xl_json = NULL, *ref = NULL;
+	int dry = 0, part, r;
+	char *img = NULL, *undo = NULL;
+	struct err e = { 0 };
+	struct target t;
+	struct extfs *fs = NULL;
+	struct plan p = { .n = 0 };
+	struct sbuf changes = SBUF_INIT;
+
+	for (int k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "--dry-run") || !strcmp(argv[k], "-n")) {
+			dry = 1;
+		} else if (console_fix && !strcmp(argv[k], "--console") && k + 1 < argc) {
+			console = argv[++k];
+		} else if (!strcmp(argv[k], "--xl-list-json") && k + 1 < argc) {
+			xl_json = argv[++k];
+		} else if (argv[k][0] == '-') {
+			return cli_usage_error("image", "%s: unknown option '%s'", argv[0], argv[k]);
+		} else if (ref) {
+			return cli_usage_error("image", "%s takes one IMG[:PART] argument", argv[0]);
+		} else {
+			ref = argv[k];
+		}
+	}
+	if (!ref)
+		return cli_usage_error("image", "%s needs IMG[:PART]", argv[0]);
+	if (!console[0] || strchr(console, '/') || strlen(console) > 32)
+		return cli_usage_error("image", "--console '%s': expected a terminal name like hvc0", console);
+	if (split_img_part(ref, &img, &part, &e) < 0)
+		return cli_fail(name, &e);
+	if ((r = target_open(img, part, &t, &e)) < 0) {
+		free(img);
+		return cli_fail(name, &e);
+	}
+	/* Plan on a read-only open, so a refused edit changes nothing. */
+	if ((r = extfs_open(img, t.off, t.label, NULL, &fs, &e)) < 0)
+		goto out;
+	r = console_fix ? plan_console(fs, console, &p, &changes, &e) : plan_root(fs, &t.img, &p, &changes, &e);
+	extfs_close(fs, NULL);
+	fs = NULL;
+	if (r < 0) {
+		char msg[sizeof(e.msg)];
+
+		snprintf(msg, sizeof(msg), "%s", e.msg);
+		err_set(&e, r, "%s: %s; nothing changed", t.label, msg);
+		goto out;
+	}
+	fputs(sbuf_str(&changes), stdout);
+	if (!p.n) {
+		printf("%s: nothing to change\n", t.label);
+		goto out;
+	}
+	if (dry) {
+		printf("%s: dry run, nothing changed\n", t.label);
+		goto out;
+	}
+	if ((r = image_check_unused(img, xl_json, &e)) < 0)
+		goto out;
+	undo = image_undo_name(img, t.part);
+	if ((r = extfs_open(img, t.off, t.label, undo, &fs, &e)) < 0)
+		goto out;
+	for (int k = 0; k < p.n && r == 0; k++) {
+		if (p.v[k].kind == EDIT_WRITE)
+			r = extfs_write(fs, p.v[k].path, p.v[k].data.buf ? p.v[k].data.buf : "", p.v[k].data.len, &e);
+		else
+			r = extfs_symlink(fs, p.v[k].path, sbuf_str(&p.v[k].data), &e);
+	}
+	{
+		struct err ce = { 0 };
+		int rc = extfs_close(fs, &ce);
+
+		fs = NULL;
+		if (rc < 0 && r == 0) {
+			r = rc;
+			e = ce;
+		}
+	}
+	if (r < 0) {
+		fprintf(stderr, "vmlab %s: %s\nvmlab %s: the image may be partly edited; revert with: e2undo -o %llu %s %s\n",
+			name, e.msg, name, (unsigned long long)t.off, undo, img);
+		r = 1;
+		goto done;
+	}
+	printf("%s: %d file%s changed; undo file %s\nrevert with: e2undo -o %llu %s %s\n", t.label, p.n,
+	       p.n == 1 ? "" : "s", undo, (unsigned long long)t.off, undo, img);
+out:
+	if (r < 0)
+		r = cli_fail(name, &e);
+done:
+	if (fs)
+		extfs_close(fs, NULL);
+	plan_free(&p);
+	sbuf_free(&changes);
+	image_free(&t.img);
+	free(img);
+	free(undo);
+	return r;
+}
+
+static int run(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "inspect"))
+		return cmd_inspect(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cat"))
+		return cmd_ls_cat(argc - 1, argv + 1, 1);
+	if (!strcmp(argv[1], "ls"))
+		return cmd_ls_cat(argc - 1, argv + 1, 0);
+	if (!strcmp(argv[1], "fix-console"))
+		return cmd_fix(argc - 1, argv + 1, 1);
+	if (!strcmp(argv[1], "fix-root"))
+		return cmd_fix(argc - 1, argv + 1, 0);
+	return cli_usage_error("image", "unknown subcommand '%s'", argv[1]);
+}
+
+const struct cmd cmd_image = { "image", "look into and edit guest disk images without mounting", usage, run };

@@ -1,0 +1,220 @@
+/* vmlab run: run an experiment file's matrix of benchmarks and environments. */
+#include "cli/cmd.h"
+#include "base/units.h"
+#include "run/env.h"
+#include "run/experiment.h"
+#include "run/runner.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: vmlab run EXPERIMENT [--results FILE]\n"
+	"       vmlab run --facts\n"
+	"Runs every benchmark of the experiment file in every environment, the\n"
+	"given number of iterations after warm-up runs, and appends one JSON Lines\n"
+	"record per finished run to the results file (fsync'd at once). Running it\n"
+	"again resumes: runs that already have an ok record are skipped. Ctrl-C\n"
+	"stops after the current run (twice: at once); nothing finished is lost.\n\n"
+	"Experiment files use xl.cfg syntax:\n"
+	"  name = \"task2\"\n"
+	"  benchmarks = [ \"flow\", \"stencil\" ]     # vmlab cpu kernels\n"
+	"  micro = [ \"null_syscall\" ]             # vmlab micro benchmarks\n"
+	"  cmds = [ \"make -C /src\" ]              # external (vmlab cpu run --cmd)\n"
+	"  environments = [ \"native\", \"ssh:USER@HOST[:PORT]\", \"testbed:bare\",\n"
+	"                   \"testbed:pv\", \"testbed:pvh\", \"testbed:hvm\" ]\n"
+	"  size = \"test\"          # test, train or ref\n"
+	"  iterations = 3\n"
+	"  warmup = 1\n"
+	"  results = \"results/task2.jsonl\"   # relative to the experiment file\n"
+	"  timeout = \"30m\"         # per run\n"
+	"  connect_timeout = 10    # seconds, ssh\n"
+	"  ssh_options = [ \"-i\", \"KEY\" ]   # extra ssh arguments\n\n"
+	"  --results FILE   write to FILE instead of the experiment's results path\n"
+	"  --facts          print this host's facts as JSON (used in environments)\n\n"
+	"Exit status: 0 all runs ok, 1 some run failed, 2 bad experiment file\n"
+	"(FILE:LINE:COL: message), 130 interrupted. See vmlab-run(1).\n";
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_sigint(int sig)
+{
+	static const char msg[] = "\nvmlab run: interrupted: finishing the current run "
+				  "(Ctrl-C again to abandon it)\n";
+	static const char msg2[] = "\nvmlab run: abandoned the current run\n";
+
+	if (stop_flag) {
+		(void)!write(2, msg2, sizeof(msg2) - 1);
+		_exit(130);
+	}
+	stop_flag = 1;
+	(void)!write(2, msg, sizeof(msg) - 1);
+	(void)sig;
+}
+
+struct progress {
+	bool tty;
+	bool line_open;
+};
+
+static void fmt_eta(uint64_t ns, char *buf, size_t len)
+{
+	uint64_t s = (ns + 500000000u) / 1000000000u;
+
+	if (!ns)
+		snprintf(buf, len, "?");
+	else if (!s)
+		snprintf(buf, len, "<1s");
+	else if (s >= 3600)
+		snprintf(buf, len, "%lluh%02llum", (unsigned long long)(s / 3600),
+			 (unsigned long long)(s % 3600 / 60));
+	else if (s >= 60)
+		snprintf(buf, len, "%llum%02llus", (unsigned long long)(s / 60),
+			 (unsigned long long)(s % 60));
+	else
+		snprintf(buf, len, "%llus", (unsigned long long)s);
+}
+
+static void clear_line(struct progress *p)
+{
+	if (p->tty && p->line_open) {
+		fputs("\r\033[K", stderr);
+		p->line_open = false;
+	}
+}
+
+static void on_progress(void *ctx, const struct run_event *ev)
+{
+	struct progress *p = ctx;
+	char eta[32];
+
+	switch (ev->type) {
+	case RUN_ENV_FAILED:
+		clear_line(p);
+		fprintf(stderr, "vmlab run: %s; the runs in %s are recorded failed\n", ev->error,
+			ev->env);
+		break;
+	case RUN_WARMUP:
+		if (p->tty) {
+			clear_line(p);
+			fprintf(stderr, "[%zu/%zu] %s %s warm-up %ld/%ld", ev->index, ev->total,
+				ev->env, ev->bench, ev->iteration, ev->iterations);
+			p->line_open = true;
+		}
+		break;
+	case RUN_START:
+		if (p->tty) {
+			fmt_eta(ev->eta_ns, eta, sizeof(eta));
+			clear_line(p);
+			fprintf(stderr, "[%zu/%zu] %s %s iter %ld/%ld ETA %s", ev->index, ev->total,
+				ev->env, ev->bench, ev->iteration, ev->iterations, eta);
+			p->line_open = true;
+		}
+		break;
+	case RUN_DONE: {
+		const struct result *r = ev->record;
+		bool ok = !strcmp(r->status, "ok");
+		if (p->tty && ok)
+			break;
+		clear_line(p);
+		if (ok)
+			fprintf(stdout, "[%zu/%zu] %s %s iter %ld/%ld: ok %.4g %s\n", ev->index,
+				ev->total, ev->env, ev->bench, ev->iteration, ev->iterations,
+				r->value, r->unit ? r->unit : "");
+		else
+			fprintf(p->tty ? stderr : stdout, "[%zu/%zu] %s %s iter %ld/%ld: FAILED: %s\n",
+				ev->index, ev->total, ev->env, ev->bench, ev->iteration,
+				ev->iterations, r->error ? r->error : "failed");
+		fflush(stdout);
+		break;
+	}
+	}
+	fflush(stderr);
+}
+
+static int print_facts(void)
+{
+	struct host_facts f;
+	struct sbuf out = SBUF_INIT;
+
+	host_facts_probe(&f);
+	host_facts_json(&f, &out);
+	fputs(sbuf_str(&out), stdout);
+	sbuf_free(&out);
+	host_facts_clear(&f);
+	return 0;
+}
+
+static int run(int argc, char **argv)
+{
+	struct experiment x;
+	struct err e = { 0, "" };
+	struct run_summary s;
+	struct progress p = { isatty(2) != 0, false };
+	struct run_opts o = { &stop_flag, on_progress, &p };
+	struct sigaction sa, old;
+	const char *file = NULL, *results = NULL;
+	int rc;
+
+	for (int k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "--facts")) {
+			if (argc != 2)
+				return cli_usage_error("run", "--facts takes nothing else");
+			return print_facts();
+		} else if (!strcmp(argv[k], "--results")) {
+			if (k + 1 >= argc)
+				return cli_usage_error("run", "--results needs a file");
+			results = argv[++k];
+		} else if (argv[k][0] == '-' && argv[k][1]) {
+			return cli_usage_error("run", "unknown option '%s'", argv[k]);
+		} else if (file) {
+			return cli_usage_error("run", "one experiment file at a time");
+		} else {
+			file = argv[k];
+		}
+	}
+	if (!file)
+		return cli_usage_error("run", "no experiment file given");
+	rc = experiment_load(file, &x, &e);
+	if (rc) {
+		fprintf(stderr, "vmlab run: %s\n", e.msg);
+		return 2;
+	}
+	if (results) {
+		free(x.results);
+		x.results = xstrdup(results);
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old);
+	/* a remote end that goes away must fail the run, not kill vmlab */
+	signal(SIGPIPE, SIG_IGN);
+	rc = runner_run(&x, &o, &s, &e);
+	sigaction(SIGINT, &old, NULL);
+	clear_line(&p);
+	if (s.bad_lines)
+		fprintf(stderr, "vmlab run: %s: ignored %zu malformed line%s\n", x.results,
+			s.bad_lines, s.bad_lines == 1 ? "" : "s");
+	if (s.skipped)
+		printf("skipped %zu of %zu runs: already done in %s\n", s.skipped, s.planned,
+		       x.results);
+	printf("%s: %zu runs now: %zu ok, %zu failed; %zu of %zu planned remain; results in %s\n",
+	       x.name, s.ok + s.failed, s.ok, s.failed,
+	       s.planned - s.skipped - s.ok - s.failed, s.planned, x.results);
+	experiment_free(&x);
+	if (rc)
+		return cli_fail("run", &e);
+	if (s.interrupted) {
+		fprintf(stderr, "vmlab run: interrupted; run the same command again to resume\n");
+		return 130;
+	}
+	return s.failed ? 1 : 0;
+}
+
+const struct cmd cmd_run = { "run", "run an experiment (benchmarks x environments)", usage, run };

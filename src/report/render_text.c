@@ -1,0 +1,313 @@
+/* Markdown, CSV and JSON renderings of a report model. */
+#include "report/model.h"
+#include "base/json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static void fmt_slow(const struct rcell *c, char *buf, size_t len)
+{
+	if (isnan(c->slow))
+		snprintf(buf, len, "-");
+	else if (isnan(c->slow_lo))
+		snprintf(buf, len, "%.3fx (baseline)", c->slow);
+	else
+		snprintf(buf, len, "%.3fx [%.3f, %.3f]", c->slow, c->slow_lo, c->slow_hi);
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+/* Markdown table cells must not contain '|' or newlines. */
+static void md_text(struct sbuf *o, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '|')
+			sbuf_puts(o, "\\|");
+		else if (*s == '\n' || *s == '\r')
+			sbuf_putc(o, ' ');
+		else
+			sbuf_putc(o, *s);
+	}
+}
+
+void render_md(const struct model *m, const char *title, struct sbuf *o)
+{
+	char a[64], b[64], c[64], d[64], s[96];
+
+	sbuf_printf(o, "# %s\n\n", title);
+	sbuf_printf(o, "%zu records: %zu ok, %zu failed. ", m->records, m->ok, m->failed);
+	if (m->baseline)
+		sbuf_printf(o, "Slowdowns are against **%s** (median ratio, >1 is slower; "
+			       "95%% bootstrap interval).\n\n", m->baseline);
+	else
+		sbuf_puts(o, "No baseline environment (native or testbed:bare): no slowdowns.\n\n");
+	for (size_t k = 0; k < m->nenv; k++)
+		if (m->envs[k].emulated) {
+			sbuf_puts(o, "Environments labelled *testbed (emulated hardware)* ran inside the "
+				     "QEMU-emulated Xen testbed: their absolute numbers are not hardware "
+				     "numbers.\n\n");
+			break;
+		}
+
+	sbuf_puts(o, "## Environments\n\n| environment | label | host | CPU | kernel | Xen | "
+		     "scheduler | virt_caps | guest |\n|---|---|---|---|---|---|---|---|---|\n");
+	for (size_t k = 0; k < m->nenv; k++) {
+		const struct renv *v = &m->envs[k];
+		const struct host_facts *f = v->facts;
+		sbuf_puts(o, "| ");
+		md_text(o, v->name);
+		sbuf_puts(o, " | ");
+		md_text(o, v->label);
+		const char *cols[] = { f->hostname, f->cpu_model, f->kernel, f->xen_version,
+				       f->xen_scheduler, f->virt_caps, f->guest_type };
+		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+			sbuf_puts(o, " | ");
+			md_text(o, or_dash(cols[i]));
+		}
+		sbuf_puts(o, " |\n");
+	}
+
+	sbuf_puts(o, "\n## Results\n\n| benchmark | environment | n | median | min | max | "
+		     "95% CI of median | slowdown [95% CI] | failed |\n"
+		     "|---|---|---|---|---|---|---|---|---|\n");
+	for (size_t bi = 0; bi < m->nbench; bi++)
+		for (size_t k = 0; k < m->nenv; k++) {
+			const struct rcell *x = model_cell(m, bi, k);
+			if (!x->n && !x->failed)
+				continue;
+			model_fmt(x->median, x->unit, a, sizeof(a));
+			model_fmt(x->min, x->unit, b, sizeof(b));
+			model_fmt(x->max, x->unit, c, sizeof(c));
+			if (isnan(x->lo))
+				snprintf(d, sizeof(d), "-");
+			else
+				snprintf(d, sizeof(d), "%.4g .. %.4g", x->lo, x->hi);
+			fmt_slow(x, s, sizeof(s));
+			sbuf_puts(o, "| ");
+			md_text(o, x->bench);
+			sbuf_puts(o, " | ");
+			md_text(o, x->env);
+			sbuf_printf(o, " | %zu | %s | %s | %s | %s | %s | %zu |\n", x->n, a, b, c, d, s,
+				    x->failed);
+		}
+
+	if (m->baseline) {
+		sbuf_printf(o, "\n## Geometric mean of slowdowns vs %s\n\n"
+			       "| environment | geometric mean | benchmarks | strongest slowdown |\n"
+			       "|---|---|---|---|\n", m->baseline);
+		for (size_t k = 0; k < m->nenv; k++) {
+			const struct renv *v = &m->envs[k];
+			if (isnan(v->geomean))
+				snprintf(a, sizeof(a), "-");
+			else
+				snprintf(a, sizeof(a), "%.3f", v->geomean);
+			sbuf_puts(o, "| ");
+			md_text(o, v->name);
+			sbuf_printf(o, " | %s%s | %zu | ", a, isnan(v->geomean) ? "" : "x", v->ngeo);
+			if (v->worst) {
+				md_text(o, v->worst->bench);
+				sbuf_printf(o, " (%.3fx)", v->worst->slow);
+			} else {
+				sbuf_puts(o, "-");
+			}
+			sbuf_puts(o, " |\n");
+		}
+	}
+	if (m->strongest)
+		sbuf_printf(o, "\n**Strongest slowdown:** %s on %s, %.3fx [%.3f, %.3f] of %s. "
+			       "Where did native performance go? Start the analysis with %s.\n",
+			    m->strongest->bench, m->strongest->env, m->strongest->slow,
+			    m->strongest->slow_lo, m->strongest->slow_hi, m->baseline,
+			    m->strongest->bench);
+	if (m->failed) {
+		sbuf_puts(o, "\n## Failed runs\n\n| benchmark | environment | failed | first error |\n"
+			     "|---|---|---|---|\n");
+		for (size_t i = 0; i < m->nbench * m->nenv; i++) {
+			const struct rcell *x = &m->cells[i];
+			if (!x->failed)
+				continue;
+			sbuf_puts(o, "| ");
+			md_text(o, x->bench);
+			sbuf_puts(o, " | ");
+			md_text(o, x->env);
+			sbuf_printf(o, " | %zu | ", x->failed);
+			md_text(o, or_dash(x->first_error));
+			sbuf_puts(o, " |\n");
+		}
+	}
+}
+
+static void csv_field(struct sbuf *o, const char *s)
+{
+	if (!s)
+		s = "";
+	if (!strpbrk(s, ",\"\r\n")) {
+		sbuf_puts(o, s);
+		return;
+	}
+	sbuf_putc(o, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			sbuf_putc(o, '"');
+		sbuf_putc(o, *s);
+	}
+	sbuf_putc(o, '"');
+}
+
+static void csv_num(struct sbuf *o, double v)
+{
+	sbuf_putc(o, ',');
+	if (!isnan(v))
+		sbuf_printf(o, "%.6g", v);
+}
+
+void render_csv(const struct model *m, struct sbuf *o)
+{
+	sbuf_puts(o, "benchmark,kind,environment,label,unit,better,n,failed,median,min,max,ci_lo,"
+		     "ci_hi,baseline,slowdown,slowdown_lo,slowdown_hi\n");
+	for (size_t bi = 0; bi < m->nbench; bi++)
+		for (size_t k = 0; k < m->nenv; k++) {
+			const struct rcell *x = model_cell(m, bi, k);
+			if (!x->n && !x->failed)
+				continue;
+			csv_field(o, x->bench);
+			sbuf_putc(o, ',');
+			csv_field(o, x->kind);
+			sbuf_putc(o, ',');
+			csv_field(o, x->env);
+			sbuf_putc(o, ',');
+			csv_field(o, m->envs[k].label);
+			sbuf_putc(o, ',');
+			csv_field(o, x->unit);
+			sbuf_printf(o, ",%s,%zu,%zu", x->higher_better ? "higher" : "lower", x->n,
+				    x->failed);
+			csv_num(o, x->median);
+			csv_num(o, x->min);
+			csv_num(o, x->max);
+			csv_num(o, x->lo);
+			csv_num(o, x->hi);
+			sbuf_putc(o, ',');
+			csv_field(o, m->baseline);
+			csv_num(o, x->slow);
+			csv_num(o, x->slow_lo);
+			csv_num(o, x->slow_hi);
+			sbuf_putc(o, '\n');
+		}
+}
+
+static void jkey(struct sbuf *o, const char *k)
+{
+	json_put_str(o, k);
+	sbuf_putc(o, ':');
+}
+
+static void jstr_or_null(struct sbuf *o, const char *s)
+{
+	if (s)
+		json_put_str(o, s);
+	else
+		sbuf_puts(o, "null");
+}
+
+void render_json(const struct model *m, const char *title, struct sbuf *o)
+{
+	sbuf_putc(o, '{');
+	jkey(o, "title");
+	json_put_str(o, title);
+	sbuf_putc(o, ',');
+	jkey(o, "baseline");
+	jstr_or_null(o, m->baseline);
+	sbuf_printf(o, ",\"records\":%zu,\"ok\":%zu,\"failed\":%zu,", m->records, m->ok, m->failed);
+	jkey(o, "environments");
+	sbuf_putc(o, '[');
+	for (size_t k = 0; k < m->nenv; k++) {
+		const struct renv *v = &m->envs[k];
+		const struct host_facts *f = v->facts;
+		sbuf_puts(o, k ? ",{" : "{");
+		jkey(o, "name");
+		json_put_str(o, v->name);
+		sbuf_putc(o, ',');
+		jkey(o, "label");
+		json_put_str(o, v->label);
+		sbuf_printf(o, ",\"emulated\":%s,\"ok\":%zu,\"failed\":%zu,\"geomean_slowdown\":",
+			    v->emulated ? "true" : "false", v->ok, v->failed);
+		json_put_num(o, v->geomean);
+		sbuf_puts(o, ",\"strongest\":");
+		jstr_or_null(o, v->worst ? v->worst->bench : NULL);
+		sbuf_puts(o, ",\"facts\":{");
+		const char *names[] = { "hostname", "cpu_model", "kernel", "xen_version",
+					"xen_scheduler", "virt_caps", "guest_type" };
+		const char *vals[] = { f->hostname, f->cpu_model, f->kernel, f->xen_version,
+				       f->xen_scheduler, f->virt_caps, f->guest_type };
+		bool first = true;
+		for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+			if (!vals[i])
+				continue;
+			if (!first)
+				sbuf_putc(o, ',');
+			first = false;
+			jkey(o, names[i]);
+			json_put_str(o, vals[i]);
+		}
+		sbuf_puts(o, "}}");
+	}
+	sbuf_puts(o, "],");
+	jkey(o, "results");
+	sbuf_putc(o, '[');
+	bool first = true;
+	for (size_t bi = 0; bi < m->nbench; bi++)
+		for (size_t k = 0; k < m->nenv; k++) {
+			const struct rcell *x = model_cell(m, bi, k);
+			if (!x->n && !x->failed)
+				continue;
+			sbuf_puts(o, first ? "{" : ",{");
+			first = false;
+			jkey(o, "benchmark");
+			json_put_str(o, x->bench);
+			sbuf_putc(o, ',');
+			jkey(o, "kind");
+			json_put_str(o, x->kind);
+			sbuf_putc(o, ',');
+			jkey(o, "environment");
+			json_put_str(o, x->env);
+			sbuf_putc(o, ',');
+			jkey(o, "unit");
+			json_put_str(o, x->unit);
+			sbuf_printf(o, ",\"better\":\"%s\",\"n\":%zu,\"failed\":%zu",
+				    x->higher_better ? "higher" : "lower", x->n, x->failed);
+			const char *names[] = { "median", "min", "max", "ci_lo", "ci_hi", "slowdown",
+						"slowdown_lo", "slowdown_hi" };
+			double vals[] = { x->median, x->min, x->max, x->lo, x->hi, x->slow,
+					  x->slow_lo, x->slow_hi };
+			for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+				sbuf_printf(o, ",\"%s\":", names[i]);
+				json_put_num(o, vals[i]);
+			}
+			if (x->first_error) {
+				sbuf_putc(o, ',');
+				jkey(o, "first_error");
+				json_put_str(o, x->first_error);
+			}
+			sbuf_putc(o, '}');
+		}
+	sbuf_puts(o, "],");
+	jkey(o, "strongest");
+	if (m->strongest) {
+		sbuf_putc(o, '{');
+		jkey(o, "benchmark");
+		json_put_str(o, m->strongest->bench);
+		sbuf_putc(o, ',');
+		jkey(o, "environment");
+		json_put_str(o, m->strongest->env);
+		sbuf_puts(o, ",\"slowdown\":");
+		json_put_num(o, m->strongest->slow);
+		sbuf_putc(o, '}');
+	} else {
+		sbuf_puts(o, "null");
+	}
+	sbuf_puts(o, "}\n");
+}

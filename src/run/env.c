@@ -1,0 +1,240 @@
+/* The environment registry and host facts shared by every back end. */
+#include "run/env.h"
+#include "base/json.h"
+#include "base/proc.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+static const struct env_ops *const registry[] = {
+	&env_native_ops,
+	&env_null_ops,
+	&env_ssh_ops,
+	&env_testbed_ops,
+};
+
+#define NREG (sizeof(registry) / sizeof(registry[0]))
+
+static const struct env_ops *lookup(const char *name, const char **arg)
+{
+	const char *c = strchr(name, ':');
+	size_t n = c ? (size_t)(c - name) : strlen(name);
+
+	*arg = c ? c + 1 : NULL;
+	for (size_t k = 0; k < NREG; k++)
+		if (strlen(registry[k]->kind) == n && !strncmp(registry[k]->kind, name, n))
+			return registry[k];
+	return NULL;
+}
+
+int env_check(const char *name, struct err *e)
+{
+	const char *arg;
+	const struct env_ops *ops = lookup(name, &arg);
+
+	if (!ops)
+		return err_set(e, -EINVAL, "unknown environment '%s' (native, ssh:USER@HOST[:PORT], "
+			       "testbed:bare|pv|pvh|hvm, null)", name);
+	return ops->check(arg, e);
+}
+
+int env_init(struct env *v, const char *name, struct err *e)
+{
+	int rc = env_check(name, e);
+
+	if (rc)
+		return rc;
+	memset(v, 0, sizeof(*v));
+	v->name = xstrdup(name);
+	v->ops = lookup(v->name, &v->arg);
+	v->connect_timeout_ms = 10000;
+	return 0;
+}
+
+void env_release(struct env *v)
+{
+	free(v->name);
+	free(v->label);
+	host_facts_clear(&v->facts);
+	memset(v, 0, sizeof(*v));
+}
+
+const char *env_self_exe(void)
+{
+	static char path[PATH_MAX];
+
+	if (!path[0]) {
+		ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+		if (n <= 0)
+			strcpy(path, "/proc/self/exe");
+		else
+			path[n] = 0;
+	}
+	return path;
+}
+
+static char *trim_dup(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* The value of "key : value" lines (cpuinfo, xl info); caller frees; NULL if absent. */
+static char *colon_field(const char *text, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *eol = strchr(p, '\n'), *c;
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		if (n < kl || strncmp(p, key, kl))
+			continue;
+		c = p + kl;
+		while (c < p + n && (*c == ' ' || *c == '\t'))
+			c++;
+		if (c < p + n && *c == ':')
+			return trim_dup(c + 1, (size_t)(p + n - c - 1));
+	}
+	return NULL;
+}
+
+void host_facts_from_cpuinfo(struct host_facts *f, const char *text)
+{
+	char *v = colon_field(text, "model name");
+
+	if (v) {
+		free(f->cpu_model);
+		f->cpu_model = v;
+	}
+}
+
+void host_facts_from_xl_info(struct host_facts *f, const char *text)
+{
+	char *v;
+
+	if ((v = colon_field(text, "xen_version"))) {
+		free(f->xen_version);
+		f->xen_version = v;
+	}
+	if ((v = colon_field(text, "xen_scheduler"))) {
+		free(f->xen_scheduler);
+		f->xen_scheduler = v;
+	}
+	if ((v = colon_field(text, "virt_caps"))) {
+		free(f->virt_caps);
+		f->virt_caps = v;
+	}
+}
+
+static char *read_small(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char buf[4096];
+	size_t n;
+
+	if (!fp)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = 0;
+	return trim_dup(buf, n);
+}
+
+void host_facts_probe(struct host_facts *f)
+{
+	struct utsname u;
+	char host[256] = "";
+	struct sbuf cpu = SBUF_INIT;
+	FILE *fp;
+	char *hv, *caps;
+
+	memset(f, 0, sizeof(*f));
+	if (gethostname(host, sizeof(host) - 1) == 0)
+		f->hostname = xstrdup(host);
+	if (uname(&u) == 0)
+		f->kernel = xstrdup(u.release);
+	if ((fp = fopen("/proc/cpuinfo", "r"))) {
+		char buf[4096];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+			sbuf_add(&cpu, buf, n);
+		fclose(fp);
+		host_facts_from_cpuinfo(f, sbuf_str(&cpu));
+		sbuf_free(&cpu);
+	}
+	hv = read_small("/sys/hypervisor/type");
+	if (hv && !strcmp(hv, "xen")) {
+		caps = read_small("/proc/xen/capabilities");
+		if (caps && strstr(caps, "control_d")) {
+			f->guest_type = xstrdup("dom0");
+		} else {
+			char *gt = read_small("/sys/hypervisor/guest_type");
+			if (gt)
+				for (char *p = gt; *p; p++)
+					*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+			f->guest_type = gt;
+		}
+		free(caps);
+		if (f->guest_type && !strcmp(f->guest_type, "dom0") && proc_have("xl")) {
+			char *argv[] = { "xl", "info", NULL };
+			struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
+			struct proc_opts o = { .out = &out, .errout = &eo, .timeout_ms = 10000 };
+			int st = -1;
+			if (proc_run(argv, &o, &st, NULL) == 0 && st == 0)
+				host_facts_from_xl_info(f, sbuf_str(&out));
+			sbuf_free(&out);
+			sbuf_free(&eo);
+		}
+	}
+	free(hv);
+}
+
+void host_facts_json(const struct host_facts *f, struct sbuf *out)
+{
+	host_facts_to_json(f, out);
+	sbuf_putc(out, '\n');
+}
+
+int host_facts_parse(const char *text, size_t n, struct host_facts *f, struct err *e)
+{
+	struct json *j = NULL;
+	const char *nl;
+	int rc;
+
+	/* the last non-empty line: anything a login banner printed comes before */
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		n--;
+	nl = memrchr(text, '\n', n);
+	if (nl) {
+		n -= (size_t)(nl + 1 - text);
+		text = nl + 1;
+	}
+	rc = json_parse(text, n, "facts", &j, e);
+	if (rc)
+		return rc;
+	if (j->type != JSON_OBJ) {
+		json_free(j);
+		return err_set(e, -EBADMSG, "facts: not a JSON object");
+	}
+#define F(x) f->x = json_get_str(j, #x) ? xstrdup(json_get_str(j, #x)) : NULL
+	F(hostname);
+	F(cpu_model);
+	F(kernel);
+	F(xen_version);
+	F(xen_scheduler);
+	F(virt_caps);
+	F(guest_type);
+#undef F
+	json_free(j);
+	return 0;
+}

@@ -1,0 +1,74 @@
+/* Environments an experiment runs in (native, ssh:USER@HOST, testbed:TYPE,
+ * null): each a `const struct env_ops` table in one registry. An environment
+ * runs this vmlab's own commands (`vmlab cpu run ... --json`) there and
+ * records the host facts of the place they ran. */
+#ifndef VMLAB_RUN_ENV_H
+#define VMLAB_RUN_ENV_H
+
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/sbuf.h"
+#include "run/results.h"
+
+struct env;
+
+struct env_ops {
+	const char *kind;      /* the part of the name before ':' */
+	const char *syntax;    /* "ssh:USER@HOST[:PORT]", for messages */
+	/* Checks the part after ':' (NULL when there is none); -EINVAL (e) if bad. */
+	int (*check)(const char *arg, struct err *e);
+	/* Makes the environment ready (connects, copies vmlab, creates a guest)
+	 * and fills v->facts and v->label. On failure everything it made is
+	 * undone and -errno returned with e saying why (e.g. unreachable). */
+	int (*open)(struct env *v, struct err *e);
+	/* Runs `vmlab ARGS...` there: stdout into out, stderr into errout, exit
+	 * status into *status. Returns 0 when it ran (whatever its status), or
+	 * -errno when it could not be run or timed out (-ETIMEDOUT). */
+	int (*exec)(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
+		    struct sbuf *errout, int *status, struct err *e);
+	/* Undoes open (destroys the guest, closes the connection). */
+	void (*close)(struct env *v);
+};
+
+struct env {
+	const struct env_ops *ops;
+	char *name;                 /* as written: "ssh:me@box" */
+	const char *arg;            /* after the first ':' in name, or NULL */
+	char *label;                /* "native", "testbed (emulated hardware)", ... */
+	struct host_facts facts;
+	uint64_t connect_timeout_ms;
+	char *const *ssh_options;   /* extra ssh arguments (-i KEY, -oX=Y), NULL-terminated or NULL */
+	void *priv;                 /* back end state between open and close */
+};
+
+/* Checks name against the registry: "FILE:LINE:COL"-free message in e and
+ * -EINVAL when no back end takes it. */
+int env_check(const char *name, struct err *e);
+/* Initialises v for name (which must pass env_check); nothing is opened yet. */
+int env_init(struct env *v, const char *name, struct err *e);
+/* Frees what env_init and open filled (after close). */
+void env_release(struct env *v);
+
+/* Facts of the machine this process runs on: hostname, CPU model, kernel,
+ * guest type under Xen, and `xl info` fields when xl answers (dom0). */
+void host_facts_probe(struct host_facts *f);
+/* Appends the facts as one JSON object line (what `vmlab run --facts` prints). */
+void host_facts_json(const struct host_facts *f, struct sbuf *out);
+/* Fills f from such a JSON object (text[0..n)); -EBADMSG when it is not one. */
+int host_facts_parse(const char *text, size_t n, struct host_facts *f, struct err *e);
+/* Sets f->cpu_model from /proc/cpuinfo text ("model name"). */
+void host_facts_from_cpuinfo(struct host_facts *f, const char *text);
+/* Fills the Xen fields of f from `xl info` output (keeps fields it lacks). */
+void host_facts_from_xl_info(struct host_facts *f, const char *text);
+
+/* Path of the running vmlab binary (from /proc/self/exe); static storage. */
+const char *env_self_exe(void);
+
+/* Back ends. */
+extern const struct env_ops env_native_ops;
+extern const struct env_ops env_null_ops;
+extern const struct env_ops env_ssh_ops;
+extern const struct env_ops env_testbed_ops;
+
+#endif

@@ -1,0 +1,47 @@
+/* The "native" environment: this machine, running this vmlab binary as a child. */
+#include "run/env.h"
+#include "base/proc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+static int native_check(const char *arg, struct err *e)
+{
+	if (arg)
+		return err_set(e, -EINVAL, "environment 'native' takes no argument");
+	return 0;
+}
+
+static int native_open(struct env *v, struct err *e)
+{
+	host_facts_probe(&v->facts);
+	v->label = xstrdup("native");
+	return 0;
+}
+
+static int native_exec(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
+		       struct sbuf *errout, int *status, struct err *e)
+{
+	size_t n = 0;
+	char **argv;
+	int rc;
+
+	while (args[n])
+		n++;
+	argv = xcalloc(n + 2, sizeof(*argv));
+	argv[0] = (char *)env_self_exe();
+	for (size_t k = 0; k < n; k++)
+		argv[k + 1] = args[k];
+	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms };
+	rc = proc_run(argv, &o, status, e);
+	free(argv);
+	return rc;
+}
+
+static void native_close(struct env *v)
+{
+}
+
+const struct env_ops env_native_ops = {
+	"native", "native", native_check, native_open, native_exec, native_close,
+};

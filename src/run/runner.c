@@ -1,0 +1,366 @@
+/* The experiment runner. */
+#include "run/runner.h"
+#include "base/json.h"
+#include "measure/clock.h"
+#include "run/env.h"
+#include "version.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct bench {
+	const char *name, *kind;      /* kind: "cpu", "micro" or "cmd" */
+};
+
+/* True when done holds an ok record for this run. */
+static bool already_ok(const struct result_set *done, const char *env, const struct bench *b,
+		       const char *size, long it)
+{
+	for (size_t i = 0; i < done->n; i++) {
+		const struct result *r = &done->v[i];
+		if (r->iteration == it && !strcmp(r->status, "ok") && !strcmp(r->environment, env) &&
+		    !strcmp(r->benchmark, b->name) && r->kind && !strcmp(r->kind, b->kind) &&
+		    r->size && !strcmp(r->size, size))
+			return true;
+	}
+	return false;
+}
+
+/* The vmlab arguments that run one iteration of b. */
+static void bench_args(const struct bench *b, const char *size, char *argv[12])
+{
+	size_t n = 0;
+
+	if (!strcmp(b->kind, "micro")) {
+		argv[n++] = "micro";
+		argv[n++] = (char *)b->name;
+	} else {
+		argv[n++] = "cpu";
+		argv[n++] = "run";
+		if (!strcmp(b->kind, "cmd"))
+			argv[n++] = "--cmd";
+		argv[n++] = (char *)b->name;
+		if (strcmp(b->kind, "cmd")) {
+			argv[n++] = "--size";
+			argv[n++] = (char *)size;
+		}
+		argv[n++] = "--iterations";
+		argv[n++] = "1";
+	}
+	argv[n++] = "--json";
+	argv[n] = NULL;
+}
+
+/* The last non-empty line of t that is not a usage hint ("try 'vmlab help ...'"). */
+static char *last_nonempty_line(const char *t)
+{
+	size_t n = strlen(t);
+
+	for (;;) {
+		while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
+			n--;
+		const char *p = memrchr(t, '\n', n);
+		p = p ? p + 1 : t;
+		if (p == t || strncmp(p, "try '", 5))
+			return xstrndup(p, (size_t)(t + n - p));
+		n = (size_t)(p - t);
+	}
+}
+
+/* The benchmark's JSON record in out: the last line that parses as an object
+ * with a "kind"; NULL when none. */
+static struct json *find_record(const char *out)
+{
+	struct json *found = NULL;
+	const char *p = out;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		struct json *j = NULL;
+		if (n && *p == '{' && json_parse(p, n, "out", &j, NULL) == 0) {
+			if (j->type == JSON_OBJ && json_get_str(j, "kind")) {
+				json_free(found);
+				found = j;
+			} else {
+				json_free(j);
+			}
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	return found;
+}
+
+static double num(const struct json *j, const char *key)
+{
+	double v;
+
+	return json_get_num(j, key, &v) ? NAN : v;
+}
+
+/* Fills the measured fields of r from the benchmark's record j. */
+static void take_record(struct result *r, const struct bench *b, const struct json *j)
+{
+	const struct json *ck = json_get(j, "checksum_ok"), *hib = json_get(j, "higher_is_better");
+	const char *st = json_get_str(j, "status"), *er = json_get_str(j, "error");
+
+	r->wall_s = num(j, "wall_s");
+	r->user_s = num(j, "user_s");
+	r->sys_s = num(j, "sys_s");
+	r->ratio = num(j, "ratio");
+	r->checksum_ok = ck && ck->type == JSON_BOOL ? ck->b : -1;
+	if (json_get_str(j, "checksum"))
+		r->checksum = xstrdup(json_get_str(j, "checksum"));
+	if (!strcmp(b->kind, "micro")) {
+		const char *u = json_get_str(j, "unit") ? json_get_str(j, "unit") : "ns/op";
+		size_t ul = strlen(u);
+		bool rate = ul > 2 && !strcmp(u + ul - 2, "/s");
+		r->value = num(j, "median");
+		r->unit = xstrdup(u);
+		if (hib && hib->type == JSON_BOOL)
+			rate = hib->b;
+		r->better = xstrdup(rate ? "higher" : "lower");
+	} else if (!strcmp(b->kind, "cmd") && !isnan(num(j, "metric"))) {
+		const char *mn = json_get_str(j, "metric_name");
+		r->value = num(j, "metric");
+		if (json_get_str(j, "unit"))
+			r->unit = xstrdup(json_get_str(j, "unit"));
+		else
+			r->unit = xstrdup(mn && strcmp(mn, "wall_s") ? mn : "s");
+		r->better = xstrdup(hib && hib->type == JSON_BOOL && hib->b ? "higher" : "lower");
+	} else {
+		r->value = r->wall_s;
+		r->unit = xstrdup("s");
+		r->better = xstrdup("lower");
+	}
+	if (st && strcmp(st, "ok")) {
+		r->status = xstrdup("failed");
+		if (er)
+			r->error = xstrdup(er);
+		else if (!strcmp(st, "checksum-mismatch"))
+			r->error = xstrdup("checksum mismatch");
+		else
+			r->error = xstrdup(st);
+	} else if (r->checksum_ok == 0) {
+		r->status = xstrdup("failed");
+		r->error = xstrdup("checksum mismatch");
+	} else if (isnan(r->value)) {
+		r->status = xstrdup("failed");
+		r->error = xstrdup("the benchmark's record has no measurement");
+	}
+}
+
+/* Runs one iteration of b in v and fills r (status ok or failed). */
+static void run_one(struct env *v, const struct experiment *x, const struct bench *b,
+		    struct result *r)
+{
+	char *args[12];
+	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
+	struct err e = { 0, "" };
+	int st = -1, rc;
+	struct json *j;
+
+	bench_args(b, x->size, args);
+	rc = v->ops->exec(v, args, x->timeout_ms, &out, &eo, &st, &e);
+	if (rc) {
+		r->status = xstrdup("failed");
+		r->error = xstrdup(rc == -ETIMEDOUT ? "timed out" : e.msg);
+		if (rc == -ETIMEDOUT) {
+			free(r->error);
+			struct sbuf m = SBUF_INIT;
+			sbuf_printf(&m, "timed out after %llu ms", (unsigned long long)x->timeout_ms);
+			r->error = sbuf_take(&m);
+		}
+		goto out;
+	}
+	j = find_record(sbuf_str(&out));
+	if (j) {
+		take_record(r, b, j);
+		json_free(j);
+	}
+	if (!r->status && st != 0) {
+		char *line = last_nonempty_line(sbuf_str(&eo));
+		struct sbuf m = SBUF_INIT;
+		r->status = xstrdup("failed");
+		if (st >= 128)
+			sbuf_printf(&m, "crashed (signal %d)", st - 128);
+		else
+			sbuf_printf(&m, "exit status %d", st);
+		if (line[0])
+			sbuf_printf(&m, ": %s", line);
+		free(line);
+		r->error = sbuf_take(&m);
+	} else if (!r->status && !j) {
+		r->status = xstrdup("failed");
+		r->error = xstrdup("no result record in the benchmark's output");
+	}
+	if (!r->status)
+		r->status = xstrdup("ok");
+out:
+	sbuf_free(&out);
+	sbuf_free(&eo);
+}
+
+/* Common fields of a record of b's iteration it in v. */
+static void record_init(struct result *r, const struct experiment *x, const struct env *v,
+			const struct bench *b, long it)
+{
+	char ts[32];
+
+	memset(r, 0, sizeof(*r));
+	r->experiment = xstrdup(x->name);
+	r->environment = xstrdup(v->name);
+	r->label = xstrdup(v->label ? v->label : v->name);
+	host_facts_copy(&r->facts, &v->facts);
+	r->benchmark = xstrdup(b->name);
+	r->kind = xstrdup(b->kind);
+	r->size = xstrdup(x->size);
+	r->iteration = (int)it;
+	r->checksum_ok = -1;
+	r->value = r->wall_s = r->user_s = r->sys_s = r->ratio = NAN;
+	r->version = xstrdup(VMLAB_VERSION);
+	clock_iso8601(clock_real_ns(), ts);
+	r->timestamp = xstrdup(ts);
+}
+
+static void emit(const struct run_opts *o, const struct run_event *ev)
+{
+	if (o->progress)
+		o->progress(o->ctx, ev);
+}
+
+static bool stopping(const struct run_opts *o)
+{
+	return o->stop && *o->stop;
+}
+
+int runner_run(const struct experiment *x, const struct run_opts *o, struct run_summary *s,
+	       struct err *e)
+{
+	struct result_set done = { 0 };
+	struct bench *benches;
+	size_t nb = 0, todo_total = 0, index = 0;
+	bool *todo;
+	uint64_t busy_ns = 0;
+	int rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (access(x->results, F_OK) == 0) {
+		rc = results_load(x->results, true, &done, NULL, e);
+		if (rc)
+			return rc;
+		s->bad_lines = done.skipped;
+	}
+	benches = xcalloc(x->nbenchmarks + x->nmicro + x->ncmds + 1, sizeof(*benches));
+	for (size_t i = 0; i < x->nbenchmarks; i++)
+		benches[nb++] = (struct bench){ x->benchmarks[i], "cpu" };
+	for (size_t i = 0; i < x->nmicro; i++)
+		benches[nb++] = (struct bench){ x->micro[i], "micro" };
+	for (size_t i = 0; i < x->ncmds; i++)
+		benches[nb++] = (struct bench){ x->cmds[i], "cmd" };
+
+	/* todo[(env * nb + bench) * iterations + it - 1] */
+	todo = xcalloc(x->nenvs * nb * (size_t)x->iterations + 1, sizeof(*todo));
+	for (size_t k = 0; k < x->nenvs; k++)
+		for (size_t b = 0; b < nb; b++)
+			for (long it = 1; it <= x->iterations; it++) {
+				bool t = !already_ok(&done, x->envs[k], &benches[b], x->size, it);
+				todo[(k * nb + b) * (size_t)x->iterations + (size_t)it - 1] = t;
+				s->planned++;
+				if (t)
+					todo_total++;
+				else
+					s->skipped++;
+			}
+	results_free(&done);
+
+	for (size_t k = 0; k < x->nenvs && !rc && !stopping(o); k++) {
+		struct env v;
+		struct err ee = { 0, "" };
+		size_t env_todo = 0;
+		bool opened;
+
+		for (size_t i = 0; i < nb * (size_t)x->iterations; i++)
+			env_todo += todo[k * nb * (size_t)x->iterations + i];
+		if (!env_todo)
+			continue;
+		if (env_init(&v, x->envs[k], e)) {
+			rc = -EINVAL;
+			break;
+		}
+		v.connect_timeout_ms = x->connect_timeout_ms;
+		v.ssh_options = x->ssh_options;
+		opened = v.ops->open(&v, &ee) == 0;
+		if (!opened) {
+			struct run_event ev = { .type = RUN_ENV_FAILED, .env = v.name,
+						.error = ee.msg };
+			emit(o, &ev);
+		}
+		for (size_t b = 0; b < nb && !rc && !stopping(o); b++) {
+			bool *t = &todo[(k * nb + b) * (size_t)x->iterations];
+			bool any = false;
+			for (long it = 0; it < x->iterations; it++)
+				any = any || t[it];
+			if (!any)
+				continue;
+			for (long w = 0; opened && w < x->warmup && !stopping(o); w++) {
+				struct result r;
+				struct run_event ev = { .type = RUN_WARMUP, .index = index + 1,
+							.total = todo_total, .env = v.name,
+							.bench = benches[b].name,
+							.kind = benches[b].kind, .iteration = w + 1,
+							.iterations = x->warmup };
+				emit(o, &ev);
+				record_init(&r, x, &v, &benches[b], 0);
+				run_one(&v, x, &benches[b], &r);
+				result_clear(&r);
+			}
+			for (long it = 1; it <= x->iterations && !rc && !stopping(o); it++) {
+				struct result r;
+				uint64_t r0;
+				if (!t[it - 1])
+					continue;
+				index++;
+				struct run_event ev = { .type = RUN_START, .index = index,
+							.total = todo_total, .env = v.name,
+							.bench = benches[b].name,
+							.kind = benches[b].kind, .iteration = it,
+							.iterations = x->iterations };
+				if (index > 1)
+					ev.eta_ns = busy_ns / (index - 1) * (todo_total - index + 1);
+				emit(o, &ev);
+				r0 = clock_mono_ns();
+				record_init(&r, x, &v, &benches[b], it);
+				if (opened) {
+					run_one(&v, x, &benches[b], &r);
+				} else {
+					r.status = xstrdup("failed");
+					r.error = xstrdup(ee.msg);
+				}
+				rc = result_append(x->results, &r, e);
+				busy_ns += clock_mono_ns() - r0;
+				if (!rc) {
+					if (!strcmp(r.status, "ok"))
+						s->ok++;
+					else
+						s->failed++;
+					ev.type = RUN_DONE;
+					ev.record = &r;
+					emit(o, &ev);
+				}
+				result_clear(&r);
+			}
+		}
+		if (opened)
+			v.ops->close(&v);
+		env_release(&v);
+	}
+	s->interrupted = stopping(o) && s->ok + s->failed + s->skipped < s->planned;
+	free(todo);
+	free(benches);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/* The experiment runner: every (environment, benchmark, iteration) of an
+ * experiment, each finished run appended to the results file at once;
+ * resumes by skipping runs that already have an ok record. */
+#ifndef VMLAB_RUN_RUNNER_H
+#define VMLAB_RUN_RUNNER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "run/experiment.h"
+#include "run/results.h"
+
+/* What the runner tells its caller (who prints). */
+struct run_event {
+	enum { RUN_START, RUN_DONE, RUN_ENV_FAILED, RUN_WARMUP } type;
+	size_t index, total;          /* 1-based index among the runs to do */
+	const char *env, *bench, *kind;
+	long iteration, iterations;
+	uint64_t eta_ns;              /* RUN_START: estimate for what is left; 0 unknown */
+	const struct result *record;  /* RUN_DONE: the record appended */
+	const char *error;            /* RUN_ENV_FAILED: why */
+};
+
+struct run_opts {
+	/* Set (from a signal handler) to stop after the current run. */
+	volatile sig_atomic_t *stop;
+	void (*progress)(void *ctx, const struct run_event *ev);
+	void *ctx;
+};
+
+struct run_summary {
+	size_t planned;               /* runs in the experiment */
+	size_t skipped;               /* already ok in the results file */
+	size_t ok, failed;            /* finished now */
+	size_t bad_lines;             /* malformed lines in the results file, ignored */
+	bool interrupted;
+};
+
+/* Runs x. Returns 0 when it went through (runs may have failed: see s), or
+ * -errno when the results file cannot be read or written (e). */
+int runner_run(const struct experiment *x, const struct run_opts *o, struct run_summary *s,
+	       struct err *e);
+
+#endif

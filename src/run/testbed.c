@@ -1,0 +1,377 @@
+/* The testbed's files, state, accelerator choice and ssh command lines. */
+#include "run/testbed.h"
+
+#include "base/fileio.h"
+#include "base/sbuf.h"
+#include "base/shquote.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef VMLAB_TESTBED_SRCDIR
+#define VMLAB_TESTBED_SRCDIR ""
+#endif
+#ifndef VMLAB_TESTBED_DATADIR
+#define VMLAB_TESTBED_DATADIR "/usr/local/share/vmlab/testbed"
+#endif
+
+uint64_t tb_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int has_build_sh(const char *dir)
+{
+	char f[PATH_MAX];
+
+	if (!dir[0] || snprintf(f, sizeof(f), "%s/build.sh", dir) >= (int)sizeof(f))
+		return 0;
+	return access(f, R_OK) == 0;
+}
+
+int tb_paths_get(struct tb_paths *p, struct err *e)
+{
+	const char *h = getenv("VMLAB_HOME"), *d = getenv("VMLAB_DATADIR");
+	const char *home = getenv("HOME");
+	int n;
+
+	memset(p, 0, sizeof(*p));
+	if (h && h[0])
+		n = snprintf(p->home, sizeof(p->home), "%s", h);
+	else
+		n = snprintf(p->home, sizeof(p->home), "%s/.cache/vmlab", home && home[0] ? home : "/tmp");
+	if (n >= (int)sizeof(p->home))
+		return err_set(e, -ENAMETOOLONG, "VMLAB_HOME: path too long");
+	snprintf(p->dir, sizeof(p->dir), "%.*s/testbed", (int)sizeof(p->dir) - 9, p->home);
+	if (d && d[0]) {
+		snprintf(p->data, sizeof(p->data), "%.*s/testbed", (int)sizeof(p->data) - 9, d);
+		if (!has_build_sh(p->data))
+			return err_set(e, -ENOENT, "VMLAB_DATADIR=%s: no testbed/build.sh there", d);
+		return 0;
+	}
+	snprintf(p->data, sizeof(p->data), "%s", VMLAB_TESTBED_SRCDIR);
+	if (has_build_sh(p->data))
+		return 0;
+	snprintf(p->data, sizeof(p->data), "%s", VMLAB_TESTBED_DATADIR);
+	if (has_build_sh(p->data))
+		return 0;
+	return err_set(e, -ENOENT,
+		       "no testbed scripts in %s or %s: set VMLAB_DATADIR to the folder holding testbed/build.sh",
+		       VMLAB_TESTBED_SRCDIR, VMLAB_TESTBED_DATADIR);
+}
+
+static void state_path(const struct tb_paths *p, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.*s/state", (int)n - 7, p->dir);
+}
+
+int tb_state_load(const struct tb_paths *p, struct tb_state *s, struct err *e)
+{
+	char path[PATH_MAX];
+	struct sbuf sb = SBUF_INIT;
+	char *line, *save = NULL;
+	int rc, lineno = 0;
+
+	memset(s, 0, sizeof(*s));
+	state_path(p, path, sizeof(path));
+	if (access(path, F_OK) != 0)
+		return -ENOENT;
+	rc = file_read(path, &sb, e);
+	if (rc < 0)
+		return rc;
+	for (line = strtok_r(sb.buf ? sb.buf : (char[]){ "" }, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *v = strchr(line, '=');
+
+		lineno++;
+		if (!v) {
+			rc = err_at(e, -EBADMSG, path, lineno, 1, "expected KEY=VALUE");
+			goto out;
+		}
+		*v++ = 0;
+		if (!strcmp(line, "pid"))
+			s->pid = (pid_t)atol(v);
+		else if (!strcmp(line, "port"))
+			s->port = atoi(v);
+		else if (!strcmp(line, "mode"))
+			snprintf(s->mode, sizeof(s->mode), "%s", v);
+		else if (!strcmp(line, "accel"))
+			snprintf(s->accel, sizeof(s->accel), "%s", v);
+		else if (!strcmp(line, "log"))
+			snprintf(s->log, sizeof(s->log), "%s", v);
+	}
+	if (s->pid <= 0 || s->port <= 0 || s->port > 65535)
+		rc = err_at(e, -EBADMSG, path, lineno, 0, "no valid pid and port");
+out:
+	sbuf_free(&sb);
+	return rc;
+}
+
+int tb_state_save(const struct tb_paths *p, const struct tb_state *s, struct err *e)
+{
+	char path[PATH_MAX];
+	struct sbuf sb = SBUF_INIT;
+	int rc;
+
+	state_path(p, path, sizeof(path));
+	sbuf_printf(&sb, "pid=%ld\nport=%d\nmode=%s\naccel=%s\nlog=%s\n", (long)s->pid, s->port, s->mode,
+		    s->accel, s->log);
+	rc = file_write_atomic(path, sb.buf, sb.len, e);
+	sbuf_free(&sb);
+	return rc;
+}
+
+void tb_state_remove(const struct tb_paths *p)
+{
+	char path[PATH_MAX];
+
+	state_path(p, path, sizeof(path));
+	(void)unlink(path);
+}
+
+int tb_state_alive(const struct tb_state *s)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (s->pid <= 0 || kill(s->pid, 0) != 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long)s->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	return strstr(buf, "qemu-system") != NULL;
+}
+
+static int cpu_has_flag(const char *flag)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[8192];
+	int found = 0;
+	size_t n = strlen(flag);
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (strncmp(line, "flags", 5))
+			continue;
+		for (p = strstr(line, flag); p; p = strstr(p + 1, flag))
+			if (p[-1] == ' ' && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+				found = 1;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+int tb_kvm_usable(char *why, size_t n)
+{
+	const char *force = getenv("VMLAB_TESTBED_ACCEL");
+	int fd, vm;
+
+	if (force && !strcmp(force, "tcg")) {
+		snprintf(why, n, "VMLAB_TESTBED_ACCEL=tcg");
+		return 0;
+	}
+	if (force && !strcmp(force, "kvm")) {
+		snprintf(why, n, "VMLAB_TESTBED_ACCEL=kvm");
+		return 1;
+	}
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, n, "/dev/kvm: %s", strerror(errno));
+		return 0;
+	}
+	if (ioctl(fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+		snprintf(why, n, "/dev/kvm: unexpected API version");
+		close(fd);
+		return 0;
+	}
+	vm = ioctl(fd, KVM_CREATE_VM, 0);
+	if (vm < 0) {
+		snprintf(why, n, "/dev/kvm cannot create a VM: %s", strerror(errno));
+		close(fd);
+		return 0;
+	}
+	close(vm);
+	close(fd);
+	if (!cpu_has_flag("svm")) {
+		snprintf(why, n, "the CPU has no svm flag, so KVM cannot give the nested Xen AMD-V");
+		return 0;
+	}
+	snprintf(why, n, "/dev/kvm works and the CPU has svm");
+	return 1;
+}
+
+int tb_free_port(int start, struct err *e)
+{
+	for (int port = start; port < start + 200 && port < 65536; port++) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), ok;
+
+		if (fd < 0)
+			return err_set(e, -errno, "socket: %s", strerror(errno));
+		ok = bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+		close(fd);
+		if (ok)
+			return port;
+	}
+	return err_set(e, -EADDRINUSE, "no free loopback port in %d..%d", start, start + 199);
+}
+
+int tb_ram_mib(struct err *e)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[256];
+	long kb = -1, mib;
+
+	if (!f)
+		return err_set(e, -errno, "/proc/meminfo: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	if (kb < 0)
+		return err_set(e, -EIO, "/proc/meminfo: no MemAvailable");
+	mib = kb / 1024 / 3;
+	if (kb / 1024 < 2560)
+		return err_set(e, -ENOMEM, "the host has only %ld MiB available; the testbed needs 2048 MiB and room to spare",
+			       kb / 1024);
+	if (mib < 2048)
+		mib = 2048;
+	if (mib > 4096)
+		mib = 4096;
+	return (int)mib;
+}
+
+struct argv_b {
+	char **v;
+	size_t n;
+};
+
+static void add(struct argv_b *a, const char *s)
+{
+	a->v = xrealloc(a->v, (a->n + 2) * sizeof(*a->v));
+	a->v[a->n++] = xstrdup(s);
+	a->v[a->n] = NULL;
+}
+
+static void add_opts(struct argv_b *a, const struct tb_paths *p)
+{
+	char key[PATH_MAX + 8];
+
+	snprintf(key, sizeof(key), "%.*s/id_ed25519", PATH_MAX - 12, p->dir);
+	add(a, "-i");
+	add(a, key);
+	add(a, "-o");
+	add(a, "IdentitiesOnly=yes");
+	add(a, "-o");
+	add(a, "BatchMode=yes");
+	add(a, "-o");
+	add(a, "StrictHostKeyChecking=no");
+	add(a, "-o");
+	add(a, "UserKnownHostsFile=/dev/null");
+	add(a, "-o");
+	add(a, "LogLevel=ERROR");
+	add(a, "-o");
+	add(a, "ConnectTimeout=30");
+	add(a, "-o");
+	add(a, "ServerAliveInterval=15");
+}
+
+static struct argv_b ssh_base(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip,
+			      int tty)
+{
+	struct argv_b a = { 0 };
+	char port[16];
+
+	snprintf(port, sizeof(port), "%d", s->port);
+	add(&a, "ssh");
+	add_opts(&a, p);
+	add(&a, tty ? "-t" : "-T");
+	if (guest_ip) {
+		/* ProxyCommand is run by the local shell: every word quoted. */
+		struct argv_b j = { 0 };
+		char *line;
+		struct sbuf sb = SBUF_INIT;
+
+		add(&j, "ssh");
+		add_opts(&j, p);
+		add(&j, "-p");
+		add(&j, port);
+		add(&j, "-W");
+		add(&j, "%h:%p");
+		add(&j, "root@127.0.0.1");
+		line = shquote_argv(j.v);
+		sbuf_printf(&sb, "ProxyCommand=%s", line);
+		free(line);
+		tb_argv_free(j.v);
+		add(&a, "-o");
+		add(&a, sbuf_str(&sb));
+		sbuf_free(&sb);
+		sbuf_printf(&sb, "root@%s", guest_ip);
+		add(&a, sbuf_str(&sb));
+		sbuf_free(&sb);
+	} else {
+		add(&a, "-p");
+		add(&a, port);
+		add(&a, "root@127.0.0.1");
+	}
+	return a;
+}
+
+char **tb_ssh_argv(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip, int tty,
+		   char *const cmd[])
+{
+	struct argv_b a = ssh_base(p, s, guest_ip, tty);
+
+	if (cmd && cmd[0]) {
+		char *line = shquote_argv(cmd);
+
+		add(&a, "--");
+		add(&a, line);
+		free(line);
+	}
+	return a.v;
+}
+
+char **tb_ssh_argv_sh(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip,
+		      const char *sh)
+{
+	struct argv_b a = ssh_base(p, s, guest_ip, 0);
+
+	add(&a, "--");
+	add(&a, sh);
+	return a.v;
+}
+
+void tb_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (char **p = argv; *p; p++)
+		free(*p);
+	free(argv);
+}

@@ -1,0 +1,694 @@
+/* Parsers of `xl` output (tools/xl formats of Xen 4.17) and the xl runner. */
+#include "xen/xl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/json.h"
+#include "base/proc.h"
+
+#define XL_TIMEOUT_MS 60000
+
+/* Lines of a text, with the whitespace-separated words of each. */
+struct words {
+	const char *line;
+	size_t len;
+	int n;
+	const char *w[16];
+	size_t wl[16];
+};
+
+static int next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
+{
+	const char *nl;
+
+	if (*pos >= len)
+		return 0;
+	*line = text + *pos;
+	nl = memchr(*line, '\n', len - *pos);
+	*n = nl ? (size_t)(nl - *line) : len - *pos;
+	*pos += *n + (nl ? 1 : 0);
+	return 1;
+}
+
+/* Splits a line into at most 16 words (-E2BIG past that). */
+static int split(const char *l, size_t n, struct words *w)
+{
+	size_t k = 0;
+
+	w->line = l;
+	w->len = n;
+	w->n = 0;
+	for (;;) {
+		while (k < n && isspace((unsigned char)l[k]))
+			k++;
+		if (k == n)
+			return 0;
+		if (w->n == 16)
+			return -E2BIG;
+		w->w[w->n] = l + k;
+		while (k < n && !isspace((unsigned char)l[k]))
+			k++;
+		w->wl[w->n] = (size_t)(l + k - w->w[w->n]);
+		w->n++;
+	}
+}
+
+static int is_blank(const char *l, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!isspace((unsigned char)l[k]))
+			return 0;
+	return 1;
+}
+
+/* Parses a whole word as a non-negative decimal integer. */
+static int word_long(const char *w, size_t n, long *v)
+{
+	long r = 0;
+
+	if (!n || n > 18)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		if (!isdigit((unsigned char)w[k]))
+			return -1;
+		r = r * 10 + (w[k] - '0');
+	}
+	*v = r;
+	return 0;
+}
+
+static int word_double(const char *w, size_t n, double *v)
+{
+	char buf[40], *end;
+
+	if (!n || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, w, n);
+	buf[n] = 0;
+	if (!isdigit((unsigned char)buf[0]) && buf[0] != '-')
+		return -1;
+	*v = strtod(buf, &end);
+	return *end ? -1 : 0;
+}
+
+/* The name column: everything before word k, trimmed. */
+static char *name_before(const struct words *w, int k)
+{
+	const char *s = w->line, *e = w->w[k];
+
+	while (e > s && isspace((unsigned char)e[-1]))
+		e--;
+	while (s < e && isspace((unsigned char)*s))
+		s++;
+	return xstrndup(s, (size_t)(e - s));
+}
+
+static int col_of(const struct words *w, int k)
+{
+	return (int)(w->w[k] - w->line) + 1;
+}
+
+static int bad(struct err *e, const char *name, int line, int col, const char *what)
+{
+	return err_at(e, -EBADMSG, name, line, col, "%s", what);
+}
+
+/* ---- xl list ---- */
+
+int xl_parse_list(const char *text, size_t len, const char *name, struct xl_domains *out, struct err *e)
+{
+	struct xl_domains l = { 0 };
+	size_t pos = 0, n, cap = 0;
+	const char *line;
+	int lineno = 0, header = 0, r;
+	struct words w;
+
+	while (next_line(text, len, &pos, &line, &n)) {
+		lineno++;
+		if (is_blank(line, n))
+			continue;
+		if (!header) {
+			if (n < 4 || memcmp(line, "Name", 4) || !memmem(line, n, "State", 5)) {
+				r = bad(e, name, lineno, 1, "expected the `xl list` header \"Name ID Mem VCPUs State Time(s)\"");
+				goto fail;
+			}
+			header = 1;
+			continue;
+		}
+		if (split(line, n, &w) < 0 || w.n < 6) {
+			r = bad(e, name, lineno, 1, "expected NAME ID MEM VCPUS STATE TIME");
+			goto fail;
+		}
+		int k = w.n - 5;
+		long id, mem, vcpus;
+		double t;
+
+		if (word_long(w.w[k], w.wl[k], &id) || id > 65535) {
+			r = bad(e, name, lineno, col_of(&w, k), "domain ID is not a number");
+			goto fail;
+		}
+		if (word_long(w.w[k + 1], w.wl[k + 1], &mem)) {
+			r = bad(e, name, lineno, col_of(&w, k + 1), "memory (MiB) is not a number");
+			goto fail;
+		}
+		if (word_long(w.w[k + 2], w.wl[k + 2], &vcpus) || vcpus > INT_MAX) {
+			r = bad(e, name, lineno, col_of(&w, k + 2), "VCPUs is not a number");
+			goto fail;
+		}
+		if (w.wl[k + 3] != 6 || strspn(w.w[k + 3], "-rbpscwSd?") < 6) {
+			r = bad(e, name, lineno, col_of(&w, k + 3), "state is not 6 of the letters r b p s c w S d or -");
+			goto fail;
+		}
+		if (word_double(w.w[k + 4], w.wl[k + 4], &t) || t < 0) {
+			r = bad(e, name, lineno, col_of(&w, k + 4), "time is not a number of seconds");
+			goto fail;
+		}
+		if (l.n == cap) {
+			cap = cap ? 2 * cap : 8;
+			l.d = xrealloc(l.d, cap * sizeof(*l.d));
+		}
+		struct xl_domain *d = &l.d[l.n++];
+
+		d->name = name_before(&w, k);
+		d->domid = (int)id;
+		d->mem_mib = (unsigned long)mem;
+		d->vcpus = (int)vcpus;
+		memcpy(d->state, w.w[k + 3], 6);
+		d->state[6] = 0;
+		d->cpu_s = t;
+		if (!d->name[0]) {
+			r = bad(e, name, lineno, 1, "domain name is empty");
+			goto fail;
+		}
+	}
+	if (!header) {
+		r = bad(e, name, lineno ? lineno : 1, 1, "no `xl list` header");
+		goto fail;
+	}
+	*out = l;
+	return 0;
+fail:
+	xl_domains_free(&l);
+	return r;
+}
+
+void xl_domains_free(struct xl_domains *l)
+{
+	for (size_t k = 0; k < l->n; k++)
+		free(l->d[k].name);
+	free(l->d);
+	l->d = NULL;
+	l->n = 0;
+}
+
+/* ---- xl list -l ---- */
+
+static char *str_or_empty(const struct json *obj, const char *key)
+{
+	const char *s = obj ? json_get_str(obj, key) : NULL;
+
+	return xstrdup(s ? s : "");
+}
+
+int xl_parse_list_json(const char *text, size_t len, const char *name, struct xl_dominfos *out,
+		       struct err *e)
+{
+	struct xl_dominfos l = { 0 };
+	struct json *j = NULL;
+	int r;
+
+	if (is_blank(text, len)) {
+		*out = l;
+		return 0;
+	}
+	if ((r = json_parse(text, len, name, &j, e)) < 0)
+		return r;
+	if (j->type != JSON_ARR) {
+		json_free(j);
+		return err_at(e, -EBADMSG, name, 1, 1, "expected a JSON array of domains (`xl list -l`)");
+	}
+	l.d = xcalloc(j->len ? j->len : 1, sizeof(*l.d));
+	for (size_t k = 0; k < j->len; k++) {
+		const struct json *o = j->items[k], *cfg, *id, *disks;
+		struct xl_dominfo *d = &l.d[l.n];
+
+		if (o->type != JSON_OBJ) {
+			r = err_set(e, -EBADMSG, "%s: element %zu of the array is not an object", name, k);
+			goto fail;
+		}
+		l.n++;
+		id = json_get(o, "domid");
+		if (id && id->type == JSON_NUM && id->num >= 0 && id->num <= 65535 && id->num == (int)id->num)
+			d->domid = (int)id->num;
+		else if (!id || id->type == JSON_NULL)
+			d->domid = -1;
+		else {
+			r = err_set(e, -EBADMSG, "%s: element %zu: \"domid\" is not a domain ID", name, k);
+			goto fail;
+		}
+		cfg = json_get(o, "config");
+		if (cfg && cfg->type != JSON_OBJ) {
+			r = err_set(e, -EBADMSG, "%s: element %zu: \"config\" is not an object", name, k);
+			goto fail;
+		}
+		const struct json *ci = cfg ? json_get(cfg, "c_info") : NULL;
+
+		if (ci && ci->type != JSON_OBJ)
+			ci = NULL;
+		d->name = str_or_empty(ci, "name");
+		d->type = str_or_empty(ci, "type");
+		disks = cfg ? json_get(cfg, "disks") : NULL;
+		if (disks && disks->type != JSON_ARR) {
+			r = err_set(e, -EBADMSG, "%s: domain %s: \"disks\" is not an array", name, d->name);
+			goto fail;
+		}
+		if (disks && disks->len) {
+			d->disks = xcalloc(disks->len, sizeof(*d->disks));
+			for (size_t i = 0; i < disks->len; i++) {
+				const struct json *dk = disks->items[i];
+
+				if (dk->type != JSON_OBJ) {
+					r = err_set(e, -EBADMSG, "%s: domain %s: disk %zu is not an object",
+						    name, d->name, i);
+					goto fail;
+				}
+				d->disks[d->ndisks].pdev_path = str_or_empty(dk, "pdev_path");
+				d->disks[d->ndisks].vdev = str_or_empty(dk, "vdev");
+				d->ndisks++;
+			}
+		}
+	}
+	json_free(j);
+	*out = l;
+	return 0;
+fail:
+	json_free(j);
+	xl_dominfos_free(&l);
+	return r;
+}
+
+void xl_dominfos_free(struct xl_dominfos *l)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		struct xl_dominfo *d = &l->d[k];
+
+		for (size_t i = 0; i < d->ndisks; i++) {
+			free(d->disks[i].pdev_path);
+			free(d->disks[i].vdev);
+		}
+		free(d->disks);
+		free(d->name);
+		free(d->type);
+	}
+	free(l->d);
+	l->d = NULL;
+	l->n = 0;
+}
+
+/* ---- xl info ---- */
+
+int xl_parse_info(const char *text, size_t len, const char *name, struct xl_info *out, struct err *e)
+{
+	struct xl_info i = { 0 };
+	size_t pos = 0, n, cap = 0;
+	const char *line;
+	int lineno = 0;
+
+	while (next_line(text, len, &pos, &line, &n)) {
+		const char *colon, *ks, *ke, *vs, *ve;
+
+		lineno++;
+		if (is_blank(line, n))
+			continue;
+		if (!(colon = memchr(line, ':', n)) || colon == line || line[0] == ' ') {
+			xl_info_free(&i);
+			return bad(e, name, lineno, 1, "expected \"key : value\"");
+		}
+		ks = line;
+		ke = colon;
+		while (ke > ks && ke[-1] == ' ')
+			ke--;
+		vs = colon + 1;
+		ve = line + n;
+		while (vs < ve && *vs == ' ')
+			vs++;
+		while (ve > vs && isspace((unsigned char)ve[-1]))
+			ve--;
+		if (i.n == cap) {
+			cap = cap ? 2 * cap : 32;
+			i.keys = xrealloc(i.keys, cap * sizeof(char *));
+			i.values = xrealloc(i.values, cap * sizeof(char *));
+		}
+		i.keys[i.n] = xstrndup(ks, (size_t)(ke - ks));
+		i.values[i.n] = xstrndup(vs, (size_t)(ve - vs));
+		i.n++;
+	}
+	if (!i.n)
+		return bad(e, name, 1, 1, "empty `xl info` output");
+	*out = i;
+	return 0;
+}
+
+const char *xl_info_get(const struct xl_info *i, const char *key)
+{
+	for (size_t k = 0; k < i->n; k++)
+		if (!strcmp(i->keys[k], key))
+			return i->values[k];
+	return NULL;
+}
+
+void xl_info_free(struct xl_info *i)
+{
+	for (size_t k = 0; k < i->n; k++) {
+		free(i->keys[k]);
+		free(i->values[k]);
+	}
+	free(i->keys);
+	free(i->values);
+	memset(i, 0, sizeof(*i));
+}
+
+/* ---- xl sched-credit / sched-credit2 ---- */
+
+/* Parses "KEY=NUMBERunit" words of a Cpupool line. */
+static int pool_param(const char *w, size_t n, const char *key, const char *unit, int *v)
+{
+	size_t kl = strlen(key), ul = strlen(unit);
+	long x;
+
+	if (n <= kl + ul || memcmp(w, key, kl) || memcmp(w + n - ul, unit, ul))
+		return -1;
+	if (word_long(w + kl, n - kl - ul, &x) || x > INT_MAX)
+		return -2;
+	*v = (int)x;
+	return 0;
+}
+
+int xl_parse_sched(const char *text, size_t len, const char *name, struct xl_sched *out, struct err *e)
+{
+	struct xl_sched s = { 0 };
+	struct xl_sched_pool *p = NULL;
+	size_t pos = 0, n, pcap = 0, dcap = 0;
+	const char *line;
+	int lineno = 0, r, header = 0;
+	struct words w;
+
+	while (next_line(text, len, &pos, &line, &n)) {
+		lineno++;
+		if (is_blank(line, n))
+			continue;
+		if (n > 8 && !memcmp(line, "Cpupool ", 8)) {
+			const char *colon = NULL;
+
+			for (size_t k = n; k > 8; k--)
+				if (line[k - 1] == ':') {
+					colon = line + k - 1;
+					break;
+				}
+			if (!colon) {
+				r = bad(e, name, lineno, 1, "expected \"Cpupool NAME: params\"");
+				goto fail;
+			}
+			if (s.npools == pcap) {
+				pcap = pcap ? 2 * pcap : 4;
+				s.pools = xrealloc(s.pools, pcap * sizeof(*s.pools));
+			}
+			p = &s.pools[s.npools++];
+			memset(p, 0, sizeof(*p));
+			p->pool = xstrndup(line + 8, (size_t)(colon - line - 8));
+			p->tslice_ms = p->ratelimit_us = p->migration_delay_us = -1;
+			dcap = 0;
+			header = 0;
+			if (split(colon + 1, (size_t)(line + n - colon - 1), &w) < 0) {
+				r = bad(e, name, lineno, 1, "too many pool parameters");
+				goto fail;
+			}
+			for (int k = 0; k < w.n; k++) {
+				int col = (int)(w.w[k] - line) + 1;
+
+				if (pool_param(w.w[k], w.wl[k], "tslice=", "ms", &p->tslice_ms) &&
+				    pool_param(w.w[k], w.wl[k], "ratelimit=", "us", &p->ratelimit_us) &&
+				    pool_param(w.w[k], w.wl[k], "migration-delay=", "us", &p->migration_delay_us)) {
+					r = bad(e, name, lineno, col, "unknown pool parameter");
+					goto fail;
+				}
+			}
+			continue;
+		}
+		if (n >= 4 && !memcmp(line, "Name", 4)) {
+			if (!memmem(line, n, "Weight", 6)) {
+				r = bad(e, name, lineno, 1, "expected the header \"Name ID Weight Cap\"");
+				goto fail;
+			}
+			if (!p) { /* `xl sched-credit -d DOM` prints no pool line */
+				s.pools = xcalloc(1, sizeof(*s.pools));
+				pcap = s.npools = 1;
+				p = s.pools;
+				p->pool = xstrdup("");
+				p->tslice_ms = p->ratelimit_us = p->migration_delay_us = -1;
+				dcap = 0;
+			}
+			header = 1;
+			continue;
+		}
+		if (!header) {
+			r = bad(e, name, lineno, 1, "domain row before the \"Name ID Weight Cap\" header");
+			goto fail;
+		}
+		long id, weight, cap;
+
+		if (split(line, n, &w) < 0 || w.n < 4) {
+			r = bad(e, name, lineno, 1, "expected NAME ID WEIGHT CAP");
+			goto fail;
+		}
+		int k = w.n - 3;
+
+		if (word_long(w.w[k], w.wl[k], &id) || id > 65535) {
+			r = bad(e, name, lineno, col_of(&w, k), "domain ID is not a number");
+			goto fail;
+		}
+		if (word_long(w.w[k + 1], w.wl[k + 1], &weight) || weight > 65535) {
+			r = bad(e, name, lineno, col_of(&w, k + 1), "weight is not a number in 0..65535");
+			goto fail;
+		}
+		if (word_long(w.w[k + 2], w.wl[k + 2], &cap) || cap > 65535) {
+			r = bad(e, name, lineno, col_of(&w, k + 2), "cap is not a number");
+			goto fail;
+		}
+		if (p->ndoms == dcap) {
+			dcap = dcap ? 2 * dcap : 8;
+			p->doms = xrealloc(p->doms, dcap * sizeof(*p->doms));
+		}
+		struct xl_sched_dom *d = &p->doms[p->ndoms++];
+
+		d->name = name_before(&w, k);
+		d->domid = (int)id;
+		d->weight = (int)weight;
+		d->cap = (int)cap;
+	}
+	*out = s;
+	return 0;
+fail:
+	xl_sched_free(&s);
+	return r;
+}
+
+void xl_sched_free(struct xl_sched *s)
+{
+	for (size_t k = 0; k < s->npools; k++) {
+		for (size_t i = 0; i < s->pools[k].ndoms; i++)
+			free(s->pools[k].doms[i].name);
+		free(s->pools[k].doms);
+		free(s->pools[k].pool);
+	}
+	free(s->pools);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- xl vcpu-list ---- */
+
+static int affinity_ok(const char *w, size_t n)
+{
+	if ((n == 3 && !memcmp(w, "all", 3)) || (n == 4 && !memcmp(w, "none", 4)))
+		return 1;
+	return n && strspn(w, "0123456789,-") >= n;
+}
+
+int xl_parse_vcpu_list(const char *text, size_t len, const char *name, struct xl_vcpus *out, struct err *e)
+{
+	struct xl_vcpus l = { 0 };
+	size_t pos = 0, n, cap = 0;
+	const char *line;
+	int lineno = 0, header = 0, r;
+	struct words w;
+
+	while (next_line(text, len, &pos, &line, &n)) {
+		lineno++;
+		if (is_blank(line, n))
+			continue;
+		if (!header) {
+			if (n < 4 || memcmp(line, "Name", 4) || !memmem(line, n, "VCPU", 4)) {
+				r = bad(e, name, lineno, 1, "expected the `xl vcpu-list` header \"Name ID VCPU CPU State Time(s) Affinity\"");
+				goto fail;
+			}
+			header = 1;
+			continue;
+		}
+		if (split(line, n, &w) < 0 || w.n < 9) {
+			r = bad(e, name, lineno, 1, "expected NAME ID VCPU CPU STATE TIME HARD / SOFT");
+			goto fail;
+		}
+		int k = w.n - 8;
+		long id, vcpu, cpu = -1;
+		double t;
+
+		if (word_long(w.w[k], w.wl[k], &id) || id > 65535) {
+			r = bad(e, name, lineno, col_of(&w, k), "domain ID is not a number");
+			goto fail;
+		}
+		if (word_long(w.w[k + 1], w.wl[k + 1], &vcpu) || vcpu > INT_MAX) {
+			r = bad(e, name, lineno, col_of(&w, k + 1), "VCPU is not a number");
+			goto fail;
+		}
+		if (!(w.wl[k + 2] == 1 && w.w[k + 2][0] == '-') &&
+		    (word_long(w.w[k + 2], w.wl[k + 2], &cpu) || cpu > INT_MAX)) {
+			r = bad(e, name, lineno, col_of(&w, k + 2), "CPU is neither a number nor '-'");
+			goto fail;
+		}
+		const char *st = w.w[k + 3];
+
+		if (w.wl[k + 3] != 3 || (st[0] != 'r' && st[0] != '-') || (st[1] != 'b' && st[1] != '-') ||
+		    (st[2] != 'p' && st[2] != '-')) {
+			r = bad(e, name, lineno, col_of(&w, k + 3), "state is not [r-][b-][p-]");
+			goto fail;
+		}
+		if (word_double(w.w[k + 4], w.wl[k + 4], &t) || t < 0) {
+			r = bad(e, name, lineno, col_of(&w, k + 4), "time is not a number of seconds");
+			goto fail;
+		}
+		if (!affinity_ok(w.w[k + 5], w.wl[k + 5]) || w.wl[k + 6] != 1 || w.w[k + 6][0] != '/' ||
+		    !affinity_ok(w.w[k + 7], w.wl[k + 7])) {
+			r = bad(e, name, lineno, col_of(&w, k + 5), "affinity is not \"HARD / SOFT\" CPU lists");
+			goto fail;
+		}
+		if (l.n == cap) {
+			cap = cap ? 2 * cap : 8;
+			l.v = xrealloc(l.v, cap * sizeof(*l.v));
+		}
+		struct xl_vcpu *v = &l.v[l.n++];
+
+		v->name = name_before(&w, k);
+		v->domid = (int)id;
+		v->vcpu = (int)vcpu;
+		v->cpu = (int)cpu;
+		memcpy(v->state, st, 3);
+		v->state[3] = 0;
+		v->cpu_s = t;
+		v->hard = xstrndup(w.w[k + 5], w.wl[k + 5]);
+		v->soft = xstrndup(w.w[k + 7], w.wl[k + 7]);
+	}
+	if (!header) {
+		r = bad(e, name, 1, 1, "no `xl vcpu-list` header");
+		goto fail;
+	}
+	*out = l;
+	return 0;
+fail:
+	xl_vcpus_free(&l);
+	return r;
+}
+
+void xl_vcpus_free(struct xl_vcpus *l)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		free(l->v[k].name);
+		free(l->v[k].hard);
+		free(l->v[k].soft);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* ---- running xl ---- */
+
+int xl_run(char *const args[], struct sbuf *out, struct err *e)
+{
+	struct sbuf eout = SBUF_INIT;
+	struct proc_opts o = { 0 };
+	char *argv[64];
+	int n = 0, st = 0, r;
+
+	argv[n++] = "xl";
+	for (; args[n - 1] && n < 63; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	o.out = out;
+	o.errout = &eout;
+	o.timeout_ms = XL_TIMEOUT_MS;
+	if ((r = proc_run(argv, &o, &st, e)) < 0)
+		goto out;
+	if (st) {
+		const char *msg = sbuf_str(&eout);
+		const char *nl = strchr(msg, '\n');
+		char *cmd = proc_argv_str(argv);
+
+		r = err_set(e, -EIO, "%s: exit status %d: %.*s", cmd, st, nl ? (int)(nl - msg) : (int)strlen(msg),
+			    msg);
+		free(cmd);
+	}
+out:
+	sbuf_free(&eout);
+	return r;
+}
+
+int xl_usable(struct err *e)
+{
+	struct sbuf out = SBUF_INIT;
+	char *args[] = { "info", NULL };
+	int r;
+
+	if (!proc_have("xl"))
+		return err_set(e, -ENOENT, "xl is not installed");
+	r = xl_run(args, &out, e);
+	sbuf_free(&out);
+	return r;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0) {
+		if (S_ISBLK(sa.st_mode) && S_ISBLK(sb.st_mode))
+			return sa.st_rdev == sb.st_rdev;
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	}
+	return !strcmp(a, b);
+}
+
+int xl_disk_users(const struct xl_dominfos *l, const char *path, char ***users)
+{
+	size_t n = 0;
+	char **u = xcalloc(1, sizeof(char *));
+
+	for (size_t k = 0; k < l->n; k++)
+		for (size_t i = 0; i < l->d[k].ndisks; i++) {
+			const struct xl_disk *d = &l->d[k].disks[i];
+			struct sbuf s = SBUF_INIT;
+
+			if (!d->pdev_path[0] || !same_file(d->pdev_path, path))
+				continue;
+			sbuf_printf(&s, "%s (domain %d, disk %s)", l->d[k].name[0] ? l->d[k].name : "?",
+				    l->d[k].domid, d->vdev[0] ? d->vdev : "?");
+			u = xrealloc(u, (n + 2) * sizeof(char *));
+			u[n++] = sbuf_take(&s);
+			u[n] = NULL;
+		}
+	*users = u;
+	return (int)n;
+}

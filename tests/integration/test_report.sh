@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# vmlab report: Markdown, CSV, JSON and HTML from a fixture results file, with
+# the numbers checked; malformed lines fail with FILE:LINE unless --skip-bad.
+. "$(dirname "$0")/../lib.sh"
+F=$SRC_DIR/tests/fixtures/results/task2.jsonl
+
+# CSV: median, min, max, 95% interval, n and slowdown per benchmark and environment
+expect 0 "$VMLAB" report --format csv "$F"
+contains "$T/out" '^benchmark,kind,environment,label,unit,better,n,failed,median,min,max,ci_lo,ci_hi,baseline,slowdown,slowdown_lo,slowdown_hi$'
+contains "$T/out" '^flow,cpu,native,native,s,lower,3,0,1,0\.9,1\.1,0\.9,1\.1,native,1,,$'
+contains "$T/out" '^flow,cpu,testbed:pv,testbed \(emulated hardware\),s,lower,3,0,2,1\.8,2\.2,1\.8,2\.2,native,2,1\.63636,2\.44444$'
+contains "$T/out" '^stencil,cpu,testbed:pv,testbed \(emulated hardware\),s,lower,3,1,0\.6,0\.6,0\.6,0\.6,0\.6,native,1\.2,1\.2,1\.2$'
+contains "$T/out" '^null_syscall,micro,testbed:pv,testbed \(emulated hardware\),ns/op,lower,3,0,500,490,510,490,510,native,10,'
+[ "$(wc -l <"$T/out")" = 7 ] || fail "csv: wanted 7 lines, got $(wc -l <"$T/out")"
+
+# Markdown: geometric mean (2 x 1.2 x 10)^(1/3) = 2.884, strongest slowdown of an application
+expect 0 "$VMLAB" report "$F"
+contains "$T/out" '^# vmlab report: task2$'
+contains "$T/out" '19 records: 18 ok, 1 failed'
+contains "$T/out" '^\| testbed:pv \| 2\.884x \| 3 \| null_syscall \(10\.000x\) \|$'
+contains "$T/out" '\*\*Strongest slowdown:\*\* flow on testbed:pv, 2\.000x \[1\.636, 2\.444\] of native'
+contains "$T/out" '^\| flow \| testbed:pv \| 3 \| 2 s \| 1\.8 s \| 2\.2 s \| 1\.8 \.\. 2\.2 \| 2\.000x \[1\.636, 2\.444\] \| 0 \|$'
+contains "$T/out" 'checksum 0xdeadbeef, expected 0x1234abcd'
+contains "$T/out" 'testbed \(emulated hardware\)'
+
+# JSON: valid, with the same numbers
+expect 0 "$VMLAB" report --format json "$F"
+python3 - "$T/out" <<'PY' || fail "json report numbers"
+import json, sys, math
+r = json.load(open(sys.argv[1]))
+assert r["baseline"] == "native" and r["failed"] == 1 and r["ok"] == 18
+envs = {e["name"]: e for e in r["environments"]}
+assert abs(envs["testbed:pv"]["geomean_slowdown"] - 24 ** (1 / 3)) < 1e-9
+assert envs["testbed:pv"]["emulated"] and not envs["native"]["emulated"]
+assert envs["testbed:pv"]["facts"]["xen_version"] == "4.17.5"
+rows = {(x["benchmark"], x["environment"]): x for x in r["results"]}
+f = rows[("flow", "testbed:pv")]
+assert f["median"] == 2 and f["n"] == 3 and f["slowdown"] == 2
+assert 1.6 < f["slowdown_lo"] < 2 < f["slowdown_hi"] < 2.5
+assert r["strongest"] == {"benchmark": "flow", "environment": "testbed:pv", "slowdown": 2}
+PY
+
+# --baseline and -o with the format from the file name
+expect 0 "$VMLAB" report "$F" --baseline testbed:pv --format csv
+contains "$T/out" '^flow,cpu,native,native,s,lower,3,0,1,0\.9,1\.1,0\.9,1\.1,testbed:pv,0\.5,'
+expect 2 "$VMLAB" report "$F" --baseline testbed:hvm
+contains "$T/err" "baseline 'testbed:hvm': no records"
+expect 0 "$VMLAB" report "$F" -o "$T/r.html"
+[ -s "$T/out" ] && fail "-o: standard output should be empty"
+H=$T/r.html
+contains "$H" '^<!DOCTYPE html>'
+contains "$H" '<svg xmlns="http://www.w3.org/2000/svg"'
+contains "$H" 'testbed:pv <span class="emu">\(emulated hardware\)</span>'
+contains "$H" '2\.000&times; \[1\.636, 2\.444\]'
+# self-contained: no external resources
+grep -Eq '(src|href)=|url\(|@import' "$H" && fail "html refers to external resources"
+# bars: one per environment and benchmark (6) plus the geometric-mean chart (1)
+[ "$(grep -c '<rect ' "$H")" = 7 ] || fail "html: wanted 7 bars, got $(grep -c '<rect ' "$H")"
+
+# testbed:bare is the default baseline when every environment is a testbed one
+sed -e 's/"environment":"native","label":"native"/"environment":"testbed:bare","label":"testbed (emulated hardware)"/' "$F" >"$T/tb.jsonl"
+expect 0 "$VMLAB" report --format csv "$T/tb.jsonl"
+contains "$T/out" '^flow,cpu,testbed:pv,.*,testbed:bare,2,'
+
+# malformed lines: FILE:LINE, exit 2, unless --skip-bad
+{ head -3 "$F"; echo '{"environment":"native",'; tail -n +4 "$F"; } >"$T/bad.jsonl"
+expect 2 "$VMLAB" report "$T/bad.jsonl"
+contains "$T/err" "bad\.jsonl:4:[0-9]+: "
+{ head -2 "$F"; echo '{"environment":"native","benchmark":"flow","status":"ok"}'; } >"$T/bad2.jsonl"
+expect 2 "$VMLAB" report "$T/bad2.jsonl"
+contains "$T/err" 'bad2\.jsonl:3: record lacks an integer "iteration"'
+expect 0 "$VMLAB" report --skip-bad --format csv "$T/bad.jsonl"
+contains "$T/err" 'bad\.jsonl:4:'
+contains "$T/err" 'skipped 1 malformed line'
+contains "$T/out" '^flow,cpu,testbed:pv,testbed \(emulated hardware\),s,lower,3,0,2,'
+expect 2 "$VMLAB" report "$T/missing.jsonl"
+expect 2 "$VMLAB" report --format pdf "$F"
+: >"$T/empty.jsonl"
+expect 2 "$VMLAB" report "$T/empty.jsonl"
+contains "$T/err" 'no records'
+finish

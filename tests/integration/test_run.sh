@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# vmlab run: experiment files, the null and native environments, failed runs
+# recorded while the others go on, an unreachable ssh host, Ctrl-C and resume
+# (nothing finished lost, nothing duplicated), and FILE:LINE:COL errors.
+. "$(dirname "$0")/../lib.sh"
+mkdir "$T/w" && cd "$T/w"
+
+# records FILE: "env bench kind size iteration status" per line
+records() {
+  python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    print(r["environment"], r["benchmark"], r["kind"], r["size"], r["iteration"], r["status"])
+' "$1"
+}
+
+# 1. null environments: all ok, one with a failing benchmark; exit 1, others go on
+cat >a.vmlab <<'X'
+# harness test
+name = "a"
+benchmarks = [ "flow", "stencil" ]
+micro = [ "null_syscall" ]
+environments = [ "null", "null:fail=stencil", "ssh:nobody@127.0.0.1:1" ]
+iterations = 2
+warmup = 1
+results = "out/a.jsonl"
+connect_timeout = 2
+X
+expect 1 "$VMLAB" run a.vmlab
+[ "$(wc -l <out/a.jsonl)" = 18 ] || fail "wanted 18 records, got $(wc -l <out/a.jsonl)"
+records out/a.jsonl >rec
+contains rec '^null flow cpu test 1 ok$'
+contains rec '^null null_syscall micro test 2 ok$'
+contains rec '^null:fail=stencil stencil cpu test 2 failed$'
+contains rec '^null:fail=stencil null_syscall micro test 2 ok$'
+[ "$(grep -c ' ok$' rec)" = 10 ] || fail "wanted 10 ok records"
+[ "$(grep -c '^ssh:nobody@127.0.0.1:1 .* failed$' rec)" = 6 ] || fail "ssh runs not all recorded failed"
+contains out/a.jsonl '"error":"checksum 0xdeadbeef, expected 0x00c0ffee"'
+contains out/a.jsonl '"error":"ssh:nobody@127.0.0.1:1: unreachable: [^"]+"'
+contains out/a.jsonl '"label":"null \(synthetic records, harness test only\)"'
+contains out/a.jsonl '"vmlab_version":"[^"]+","timestamp":"20[0-9-]+T[0-9:.]+Z"'
+contains "$T/err" 'ssh:nobody@127.0.0.1:1: unreachable'
+contains "$T/out" '^a: 18 runs now: 10 ok, 8 failed'
+# the report reads what run wrote
+expect 0 "$VMLAB" report out/a.jsonl --baseline null --format csv
+contains "$T/out" '^flow,cpu,null:fail=stencil,.*,null,1,'
+
+# 2. resume: only the failed runs run again
+expect 1 "$VMLAB" run a.vmlab
+contains "$T/out" '^skipped 10 of 18 runs: already done'
+contains "$T/out" '^a: 8 runs now: 0 ok, 8 failed'
+
+# 3. Ctrl-C mid-way, then resume: nothing finished lost, nothing duplicated
+cat >b.vmlab <<'X'
+benchmarks = [ "flow", "stencil" ]
+environments = [ "null:delay=150ms" ]
+iterations = 6
+warmup = 0
+X
+"$VMLAB" run b.vmlab >b.out 2>b.err &
+pid=$!
+sleep 0.8
+kill -INT $pid
+wait $pid; st=$?
+[ "$st" = 130 ] || fail "interrupted run: exit $st, wanted 130"
+contains b.err 'interrupted'
+n=$(wc -l <results/b.jsonl)
+{ [ "$n" -ge 2 ] && [ "$n" -lt 12 ]; } || fail "after Ctrl-C: $n records, wanted 2..11"
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' results/b.jsonl ||
+  fail "a record was cut by Ctrl-C"
+cp results/b.jsonl before.jsonl
+expect 0 "$VMLAB" run b.vmlab
+contains "$T/out" "^skipped $n of 12 runs: already done"
+cmp -s before.jsonl <(head -n "$n" results/b.jsonl) || fail "resume changed finished records"
+[ "$(wc -l <results/b.jsonl)" = 12 ] || fail "after resume: $(wc -l <results/b.jsonl) records, wanted 12"
+[ "$(records results/b.jsonl | sort -u | wc -l)" = 12 ] || fail "duplicated records after resume"
+expect 0 "$VMLAB" run b.vmlab
+contains "$T/out" '^skipped 12 of 12 runs'
+
+# 4. native: runs this vmlab's own benchmarks as a child, with this host's facts
+cat >c.vmlab <<'X'
+benchmarks = [ "flow" ]
+micro = [ "rdtsc" ]
+environments = [ "native" ]
+iterations = 1
+warmup = 0
+X
+"$VMLAB" run c.vmlab >c.out 2>c.err
+records results/c.jsonl >rec
+contains rec '^native rdtsc micro test 1 ok$'
+contains results/c.jsonl '"benchmark":"rdtsc","kind":"micro".*"value":[0-9.]+,"unit":"ns/op","better":"lower"'
+# the kernel's own checksum verdict decides its status
+python3 - results/c.jsonl <<'PY' || fail "flow: status and checksum verdict disagree"
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])][0]
+assert r["benchmark"] == "flow" and r["wall_s"] > 0 and "checksum" in r, r
+if r["status"] == "ok":
+    assert r["checksum_ok"] is True, r
+else:
+    assert r["checksum_ok"] is False and "checksum" in r["error"], r
+PY
+contains results/c.jsonl "\"facts\":\\{\"hostname\":\"$(hostname)\""
+contains results/c.jsonl "\"kernel\":\"$(uname -r)\""
+expect 0 "$VMLAB" run --facts
+contains "$T/out" "^\\{\"hostname\":\"$(hostname)\",\"cpu_model\":"
+
+# 5. bad experiment files: FILE:LINE:COL, exit 2, nothing written
+bad() { # WANT-REGEX then file text on stdin
+  cat >bad.vmlab
+  expect 2 "$VMLAB" run bad.vmlab && contains "$T/err" "$1"
+  [ -e results/bad.jsonl ] && fail "bad experiment wrote results"
+}
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\nitrations = 3\n' |
+  bad 'bad\.vmlab:3:1: unknown key .itrations.'
+printf 'benchmarks = "flow"\nenvironments = [ "native" ]\n' |
+  bad 'bad\.vmlab:1:14: benchmarks: expected a list'
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "native",\n  "kvm:x" ]\n' |
+  bad "bad\\.vmlab:3:3: unknown environment 'kvm:x'"
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "testbed:xen" ]\n' |
+  bad 'bad\.vmlab:2:18: environment .testbed:xen.: expected testbed:bare'
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\niterations = "three"\n' |
+  bad 'bad\.vmlab:3:14: iterations: expected a number'
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\niterations = 0\n' |
+  bad 'bad\.vmlab:3:14: iterations: expected a number from 1 to'
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\nsize = "huge"\n' |
+  bad 'bad\.vmlab:3:8: size: expected "test", "train" or "ref"'
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\nsize = "test\n' |
+  bad 'bad\.vmlab:3:[0-9]+: '
+printf 'environments = [ "native" ]\n' |
+  bad 'bad\.vmlab:1:1: nothing to run'
+expect 2 "$VMLAB" run missing.vmlab
+expect 2 "$VMLAB" run
+expect 2 "$VMLAB" run a.vmlab --no-such-option
+finish

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# End to end on the testbed: build (cached), boot real Xen 4.17 and dom0 in
+# QEMU (on a port a listener already holds, so `up` must pick another), create
+# PV and PVH guests, run commands in them, check xl list / xl info /
+# xl sched-credit2 through `vmlab testbed status`, a guest that never boots,
+# then shut down. Always tears down; never leaves QEMU running.
+# Environment: VMLAB_TESTBED_TEST_HOME (default ~/.cache/vmlab-test), the
+# testbed's VMLAB_HOME here, so a user's own testbed is left alone.
+. "$(dirname "$0")/../lib.sh"
+
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
+command -v apt-get >/dev/null || skip "apt-get is missing: the testbed is assembled from Debian packages"
+command -v python3 >/dev/null || skip "python3 is missing (used to hold a port)"
+[ "$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)" -ge 2560 ] || skip "less than 2.5 GiB of RAM available"
+
+export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test}
+limit_s=${VMLAB_TESTBED_TEST_LIMIT:-1300}
+start=$SECONDS
+listener=
+watchdog=
+
+cleanup() {
+	trap - EXIT INT TERM
+	[ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
+	[ -n "$listener" ] && kill "$listener" 2>/dev/null
+	"$VMLAB" testbed down --timeout 30 >/dev/null 2>&1
+	local pid
+	pid=$(sed -n 's/^pid=//p' "$VMLAB_HOME/testbed/state" 2>/dev/null)
+	if [ -n "$pid" ] && grep -q qemu-system "/proc/$pid/cmdline" 2>/dev/null; then
+		kill -9 "$pid"
+		echo "FAIL: QEMU $pid was still running after down; killed" >&2
+		nfail=$((nfail + 1))
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'echo "FAIL: interrupted or over the ${limit_s}s limit" >&2; nfail=$((nfail + 1)); exit 1' INT TERM
+(sleep "$limit_s"; kill -TERM $$) 2>/dev/null &
+watchdog=$!
+
+step() { echo "[$((SECONDS - start))s] $*"; }
+
+step "build"
+expect 0 "$VMLAB" testbed build || { cat "$T/out" "$T/err"; exit 1; }
+
+# A port that is taken: up must choose another one.
+busy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(3000)' "$busy" &
+listener=$!
+sleep 0.5
+
+step "up (port $busy is taken)"
+VMLAB_TESTBED_PORT=$busy expect 0 "$VMLAB" testbed up || { tail -30 "$VMLAB_HOME/testbed/console.log"; exit 1; }
+cat "$T/out"
+contains "$T/out" "testbed up: xen"
+port=$(sed -n 's/^port=//p' "$VMLAB_HOME/testbed/state")
+[ -n "$port" ] && [ "$port" != "$busy" ] || fail "up used the taken port $busy (state says '$port')"
+kill "$listener"; listener=
+
+step "up again is harmless"
+expect 0 "$VMLAB" testbed up && contains "$T/out" "already up"
+
+step "exec in dom0: output and exit status pass through"
+expect 0 "$VMLAB" testbed exec -- uname -r && contains "$T/out" "^6\.1\."
+expect 5 "$VMLAB" testbed exec -- sh -c 'echo "a b" >&2; exit 5' && contains "$T/err" "^a b$"
+expect 0 "$VMLAB" testbed exec -- printf '%s|' "two words" "it's" && contains "$T/out" "^two words\|it's\|$"
+expect 0 "$VMLAB" testbed exec -- vgs vg0 && contains "$T/out" "vg0"
+
+for type in pv pvh; do
+	step "guest up $type"
+	if expect 0 "$VMLAB" testbed guest up $type --name "ci-$type"; then
+		contains "$T/out" "^ci-$type$"
+		cat "$T/err"
+		expect 0 "$VMLAB" testbed guest exec "ci-$type" -- uname -a && contains "$T/out" "^Linux ci-$type 6\.1\."
+		cat "$T/out"
+		expect 0 "$VMLAB" testbed guest exec "ci-$type" -- vmlab --version && contains "$T/out" "^vmlab "
+		expect 3 "$VMLAB" testbed guest exec "ci-$type" -- sh -c 'exit 3'
+	else
+		cat "$T/err" >&2
+	fi
+done
+
+step "status: xl info, xl list, xl sched-credit2 through vmlab"
+expect 0 "$VMLAB" testbed status
+cat "$T/out"
+contains "$T/out" "^xen: 4\.17\.[0-9]+, scheduler credit2, 2 CPUs"
+contains "$T/out" "virt_caps .*pv hvm"
+contains "$T/out" "^Domain-0 +0 +1024 +2 .* 256 +0 dom0"
+contains "$T/out" "^ci-pv +[0-9]+ +128 +1 .* 256 +0 pv +10\.0\.0\."
+contains "$T/out" "^ci-pvh +[0-9]+ +128 +1 .* 256 +0 pvh +10\.0\.0\."
+expect 0 "$VMLAB" testbed exec -- xl list && contains "$T/out" "ci-pvh"
+
+step "a guest that never boots: timeout with its console log"
+expect 1 "$VMLAB" testbed guest up pv --name ci-bad --extra "rdinit=/vmlab-none root=/dev/vmlab-none panic=0" --timeout 60
+contains "$T/err" "did not come up"
+contains "$T/err" "console log"
+contains "$T/err" "(Kernel panic|VFS|No working init)"
+expect 0 "$VMLAB" testbed exec -- xl list && { grep -q ci-bad "$T/out" && fail "ci-bad still exists"; }
+
+step "guest down"
+expect 0 "$VMLAB" testbed guest down ci-pv
+expect 1 "$VMLAB" testbed guest exec ci-pv -- true
+expect 0 "$VMLAB" testbed exec -- xl list && { grep -q "ci-pv " "$T/out" && fail "ci-pv still listed"; }
+
+step "down"
+pid=$(sed -n 's/^pid=//p' "$VMLAB_HOME/testbed/state")
+expect 0 "$VMLAB" testbed down && contains "$T/out" "testbed down"
+cat "$T/out"
+kill -0 "$pid" 2>/dev/null && fail "QEMU $pid still runs after down"
+expect 1 "$VMLAB" testbed status && contains "$T/out" "testbed: down"
+expect 0 "$VMLAB" testbed down && contains "$T/out" "not up"
+step "done"
+finish

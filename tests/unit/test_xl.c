@@ -1,0 +1,209 @@
+/* Unit tests of src/xen/xl.c on outputs in xl's own formats
+ * (tests/fixtures/xl/) and on damaged copies of them. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "base/fileio.h"
+#include "xen/xl.h"
+
+static struct sbuf fixture(const char *name)
+{
+	struct sbuf b = SBUF_INIT;
+	struct err e = { 0 };
+	char path[256];
+
+	snprintf(path, sizeof(path), "../fixtures/xl/%s", name);
+	assert_int_equal(file_read(path, &b, &e), 0);
+	return b;
+}
+
+static void test_list(void **state)
+{
+	struct sbuf b = fixture("list.txt");
+	struct xl_domains l;
+	struct err e = { 0 };
+
+	assert_int_equal(xl_parse_list(b.buf, b.len, "list.txt", &l, &e), 0);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.d[0].name, "Domain-0");
+	assert_int_equal(l.d[0].domid, 0);
+	assert_int_equal(l.d[0].mem_mib, 4096);
+	assert_int_equal(l.d[0].vcpus, 2);
+	assert_string_equal(l.d[0].state, "r-----");
+	assert_true(l.d[0].cpu_s > 1234.4 && l.d[0].cpu_s < 1234.6);
+	assert_string_equal(l.d[2].name, "pv-guest");
+	assert_int_equal(l.d[2].domid, 7);
+	assert_string_equal(l.d[2].state, "--p---");
+	assert_string_equal(l.d[3].state, "---sc-");
+	xl_domains_free(&l);
+
+	/* A damaged row names its line and column. */
+	char *bad = xstrdup(b.buf);
+	char *p = strstr(bad, "hvm1");
+	p[45] = 'x'; /* the ID column */
+	assert_int_equal(xl_parse_list(bad, strlen(bad), "list.txt", &l, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "list.txt:3:"));
+	assert_non_null(strstr(e.msg, "domain ID"));
+	free(bad);
+	assert_int_equal(xl_parse_list("garbage\n", 8, "x", &l, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "x:1:1:"));
+	sbuf_free(&b);
+}
+
+static void test_list_json(void **state)
+{
+	struct sbuf b = fixture("list-l.json");
+	struct xl_dominfos l;
+	struct err e = { 0 };
+	char **users;
+
+	assert_int_equal(xl_parse_list_json(b.buf, b.len, "list-l.json", &l, &e), 0);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.d[0].domid, 0);
+	assert_string_equal(l.d[0].name, "Domain-0");
+	assert_int_equal(l.d[0].ndisks, 0);
+	assert_string_equal(l.d[1].name, "hvm1");
+	assert_string_equal(l.d[1].type, "hvm");
+	assert_int_equal(l.d[1].ndisks, 2);
+	assert_string_equal(l.d[1].disks[0].pdev_path, "/srv/xen/debian.img");
+	assert_string_equal(l.d[1].disks[0].vdev, "hda");
+	assert_string_equal(l.d[1].disks[1].pdev_path, "");
+	assert_string_equal(l.d[2].disks[0].pdev_path, "/dev/vg0/pv-guest");
+	assert_string_equal(l.d[2].type, "pv");
+
+	assert_int_equal(xl_disk_users(&l, "/srv/xen/debian.img", &users), 1);
+	assert_string_equal(users[0], "hvm1 (domain 3, disk hda)");
+	assert_null(users[1]);
+	free(users[0]);
+	free(users);
+	assert_int_equal(xl_disk_users(&l, "/srv/xen/other.img", &users), 0);
+	assert_null(users[0]);
+	free(users);
+	xl_dominfos_free(&l);
+
+	assert_int_equal(xl_parse_list_json("", 0, "empty", &l, &e), 0);
+	assert_int_equal(l.n, 0);
+	assert_int_equal(xl_parse_list_json("{\"domid\": 1}", 12, "obj", &l, &e), -EBADMSG);
+	assert_int_equal(xl_parse_list_json("[ {\"domid\": \"x\"} ]", 18, "j", &l, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "domid"));
+	assert_int_equal(xl_parse_list_json("[ {\"domid\": 1, ", 15, "cut", &l, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "cut:1:"));
+	sbuf_free(&b);
+}
+
+static void test_info(void **state)
+{
+	struct sbuf b = fixture("info.txt");
+	struct xl_info i;
+	struct err e = { 0 };
+
+	assert_int_equal(xl_parse_info(b.buf, b.len, "info.txt", &i, &e), 0);
+	assert_string_equal(xl_info_get(&i, "host"), "xenhost");
+	assert_string_equal(xl_info_get(&i, "nr_cpus"), "4");
+	assert_string_equal(xl_info_get(&i, "xen_scheduler"), "credit2");
+	assert_string_equal(xl_info_get(&i, "virt_caps"),
+			    "pv hvm hvm_directio pv_directio hap shadow gnttab-v1 gnttab-v2");
+	assert_string_equal(xl_info_get(&i, "xen_changeset"), "");
+	assert_string_equal(xl_info_get(&i, "hw_caps"),
+			    "178bfbff:f6d8320b:2c100800:000007ff:f1bf07a9:00000000:00000000:00000100");
+	assert_string_equal(xl_info_get(&i, "xen_version"), "4.17.6-pre");
+	assert_null(xl_info_get(&i, "nope"));
+	xl_info_free(&i);
+	assert_int_equal(xl_parse_info("host xen\n", 9, "i", &i, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "i:1:1:"));
+	sbuf_free(&b);
+}
+
+static void test_sched(void **state)
+{
+	struct sbuf b = fixture("sched-credit.txt");
+	struct xl_sched s;
+	struct err e = { 0 };
+
+	assert_int_equal(xl_parse_sched(b.buf, b.len, "sched-credit.txt", &s, &e), 0);
+	assert_int_equal(s.npools, 2);
+	assert_string_equal(s.pools[0].pool, "Pool-0");
+	assert_int_equal(s.pools[0].tslice_ms, 30);
+	assert_int_equal(s.pools[0].ratelimit_us, 1000);
+	assert_int_equal(s.pools[0].migration_delay_us, 0);
+	assert_int_equal(s.pools[0].ndoms, 2);
+	assert_string_equal(s.pools[0].doms[1].name, "hvm1");
+	assert_int_equal(s.pools[0].doms[1].weight, 512);
+	assert_int_equal(s.pools[0].doms[1].cap, 50);
+	assert_string_equal(s.pools[1].pool, "pool1");
+	assert_int_equal(s.pools[1].tslice_ms, 10);
+	assert_int_equal(s.pools[1].doms[0].domid, 7);
+	xl_sched_free(&s);
+	sbuf_free(&b);
+
+	b = fixture("sched-credit2.txt");
+	assert_int_equal(xl_parse_sched(b.buf, b.len, "sched-credit2.txt", &s, &e), 0);
+	assert_int_equal(s.npools, 1);
+	assert_int_equal(s.pools[0].tslice_ms, -1);
+	assert_int_equal(s.pools[0].ratelimit_us, 1000);
+	assert_int_equal(s.pools[0].ndoms, 3);
+	assert_int_equal(s.pools[0].doms[2].weight, 128);
+	assert_int_equal(s.pools[0].doms[2].cap, 100);
+	xl_sched_free(&s);
+	sbuf_free(&b);
+
+	static const char one[] = "Name                                ID Weight  Cap\n"
+				  "hvm1                                 3    256    0\n";
+	assert_int_equal(xl_parse_sched(one, strlen(one), "one", &s, &e), 0);
+	assert_int_equal(s.npools, 1);
+	assert_string_equal(s.pools[0].pool, "");
+	assert_int_equal(s.pools[0].doms[0].domid, 3);
+	xl_sched_free(&s);
+	static const char badp[] = "Cpupool Pool-0: quantum=5ms\n";
+	assert_int_equal(xl_parse_sched(badp, strlen(badp), "p", &s, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "p:1:17:"));
+}
+
+static void test_vcpu_list(void **state)
+{
+	struct sbuf b = fixture("vcpu-list.txt");
+	struct xl_vcpus l;
+	struct err e = { 0 };
+
+	assert_int_equal(xl_parse_vcpu_list(b.buf, b.len, "vcpu-list.txt", &l, &e), 0);
+	assert_int_equal(l.n, 5);
+	assert_string_equal(l.v[0].name, "Domain-0");
+	assert_int_equal(l.v[0].cpu, 0);
+	assert_string_equal(l.v[0].state, "r--");
+	assert_string_equal(l.v[0].hard, "all");
+	assert_int_equal(l.v[3].cpu, -1);
+	assert_string_equal(l.v[3].state, "--p");
+	assert_string_equal(l.v[3].hard, "0-1");
+	assert_int_equal(l.v[4].domid, 7);
+	assert_string_equal(l.v[4].hard, "0,2-3");
+	assert_string_equal(l.v[4].soft, "none");
+	assert_true(l.v[1].cpu_s > 98.6 && l.v[1].cpu_s < 98.8);
+	xl_vcpus_free(&l);
+	char *bad = xstrdup(b.buf);
+	char *p = strstr(bad, "r--");
+	p[0] = 'x';
+	assert_int_equal(xl_parse_vcpu_list(bad, strlen(bad), "v", &l, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "v:2:"));
+	assert_non_null(strstr(e.msg, "state"));
+	free(bad);
+	sbuf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_list_json),
+		cmocka_unit_test(test_info),
+		cmocka_unit_test(test_sched),
+		cmocka_unit_test(test_vcpu_list),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
