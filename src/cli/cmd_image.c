@@ -512,6 +512,12 @@ static int cmd_fix(int argc, char **argv, int console_fix)
 	/* Plan on a read-only open, so a refused edit changes nothing. */
 	if ((r = extfs_open(img, t.off, t.label, NULL, &fs, &e)) < 0)
 		goto out;
+	if (extfs_bytes(fs) > t.size) {
+		r = err_set(&e, -EINVAL,
+			    "%s: the file system (%llu bytes) is larger than its partition (%llu bytes): editing it could overwrite what follows; nothing changed",
+			    t.label, (unsigned long long)extfs_bytes(fs), (unsigned long long)t.size);
+		goto out;
+	}
 	r = console_fix ? plan_console(fs, console, &p, &changes, &e) : plan_root(fs, &t.img, &p, &changes, &e);
 	extfs_close(fs, NULL);
 	fs = NULL;
