@@ -146,6 +146,13 @@ expect 0 timeout 30 "$VMLAB" web serve --stop "$S"
 wait "$serve_pid"; serve_pid=
 gone
 expect 2 "$VMLAB" web serve --stop "$S" && contains "$T/err" "no vmlab web serve running"
+# a stale serve.pid naming another live process: --stop leaves that process alone
+sleep 300 &
+other=$!
+echo "$other" >"$S/serve.pid"
+expect 2 "$VMLAB" web serve --stop "$S" && contains "$T/err" "no vmlab web serve running"
+kill -0 "$other" 2>/dev/null || fail "--stop signalled a process that is not vmlab web serve"
+kill "$other"; wait "$other" 2>/dev/null
 
 # components on other hosts: serve uses a BeSim already running and leaves it running
 "$VMLAB" web besim --listen 127.0.0.1:0 --threads 2 >"$T/ext.out" 2>&1 &
