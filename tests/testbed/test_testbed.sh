@@ -70,7 +70,7 @@ expect 0 "$VMLAB" testbed exec -- vgs vg0 && contains "$T/out" "vg0"
 
 for type in pv pvh; do
 	step "guest up $type"
-	if expect 0 "$VMLAB" testbed guest up $type --name "ci-$type"; then
+	if expect 0 "$VMLAB" testbed guest up $type --name "ci-$type" --timeout 600; then
 		contains "$T/out" "^ci-$type$"
 		cat "$T/err"
 		expect 0 "$VMLAB" testbed guest exec "ci-$type" -- uname -a && contains "$T/out" "^Linux ci-$type 6\.1\."
