@@ -252,6 +252,11 @@ for f in linuxboot.bin linuxboot_dma.bin kvmvapic.bin multiboot.bin multiboot_dm
 	pxe-e1000.rom pxe-rtl8139.rom keymaps; do
 	[ -e "$pkgroot/usr/share/qemu/$f" ] && cp -a "$pkgroot/usr/share/qemu/$f" "$d/usr/share/qemu/"
 done
+# The emulated NICs' option ROMs (ipxe-qemu); QEMU refuses a NIC without its ROM.
+for f in "$pkgroot"/usr/lib/ipxe/qemu/efi-rtl8139.rom "$pkgroot"/usr/lib/ipxe/qemu/efi-e1000.rom; do
+	[ -e "$f" ] || die "$f missing (package ipxe-qemu)"
+	cp "$f" "$d/usr/share/qemu/"
+done
 # seabios' files are symlinked from /usr/share/qemu in Debian
 for f in "$pkgroot"/usr/share/qemu/*; do
 	[ -L "$f" ] && cp -P "$f" "$d/usr/share/qemu/" || true
