@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,30 @@ int proc_have(const char *prog)
 		path += n + (c ? 1 : 0);
 	}
 	return 0;
+}
+
+/* write() that turns a closed pipe into EPIPE without raising SIGPIPE in
+ * this process: the signal is blocked for the call and a pending one consumed. */
+static ssize_t write_nosigpipe(int fd, const void *p, size_t n)
+{
+	sigset_t pipe_set, old, pending;
+	ssize_t w;
+	int saved;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigpending(&pending);
+	int was_pending = sigismember(&pending, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	w = write(fd, p, n);
+	saved = errno;
+	if (w < 0 && errno == EPIPE && !was_pending) {
+		struct timespec zero = { 0, 0 };
+		sigtimedwait(&pipe_set, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return w;
 }
 
 int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct err *e)
@@ -138,7 +163,8 @@ int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct 
 			if (!pf[k].revents)
 				continue;
 			if (pf[k].fd == in[1]) {
-				ssize_t w = write(in[1], o->stdin_data + in_off, o->stdin_len - in_off);
+				ssize_t w = write_nosigpipe(in[1], o->stdin_data + in_off,
+							    o->stdin_len - in_off);
 				if (w > 0)
 					in_off += (size_t)w;
 				if (w < 0 && errno != EAGAIN) {

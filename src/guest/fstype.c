@@ -56,9 +56,12 @@ int fstype_probe(const char *path, uint64_t offset, uint64_t size, struct fstype
 		const unsigned char *s = b + 1024;
 		uint32_t compat = le32(s + 92), incompat = le32(s + 96), ro = le32(s + 100);
 
-		if (incompat & 0x0004) /* journal device */
+		/* as blkid tells them: a journal device; features beyond ext3's
+		 * (filetype, recover, meta_bg; sparse_super, large_file,
+		 * btree_dir) make ext4; a journal makes ext3 */
+		if (incompat & 0x0008)
 			strcpy(t->type, "jbd");
-		else if ((incompat & ~0x0006u) || (ro & ~0x0003u))
+		else if ((incompat & ~0x0016u) || (ro & ~0x0007u))
 			strcpy(t->type, "ext4");
 		else if (compat & 0x0004)
 			strcpy(t->type, "ext3");

@@ -362,6 +362,16 @@ static int mbr_flags_valid(const unsigned char *s)
 	return 1;
 }
 
+/* A FAT, exFAT or NTFS boot sector (whose partition area may be zero, so
+ * it also reads as an MBR without partitions). */
+static int fs_boot_sector(const unsigned char *s)
+{
+	if (s[0] != 0xeb && s[0] != 0xe9)
+		return 0;
+	return !memcmp(s + 54, "FAT", 3) || !memcmp(s + 82, "FAT32", 5) || !memcmp(s + 3, "NTFS", 4) ||
+	       !memcmp(s + 3, "EXFAT", 5);
+}
+
 int part_read(const char *path, struct part_table *t, struct err *e)
 {
 	struct disk d = { -1, path, 0 };
@@ -399,6 +409,8 @@ int part_read(const char *path, struct part_table *t, struct err *e)
 		if (s[446 + 16 * k + 4] == 0xee)
 			prot = 1;
 	r = prot ? read_gpt(&d, t, e) : read_mbr(&d, t, s, e);
+	if (r == 0 && !prot && t->nparts == 0 && fs_boot_sector(s))
+		t->scheme = PART_NONE;
 	if (r < 0) {
 		t->scheme = PART_NONE;
 		t->nparts = 0;

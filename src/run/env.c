@@ -108,6 +108,16 @@ static char *colon_field(const char *text, const char *key)
 	return NULL;
 }
 
+void host_facts_from_cpuinfo(struct host_facts *f, const char *text)
+{
+	char *v = colon_field(text, "model name");
+
+	if (v) {
+		free(f->cpu_model);
+		f->cpu_model = v;
+	}
+}
+
 void host_facts_from_xl_info(struct host_facts *f, const char *text)
 {
 	char *v;
@@ -159,7 +169,7 @@ void host_facts_probe(struct host_facts *f)
 		while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 			sbuf_add(&cpu, buf, n);
 		fclose(fp);
-		f->cpu_model = colon_field(sbuf_str(&cpu), "model name");
+		host_facts_from_cpuinfo(f, sbuf_str(&cpu));
 		sbuf_free(&cpu);
 	}
 	hv = read_small("/sys/hypervisor/type");

@@ -38,6 +38,7 @@ struct env {
 	char *label;                /* "native", "testbed (emulated hardware)", ... */
 	struct host_facts facts;
 	uint64_t connect_timeout_ms;
+	char *const *ssh_options;   /* extra ssh arguments (-i KEY, -oX=Y), NULL-terminated or NULL */
 	void *priv;                 /* back end state between open and close */
 };
 
@@ -56,6 +57,8 @@ void host_facts_probe(struct host_facts *f);
 void host_facts_json(const struct host_facts *f, struct sbuf *out);
 /* Fills f from such a JSON object (text[0..n)); -EBADMSG when it is not one. */
 int host_facts_parse(const char *text, size_t n, struct host_facts *f, struct err *e);
+/* Sets f->cpu_model from /proc/cpuinfo text ("model name"). */
+void host_facts_from_cpuinfo(struct host_facts *f, const char *text);
 /* Fills the Xen fields of f from `xl info` output (keeps fields it lacks). */
 void host_facts_from_xl_info(struct host_facts *f, const char *text);
 

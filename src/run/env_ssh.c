@@ -59,11 +59,17 @@ static int ssh_check(const char *arg, struct err *e)
 }
 
 /* Runs ssh with the shared options, then extra[] (NULL-terminated). */
-static int ssh_run(struct ssh_state *s, char *const extra[], const struct proc_opts *o,
-		   int *status, struct err *e)
+static int ssh_run(struct env *v, char *const extra[], const struct proc_opts *o, int *status,
+		   struct err *e)
 {
-	char *argv[32];
-	size_t n = 0;
+	struct ssh_state *s = v->priv;
+	size_t nopt = 0, n = 0;
+	char **argv;
+	int rc;
+
+	while (v->ssh_options && v->ssh_options[nopt])
+		nopt++;
+	argv = xcalloc(nopt + 24, sizeof(*argv));
 
 	argv[n++] = "ssh";
 	argv[n++] = "-oBatchMode=yes";
@@ -77,20 +83,27 @@ static int ssh_run(struct ssh_state *s, char *const extra[], const struct proc_o
 		argv[n++] = "-p";
 		argv[n++] = s->port;
 	}
-	for (size_t k = 0; extra[k] && n < 31; k++)
+	for (size_t k = 0; k < nopt; k++)
+		argv[n++] = v->ssh_options[k];
+	for (size_t k = 0; extra[k] && k < 8; k++)
 		argv[n++] = extra[k];
 	argv[n] = NULL;
-	return proc_run(argv, o, status, e);
+	rc = proc_run(argv, o, status, e);
+	free(argv);
+	return rc;
 }
 
-/* First line of text (trimmed), into buf. */
-static const char *first_line(const char *text, char *buf, size_t len)
+/* Last non-empty line of text (ssh's reason comes after its warnings), into buf. */
+static const char *last_line(const char *text, char *buf, size_t len)
 {
-	size_t n = strcspn(text, "\n");
+	size_t n = strlen(text);
+	const char *p;
 
-	while (n && (text[n - 1] == '\r' || text[n - 1] == ' '))
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r' || text[n - 1] == ' '))
 		n--;
-	snprintf(buf, len, "%.*s", (int)n, text);
+	p = memrchr(text, '\n', n);
+	p = p ? p + 1 : text;
+	snprintf(buf, len, "%.*s", (int)(text + n - p), p);
 	return buf;
 }
 
@@ -104,7 +117,7 @@ static void ssh_close(struct env *v)
 	struct sbuf eo = SBUF_INIT;
 	struct proc_opts o = { .errout = &eo, .out = &eo, .timeout_ms = 10000 };
 	int st;
-	(void)ssh_run(s, extra, &o, &st, NULL);
+	(void)ssh_run(v, extra, &o, &st, NULL);
 	sbuf_free(&eo);
 	char sock[96];
 	snprintf(sock, sizeof(sock), "%s/cm", s->dir);
@@ -147,16 +160,16 @@ static int ssh_open(struct env *v, struct err *e)
 		sbuf_printf(&c, "mkdir -p %s && cat > %s.new && chmod 755 %s.new && mv -f %s.new %s",
 			    REMOTE_DIR, REMOTE_BIN, REMOTE_BIN, REMOTE_BIN, REMOTE_BIN);
 		cmd = sbuf_take(&c);
-		char *extra[] = { s->dest, "--", cmd, NULL };
+		char *extra[] = { s->dest, cmd, NULL };
 		struct proc_opts o = { .stdin_data = bin.buf, .stdin_len = bin.len, .out = &out,
 				       .errout = &eo,
 				       .timeout_ms = v->connect_timeout_ms + 120000 };
-		rc = ssh_run(s, extra, &o, &st, e);
+		rc = ssh_run(v, extra, &o, &st, e);
 		free(cmd);
 	}
 	if (!rc && st != 0)
 		rc = err_set(e, st == 255 ? -EHOSTUNREACH : -EIO, "%s: unreachable: %s", v->name,
-			     eo.len ? first_line(sbuf_str(&eo), line, sizeof(line))
+			     eo.len ? last_line(sbuf_str(&eo), line, sizeof(line))
 				    : "ssh failed");
 	else if (rc) {
 		char why[sizeof(e->msg)];
@@ -173,7 +186,7 @@ static int ssh_open(struct env *v, struct err *e)
 	}
 	if (!rc && st != 0)
 		rc = err_set(e, -EIO, "%s: vmlab run --facts failed there (exit %d): %s", v->name, st,
-			     first_line(sbuf_str(&eo), line, sizeof(line)));
+			     last_line(sbuf_str(&eo), line, sizeof(line)));
 	if (!rc)
 		rc = host_facts_parse(sbuf_str(&out), out.len, &v->facts, e);
 	if (rc)
@@ -207,9 +220,9 @@ static int ssh_exec(struct env *v, char *const args[], uint64_t timeout_ms, stru
 	for (size_t k = 0; k < n; k++)
 		argv[k + 1] = args[k];
 	cmd = shquote_argv(argv);
-	char *extra[] = { s->dest, "--", cmd, NULL };
+	char *extra[] = { s->dest, cmd, NULL };
 	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms };
-	rc = ssh_run(s, extra, &o, status, e);
+	rc = ssh_run(v, extra, &o, status, e);
 	if (!rc && *status == 255)
 		rc = err_set(e, -EHOSTUNREACH, "%s: connection lost", v->name);
 	free(cmd);

@@ -24,7 +24,7 @@ static const struct {
 	{ "name", K_STRING },         { "benchmarks", K_LIST }, { "micro", K_LIST },
 	{ "cmds", K_LIST },           { "environments", K_LIST }, { "size", K_STRING },
 	{ "iterations", K_LONG },     { "warmup", K_LONG },       { "results", K_STRING },
-	{ "timeout", K_STRING },      { "connect_timeout", K_LONG },
+	{ "timeout", K_STRING },      { "connect_timeout", K_LONG }, { "ssh_options", K_LIST },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -38,7 +38,7 @@ static int key_index(const char *k)
 }
 
 /* A list of non-empty strings without control characters into *out. */
-static int get_names(const struct xlcfg *c, const char *key, char ***out, size_t *n,
+static int get_names(const struct xlcfg *c, const char *key, bool unique, char ***out, size_t *n,
 		     struct err *e)
 {
 	const struct xlcfg_value *l;
@@ -56,12 +56,12 @@ static int get_names(const struct xlcfg *c, const char *key, char ***out, size_t
 				      "%s: each item must be a string", key);
 		if (!v->str[0])
 			return err_at(e, -EINVAL, xlcfg_name(c), v->line, v->col,
-				      "%s: empty name", key);
+				      "%s: empty item", key);
 		for (const char *p = v->str; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				return err_at(e, -EINVAL, xlcfg_name(c), v->line, v->col,
 					      "%s: control character in a name", key);
-		for (size_t j = 0; j < i; j++)
+		for (size_t j = 0; unique && j < i; j++)
 			if (!strcmp((*out)[j], v->str))
 				return err_at(e, -EINVAL, xlcfg_name(c), v->line, v->col,
 					      "%s: '%s' is listed twice", key, v->str);
@@ -140,7 +140,7 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 			return err_at(e, -EINVAL, file, xlcfg_line(c, k), 1,
 				      "unknown key '%s' (known: name, benchmarks, micro, cmds, "
 				      "environments, size, iterations, warmup, results, timeout, "
-				      "connect_timeout)", k);
+				      "connect_timeout, ssh_options)", k);
 		if (keys[ki].type == K_LIST && v->kind != XLCFG_LIST)
 			return err_at(e, -EINVAL, file, v->line, v->col,
 				      "%s: expected a list [ \"...\", ... ]", k);
@@ -154,10 +154,11 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 	if (s && !s[0])
 		return at_value(c, "name", e, "must not be empty");
 	x->name = s ? xstrdup(s) : default_name(file);
-	if ((rc = get_names(c, "benchmarks", &x->benchmarks, &x->nbenchmarks, e)) ||
-	    (rc = get_names(c, "micro", &x->micro, &x->nmicro, e)) ||
-	    (rc = get_names(c, "cmds", &x->cmds, &x->ncmds, e)) ||
-	    (rc = get_names(c, "environments", &x->envs, &x->nenvs, e)))
+	if ((rc = get_names(c, "benchmarks", true, &x->benchmarks, &x->nbenchmarks, e)) ||
+	    (rc = get_names(c, "micro", true, &x->micro, &x->nmicro, e)) ||
+	    (rc = get_names(c, "cmds", true, &x->cmds, &x->ncmds, e)) ||
+	    (rc = get_names(c, "environments", true, &x->envs, &x->nenvs, e)) ||
+	    (rc = get_names(c, "ssh_options", false, &x->ssh_options, &x->nssh_options, e)))
 		return rc;
 	if (!x->nbenchmarks && !x->nmicro && !x->ncmds)
 		return err_at(e, -EINVAL, file, 1, 1, "nothing to run: set benchmarks, micro or cmds");
@@ -269,6 +270,7 @@ void experiment_free(struct experiment *x)
 	free_list(x->micro, x->nmicro);
 	free_list(x->cmds, x->ncmds);
 	free_list(x->envs, x->nenvs);
+	free_list(x->ssh_options, x->nssh_options);
 	free(x->size);
 	free(x->results);
 	memset(x, 0, sizeof(*x));

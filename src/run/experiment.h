@@ -24,6 +24,8 @@ struct experiment {
 	char *results;            /* results = "..." resolved against the file's folder */
 	uint64_t timeout_ms;      /* timeout = "30m": one run's limit */
 	uint64_t connect_timeout_ms;  /* connect_timeout = 10 (seconds): ssh */
+	char **ssh_options;       /* ssh_options = [ "-i", "KEY" ]: NULL-terminated, extra ssh arguments */
+	size_t nssh_options;
 };
 
 /* Parses an experiment from text[0..len); file names it in messages and is

@@ -30,8 +30,9 @@ static bool already_ok(const struct result_set *done, const char *env, const str
 	return false;
 }
 
-/* The vmlab arguments that run one iteration of b. */
-static void bench_args(const struct bench *b, const char *size, char *argv[12])
+/* The vmlab arguments that run one iteration of b; an external command gets
+ * the run's timeout (tmo, "NNNms") so vmlab cpu run stops it itself. */
+static void bench_args(const struct bench *b, const char *size, const char *tmo, char *argv[14])
 {
 	size_t n = 0;
 
@@ -44,8 +45,13 @@ static void bench_args(const struct bench *b, const char *size, char *argv[12])
 		if (!strcmp(b->kind, "cmd"))
 			argv[n++] = "--cmd";
 		argv[n++] = (char *)b->name;
-		argv[n++] = "--size";
-		argv[n++] = (char *)size;
+		if (strcmp(b->kind, "cmd")) {
+			argv[n++] = "--size";
+			argv[n++] = (char *)size;
+		} else {
+			argv[n++] = "--timeout";
+			argv[n++] = (char *)tmo;
+		}
 		argv[n++] = "--iterations";
 		argv[n++] = "1";
 	}
@@ -53,15 +59,20 @@ static void bench_args(const struct bench *b, const char *size, char *argv[12])
 	argv[n] = NULL;
 }
 
+/* The last non-empty line of t that is not a usage hint ("try 'vmlab help ...'"). */
 static char *last_nonempty_line(const char *t)
 {
 	size_t n = strlen(t);
 
-	while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
-		n--;
-	const char *p = memrchr(t, '\n', n);
-	p = p ? p + 1 : t;
-	return xstrndup(p, (size_t)(t + n - p));
+	for (;;) {
+		while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
+			n--;
+		const char *p = memrchr(t, '\n', n);
+		p = p ? p + 1 : t;
+		if (p == t || strncmp(p, "try '", 5))
+			return xstrndup(p, (size_t)(t + n - p));
+		n = (size_t)(p - t);
+	}
 }
 
 /* The benchmark's JSON record in out: the last line that parses as an object
@@ -109,12 +120,21 @@ static void take_record(struct result *r, const struct bench *b, const struct js
 	if (json_get_str(j, "checksum"))
 		r->checksum = xstrdup(json_get_str(j, "checksum"));
 	if (!strcmp(b->kind, "micro")) {
+		const char *u = json_get_str(j, "unit") ? json_get_str(j, "unit") : "ns/op";
+		size_t ul = strlen(u);
+		bool rate = ul > 2 && !strcmp(u + ul - 2, "/s");
 		r->value = num(j, "median");
-		r->unit = xstrdup(json_get_str(j, "unit") ? json_get_str(j, "unit") : "ns/op");
-		r->better = xstrdup("lower");
+		r->unit = xstrdup(u);
+		if (hib && hib->type == JSON_BOOL)
+			rate = hib->b;
+		r->better = xstrdup(rate ? "higher" : "lower");
 	} else if (!strcmp(b->kind, "cmd") && !isnan(num(j, "metric"))) {
+		const char *mn = json_get_str(j, "metric_name");
 		r->value = num(j, "metric");
-		r->unit = xstrdup(json_get_str(j, "unit") ? json_get_str(j, "unit") : "");
+		if (json_get_str(j, "unit"))
+			r->unit = xstrdup(json_get_str(j, "unit"));
+		else
+			r->unit = xstrdup(mn && strcmp(mn, "wall_s") ? mn : "s");
 		r->better = xstrdup(hib && hib->type == JSON_BOOL && hib->b ? "higher" : "lower");
 	} else {
 		r->value = r->wall_s;
@@ -142,14 +162,17 @@ static void take_record(struct result *r, const struct bench *b, const struct js
 static void run_one(struct env *v, const struct experiment *x, const struct bench *b,
 		    struct result *r)
 {
-	char *args[12];
+	char *args[14], tmo[32];
 	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
 	struct err e = { 0, "" };
 	int st = -1, rc;
 	struct json *j;
+	bool cmd = !strcmp(b->kind, "cmd");
 
-	bench_args(b, x->size, args);
-	rc = v->ops->exec(v, args, x->timeout_ms, &out, &eo, &st, &e);
+	snprintf(tmo, sizeof(tmo), "%llums", (unsigned long long)x->timeout_ms);
+	bench_args(b, x->size, tmo, args);
+	/* for a command, vmlab cpu run's own timeout comes first; ours is the backstop */
+	rc = v->ops->exec(v, args, x->timeout_ms + (cmd ? 5000 : 0), &out, &eo, &st, &e);
 	if (rc) {
 		r->status = xstrdup("failed");
 		r->error = xstrdup(rc == -ETIMEDOUT ? "timed out" : e.msg);
@@ -277,6 +300,7 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 			break;
 		}
 		v.connect_timeout_ms = x->connect_timeout_ms;
+		v.ssh_options = x->ssh_options;
 		opened = v.ops->open(&v, &ee) == 0;
 		if (!opened) {
 			struct run_event ev = { .type = RUN_ENV_FAILED, .env = v.name,
@@ -320,6 +344,12 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 				record_init(&r, x, &v, &benches[b], it);
 				if (opened) {
 					run_one(&v, x, &benches[b], &r);
+					if (o->stop && *o->stop >= 2) {
+						free(r.status);
+						free(r.error);
+						r.status = xstrdup("failed");
+						r.error = xstrdup("aborted (interrupted by the user)");
+					}
 				} else {
 					r.status = xstrdup("failed");
 					r.error = xstrdup(ee.msg);

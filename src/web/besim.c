@@ -272,13 +272,16 @@ static const char *const oses[] = { "Windows", "Linux", "Solaris", "FreeBSD", "N
 static void records(struct besim_state *st, const struct besim_req *r, struct sbuf *o)
 {
 	const uint32_t *a = r->args;
-	unsigned dirs = st->dirs ? st->dirs : 1;
+	unsigned dirs = atomic_load_explicit(&st->dirs, memory_order_relaxed);
 	char path[128], path2[128];
 	uint32_t size, size2;
 	uint64_t h;
 
+	if (!dirs)
+		dirs = 1;
+
 	if (r->cmd == BESIM_RESET) {
-		st->dirs = a[0];
+		atomic_store_explicit(&st->dirs, a[0], memory_order_relaxed);
 		sbuf_printf(o, "%u\n", a[0]);
 		return;
 	}
@@ -608,7 +611,9 @@ static int conn_flush(struct loop *l, struct conn *c)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN) {
-				struct epoll_event ev = { EPOLLIN | EPOLLOUT, { .ptr = c } };
+				/* stop reading until the answers are out: a client that
+				 * pipelines without reading cannot grow out */
+				struct epoll_event ev = { EPOLLOUT, { .ptr = c } };
 
 				epoll_ctl(l->ep, EPOLL_CTL_MOD, c->fd, &ev);
 				return 0;
@@ -679,7 +684,8 @@ static void *loop_run(void *arg)
 {
 	struct loop *l = arg;
 	struct epoll_event evs[128];
-	struct epoll_event lev = { EPOLLIN, { .ptr = NULL } };
+	/* the threads share one listening socket; each wakes alone */
+	struct epoll_event lev = { EPOLLIN | EPOLLEXCLUSIVE, { .ptr = NULL } };
 
 	epoll_ctl(l->ep, EPOLL_CTL_ADD, l->lfd, &lev);
 	while (!*l->stop) {
@@ -725,7 +731,7 @@ int besim_serve(const char *addr, unsigned threads, unsigned dirs, volatile sig_
 	struct net_addr a;
 	struct loop *loops;
 	char bound[80];
-	int rc = 0;
+	int rc = 0, lfd;
 	unsigned started = 0;
 
 	if (threads < 1)
@@ -733,12 +739,13 @@ int besim_serve(const char *addr, unsigned threads, unsigned dirs, volatile sig_
 	if ((rc = net_parse_addr(addr, &a, e)))
 		return rc;
 	loops = xcalloc(threads, sizeof(*loops));
+	lfd = net_listen(&a, 0, 1, e);
+	if (lfd < 0) {
+		free(loops);
+		return lfd;
+	}
 	for (unsigned k = 0; k < threads; k++) {
-		loops[k].lfd = net_listen(&a, 1, 1, e);
-		if (loops[k].lfd < 0) {
-			rc = loops[k].lfd;
-			goto out;
-		}
+		loops[k].lfd = lfd;
 		loops[k].ep = epoll_create1(EPOLL_CLOEXEC);
 		loops[k].st = &st;
 		loops[k].stop = stop;
@@ -754,13 +761,10 @@ int besim_serve(const char *addr, unsigned threads, unsigned dirs, volatile sig_
 		ready(arg, bound);
 	for (unsigned k = 0; k < started; k++)
 		pthread_join(loops[k].tid, NULL);
-out:
-	for (unsigned k = 0; k < threads; k++) {
-		if (loops[k].lfd > 0)
-			close(loops[k].lfd);
+	for (unsigned k = 0; k < threads; k++)
 		if (loops[k].ep > 0)
 			close(loops[k].ep);
-	}
+	close(lfd);
 	free(loops);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #define VMLAB_WEB_BESIM_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,14 +54,14 @@ int besim_parse(const char *buf, size_t n, struct besim_req *r);
 
 /* Shared state: the folder count set by a reset. */
 struct besim_state {
-	volatile unsigned dirs;
+	_Atomic unsigned dirs;     /* read and written by every server thread */
 };
 
 /* Appends the full HTTP response for r to out (status line, headers, body). */
 void besim_respond(struct besim_state *st, const struct besim_req *r, struct sbuf *out);
 
-/* Runs the server on listen address addr with threads event loops (one
- * SO_REUSEPORT socket each) until *stop becomes non-zero. ready(arg, bound)
+/* Runs the server on listen address addr with threads event loops sharing
+ * one listening socket until *stop becomes non-zero. ready(arg, bound)
  * is called once listening (bound "HOST:PORT"). Returns 0 or -errno. */
 int besim_serve(const char *addr, unsigned threads, unsigned dirs, volatile sig_atomic_t *stop,
 		void (*ready)(void *arg, const char *bound), void *arg, struct err *e);

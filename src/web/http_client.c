@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -172,6 +173,7 @@ struct worker {
 	pthread_t tid;
 	int epfd;
 	unsigned nconns;
+	unsigned index, nthreads;
 	struct conn *conns;
 	uint64_t interval;      /* rate mode: ns between one connection's requests; 0 closed */
 	uint64_t start, end;
@@ -462,14 +464,18 @@ static void *worker_main(void *arg)
 	struct epoll_event evs[256];
 	uint64_t next_hk;
 
+	/* wake at the intended send times, not up to 50 us (the default slack) late */
+	if (w->interval)
+		prctl(PR_SET_TIMERSLACK, 1UL);
 	w->now = clock_mono_ns();
 	for (unsigned i = 0; i < w->nconns; i++) {
 		struct conn *c = &w->conns[i];
 
 		c->w = w;
 		c->t.fd = -1;
-		/* spread the connections' schedules evenly over one interval */
-		c->next_send = w->start + (w->interval ? w->interval * i / w->nconns : 0);
+		/* spread all threads' connections' schedules evenly over one interval */
+		c->next_send = w->start + (w->interval ? w->interval * (i * w->nthreads + w->index) /
+							  (w->nconns * w->nthreads) : 0);
 		conn_open(c);
 	}
 	next_hk = w->now + TICK_NS;
@@ -519,6 +525,8 @@ int http_load_run(const struct http_load_cfg *cfg, struct http_stats *out, uint6
 		struct worker *w = &ws[t];
 
 		w->cfg = cfg;
+		w->index = t;
+		w->nthreads = nt;
 		w->nconns = cfg->conns / nt + (t < cfg->conns % nt);
 		w->conns = xcalloc(w->nconns, sizeof(*w->conns));
 		w->start = start;

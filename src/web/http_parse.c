@@ -133,6 +133,13 @@ static int parse_head(struct http_resp *r, const char *buf, size_t len)
 			if (!list_has(v, (size_t)(ve - v), "chunked"))
 				return HTTP_E_HEADER;  /* no other coding is asked for */
 			chunked = true;
+		} else if (name_is(p, (size_t)(colon - p), "last-modified")) {
+			size_t n = (size_t)(ve - v);
+
+			if (n < sizeof(r->last_modified)) {
+				memcpy(r->last_modified, v, n);
+				r->last_modified[n] = 0;
+			}
 		} else if (name_is(p, (size_t)(colon - p), "connection")) {
 			close |= list_has(v, (size_t)(ve - v), "close");
 			ka |= list_has(v, (size_t)(ve - v), "keep-alive");

@@ -40,6 +40,7 @@ struct http_resp {
 	int chunk_state;        /* internal */
 	unsigned chunk_digits;
 	uint32_t line_len;      /* length of the current chunk-size or trailer line */
+	char last_modified[40]; /* Last-Modified value ("" when absent or too long) */
 };
 
 /* Prepares r for a new response; head_request true when the request was HEAD. */

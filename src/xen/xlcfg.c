@@ -257,6 +257,15 @@ static int lex_all(const char *name, const char *text, size_t len, struct tok **
 		}
 		continue;
 bad:
+		if (p + 1 == len) {
+			/* flex's error state reports a bad character only once
+			 * it sees the next one: a bad last byte is ignored */
+			k = (struct tok){ T_EOF, p, p, line, (int)(p - line_start) + 1 };
+			if (n == cap)
+				t = xrealloc(t, ++cap * sizeof(*t));
+			t[n++] = k;
+			break;
+		}
 		free(t);
 		return lex_error(name, text, len, p, line, (int)(p - line_start) + 1, e);
 	}
@@ -864,7 +873,7 @@ int xlcfg_check_value(const char *value_src, struct err *e)
 		return rc;
 	ps.t = t;
 	rc = parse_value(&ps, 4, &v);
-	if (!rc && t[ps.i].type != T_EOF)
+	if (!rc && (t[ps.i].type != T_EOF || t[ps.i].start != len))
 		rc = syntax_error(&ps, "end of value");
 	value_free(v);
 	free(t);
@@ -973,10 +982,13 @@ int xlcfg_set(struct xlcfg *c, const char *key, const char *value_src, struct er
 			last = k;
 	sp = xcalloc(c->nstmts + 2, sizeof(*sp));
 	if (last == SIZE_MAX) {
-		if (c->len && c->text[c->len - 1] != '\n')
+		/* before the EOF token: a bad last byte that libxlutil ignores
+		 * stays last */
+		size_t at = c->toks[c->ntoks - 1].start;
+		if (at && c->text[at - 1] != '\n')
 			sbuf_putc(&line, '\n');
 		sbuf_printf(&line, "%s = %s\n", key, value_src);
-		sp[n++] = (struct splice){ c->len, c->len, sbuf_str(&line) };
+		sp[n++] = (struct splice){ at, at, sbuf_str(&line) };
 	} else {
 		const struct stmt *st = &c->stmts[last];
 		for (size_t k = 0; k < last; k++) {

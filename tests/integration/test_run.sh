@@ -78,23 +78,68 @@ cmp -s before.jsonl <(head -n "$n" results/b.jsonl) || fail "resume changed fini
 expect 0 "$VMLAB" run b.vmlab
 contains "$T/out" '^skipped 12 of 12 runs'
 
+# 3b. Ctrl-C twice aborts the current run: recorded failed, its processes gone
+if "$VMLAB" cpu run --help >/dev/null 2>&1; then
+  cat >d.vmlab <<'X'
+cmds = [ "sleep 31.7" ]
+environments = [ "native" ]
+iterations = 2
+warmup = 0
+X
+  SECONDS=0
+  "$VMLAB" run d.vmlab >d.out 2>d.err &
+  pid=$!
+  for _ in $(seq 50); do pgrep -f 'sleep 31[.]7' >/dev/null && break; sleep 0.1; done
+  kill -INT $pid; sleep 0.3; kill -INT $pid
+  wait $pid; st=$?
+  [ "$st" = 130 ] || fail "aborted run: exit $st, wanted 130"
+  [ $SECONDS -lt 20 ] || fail "abort took ${SECONDS}s"
+  contains results/d.jsonl '"iteration":1,.*"status":"failed","error":"aborted \(interrupted by the user\)"'
+  [ "$(wc -l <results/d.jsonl)" = 1 ] || fail "aborted: wanted 1 record"
+  sleep 0.5
+  pgrep -f 'sleep 31[.]7' >/dev/null && fail "the aborted run's processes are still running"
+fi
+
+# 3c. a run over the timeout is killed and recorded failed; the next one goes on
+if "$VMLAB" cpu run --help >/dev/null 2>&1; then
+  cat >e.vmlab <<'X'
+cmds = [ "sleep 20.3", "true" ]
+environments = [ "native" ]
+iterations = 1
+warmup = 0
+timeout = "1s"
+X
+  SECONDS=0
+  expect 1 "$VMLAB" run e.vmlab
+  [ $SECONDS -lt 15 ] || fail "timeout took ${SECONDS}s"
+  contains results/e.jsonl '"benchmark":"sleep 20.3",.*"status":"failed","error":"[^"]*timed out after 1000 ms"'
+  contains results/e.jsonl '"benchmark":"true",.*"status":"ok"'
+  sleep 0.5
+  pgrep -f 'sleep 20[.]3' >/dev/null && fail "the timed-out run's processes are still running"
+fi
+
 # 4. native: runs this vmlab's own benchmarks as a child, with this host's facts
 cat >c.vmlab <<'X'
 benchmarks = [ "flow" ]
+micro = [ "rdtsc" ]
 environments = [ "native" ]
 iterations = 1
 warmup = 0
 X
-if "$VMLAB" cpu list >/dev/null 2>&1; then
-  expect 0 "$VMLAB" run c.vmlab
-  records results/c.jsonl >rec
-  contains rec '^native flow cpu test 1 ok$'
-  contains results/c.jsonl '"checksum_ok":true'
-else
-  # this build has no CPU suite: the run is recorded failed with the reason
-  expect 1 "$VMLAB" run c.vmlab
-  contains results/c.jsonl '"status":"failed","error":"exit status 2: vmlab: unknown command'
-fi
+"$VMLAB" run c.vmlab >c.out 2>c.err
+records results/c.jsonl >rec
+contains rec '^native rdtsc micro test 1 ok$'
+contains results/c.jsonl '"benchmark":"rdtsc","kind":"micro".*"value":[0-9.]+,"unit":"ns/op","better":"lower"'
+# the kernel's own checksum verdict decides its status
+python3 - results/c.jsonl <<'PY' || fail "flow: status and checksum verdict disagree"
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])][0]
+assert r["benchmark"] == "flow" and r["wall_s"] > 0 and "checksum" in r, r
+if r["status"] == "ok":
+    assert r["checksum_ok"] is True, r
+else:
+    assert r["checksum_ok"] is False and "checksum" in r["error"], r
+PY
 contains results/c.jsonl "\"facts\":\\{\"hostname\":\"$(hostname)\""
 contains results/c.jsonl "\"kernel\":\"$(uname -r)\""
 expect 0 "$VMLAB" run --facts

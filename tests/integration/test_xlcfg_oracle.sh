@@ -3,7 +3,8 @@
 # config of the corpus (tests/xlcfg-corpus/ and /etc/xen/xlexample.*) both
 # must accept or reject it alike, and for every word of the file that could
 # be a key, xlu_cfg_get_string/get_long/get_list must agree with vmlab's
-# getters. Corpus files named ok-* must be accepted, bad-* rejected.
+# getters. Corpus files named ok-* must be accepted, bad-* rejected. Then the
+# same over XLCFG_RANDOM (default 400) generated files, seed XLCFG_SEED.
 . "$(dirname "$0")/../lib.sh"
 
 B=$(dirname "$VMLAB")/tests/oracle
@@ -13,6 +14,13 @@ ORACLE=$B/xlu_oracle PROBE=$B/xlcfg_probe
 
 files=("$SRC_DIR"/tests/xlcfg-corpus/*.cfg)
 for f in /etc/xen/xlexample.*; do [ -f "$f" ] && files+=("$f"); done
+ncurated=${#files[@]}
+nrandom=${XLCFG_RANDOM:-400} seed=${XLCFG_SEED:-1}
+mkdir "$T/random"
+if [ "$nrandom" -gt 0 ] && command -v python3 >/dev/null; then
+  python3 "$SRC_DIR/tests/oracle/random_configs.py" "$seed" "$nrandom" "$T/random" || fail "generator failed"
+  files+=("$T"/random/*.cfg)
+fi
 nabort=0 nconf=0 naccept=0 nreject=0 nkeys=0 ncmp=0
 for f in "${files[@]}"; do
   nconf=$((nconf + 1))
@@ -43,6 +51,8 @@ for f in "${files[@]}"; do
     ncmp=$((ncmp + 3 * ${#keys[@]}))
   fi
 done
+echo "corpus configs: $ncurated"
+echo "random configs: $(ls "$T/random" | wc -l) (seed $seed)"
 echo "configs: $nconf (accepted $naccept, rejected $nreject, libxlutil aborted on $nabort); keys compared: $nkeys; getter results compared: $ncmp"
-[ "$nconf" -ge 100 ] || fail "corpus too small: $nconf"
+[ "$ncurated" -ge 100 ] || fail "corpus too small: $ncurated"
 finish

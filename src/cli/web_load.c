@@ -1,0 +1,416 @@
+/* vmlab web load | run | search: simulated user sessions against a server,
+ * QoS pass/fail at a session count, and the largest passing session count. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/fileio.h"
+#include "base/units.h"
+#include "cli/cmd.h"
+#include "web/session.h"
+
+int web_load_main(int argc, char **argv);
+int web_run_main(int argc, char **argv);
+int web_search_main(int argc, char **argv);
+
+static const char usage_common[] =
+	"  -w, --workload W         banking, ecommerce or support (required)\n"
+	"      --url URL            the server's HTTP base (default http://127.0.0.1:8080)\n"
+	"      --tls-url URL        its HTTPS base (default https://127.0.0.1:8443)\n"
+	"  -t, --threads N          event-loop threads (default 1)\n"
+	"      --rampup T           sessions start spread over T (default 5s)\n"
+	"      --warmup T           then load without measuring (default 10s)\n"
+	"      --run T              the measured interval (default 30s)\n"
+	"      --rampdown T         load after the measured interval (default 2s)\n"
+	"      --think-scale F      multiply think times by F (default 1: as designed;\n"
+	"                           other values make a shorter, non-standard run)\n"
+	"      --fileset-sessions N the session count the server's file set was made\n"
+	"                           for (default: the session count loaded)\n"
+	"      --timeout T          a request older than T is an error (default 60s)\n"
+	"      --seed N             random seed (default 1)\n"
+	"      --min-pages N        pages an iteration needs to pass (default: the\n"
+	"                           workload's MIN_REQUESTS, 100)\n"
+	"      --json               print JSON records instead of text\n"
+	"      --results FILE       append each iteration's JSON record to FILE\n";
+
+static const char usage_load[] =
+	"usage: vmlab web load -w WORKLOAD -n SESSIONS [OPTIONS]\n"
+	"One iteration of SESSIONS simulated users: page times, QoS shares, errors.\n\n"
+	"  -n, --sessions N         simultaneous user sessions (required)\n";
+static const char usage_run[] =
+	"usage: vmlab web run -w WORKLOAD -n SESSIONS [-i ITERATIONS] [OPTIONS]\n"
+	"QoS pass or fail at SESSIONS: every iteration must pass. Exit 0 pass, 1 fail.\n\n"
+	"  -n, --sessions N         simultaneous user sessions (required)\n"
+	"  -i, --iterations N       iterations (default 3)\n";
+static const char usage_search[] =
+	"usage: vmlab web search -w WORKLOAD --max N [--min N] [-i ITERATIONS] [OPTIONS]\n"
+	"The largest session count in [min, max] that passes QoS, by bisection with\n"
+	"one iteration per step, then ITERATIONS repeated at the answer.\n"
+	"Exit 0 found, 1 not even min passes.\n\n"
+	"      --min N              smallest count tried (default 1)\n"
+	"      --max N              largest count tried (required)\n"
+	"  -i, --iterations N       iterations at the answer (default 3)\n";
+
+enum mode { M_LOAD, M_RUN, M_SEARCH };
+
+struct opts {
+	enum mode mode;
+	const char *name;
+	struct web_load_cfg cfg;
+	unsigned sessions, iterations, min, max, fileset_sessions;
+	bool json;
+	const char *results;
+};
+
+static void on_signal(int sig)
+{
+	/* the current iteration finishes at its deadline; a second signal kills */
+	signal(sig, SIG_DFL);
+}
+
+static int resolve(const char *name, const char *url, bool want_tls, struct sockaddr_storage *ss,
+		   socklen_t *len, char *host, size_t hlen)
+{
+	struct http_url u;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai;
+	struct err e;
+	int gai;
+
+	if (http_url_parse(url, &u, &e))
+		return cli_fail(name, &e);
+	if (u.tls != want_tls)
+		return cli_usage_error(name, "%s: expected an %s URL", url, want_tls ? "https" : "http");
+	gai = getaddrinfo(u.host, u.port, &hints, &ai);
+	if (gai) {
+		fprintf(stderr, "vmlab %s: %s: cannot resolve '%s': %s\n", name, url, u.host,
+			gai_strerror(gai));
+		return 2;
+	}
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	snprintf(host, hlen, "%s", u.hostport);
+	freeaddrinfo(ai);
+	return 0;
+}
+
+static int parse_args(struct opts *o, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "workload", required_argument, NULL, 'w' },
+		{ "sessions", required_argument, NULL, 'n' },
+		{ "iterations", required_argument, NULL, 'i' },
+		{ "min", required_argument, NULL, 'm' },
+		{ "max", required_argument, NULL, 'M' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "tls-url", required_argument, NULL, 'U' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "rampup", required_argument, NULL, 1 },
+		{ "warmup", required_argument, NULL, 2 },
+		{ "run", required_argument, NULL, 3 },
+		{ "rampdown", required_argument, NULL, 4 },
+		{ "think-scale", required_argument, NULL, 5 },
+		{ "fileset-sessions", required_argument, NULL, 6 },
+		{ "timeout", required_argument, NULL, 7 },
+		{ "seed", required_argument, NULL, 8 },
+		{ "min-pages", required_argument, NULL, 9 },
+		{ "json", no_argument, NULL, 'J' },
+		{ "results", required_argument, NULL, 'o' },
+		{ 0 },
+	};
+	const char *url = "http://127.0.0.1:8080", *tls_url = "https://127.0.0.1:8443", *wl = NULL;
+	struct web_load_cfg *c = &o->cfg;
+	uint64_t v;
+	char *end;
+	int opt, rc;
+
+	c->threads = 1;
+	c->rampup_ns = 5000000000ull;
+	c->warmup_ns = 10000000000ull;
+	c->run_ns = 30000000000ull;
+	c->rampdown_ns = 2000000000ull;
+	c->think_scale = 1;
+	c->timeout_ns = WEB_PROTOCOL_TIMEOUT_MS * 1000000ull;
+	c->seed = 1;
+	o->iterations = o->mode == M_LOAD ? 1 : 3;
+	o->min = 1;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":w:n:i:t:", lo, NULL)) != -1) {
+		uint64_t *dur = NULL;
+		unsigned *cnt = NULL;
+
+		switch (opt) {
+		case 'w':
+			wl = optarg;
+			continue;
+		case 'u':
+			url = optarg;
+			continue;
+		case 'U':
+			tls_url = optarg;
+			continue;
+		case 'J':
+			o->json = true;
+			continue;
+		case 'o':
+			o->results = optarg;
+			continue;
+		case 'n':
+			cnt = &o->sessions;
+			break;
+		case 'i':
+			cnt = &o->iterations;
+			break;
+		case 'm':
+			cnt = &o->min;
+			break;
+		case 'M':
+			cnt = &o->max;
+			break;
+		case 't':
+			cnt = &c->threads;
+			break;
+		case 6:
+			cnt = &o->fileset_sessions;
+			break;
+		case 1:
+			dur = &c->rampup_ns;
+			break;
+		case 2:
+			dur = &c->warmup_ns;
+			break;
+		case 3:
+			dur = &c->run_ns;
+			break;
+		case 4:
+			dur = &c->rampdown_ns;
+			break;
+		case 7:
+			dur = &c->timeout_ns;
+			break;
+		case 5:
+			c->think_scale = strtod(optarg, &end);
+			if (*end || end == optarg || !(c->think_scale >= 0 && c->think_scale <= 100))
+				return cli_usage_error(o->name, "--think-scale: '%s' is not a number "
+						       "from 0 to 100", optarg);
+			continue;
+		case 8:
+			if (units_parse_count(optarg, &c->seed))
+				return cli_usage_error(o->name, "--seed: '%s' is not a number", optarg);
+			continue;
+		case 9:
+			cnt = &c->min_pages;
+			break;
+		case ':':
+			return cli_usage_error(o->name, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cli_usage_error(o->name, "unknown option '%s'", argv[optind - 1]);
+		}
+		if (cnt) {
+			if (units_parse_count(optarg, &v) || v < 1 || v > 1000000)
+				return cli_usage_error(o->name, "%s: '%s' is not a count from 1 to 1000000",
+						       argv[optind - 1], optarg);
+			*cnt = (unsigned)v;
+		} else if (units_parse_duration(optarg, dur)) {
+			return cli_usage_error(o->name, "%s: '%s' is not a duration such as 10s",
+					       argv[optind - 1], optarg);
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error(o->name, "unexpected argument '%s'", argv[optind]);
+	if (!wl)
+		return cli_usage_error(o->name, "--workload is needed");
+	if (!(c->wl = web_workload_by_name(wl)))
+		return cli_usage_error(o->name, "unknown workload '%s' (banking, ecommerce, support)", wl);
+	if (o->mode != M_SEARCH && !o->sessions)
+		return cli_usage_error(o->name, "--sessions is needed");
+	if (o->mode == M_SEARCH && (!o->max || o->min > o->max))
+		return cli_usage_error(o->name, "--max is needed, at least --min (%u)", o->min);
+	if (c->run_ns == 0)
+		return cli_usage_error(o->name, "--run must be longer than 0");
+	if ((rc = resolve(o->name, url, false, &c->http_addr, &c->http_len, c->http_host,
+			  sizeof(c->http_host))) ||
+	    (rc = resolve(o->name, tls_url, true, &c->https_addr, &c->https_len, c->https_host,
+			  sizeof(c->https_host))))
+		return rc;
+	return 0;
+}
+
+static char *fmt_ms(double ns, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.1fms", ns / 1e6);
+	return buf;
+}
+
+static void print_iteration(const struct opts *o, const struct web_load_stats *s,
+			    const struct web_qos *q, unsigned it)
+{
+	const struct web_workload *wl = o->cfg.wl;
+	char a[32], b[32], c[32], d[32], m[32];
+	uint64_t nerr = s->err_content;
+
+	printf("%s: %u sessions, iteration %u, %.1fs measured: %s\n", wl->name, o->cfg.sessions, it,
+	       (double)o->cfg.run_ns / 1e9, q->pass ? "PASS" : "FAIL");
+	printf("  pages %" PRIu64 " (%.1f/s), requests %" PRIu64 ", not modified %" PRIu64
+	       ", sessions %" PRIu64 "\n", s->pages, (double)s->pages * 1e9 / (double)o->cfg.run_ns,
+	       s->requests, s->not_modified, s->sessions);
+	printf("  page time: mean %s, p50 %s, p95 %s, p99 %s, max %s\n",
+	       fmt_ms(hist_mean(&s->page_lat), a, sizeof(a)),
+	       fmt_ms((double)hist_quantile(&s->page_lat, 0.5), b, sizeof(b)),
+	       fmt_ms((double)hist_quantile(&s->page_lat, 0.95), c, sizeof(c)),
+	       fmt_ms((double)hist_quantile(&s->page_lat, 0.99), d, sizeof(d)),
+	       fmt_ms((double)s->page_lat.max, m, sizeof(m)));
+	printf("  QoS: %.2f%% good (need %.0f%% within %ums), %.2f%% tolerable (need %.0f%% within "
+	       "%ums)%s\n", q->good_pct, wl->good_pct, wl->time_good_ms, q->tolerable_pct, wl->tol_pct,
+	       wl->time_tolerable_ms, q->enough ? "" : ", too few pages");
+	if (s->downloads)
+		printf("  downloads %" PRIu64 ": %.2f%% at >= %u B/s, %.2f%% at >= %u B/s\n",
+		       s->downloads, q->dl_good_pct, wl->byte_rate_good, q->dl_tolerable_pct,
+		       wl->byte_rate_tolerable);
+	for (int i = 0; i < HE_KINDS; i++)
+		nerr += s->err[i];
+	for (int i = 0; i < HTTP_E_KINDS; i++)
+		nerr += s->perr[i];
+	if (nerr) {
+		printf("  errors:");
+		for (int i = 0; i < HE_KINDS; i++)
+			printf(" %s %" PRIu64 ",", http_client_err_name(i), s->err[i]);
+		for (int i = 0; i < HTTP_E_KINDS; i++)
+			printf(" %s %" PRIu64 ",", http_err_name(-i - 1), s->perr[i]);
+		printf(" content %" PRIu64 "\n", s->err_content);
+	}
+	fflush(stdout);
+}
+
+/* Runs `iterations` iterations at `sessions`; *pass is true when all pass.
+ * Stops at the first failing iteration when stop_on_fail. */
+static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool stop_on_fail,
+		 const char *kind, bool *pass)
+{
+	struct web_load_stats *s = xmalloc(sizeof(*s));
+	struct web_qos q;
+	struct err e = { 0 };
+	int rc = 0;
+
+	*pass = true;
+	o->cfg.sessions = sessions;
+	o->cfg.dirs = web_dirs_for_sessions(o->fileset_sessions ? o->fileset_sessions
+					    : o->mode == M_SEARCH ? o->max : sessions);
+	for (unsigned it = 1; it <= iterations; it++) {
+		struct sbuf rec = SBUF_INIT;
+
+		o->cfg.seed += it;
+		if (web_load_run(&o->cfg, s, &e)) {
+			rc = cli_fail(o->name, &e);
+			free(s);
+			return rc ? rc : 1;
+		}
+		web_qos_eval(o->cfg.wl, o->cfg.min_pages, s, &q);
+		web_load_json(&rec, kind, &o->cfg, s, &q, it);
+		sbuf_putc(&rec, '\n');
+		if (o->json)
+			fputs(sbuf_str(&rec), stdout);
+		else
+			print_iteration(o, s, &q, it);
+		if (o->results && file_append_sync(o->results, rec.buf, rec.len, &e)) {
+			sbuf_free(&rec);
+			free(s);
+			return cli_fail(o->name, &e);
+		}
+		sbuf_free(&rec);
+		*pass = *pass && q.pass;
+		if (!q.pass && stop_on_fail)
+			break;
+	}
+	free(s);
+	return 0;
+}
+
+static int main_common(enum mode mode, const char *name, const char *usage, int argc, char **argv)
+{
+	struct opts o = { .mode = mode, .name = name };
+	struct sigaction sa = { .sa_handler = on_signal };
+	bool pass;
+	int rc;
+
+	if (cli_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		fputs(usage_common, stdout);
+		return 0;
+	}
+	if ((rc = parse_args(&o, argc, argv)))
+		return rc;
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGINT, &sa, NULL);
+	if (!(o.cfg.tls_ctx = transport_tls_ctx_new(&(struct err){ 0 }))) {
+		fprintf(stderr, "vmlab %s: cannot set up TLS\n", name);
+		return 1;
+	}
+	if (mode == M_LOAD) {
+		rc = trial(&o, o.sessions, 1, false, "web-load", &pass);
+		rc = rc ? rc : 0;
+	} else if (mode == M_RUN) {
+		rc = trial(&o, o.sessions, o.iterations, false, "web-run", &pass);
+		if (!rc) {
+			printf("%s: %u sessions: %s in %u iterations\n", o.cfg.wl->name, o.sessions,
+			       pass ? "PASS" : "FAIL", o.iterations);
+			rc = pass ? 0 : 1;
+		}
+	} else {
+		unsigned lo = o.min, hi = o.max, answer = 0, rounds = 0;
+
+		/* invariant: counts above hi failed (or are out of range) */
+		rc = trial(&o, lo, 1, true, "web-search", &pass);
+		while (!rc && pass && rounds++ < 8) {
+			while (!rc && lo < hi) {
+				unsigned mid = lo + (hi - lo + 1) / 2;
+
+				rc = trial(&o, mid, 1, true, "web-search", &pass);
+				if (pass)
+					lo = mid;
+				else
+					hi = mid - 1;
+			}
+			if (rc)
+				break;
+			rc = trial(&o, lo, o.iterations, true, "web-search", &pass);
+			if (rc || pass) {
+				answer = pass ? lo : 0;
+				break;
+			}
+			/* the answer did not hold over all iterations: search below it */
+			if (lo == o.min)
+				break;
+			hi = lo - 1;
+			lo = o.min;
+			pass = true;
+		}
+		if (!rc) {
+			printf("%s: largest passing session count in [%u, %u]: %u\n", o.cfg.wl->name,
+			       o.min, o.max, answer);
+			rc = answer ? 0 : 1;
+		}
+	}
+	transport_tls_ctx_free(o.cfg.tls_ctx);
+	return rc;
+}
+
+int web_load_main(int argc, char **argv)
+{
+	return main_common(M_LOAD, "web load", usage_load, argc, argv);
+}
+
+int web_run_main(int argc, char **argv)
+{
+	return main_common(M_RUN, "web run", usage_run, argc, argv);
+}
+
+int web_search_main(int argc, char **argv)
+{
+	return main_common(M_SEARCH, "web search", usage_search, argc, argv);
+}

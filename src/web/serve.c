@@ -1,0 +1,421 @@
+/* Preparing, starting and supervising nginx, the application and BeSim. */
+#include "web/serve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/fileio.h"
+#include "measure/clock.h"
+#include "web/fileset.h"
+#include "web/net.h"
+#include "web/tls.h"
+#include "web/workload.h"
+
+/* addr with port 0 replaced by a port free now; when ours (a process started
+ * here will listen there), the port must be free. */
+static int resolve_port(const char *addr, int ours, char *out, size_t len, struct err *e)
+{
+	struct net_addr a;
+	int rc, fd;
+
+	if ((rc = net_parse_addr(addr, &a, e)))
+		return rc;
+	if (ours || ((struct sockaddr_in *)&a.ss)->sin_port == 0) {
+		if ((fd = net_listen(&a, 0, 0, e)) < 0)
+			return fd;
+		close(fd);
+	}
+	net_addr_str(&a, out, len);
+	return 0;
+}
+
+void web_nginx_conf(const struct web_serve_opts *o, const char *app_addr, struct sbuf *out)
+{
+	const char *d = o->dir;
+	struct passwd *pw = geteuid() == 0 ? getpwuid(0) : NULL;
+
+	sbuf_printf(out, "# Written by vmlab web serve; rewritten at each start.\n");
+	if (pw)
+		sbuf_printf(out, "user %s;\n", pw->pw_name);
+	sbuf_printf(out,
+		"daemon off;\n"
+		"master_process on;\n"
+		"worker_processes %s;\n"
+		"pid \"%s/nginx.pid\";\n"
+		"error_log \"%s/logs/error.log\" warn;\n"
+		"events { worker_connections 8192; multi_accept on; }\n"
+		"http {\n"
+		"    access_log off;\n"
+		"    client_body_temp_path \"%s/tmp/body\";\n"
+		"    fastcgi_temp_path \"%s/tmp/fastcgi\";\n"
+		"    proxy_temp_path \"%s/tmp/proxy\";\n"
+		"    uwsgi_temp_path \"%s/tmp/uwsgi\";\n"
+		"    scgi_temp_path \"%s/tmp/scgi\";\n"
+		"    types { text/html html; image/gif gif; image/jpeg jpg; }\n"
+		"    default_type application/octet-stream;\n"
+		"    sendfile on;\n"
+		"    tcp_nopush on;\n"
+		"    tcp_nodelay on;\n"
+		"    keepalive_timeout 65;\n"
+		"    keepalive_requests 100000;\n"
+		"    upstream vmlab_app {\n"
+		"        server %s;\n"
+		"        keepalive 64;\n"
+		"    }\n"
+		"    server {\n"
+		"        listen %s;\n"
+		"        listen %s ssl;\n"
+		"        server_name _;\n"
+		"        ssl_certificate \"%s/tls/server.crt\";\n"
+		"        ssl_certificate_key \"%s/tls/server.key\";\n"
+		"        ssl_protocols TLSv1.2 TLSv1.3;\n"
+		"        ssl_session_cache shared:vmlab:10m;\n"
+		"        root \"%s/www\";\n"
+		"        location ~ ^/(bank|ecommerce|support)/[A-Za-z0-9_]+$ {\n"
+		"            fastcgi_pass vmlab_app;\n"
+		"            fastcgi_keep_conn on;\n"
+		"            fastcgi_param SCRIPT_NAME $uri;\n"
+		"            fastcgi_param DOCUMENT_URI $document_uri;\n"
+		"            fastcgi_param QUERY_STRING $query_string;\n"
+		"            fastcgi_param REQUEST_METHOD $request_method;\n"
+		"            fastcgi_param CONTENT_TYPE $content_type;\n"
+		"            fastcgi_param CONTENT_LENGTH $content_length;\n"
+		"            fastcgi_param SERVER_PROTOCOL $server_protocol;\n"
+		"            fastcgi_param REMOTE_ADDR $remote_addr;\n"
+		"            fastcgi_param HTTPS $https if_not_empty;\n"
+		"        }\n"
+		"        location /internal/ {\n"
+		"            internal;\n"
+		"            alias \"%s/www/\";\n"
+		"        }\n"
+		"        location / {\n"
+		"            try_files $uri =404;\n"
+		"        }\n"
+		"    }\n"
+		"}\n",
+		o->nginx_workers ? "" : "auto", d, d, d, d, d, d, d, app_addr, o->listen, o->tls_listen,
+		d, d, d, d);
+	if (o->nginx_workers) {
+		/* "worker_processes N;" in place of auto */
+		char *p = strstr(out->buf, "worker_processes ;");
+		if (p) {
+			struct sbuf fixed = SBUF_INIT;
+
+			sbuf_add(&fixed, out->buf, (size_t)(p - out->buf));
+			sbuf_printf(&fixed, "worker_processes %u;", o->nginx_workers);
+			sbuf_puts(&fixed, p + strlen("worker_processes ;"));
+			sbuf_free(out);
+			*out = fixed;
+		}
+	}
+}
+
+struct child {
+	const char *name;
+	pid_t pid;
+	char addr[80];    /* where it listens, for the readiness check */
+};
+
+/* Starts argv with stdout and stderr to log (appended). */
+static pid_t spawn(char *const argv[], const char *log, struct err *e)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid < 0)
+		return err_set(e, -errno, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		sigset_t none;
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		/* the children must not outlive vmlab */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		execvp(argv[0], argv);
+		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Waits until addr accepts connections while pid lives (10 s at most). */
+static int wait_ready(struct child *c, const char *log, struct err *e)
+{
+	struct net_addr a;
+	uint64_t end = clock_mono_ns() + 10000000000ull;
+	int st;
+
+	if (net_parse_addr(c->addr, &a, e))
+		return -EINVAL;
+	while (clock_mono_ns() < end) {
+		int fd = net_connect(&a, NULL);
+
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		if (waitpid(c->pid, &st, WNOHANG) == c->pid) {
+			c->pid = 0;
+			return err_set(e, -ECHILD, "%s exited at start (see %s)", c->name, log);
+		}
+		usleep(20000);
+	}
+	return err_set(e, -ETIMEDOUT, "%s: not listening on %s after 10 s (see %s)", c->name, c->addr, log);
+}
+
+static void stop_children(struct child *cs, int n)
+{
+	uint64_t end;
+	int st;
+
+	for (int k = n - 1; k >= 0; k--)
+		if (cs[k].pid > 0)
+			kill(cs[k].pid, SIGTERM);
+	end = clock_mono_ns() + 10000000000ull;
+	for (int k = n - 1; k >= 0; k--) {
+		while (cs[k].pid > 0) {
+			pid_t r = waitpid(cs[k].pid, &st, WNOHANG);
+
+			if (r == cs[k].pid || (r < 0 && errno == ECHILD)) {
+				cs[k].pid = 0;
+				break;
+			}
+			if (clock_mono_ns() > end) {
+				kill(cs[k].pid, SIGKILL);
+				waitpid(cs[k].pid, &st, 0);
+				cs[k].pid = 0;
+				break;
+			}
+			usleep(10000);
+		}
+	}
+}
+
+static int prepare_dirs(const char *dir, struct err *e)
+{
+	static const char *const subs[] = { "www", "tls", "logs", "tmp/body", "tmp/fastcgi",
+		"tmp/proxy", "tmp/uwsgi", "tmp/scgi" };
+	char p[PATH_MAX + 32];
+	int rc;
+
+	for (size_t k = 0; k < sizeof(subs) / sizeof(subs[0]); k++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, subs[k]);
+		if ((rc = file_mkdirs(p, 0755, e)))
+			return rc;
+	}
+	return 0;
+}
+
+static void host_of(const char *addr, char *host, size_t len)
+{
+	const char *colon = strrchr(addr, ':');
+	size_t n = colon ? (size_t)(colon - addr) : strlen(addr);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(host, addr, n);
+	host[n] = 0;
+}
+
+int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *info,
+		  struct err *e)
+{
+	char dir[PATH_MAX], http[80], https[80], appa[80], besa[80], path[PATH_MAX + 64];
+	char logp[3][PATH_MAX + 64], sess[16], thr[16], host[80];
+	struct child cs[3];
+	int nc = 0, rc, st;
+	struct sbuf conf = SBUF_INIT, pid = SBUF_INIT;
+	struct web_fileset_opts fo = { o->sessions, o->wl_mask, WEB_FILESET_SEED };
+	struct web_fileset_stats fst;
+	struct stat sb;
+	struct web_serve_opts ro = *o;
+
+	memset(cs, 0, sizeof(cs));
+	if (strpbrk(o->dir, "\"\\$;{}\n\r"))
+		return err_set(e, -EINVAL, "%s: the folder name must not contain \" \\ $ ; { } or newlines", o->dir);
+	if ((rc = file_mkdirs(o->dir, 0755, e)))
+		return rc;
+	if (!realpath(o->dir, dir))
+		return err_set(e, -errno, "%s: %s", o->dir, strerror(errno));
+	/* nginx reads the folder inside double quotes, where these would act */
+	if (strpbrk(dir, "\"\\$;{}\n\r"))
+		return err_set(e, -EINVAL, "%s: the folder name must not contain \" \\ $ ; { } or newlines", dir);
+	snprintf(path, sizeof(path), "%s/serve.pid", dir);
+	if (file_read(path, &pid, NULL) == 0) {
+		long old = strtol(sbuf_str(&pid), NULL, 10);
+
+		sbuf_free(&pid);
+		if (old > 0 && kill((pid_t)old, 0) == 0)
+			return err_set(e, -EBUSY, "%s: already served by process %ld (vmlab web serve --stop %s)",
+				       dir, old, o->dir);
+	}
+	if ((rc = prepare_dirs(dir, e)))
+		return rc;
+	if ((rc = resolve_port(o->listen, 1, http, sizeof(http), e)) ||
+	    (rc = resolve_port(o->tls_listen, 1, https, sizeof(https), e)))
+		return rc;
+	if (o->app)
+		rc = resolve_port(o->app, 0, appa, sizeof(appa), e);
+	else
+		rc = resolve_port(o->app_listen, 1, appa, sizeof(appa), e);
+	if (rc)
+		return rc;
+	if (o->besim)
+		rc = resolve_port(o->besim, 0, besa, sizeof(besa), e);
+	else
+		rc = resolve_port(o->besim_listen, 1, besa, sizeof(besa), e);
+	if (rc)
+		return rc;
+	ro.dir = dir;
+	ro.listen = http;
+	ro.tls_listen = https;
+
+	snprintf(path, sizeof(path), "%s/www", dir);
+	if ((rc = web_fileset_write(path, &fo, &fst, e)))
+		return rc;
+	fprintf(info, "file set: %s/www, %llu files for %u sessions%s\n", dir,
+		(unsigned long long)fst.files, o->sessions, fst.reused ? " (kept)" : "");
+	snprintf(path, sizeof(path), "%s/tls/server.crt", dir);
+	if (stat(path, &sb)) {
+		char key[PATH_MAX + 64];
+
+		host_of(http, host, sizeof(host));
+		snprintf(key, sizeof(key), "%s/tls/server.key", dir);
+		if ((rc = web_tls_selfsigned(key, path, host[0] == '[' ? "localhost" : host, 365, e)))
+			return rc;
+		fprintf(info, "certificate: %s (self-signed, P-256)\n", path);
+	}
+	web_nginx_conf(&ro, appa, &conf);
+	snprintf(path, sizeof(path), "%s/nginx.conf", dir);
+	rc = file_write_atomic(path, conf.buf, conf.len, e);
+	sbuf_free(&conf);
+	if (rc)
+		return rc;
+	snprintf(path, sizeof(path), "%s/serve.pid", dir);
+	sbuf_printf(&pid, "%d\n", (int)getpid());
+	rc = file_write_atomic(path, pid.buf, pid.len, e);
+	sbuf_free(&pid);
+	if (rc)
+		return rc;
+
+	snprintf(sess, sizeof(sess), "%u", o->sessions);
+	snprintf(thr, sizeof(thr), "%u", o->besim_threads ? o->besim_threads : 1);
+	if (!o->besim) {
+		char *argv[] = { (char *)o->self, "web", "besim", "--listen", besa, "--sessions", sess,
+				 "--threads", thr, NULL };
+
+		snprintf(logp[nc], sizeof(logp[nc]), "%s/logs/besim.log", dir);
+		cs[nc].name = "besim";
+		snprintf(cs[nc].addr, sizeof(cs[nc].addr), "%s", besa);
+		if ((cs[nc].pid = spawn(argv, logp[nc], e)) < 0 || (rc = wait_ready(&cs[nc], logp[nc], e))) {
+			rc = cs[nc].pid < 0 ? cs[nc].pid : rc;
+			cs[nc].pid = cs[nc].pid < 0 ? 0 : cs[nc].pid;
+			nc++;
+			goto fail;
+		}
+		nc++;
+	}
+	if (!o->app) {
+		char *argv[] = { (char *)o->self, "web", "app", "--listen", appa, "--besim", besa, NULL };
+
+		snprintf(logp[nc], sizeof(logp[nc]), "%s/logs/app.log", dir);
+		cs[nc].name = "app";
+		snprintf(cs[nc].addr, sizeof(cs[nc].addr), "%s", appa);
+		if ((cs[nc].pid = spawn(argv, logp[nc], e)) < 0 || (rc = wait_ready(&cs[nc], logp[nc], e))) {
+			rc = cs[nc].pid < 0 ? cs[nc].pid : rc;
+			cs[nc].pid = cs[nc].pid < 0 ? 0 : cs[nc].pid;
+			nc++;
+			goto fail;
+		}
+		nc++;
+	}
+	{
+		char conf_path[PATH_MAX + 64], elog[PATH_MAX + 64], prefix[PATH_MAX + 2];
+		char *argv[] = { (char *)o->nginx, "-p", prefix, "-c", conf_path, "-e", elog, NULL };
+
+		snprintf(prefix, sizeof(prefix), "%s/", dir);
+		snprintf(conf_path, sizeof(conf_path), "%s/nginx.conf", dir);
+		snprintf(elog, sizeof(elog), "%s/logs/error.log", dir);
+		snprintf(logp[nc], sizeof(logp[nc]), "%s/logs/nginx.stderr", dir);
+		cs[nc].name = "nginx";
+		snprintf(cs[nc].addr, sizeof(cs[nc].addr), "%s", http);
+		if ((cs[nc].pid = spawn(argv, logp[nc], e)) < 0 || (rc = wait_ready(&cs[nc], logp[nc], e))) {
+			rc = cs[nc].pid < 0 ? cs[nc].pid : rc;
+			cs[nc].pid = cs[nc].pid < 0 ? 0 : cs[nc].pid;
+			nc++;
+			goto fail;
+		}
+		nc++;
+	}
+	fprintf(info, "besim:     %s%s\n", besa, o->besim ? " (external)" : "");
+	fprintf(info, "app:       %s%s\n", appa, o->app ? " (external)" : "");
+	fprintf(info, "static:    http://%s/\n", http);
+	fprintf(info, "banking:   https://%s/bank/login (HTTPS)\n", https);
+	fprintf(info, "ecommerce: http://%s/ecommerce/index (checkout on https://%s)\n", http, https);
+	fprintf(info, "support:   http://%s/support/home\n", http);
+	fprintf(info, "serving; stop with SIGINT/SIGTERM or 'vmlab web serve --stop %s'\n", o->dir);
+	fflush(info);
+
+	while (!*stop) {
+		pid_t r = waitpid(-1, &st, WNOHANG);
+
+		for (int k = 0; r > 0 && k < nc; k++)
+			if (cs[k].pid == r) {
+				cs[k].pid = 0;
+				if (*stop)  /* a terminal's SIGINT reaches the children too */
+					break;
+				rc = err_set(e, -ECHILD, "%s exited unexpectedly (status %d; see %s)", cs[k].name,
+					     WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), logp[k]);
+				goto fail;
+			}
+		usleep(50000);
+	}
+	rc = 0;
+fail:
+	stop_children(cs, nc);
+	snprintf(path, sizeof(path), "%s/serve.pid", dir);
+	unlink(path);
+	return rc;
+}
+
+int web_serve_stop(const char *dir, struct err *e)
+{
+	struct sbuf s = SBUF_INIT;
+	char path[PATH_MAX + 16];
+	uint64_t end;
+	long pid;
+
+	snprintf(path, sizeof(path), "%s/serve.pid", dir);
+	if (file_read(path, &s, NULL))
+		return err_set(e, -ENOENT, "%s: no vmlab web serve running here", dir);
+	pid = strtol(sbuf_str(&s), NULL, 10);
+	sbuf_free(&s);
+	if (pid <= 0 || kill((pid_t)pid, SIGTERM))
+		return err_set(e, -ENOENT, "%s: process %ld is not running", dir, pid);
+	end = clock_mono_ns() + 20000000000ull;
+	while (kill((pid_t)pid, 0) == 0) {
+		if (clock_mono_ns() > end)
+			return err_set(e, -ETIMEDOUT, "%s: process %ld did not stop in 20 s", dir, pid);
+		usleep(20000);
+	}
+	return 0;
+}

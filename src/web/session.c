@@ -1,0 +1,755 @@
+/* Simulated user sessions over epoll, one event loop per thread. */
+#include "web/session.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/json.h"
+#include "measure/clock.h"
+
+#define UCONN_BUF HTTP_HEAD_MAX
+#define REQ_MAX 4096
+#define PEEK_MAX 2048
+#define TICK_NS 10000000ull
+#define RECONNECT_NS 100000000ull
+
+enum ustate { U_WAIT, U_PAGE, U_FILES };
+enum kstate { K_IDLE, K_CONNECTING, K_HANDSHAKE, K_WRITING, K_READING };
+
+struct user;
+
+struct uconn {
+	struct user *u;
+	struct tconn t;
+	bool open, tls, close_after;
+	bool busy;                  /* a request of the page is outstanding */
+	enum kstate state;
+	unsigned gen;
+	unsigned budget;            /* requests left on this connection */
+	int item;                   /* -1: the page itself; else index of the embedded file */
+	bool ims;                   /* If-Modified-Since sent */
+	uint64_t t_op;
+	char req[REQ_MAX];
+	size_t req_len, woff;
+	size_t have;
+	struct http_resp resp;
+	size_t peek_len;            /* first body bytes of a page, for the content check */
+	char peek[PEEK_MAX];
+	char buf[UCONN_BUF];
+};
+
+struct worker;
+
+struct user {
+	struct worker *w;
+	unsigned slot;              /* global session slot */
+	uint32_t user_id;
+	uint32_t session_no;
+	uint64_t rng;
+	enum ustate state;
+	uint64_t wake_at;           /* U_WAIT: when the next page starts */
+	int page;
+	uint64_t page_start, page_bytes;
+	bool page_failed;
+	unsigned next_file, files_left;
+	struct uconn c[WEB_PARALLEL_CONNS];
+};
+
+struct worker {
+	const struct web_load_cfg *cfg;
+	pthread_t tid;
+	int epfd;
+	unsigned nusers;
+	struct user *users;
+	uint64_t start, mstart, mend, end, now;
+	char (*lastmod)[40];        /* Last-Modified seen per image (index into wl->images) */
+	struct web_load_stats st;
+};
+
+void web_load_stats_reset(struct web_load_stats *s)
+{
+	memset(s, 0, offsetof(struct web_load_stats, page_lat));
+	hist_reset(&s->page_lat);
+}
+
+void web_load_stats_merge(struct web_load_stats *d, const struct web_load_stats *s)
+{
+	d->pages += s->pages;
+	d->pages_good += s->pages_good;
+	d->pages_tolerable += s->pages_tolerable;
+	d->pages_failed += s->pages_failed;
+	for (int i = 0; i < WEB_MAX_PAGES; i++)
+		d->page_count[i] += s->page_count[i];
+	d->downloads += s->downloads;
+	d->dl_good += s->dl_good;
+	d->dl_tolerable += s->dl_tolerable;
+	d->requests += s->requests;
+	d->bytes += s->bytes;
+	d->not_modified += s->not_modified;
+	d->sessions += s->sessions;
+	for (int i = 0; i < HE_KINDS; i++)
+		d->err[i] += s->err[i];
+	for (int i = 0; i < HTTP_E_KINDS; i++)
+		d->perr[i] += s->perr[i];
+	d->err_content += s->err_content;
+	hist_merge(&d->page_lat, &s->page_lat);
+}
+
+void web_qos_eval(const struct web_workload *wl, uint32_t min_pages, const struct web_load_stats *s,
+		  struct web_qos *q)
+{
+	uint64_t timed = s->pages - s->downloads;
+
+	q->good_pct = timed ? 100.0 * (double)s->pages_good / (double)timed : 0;
+	q->tolerable_pct = timed ? 100.0 * (double)s->pages_tolerable / (double)timed : 0;
+	q->dl_good_pct = s->downloads ? 100.0 * (double)s->dl_good / (double)s->downloads : 100;
+	q->dl_tolerable_pct = s->downloads ? 100.0 * (double)s->dl_tolerable / (double)s->downloads : 100;
+	q->enough = s->pages >= (min_pages ? min_pages : wl->min_requests);
+	q->pass = q->enough && q->good_pct >= wl->good_pct && q->tolerable_pct >= wl->tol_pct &&
+		  q->dl_good_pct >= wl->good_pct && q->dl_tolerable_pct >= wl->tol_pct;
+}
+
+static bool measuring(const struct worker *w)
+{
+	return w->now >= w->mstart && w->now < w->mend;
+}
+
+static void user_page_start(struct user *u);
+static void user_conn_idle(struct uconn *k);
+
+static void k_close(struct uconn *k)
+{
+	if (k->open) {
+		if (k->tls)
+			transport_tls.close(&k->t);
+		close(k->t.fd);
+		k->open = false;
+	}
+	k->gen++;
+	k->state = K_IDLE;
+	k->have = 0;
+}
+
+/* The page in progress failed (an error on one of its requests). */
+static void page_fail(struct user *u)
+{
+	struct worker *w = u->w;
+
+	if (!u->page_failed && measuring(w))
+		w->st.pages_failed++;
+	u->page_failed = true;
+}
+
+/* Counts an error on k, drops the connection and lets the page go on. */
+static void k_fail(struct uconn *k, int kind, bool parse)
+{
+	struct user *u = k->u;
+
+	if (parse)
+		u->w->st.perr[-kind - 1]++;
+	else
+		u->w->st.err[kind]++;
+	k_close(k);
+	if (k->busy) {
+		k->busy = false;
+		page_fail(u);
+		user_conn_idle(k);
+	}
+}
+
+static const struct transport_ops *k_tp(const struct uconn *k)
+{
+	return k->tls ? &transport_tls : &transport_plain;
+}
+
+static void k_write(struct uconn *k)
+{
+	while (k->woff < k->req_len) {
+		size_t done;
+
+		switch (k_tp(k)->write(&k->t, k->req + k->woff, k->req_len - k->woff, &done)) {
+		case T_OK:
+			k->woff += done;
+			break;
+		case T_RETRY:
+			k->state = K_WRITING;
+			return;
+		case T_ERROR:
+			k_fail(k, HE_WRITE, false);
+			return;
+		}
+	}
+	k->state = K_READING;
+}
+
+static void k_send(struct uconn *k)
+{
+	k->t_op = k->u->w->now;
+	k->woff = 0;
+	k->peek_len = 0;
+	http_resp_init(&k->resp, false);
+	if (k->budget)
+		k->budget--;
+	k_write(k);
+}
+
+static void k_connected(struct uconn *k)
+{
+	const struct web_load_cfg *cfg = k->u->w->cfg;
+
+	switch (k_tp(k)->connect(&k->t, cfg->tls_ctx, NULL)) {
+	case T_OK:
+		k_send(k);
+		break;
+	case T_RETRY:
+		k->state = K_HANDSHAKE;
+		break;
+	case T_ERROR:
+		k_fail(k, HE_CONNECT, false);
+		break;
+	}
+}
+
+/* Opens k for tls; the keep-alive budget was drawn by the caller. */
+static void k_open(struct uconn *k, bool tls)
+{
+	struct worker *w = k->u->w;
+	const struct web_load_cfg *cfg = w->cfg;
+	const struct sockaddr_storage *a = tls ? &cfg->https_addr : &cfg->http_addr;
+	socklen_t alen = tls ? cfg->https_len : cfg->http_len;
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET | EPOLLRDHUP, .data.ptr = k };
+	int one = 1, fd;
+
+	k->tls = tls;
+	k->t.ssl = NULL;
+	k->t_op = w->now;
+	fd = socket(a->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		k_fail(k, HE_CONNECT, false);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	k->t.fd = fd;
+	k->open = true;
+	k->have = 0;
+	if ((connect(fd, (const struct sockaddr *)a, alen) < 0 && errno != EINPROGRESS) ||
+	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		k_fail(k, HE_CONNECT, false);
+		return;
+	}
+	k->state = K_CONNECTING;
+}
+
+/* Builds the request for item (-1 the page) into k->req; false if too long. */
+static bool build_request(struct uconn *k, int item)
+{
+	struct user *u = k->u;
+	struct worker *w = u->w;
+	const struct web_workload *wl = w->cfg->wl;
+	const struct web_page *pg = &wl->pages[u->page];
+	const char *host = pg->tls ? w->cfg->https_host : w->cfg->http_host;
+	const char *conn = k->budget <= 1 ? "Connection: close\r\n" : "";
+	struct sbuf q = SBUF_INIT;
+	int n;
+
+	k->item = item;
+	k->ims = false;
+	if (item >= 0) {
+		const struct web_image *img = web_page_image(wl, pg, (size_t)item);
+		unsigned idx = (unsigned)(img - wl->images);
+		char ims[64] = "";
+
+		if (w->lastmod[idx][0] && web_rng_unit(&u->rng) < img->cache_p) {
+			snprintf(ims, sizeof(ims), "If-Modified-Since: %s\r\n", w->lastmod[idx]);
+			k->ims = true;
+		}
+		n = snprintf(k->req, REQ_MAX, "GET /%s/%s HTTP/1.1\r\nHost: %s\r\n%s%s\r\n",
+			     wl->image_dir, img->name, host, ims, conn);
+	} else if (pg->download) {
+		unsigned dir, cls, f;
+		char path[256];
+		uint32_t size;
+
+		web_pick_download(wl, w->cfg->dirs, web_rng_unit(&u->rng), web_rng_unit(&u->rng),
+				  web_rng_unit(&u->rng), &dir, &cls, &f);
+		web_download(dir, cls, f, path, sizeof(path), &size);
+		n = snprintf(k->req, REQ_MAX, "GET /%s HTTP/1.1\r\nHost: %s\r\n%s\r\n", path, host, conn);
+	} else {
+		web_page_query(pg, u->user_id, &u->rng, &q);
+		if (pg->post)
+			n = snprintf(k->req, REQ_MAX,
+				     "POST %s HTTP/1.1\r\nHost: %s\r\n%sContent-Type: "
+				     "application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n\r\n%s",
+				     pg->path, host, conn, q.len, sbuf_str(&q));
+		else
+			n = snprintf(k->req, REQ_MAX, "GET %s%s%s HTTP/1.1\r\nHost: %s\r\n%s\r\n",
+				     pg->path, q.len ? "?" : "", sbuf_str(&q), host, conn);
+		sbuf_free(&q);
+	}
+	if (n < 0 || n >= REQ_MAX)
+		return false;
+	k->req_len = (size_t)n;
+	k->close_after = k->budget <= 1;
+	return true;
+}
+
+/* Starts item (-1 the page) on k, opening a connection of the page's kind. */
+static void k_start(struct uconn *k, int item)
+{
+	struct user *u = k->u;
+	bool tls = u->w->cfg->wl->pages[u->page].tls;
+
+	if (k->open && (k->tls != tls || k->budget == 0))
+		k_close(k);
+	if (!k->open) {
+		/* 70% of connections are kept alive for 5-15 requests, the rest for one */
+		if (web_rng_unit(&u->rng) * 100 < WEB_KEEPALIVE_PCT)
+			k->budget = web_keepalive_requests(web_rng_unit(&u->rng));
+		else
+			k->budget = 1;
+	}
+	k->busy = true;
+	if (!build_request(k, item)) {
+		u->w->st.err[HE_WRITE]++;
+		k->busy = false;
+		page_fail(u);
+		user_conn_idle(k);
+		return;
+	}
+	if (!k->open)
+		k_open(k, tls);
+	else
+		k_send(k);
+}
+
+/* The page and all its files are done: record it and pick what comes next. */
+static void page_done(struct user *u)
+{
+	struct worker *w = u->w;
+	const struct web_workload *wl = w->cfg->wl;
+	const struct web_page *pg = &wl->pages[u->page];
+	uint64_t t = w->now - u->page_start;
+	int next;
+
+	if (measuring(w)) {
+		w->st.pages++;
+		w->st.page_count[u->page]++;
+		if (!u->page_failed) {
+			hist_record(&w->st.page_lat, t);
+			if (pg->download) {
+				double rate = t ? (double)u->page_bytes * 1e9 / (double)t : 1e18;
+
+				w->st.downloads++;
+				w->st.dl_good += rate >= wl->byte_rate_good;
+				w->st.dl_tolerable += rate >= wl->byte_rate_tolerable;
+			} else {
+				w->st.pages_good += t <= (uint64_t)wl->time_good_ms * 1000000ull;
+				w->st.pages_tolerable += t <= (uint64_t)wl->time_tolerable_ms * 1000000ull;
+			}
+		} else if (pg->download) {
+			w->st.downloads++;
+		}
+	}
+	next = web_next_page(wl, u->page, web_rng_unit(&u->rng));
+	u->state = U_WAIT;
+	u->wake_at = w->now;
+	if (next == WEB_END) {
+		/* a new session of a new user in this slot */
+		for (int i = 0; i < WEB_PARALLEL_CONNS; i++)
+			k_close(&u->c[i]);
+		u->session_no++;
+		u->user_id = 1 + (uint32_t)((u->slot * 7919ull + u->session_no * 104729ull) %
+					    (WEB_MAX_USER - 1));
+		next = wl->first_page;
+		w->st.sessions++;
+	}
+	u->page = next;
+	if (u->page_failed)
+		u->wake_at += RECONNECT_NS;  /* no busy loop against a dead server */
+	if (web_rng_unit(&u->rng) * 100 < wl->think_req_pct)
+		u->wake_at += (uint64_t)((double)web_think_ms(wl, web_rng_unit(&u->rng)) * 1e6 *
+					 w->cfg->think_scale);
+}
+
+/* k finished its request (or failed): give it the next file of the page. */
+static void user_conn_idle(struct uconn *k)
+{
+	struct user *u = k->u;
+	const struct web_page *pg = &u->w->cfg->wl->pages[u->page];
+
+	if (u->state == U_PAGE) {
+		/* the page request itself is done (or failed): fetch the files */
+		u->state = U_FILES;
+		u->next_file = 0;
+		u->files_left = pg->nfiles;
+		if (u->page_failed || !pg->nfiles) {
+			page_done(u);
+			return;
+		}
+		for (int i = 0; i < WEB_PARALLEL_CONNS && u->next_file < pg->nfiles; i++)
+			k_start(&u->c[i], (int)u->next_file++);
+		return;
+	}
+	if (u->state != U_FILES)
+		return;
+	if (--u->files_left == 0) {
+		page_done(u);
+		return;
+	}
+	if (u->next_file < pg->nfiles)
+		k_start(k, (int)u->next_file++);
+}
+
+static void k_done(struct uconn *k)
+{
+	struct user *u = k->u;
+	struct worker *w = u->w;
+	const struct web_page *pg = &w->cfg->wl->pages[u->page];
+	int st = k->resp.status;
+
+	k->busy = false;
+	w->st.requests++;
+	if (k->item < 0) {
+		u->page_bytes = k->resp.body;
+		if (st != 200) {
+			w->st.err[HE_STATUS]++;
+			page_fail(u);
+		} else if (pg->nfiles && pg->title[0] &&  /* an HTML page, not an image */
+			   !memmem(k->peek, k->peek_len, pg->title, strlen(pg->title))) {
+			w->st.err_content++;
+			page_fail(u);
+		}
+	} else if (st == 304 && k->ims) {
+		w->st.not_modified++;
+	} else if (st == 200) {
+		const struct web_image *img = web_page_image(w->cfg->wl, pg, (size_t)k->item);
+
+		if (k->resp.last_modified[0])
+			memcpy(w->lastmod[img - w->cfg->wl->images], k->resp.last_modified, 40);
+	} else {
+		w->st.err[HE_STATUS]++;
+		page_fail(u);
+	}
+	if (!k->resp.keep_alive || k->close_after || k->budget == 0)
+		k_close(k);
+	else
+		k->state = K_IDLE;
+	user_conn_idle(k);
+}
+
+static void k_read(struct uconn *k)
+{
+	struct worker *w = k->u->w;
+	const struct transport_ops *tp = k_tp(k);
+	unsigned gen = k->gen;
+
+	for (;;) {
+		size_t got = 0, off = 0, room = UCONN_BUF - k->have;
+		enum tstatus ts = tp->read(&k->t, k->buf + k->have, room, &got);
+
+		if (ts == T_RETRY)
+			return;
+		if (ts == T_ERROR) {
+			k_fail(k, HE_READ, false);
+			return;
+		}
+		if (got == 0) {
+			int rc;
+
+			if (k->state != K_READING) {
+				k_close(k);
+				return;
+			}
+			rc = http_resp_eof(&k->resp, k->have);
+			if (rc == HTTP_DONE) {
+				k->resp.keep_alive = false;
+				k_done(k);
+			} else {
+				k_fail(k, rc == HTTP_MORE ? HE_READ : rc, rc != HTTP_MORE);
+			}
+			return;
+		}
+		w->st.bytes += got;
+		if (k->state != K_READING) {
+			k_fail(k, HTTP_E_STATUS, true);
+			return;
+		}
+		k->have += got;
+		while (off < k->have) {
+			size_t used, head_before = k->resp.head_len;
+			int rc = http_resp_feed(&k->resp, k->buf + off, k->have - off, &used);
+
+			if (rc < 0) {
+				k_fail(k, rc, true);
+				return;
+			}
+			if (k->item < 0 && k->peek_len < PEEK_MAX && used) {
+				/* keep the first body bytes (framing included) of a page */
+				size_t skip = k->resp.head_len - head_before, n = used - skip;
+
+				if (n > PEEK_MAX - k->peek_len)
+					n = PEEK_MAX - k->peek_len;
+				memcpy(k->peek + k->peek_len, k->buf + off + skip, n);
+				k->peek_len += n;
+			}
+			off += used;
+			if (rc == HTTP_MORE)
+				break;
+			k_done(k);
+			if (k->gen != gen || k->state != K_READING) {
+				/* closed, or a new request: leftover bytes are unexpected */
+				if (k->gen == gen && off < k->have)
+					k_fail(k, HTTP_E_STATUS, true);
+				else if (k->gen == gen)
+					k->have = 0;
+				return;
+			}
+		}
+		if (off) {
+			memmove(k->buf, k->buf + off, k->have - off);
+			k->have -= off;
+		}
+		if (got < room && tp->short_read_drains)
+			return;
+	}
+}
+
+static void k_event(struct uconn *k, uint32_t ev)
+{
+	if (!k->open)
+		return;
+	switch (k->state) {
+	case K_CONNECTING: {
+		int soerr = 0;
+		socklen_t len = sizeof(soerr);
+
+		if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+			return;
+		if (getsockopt(k->t.fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0 || soerr ||
+		    (ev & (EPOLLERR | EPOLLHUP))) {
+			k_fail(k, HE_CONNECT, false);
+			return;
+		}
+		k_connected(k);
+		break;
+	}
+	case K_HANDSHAKE:
+		k_connected(k);
+		break;
+	case K_WRITING:
+		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			k_write(k);
+		if (k->open && k->state == K_READING && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
+			k_read(k);
+		break;
+	case K_READING:
+	case K_IDLE:
+		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+			k_read(k);
+		break;
+	}
+}
+
+static void user_page_start(struct user *u)
+{
+	struct worker *w = u->w;
+
+	u->state = U_PAGE;
+	u->page_start = w->now;
+	u->page_bytes = 0;
+	u->page_failed = false;
+	k_start(&u->c[0], -1);
+}
+
+static uint64_t housekeeping(struct worker *w)
+{
+	uint64_t next = w->now + TICK_NS, tmo = w->cfg->timeout_ns;
+
+	for (unsigned i = 0; i < w->nusers; i++) {
+		struct user *u = &w->users[i];
+
+		if (u->state == U_WAIT) {
+			if (u->wake_at <= w->now)
+				user_page_start(u);
+			else if (u->wake_at < next)
+				next = u->wake_at;
+			continue;
+		}
+		for (int j = 0; j < WEB_PARALLEL_CONNS; j++) {
+			struct uconn *k = &u->c[j];
+
+			if (k->open && k->state != K_IDLE && w->now - k->t_op > tmo)
+				k_fail(k, HE_TIMEOUT, false);
+		}
+	}
+	return next;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct epoll_event evs[256];
+	uint64_t next = 0;
+
+	while (w->now = clock_mono_ns(), w->now < w->end) {
+		struct timespec ts;
+		uint64_t wait;
+		int n;
+
+		if (w->now >= next)
+			next = housekeeping(w);
+		wait = (next < w->end ? next : w->end);
+		wait = wait > w->now ? wait - w->now : 0;
+		ts.tv_sec = (time_t)(wait / 1000000000ull);
+		ts.tv_nsec = (long)(wait % 1000000000ull);
+		n = epoll_pwait2(w->epfd, evs, 256, &ts, NULL);
+		if (n < 0 && errno != EINTR)
+			break;
+		w->now = clock_mono_ns();
+		for (int i = 0; i < n; i++)
+			k_event(evs[i].data.ptr, evs[i].events);
+		/* requests just started may be due for a page start or a timeout */
+		if (n > 0 && w->now >= next)
+			next = 0;
+	}
+	for (unsigned i = 0; i < w->nusers; i++)
+		for (int j = 0; j < WEB_PARALLEL_CONNS; j++)
+			k_close(&w->users[i].c[j]);
+	return NULL;
+}
+
+int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, struct err *e)
+{
+	unsigned nt = cfg->threads ? cfg->threads : 1, started = 0, slot = 0;
+	struct worker *ws;
+	uint64_t start;
+	int rc = 0;
+
+	if (cfg->wl->npages > WEB_MAX_PAGES)
+		return err_set(e, -EINVAL, "%s: too many pages", cfg->wl->name);
+	if (nt > cfg->sessions)
+		nt = cfg->sessions ? cfg->sessions : 1;
+	web_load_stats_reset(out);
+	ws = xcalloc(nt, sizeof(*ws));
+	start = clock_mono_ns();
+	for (unsigned t = 0; t < nt; t++) {
+		struct worker *w = &ws[t];
+
+		w->cfg = cfg;
+		w->nusers = cfg->sessions / nt + (t < cfg->sessions % nt);
+		w->users = xcalloc(w->nusers ? w->nusers : 1, sizeof(*w->users));
+		w->lastmod = xcalloc(cfg->wl->nimages ? cfg->wl->nimages : 1, sizeof(*w->lastmod));
+		w->start = start;
+		w->mstart = start + cfg->rampup_ns + cfg->warmup_ns;
+		w->mend = w->mstart + cfg->run_ns;
+		w->end = w->mend + cfg->rampdown_ns;
+		web_load_stats_reset(&w->st);
+		for (unsigned i = 0; i < w->nusers; i++, slot++) {
+			struct user *u = &w->users[i];
+
+			u->w = w;
+			u->slot = slot;
+			u->rng = cfg->seed ^ (0x9e3779b97f4a7c15ull * (slot + 1));
+			u->user_id = 1 + slot % (WEB_MAX_USER - 1);
+			u->page = cfg->wl->first_page;
+			u->state = U_WAIT;
+			u->wake_at = start + (cfg->sessions ? cfg->rampup_ns * slot / cfg->sessions : 0);
+			for (int j = 0; j < WEB_PARALLEL_CONNS; j++) {
+				u->c[j].u = u;
+				u->c[j].t.fd = -1;
+			}
+			w->st.sessions++;
+		}
+		w->epfd = epoll_create1(EPOLL_CLOEXEC);
+		if (w->epfd < 0) {
+			rc = err_set(e, -errno, "epoll_create1: %s", strerror(errno));
+			break;
+		}
+	}
+	for (unsigned t = 0; !rc && t < nt; t++) {
+		int r = pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]);
+
+		if (r) {
+			rc = err_set(e, -r, "cannot start a load thread: %s", strerror(r));
+			break;
+		}
+		started++;
+	}
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(ws[t].tid, NULL);
+	for (unsigned t = 0; t < nt; t++) {
+		web_load_stats_merge(out, &ws[t].st);
+		if (ws[t].epfd > 0)
+			close(ws[t].epfd);
+		free(ws[t].users);
+		free(ws[t].lastmod);
+	}
+	free(ws);
+	return rc;
+}
+
+void web_load_json(struct sbuf *o, const char *kind, const struct web_load_cfg *cfg,
+		   const struct web_load_stats *s, const struct web_qos *q, unsigned iteration)
+{
+	const struct web_workload *wl = cfg->wl;
+	static const double pcts[] = { 50, 90, 95, 99, 99.9 };
+	char ts[32];
+
+	clock_iso8601(clock_real_ns(), ts);
+	sbuf_printf(o, "{\"kind\":\"%s\",\"time\":", kind);
+	json_put_str(o, ts);
+	sbuf_puts(o, ",\"workload\":");
+	json_put_str(o, wl->name);
+	sbuf_printf(o, ",\"sessions\":%u,\"iteration\":%u,\"threads\":%u,\"dirs\":%u",
+		    cfg->sessions, iteration, cfg->threads, cfg->dirs);
+	sbuf_puts(o, ",\"think_scale\":");
+	json_put_num(o, cfg->think_scale);
+	sbuf_puts(o, ",\"run_s\":");
+	json_put_num(o, (double)cfg->run_ns / 1e9);
+	sbuf_printf(o, ",\"pages\":%" PRIu64 ",\"pages_good\":%" PRIu64 ",\"pages_tolerable\":%" PRIu64
+		    ",\"pages_failed\":%" PRIu64 ",\"downloads\":%" PRIu64 ",\"requests\":%" PRIu64
+		    ",\"bytes\":%" PRIu64 ",\"not_modified\":%" PRIu64 ",\"sessions_started\":%" PRIu64,
+		    s->pages, s->pages_good, s->pages_tolerable, s->pages_failed, s->downloads,
+		    s->requests, s->bytes, s->not_modified, s->sessions);
+	sbuf_puts(o, ",\"pages_per_s\":");
+	json_put_num(o, cfg->run_ns ? (double)s->pages * 1e9 / (double)cfg->run_ns : 0);
+	sbuf_puts(o, ",\"qos\":{\"good_pct\":");
+	json_put_num(o, q->good_pct);
+	sbuf_puts(o, ",\"tolerable_pct\":");
+	json_put_num(o, q->tolerable_pct);
+	sbuf_puts(o, ",\"dl_good_pct\":");
+	json_put_num(o, q->dl_good_pct);
+	sbuf_puts(o, ",\"dl_tolerable_pct\":");
+	json_put_num(o, q->dl_tolerable_pct);
+	sbuf_printf(o, ",\"enough\":%s,\"pass\":%s}", q->enough ? "true" : "false",
+		    q->pass ? "true" : "false");
+	sbuf_puts(o, ",\"page_time_ns\":{\"mean\":");
+	json_put_num(o, hist_mean(&s->page_lat));
+	for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++)
+		sbuf_printf(o, ",\"p%g\":%" PRIu64, pcts[i], hist_quantile(&s->page_lat, pcts[i] / 100));
+	sbuf_printf(o, ",\"max\":%" PRIu64 "}", s->page_lat.max);
+	sbuf_puts(o, ",\"page_counts\":{");
+	for (size_t i = 0; i < wl->npages; i++) {
+		if (i)
+			sbuf_putc(o, ',');
+		json_put_str(o, wl->pages[i].name);
+		sbuf_printf(o, ":%" PRIu64, s->page_count[i]);
+	}
+	sbuf_puts(o, "},\"errors\":{");
+	for (int i = 0; i < HE_KINDS; i++)
+		sbuf_printf(o, "\"%s\":%" PRIu64 ",", http_client_err_name(i), s->err[i]);
+	for (int i = 0; i < HTTP_E_KINDS; i++)
+		sbuf_printf(o, "\"%s\":%" PRIu64 ",", http_err_name(-i - 1), s->perr[i]);
+	sbuf_printf(o, "\"content\":%" PRIu64 "},\"hist\":\"", s->err_content);
+	hist_serialise(&s->page_lat, o);
+	sbuf_puts(o, "\"}");
+}

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# vmlab web load, run and search against `vmlab web serve` (real nginx, the
+# application and BeSim) on loopback, with think times scaled down so each
+# iteration takes about a second; then a dead server and one that stops
+# mid-run.
+. "$(dirname "$0")/../lib.sh"
+command -v nginx >/dev/null || skip "nginx is not installed"
+
+chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 12000))  # below the ephemeral port range
+    ss -ltn "( sport = :$p )" | grep -q ":$p" || { echo $p; return; }
+  done
+}
+json_num() { grep -o "\"$2\":[0-9.e+-]*" "$1" | head -1 | cut -d: -f2; }
+
+# start the server side; a port taken between the check and the bind makes a
+# component exit at start, so try again on other ports
+serve=
+trap '[ -n "$serve" ] && kill $serve 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+for attempt in 1 2 3; do
+  hp=$(free_port) sp=$(free_port) ap=$(free_port) bp=$(free_port)
+  rm -rf "$T/srv"
+  "$VMLAB" web serve --dir "$T/srv" --listen 127.0.0.1:$hp --tls-listen 127.0.0.1:$sp \
+    --app-listen 127.0.0.1:$ap --besim-listen 127.0.0.1:$bp --sessions 8 --workers 1 \
+    >"$T/serve.out" 2>&1 &
+  serve=$!
+  up=0
+  for _ in $(seq 100); do
+    curl -sf -o /dev/null "http://127.0.0.1:$hp/support/home" 2>/dev/null && { up=1; break; }
+    kill -0 $serve 2>/dev/null || break
+    sleep 0.2
+  done
+  [ $up = 1 ] && break
+  kill $serve 2>/dev/null; wait $serve 2>/dev/null
+  echo "web serve attempt $attempt failed:" >&2; cat "$T/serve.out" >&2
+done
+[ $up = 1 ] || { fail "web serve did not start"; finish; }
+urls=(--url "http://127.0.0.1:$hp" --tls-url "https://127.0.0.1:$sp")
+short=(--rampup 200ms --warmup 200ms --run 1s --rampdown 0s --think-scale 0.002 --fileset-sessions 8 --min-pages 20)
+
+# one iteration of each workload: pages, QoS pass, no errors
+for w in banking ecommerce support; do
+  expect 0 timeout 30 "$VMLAB" web load -w $w -n 4 "${urls[@]}" "${short[@]}" --json \
+    --results "$T/res.jsonl" || continue
+  contains "$T/out" "^\{\"kind\":\"web-load\",.*\"workload\":\"$w\""
+  contains "$T/out" '"pass":true'
+  contains "$T/out" '"errors":\{"connect":0,"read":0,"write":0,"timeout":0,"status":0,"status-line":0,"header":0,"header-too-large":0,"chunk":0,"truncated":0,"content":0\}'
+  [ "$(json_num "$T/out" pages)" -gt 10 ] || fail "$w: too few pages"
+done
+[ "$(wc -l <"$T/res.jsonl")" = 3 ] || fail "results file has $(wc -l <"$T/res.jsonl") lines, want 3"
+grep -q '"not_modified":[1-9]' "$T/res.jsonl" || fail "no If-Modified-Since answered 304"
+grep -q '"downloads":[1-9]' "$T/res.jsonl" || fail "support made no downloads"
+
+# text report
+expect 0 timeout 30 "$VMLAB" web load -w support -n 2 "${urls[@]}" "${short[@]}"
+contains "$T/out" '^support: 2 sessions, iteration 1, 1\.0s measured: PASS'
+contains "$T/out" 'QoS: 100\.00% good'
+
+# run: pass over 2 iterations
+expect 0 timeout 30 "$VMLAB" web run -w ecommerce -n 3 -i 2 "${urls[@]}" "${short[@]}"
+contains "$T/out" 'ecommerce: 3 sessions: PASS in 2 iterations'
+
+# search: every count passes here, so the answer is the top of the range
+expect 0 timeout 60 "$VMLAB" web search -w support --min 1 --max 4 -i 1 "${urls[@]}" "${short[@]}"
+contains "$T/out" 'largest passing session count in \[1, 4\]: 4'
+
+# bad usage
+expect 2 "$VMLAB" web load -n 2 && contains "$T/err" 'workload'
+expect 2 "$VMLAB" web load -w nosuch -n 2 && contains "$T/err" 'unknown workload'
+expect 2 "$VMLAB" web run -w banking && contains "$T/err" 'sessions'
+expect 2 "$VMLAB" web search -w banking --min 5 --max 2
+expect 2 "$VMLAB" web load -w banking -n 2 --url https://x:1
+
+# a dead server: the run fails QoS with connect errors, on time
+dead=$(free_port)
+expect 1 timeout 30 "$VMLAB" web run -w support -n 2 -i 1 --url "http://127.0.0.1:$dead" \
+  --tls-url "https://127.0.0.1:$dead" "${short[@]}" --json
+contains "$T/out" '"pass":false'
+[ "$(json_num "$T/out" connect)" -gt 0 ] || fail "no connect errors against a dead server"
+
+# the server stops mid-run: the iteration ends at its deadline, errors counted
+timeout 30 "$VMLAB" web load -w support -n 4 "${urls[@]}" --rampup 0s --warmup 0s --run 3s \
+  --rampdown 0s --think-scale 0.002 --fileset-sessions 8 --json >"$T/die.json" 2>&1 &
+load=$!
+sleep 1
+"$VMLAB" web serve --stop "$T/srv" >/dev/null 2>&1 || fail "web serve --stop"
+wait $load || fail "load exit $? after the server stopped"
+[ "$(json_num "$T/die.json" pages)" -gt 0 ] || fail "pages before the stop lost"
+contains "$T/die.json" '"pass":false'
+finish

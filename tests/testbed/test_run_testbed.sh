@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# vmlab run on the testbed: microbenchmarks in testbed:bare (no Xen) and in a
+# PV guest; records labelled emulated hardware with Xen's facts; the guest is
+# destroyed afterwards and the report compares against testbed:bare.
+# Environment: VMLAB_TESTBED_TEST_HOME (default ~/.cache/vmlab-test), used as
+# VMLAB_HOME like tests/testbed/test_testbed.sh, so a user's testbed is left alone.
+. "$(dirname "$0")/../lib.sh"
+
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
+"$VMLAB" testbed --help >/dev/null 2>&1 || skip "this vmlab has no testbed command"
+[ "$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)" -ge 2560 ] || skip "less than 2.5 GiB of RAM available"
+export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test}
+trap '"$VMLAB" testbed down --timeout 30 >/dev/null 2>&1; rm -rf "$T"' EXIT
+"$VMLAB" testbed build >"$T/build.log" 2>&1 || { tail -5 "$T/build.log"; fail "testbed build"; finish; }
+
+mkdir "$T/w" && cd "$T/w"
+cat >tb.vmlab <<'X'
+micro = [ "null_syscall", "cpuid" ]
+environments = [ "testbed:bare", "testbed:pv" ]
+iterations = 2
+warmup = 0
+timeout = "10m"
+X
+"$VMLAB" run tb.vmlab >run.out 2>run.err
+st=$?
+cat run.out run.err
+grep -q "unknown command 'micro'" results/tb.jsonl 2>/dev/null &&
+  skip "the testbed images carry a vmlab without microbenchmarks: vmlab testbed build --rebuild"
+[ "$st" = 0 ] || fail "vmlab run: exit $st"
+[ "$(grep -c '"status":"ok"' results/tb.jsonl)" = 8 ] || fail "wanted 8 ok records"
+contains results/tb.jsonl '"environment":"testbed:bare","label":"testbed \(emulated hardware\)"'
+contains results/tb.jsonl '"environment":"testbed:pv","label":"testbed \(emulated hardware\)","facts":\{[^}]*"xen_version":"4\.17[^"]*","xen_scheduler":"[a-z0-9]+","virt_caps":"[^"]*","guest_type":"pv"\}'
+# the guest is gone
+"$VMLAB" testbed status >status.out 2>&1
+grep -q 'vmlab-run-pv' status.out && fail "guest vmlab-run-pv-* left behind"
+expect 0 "$VMLAB" report results/tb.jsonl --format csv
+contains "$T/out" '^null_syscall,micro,testbed:pv,testbed \(emulated hardware\),ns/op,lower,2,0,.*,testbed:bare,[0-9.]+,'
+finish
