@@ -63,7 +63,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmlab: unknown command '%s'; try 'vmlab --help'\n", argv[1]);
 		return 2;
 	}
-	if (cli_wants_help(argc - 1, argv + 1))
+	if (c->family ? argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))
+		      : cli_wants_help(argc - 1, argv + 1))
 		return cli_print_usage(c);
 	return c->run(argc - 1, argv + 1);
 }

@@ -49,9 +49,17 @@ int subcmd_dispatch(const char *family, const char *usage, const struct subcmd *
 		fputs(usage, stderr);
 		return 2;
 	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
 	for (const struct subcmd *s = tab; s->name; s++) {
 		if (strcmp(s->name, argv[1]))
 			continue;
+		if (!s->own_help && cli_wants_help(argc - 1, argv + 1)) {
+			fputs(usage, stdout);
+			return 0;
+		}
 		if (!s->run) {
 			fprintf(stderr, "vmlab %s %s: not part of this build\n", family, s->name);
 			return 1;

@@ -11,6 +11,8 @@ struct cmd {
 	const char *summary;   /* one line for `vmlab --help` */
 	const char *usage;     /* full text for `vmlab help NAME` and `vmlab NAME --help` */
 	int (*run)(int argc, char **argv);  /* argv[0] is the command name */
+	int family;            /* has subcommands: only `vmlab NAME --help` shows usage here;
+	                          later --help goes to the subcommand (cli/subcmd.h) */
 };
 
 /* Every command, defined in its own src/cli/cmd_NAME.c. */

@@ -27,13 +27,13 @@ static const char usage[] =
 	"See vmlab-cfg(1).\n";
 
 static const struct subcmd subs[] = {
-	{ "check", "parse and check", cfg_check_main },
+	{ "check", "parse and check", cfg_check_main, 1 },
 	{ "get", "print a value", cfg_get_main },
 	{ "set", "set values", cfg_set_main },
 	{ "del", "delete keys", cfg_del_main },
 	{ "fmt", "canonical layout", cfg_fmt_main },
 	{ "dump", "all values as JSON", cfg_dump_main },
-	{ "convert", "convert guest type", cfg_convert_main },
+	{ "convert", "convert guest type", cfg_convert_main, 1 },
 	{ 0 },
 };
 
@@ -42,4 +42,4 @@ static int run(int argc, char **argv)
 	return subcmd_dispatch("cfg", usage, subs, argc, argv);
 }
 
-const struct cmd cmd_cfg = { "cfg", "read, check, edit and convert xl.cfg files", usage, run };
+const struct cmd cmd_cfg = { "cfg", "read, check, edit and convert xl.cfg files", usage, run, 1 };

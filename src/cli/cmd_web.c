@@ -29,11 +29,11 @@ static const char usage[] =
 	"See vmlab-web(1).\n";
 
 static const struct subcmd subs[] = {
-	{ "serve", "start the server side", web_serve_main },
-	{ "fileset", "write the file set", web_fileset_main },
-	{ "besim", "backend simulator", web_besim_main },
-	{ "app", "FastCGI application", web_app_main },
-	{ "bench", "raw load", web_bench_main },
+	{ "serve", "start the server side", web_serve_main, 1 },
+	{ "fileset", "write the file set", web_fileset_main, 1 },
+	{ "besim", "backend simulator", web_besim_main, 1 },
+	{ "app", "FastCGI application", web_app_main, 1 },
+	{ "bench", "raw load", web_bench_main, 1 },
 	{ "load", "session load", web_load_main },
 	{ "run", "QoS run", web_run_main },
 	{ "search", "find max sessions", web_search_main },
@@ -45,4 +45,4 @@ static int run(int argc, char **argv)
 	return subcmd_dispatch("web", usage, subs, argc, argv);
 }
 
-const struct cmd cmd_web = { "web", "SPECweb2005-style web benchmark", usage, run };
+const struct cmd cmd_web = { "web", "SPECweb2005-style web benchmark", usage, run, 1 };

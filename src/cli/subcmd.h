@@ -9,6 +9,7 @@ struct subcmd {
 	const char *name;
 	const char *summary;
 	int (*run)(int argc, char **argv);
+	int own_help;          /* run handles -h/--help itself; else the family usage is shown */
 };
 
 /* Runs the subcommand argv[1] of family (argv[0] is the family name).
