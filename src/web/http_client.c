@@ -173,6 +173,7 @@ struct worker {
 	pthread_t tid;
 	int epfd;
 	unsigned nconns;
+	unsigned index, nthreads;
 	struct conn *conns;
 	uint64_t interval;      /* rate mode: ns between one connection's requests; 0 closed */
 	uint64_t start, end;
@@ -322,7 +323,9 @@ static void conn_done(struct conn *c)
 	conn_ready(c);
 }
 
-static void conn_read(struct conn *c)
+/* Reads and parses until the socket is drained. peer_closed: the event
+ * reported the peer's FIN, which brings no further edge, so read to EOF. */
+static void conn_read(struct conn *c, bool peer_closed)
 {
 	struct worker *w = c->w;
 	const struct transport_ops *tp = w->cfg->tp;
@@ -386,7 +389,7 @@ static void conn_read(struct conn *c)
 			memmove(c->buf, c->buf + off, c->have - off);
 			c->have -= off;
 		}
-		if (got < room && tp->short_read_drains)
+		if (got < room && tp->short_read_drains && !peer_closed)
 			return;
 	}
 }
@@ -417,12 +420,12 @@ static void conn_event(struct conn *c, uint32_t ev)
 		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			conn_write(c);
 		if (c->open && c->state == CS_READING && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
-			conn_read(c);
+			conn_read(c, ev & (EPOLLRDHUP | EPOLLHUP));
 		break;
 	case CS_READING:
 	case CS_IDLE:
 		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-			conn_read(c);
+			conn_read(c, ev & (EPOLLRDHUP | EPOLLHUP));
 		break;
 	}
 }
@@ -472,8 +475,9 @@ static void *worker_main(void *arg)
 
 		c->w = w;
 		c->t.fd = -1;
-		/* spread the connections' schedules evenly over one interval */
-		c->next_send = w->start + (w->interval ? w->interval * i / w->nconns : 0);
+		/* spread all threads' connections' schedules evenly over one interval */
+		c->next_send = w->start + (w->interval ? w->interval * (i * w->nthreads + w->index) /
+							  (w->nconns * w->nthreads) : 0);
 		conn_open(c);
 	}
 	next_hk = w->now + TICK_NS;
@@ -523,6 +527,8 @@ int http_load_run(const struct http_load_cfg *cfg, struct http_stats *out, uint6
 		struct worker *w = &ws[t];
 
 		w->cfg = cfg;
+		w->index = t;
+		w->nthreads = nt;
 		w->nconns = cfg->conns / nt + (t < cfg->conns % nt);
 		w->conns = xcalloc(w->nconns, sizeof(*w->conns));
 		w->start = start;

@@ -446,7 +446,9 @@ static void k_done(struct uconn *k)
 	user_conn_idle(k);
 }
 
-static void k_read(struct uconn *k)
+/* Reads and parses until the socket is drained. peer_closed: the event
+ * reported the peer's FIN, which brings no further edge, so read to EOF. */
+static void k_read(struct uconn *k, bool peer_closed)
 {
 	struct worker *w = k->u->w;
 	const struct transport_ops *tp = k_tp(k);
@@ -518,7 +520,7 @@ static void k_read(struct uconn *k)
 			memmove(k->buf, k->buf + off, k->have - off);
 			k->have -= off;
 		}
-		if (got < room && tp->short_read_drains)
+		if (got < room && tp->short_read_drains && !peer_closed)
 			return;
 	}
 }
@@ -549,12 +551,12 @@ static void k_event(struct uconn *k, uint32_t ev)
 		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			k_write(k);
 		if (k->open && k->state == K_READING && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
-			k_read(k);
+			k_read(k, ev & (EPOLLRDHUP | EPOLLHUP));
 		break;
 	case K_READING:
 	case K_IDLE:
 		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-			k_read(k);
+			k_read(k, ev & (EPOLLRDHUP | EPOLLHUP));
 		break;
 	}
 }

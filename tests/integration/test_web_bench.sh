@@ -17,7 +17,7 @@ trap cleanup EXIT
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % 12000))  # below the ephemeral port range
     ss -ltn "( sport = :$p )" | grep -q ":$p" || { echo $p; return; }
   done
 }
@@ -96,6 +96,7 @@ expect 2 "$VMLAB" web bench ftp://x/ && contains "$T/err" 'http://'
 expect 2 "$VMLAB" web bench "$url" -t4 -c2 && contains "$T/err" 'fewer connections'
 expect 2 "$VMLAB" web bench "$url" -d forever && contains "$T/err" 'duration'
 expect 2 "$VMLAB" web bench "$url" -H 'no colon'
+expect 0 "$VMLAB" web bench --help && contains "$T/out" '^usage: vmlab web bench URL'
 
 # nobody listening: connect errors, stops at its deadline, exit 1
 dead=$(free_port)
@@ -121,10 +122,35 @@ errs=$(( $(json_num "$T/die.json" connect) + $(json_num "$T/die.json" read) ))
 
 # a stalled server: timeouts counted, the run still ends on time
 cc -O2 -pthread -o "$T/delay-server" "$SRC_DIR/bench/delay-server.c" || fail "delay server build"
-dport=$(free_port)
-"$T/delay-server" "$dport" 10000000 10000000 1 &
-pids+=($!)
-sleep 0.3
+for _ in 1 2 3; do
+  dport=$(free_port)
+  "$T/delay-server" "$dport" 10000000 10000000 1 &
+  pids+=($!)
+  sleep 0.3
+  kill -0 $! 2>/dev/null && break
+done
 expect 1 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$dport/" -t1 -c2 -d1500ms --timeout 300ms --json
 [ "$(json_num "$T/out" timeout)" -gt 0 ] || fail "no timeouts counted against a stalled server"
+
+# misbehaving servers: each answer counted by kind, no crash, on time
+for m in garbage:status-line huge:header-too-large truncate:truncated; do
+  mode=${m%%:*} kind=${m##*:}
+  for _ in 1 2 3; do
+    mport=$(free_port)
+    "$T/delay-server" "$mport" 0 0 1 "$mode" &
+    pids+=($!)
+    sleep 0.3
+    kill -0 $! 2>/dev/null && break
+  done
+  expect 1 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$mport/" -t1 -c2 -d500ms --json
+  [ "$(json_num "$T/out" "$kind")" -gt 0 ] || fail "$mode: no $kind errors counted"
+done
+# a chunked body is read to its end and the connection kept
+cport=$(free_port)
+"$T/delay-server" "$cport" 0 0 1 chunked &
+pids+=($!)
+sleep 0.3
+expect 0 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$cport/" -t1 -c2 -d500ms --json
+contains "$T/out" '"errors":\{"connect":0,"read":0,"write":0,"timeout":0,"status":0,'
+[ "$(json_num "$T/out" connects)" = 2 ] || fail "chunked: connections not kept alive"
 finish
