@@ -65,6 +65,12 @@ static int target_open(const char *img_path, int part, struct target *t, struct 
 		snprintf(t->label, sizeof(t->label), "%s:%d", img_path, part);
 	else
 		snprintf(t->label, sizeof(t->label), "%s", img_path);
+	if (!strcmp(t->fs->type, "qcow2")) {
+		r = err_set(e, -EINVAL,
+			    "%s: a qcow2 image, vmlab reads raw ones: qemu-img convert -O raw %s IMG.raw; nothing changed",
+			    t->label, img_path);
+		goto fail;
+	}
 	if (strncmp(t->fs->type, "ext", 3)) {
 		r = err_set(e, -EINVAL, "%s: not an ext2/3/4 file system (%s%s); nothing changed", t->label,
 			    t->fs->type[0] ? "found " : "no known signature", t->fs->type);
