@@ -213,7 +213,10 @@ static int tb_open(struct env *v, struct err *e)
 	if (!bare) {
 		char name[64];
 		snprintf(name, sizeof(name), "vmlab-run-%s-%ld", v->arg, (long)getpid());
-		char *args[] = { "guest", "up", (char *)v->arg, "--name", name, NULL };
+		char mem[24];
+		snprintf(mem, sizeof(mem), "%ld", v->guest_memory_mb);
+		char *args[] = { "guest", "up", (char *)v->arg, "--name", name,
+				 v->guest_memory_mb ? "--memory" : NULL, mem, NULL };
 		sbuf_reset(&out);
 		rc = tb_must(v, args, UP_TIMEOUT_MS, &out, NULL, e);
 		if (rc)
