@@ -104,9 +104,9 @@ int bench_record_merge(const char *text, size_t len, const char *name, struct ht
 		goto out;
 	*cpu_s = u + s;
 	errs = json_get(j, "errors");
-	status = json_get(j, "status");
+	status = json_get(j, "status_classes");
 	if (!errs || errs->type != JSON_OBJ || !status || status->type != JSON_OBJ) {
-		err_set(e, rc, "%s: record lacks \"errors\" or \"status\"", name);
+		err_set(e, rc, "%s: record lacks \"errors\" or \"status_classes\"", name);
 		goto out;
 	}
 	for (int i = 0; i < HE_KINDS; i++) {
