@@ -65,8 +65,10 @@ void bench_remote_run_all(struct bench_remote *r, int n, char *const *ssh_args, 
 static int need_num(const struct json *o, const char *key, const char *name, double *v,
 		    struct err *e)
 {
-	if (json_get_num(o, key, v) || *v < 0)
-		return err_set(e, -EBADMSG, "%s: record lacks a number \"%s\"", name, key);
+	/* counts must fit a uint64_t: 2^63 leaves room for adding several hosts */
+	if (json_get_num(o, key, v) || !(*v >= 0 && *v < 9.2e18))
+		return err_set(e, -EBADMSG, "%s: record lacks a number \"%s\" from 0 to 2^63", name,
+			       key);
 	return 0;
 }
 
