@@ -463,7 +463,7 @@ static int plan_root(struct extfs *fs, const struct image *img, struct plan *p, 
 		out = (struct sbuf)SBUF_INIT;
 		p->n++;
 	} else if (r == 0) {
-		sbuf_printf(changes, "/etc/fstab: no entry names /dev/sdaN, /dev/hdaN, /dev/xvdaN or /dev/vdaN\n");
+		sbuf_printf(changes, "/etc/fstab: no entry to rewrite\n");
 	}
 	r = r < 0 ? r : 0;
 out:
@@ -512,6 +512,12 @@ static int cmd_fix(int argc, char **argv, int console_fix)
 	/* Plan on a read-only open, so a refused edit changes nothing. */
 	if ((r = extfs_open(img, t.off, t.label, NULL, &fs, &e)) < 0)
 		goto out;
+	if (extfs_bytes(fs) > t.size) {
+		r = err_set(&e, -EINVAL,
+			    "%s: the file system (%llu bytes) is larger than its partition (%llu bytes): editing it could overwrite what follows; nothing changed",
+			    t.label, (unsigned long long)extfs_bytes(fs), (unsigned long long)t.size);
+		goto out;
+	}
 	r = console_fix ? plan_console(fs, console, &p, &changes, &e) : plan_root(fs, &t.img, &p, &changes, &e);
 	extfs_close(fs, NULL);
 	fs = NULL;

@@ -146,4 +146,31 @@ expect 0 timeout 30 "$VMLAB" web serve --stop "$S"
 wait "$serve_pid"; serve_pid=
 gone
 expect 2 "$VMLAB" web serve --stop "$S" && contains "$T/err" "no vmlab web serve running"
+# a stale serve.pid naming another live process: --stop leaves that process alone
+sleep 300 &
+other=$!
+echo "$other" >"$S/serve.pid"
+expect 2 "$VMLAB" web serve --stop "$S" && contains "$T/err" "no vmlab web serve running"
+kill -0 "$other" 2>/dev/null || fail "--stop signalled a process that is not vmlab web serve"
+kill "$other"; wait "$other" 2>/dev/null
+
+# components on other hosts: serve uses a BeSim already running and leaves it running
+"$VMLAB" web besim --listen 127.0.0.1:0 --threads 2 >"$T/ext.out" 2>&1 &
+ext_pid=$!
+pids_to_check=("$ext_pid")
+for _ in $(seq 50); do grep -q listening "$T/ext.out" && break; sleep 0.1; done
+ext=$(sed -n 's/^besim listening on //p' "$T/ext.out")
+timeout -k 5 120 "$VMLAB" web serve --dir "$T/srv3" --workload support --besim "$ext" \
+  --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --app-listen 127.0.0.1:0 --workers 1 \
+  >"$T/serve3.out" 2>&1 &
+serve_pid=$!
+for _ in $(seq 300); do grep -q '^serving' "$T/serve3.out" && break; sleep 0.1; done
+contains "$T/serve3.out" "^besim: *$ext \(external\)"
+http=$(sed -n 's|^static: *http://\([^/]*\)/$|\1|p' "$T/serve3.out")
+"${C[@]}" -w '%{http_code}\n' "http://$http/support/product?product=12" >"$T/supp3"
+contains "$T/supp3" 'SPECweb2005: Support Product'
+contains "$T/supp3" '^200$'
+kill -TERM "$serve_pid"; wait "$serve_pid"; serve_pid=
+kill -0 "$ext_pid" 2>/dev/null || fail "serve stopped the external BeSim"
+kill -TERM "$ext_pid"; wait "$ext_pid"
 finish

@@ -4,8 +4,9 @@
 # PV and PVH guests, run commands in them, check xl list / xl info /
 # xl sched-credit2 through `vmlab testbed status`, a guest that never boots,
 # then shut down. Always tears down; never leaves QEMU running.
-# Environment: VMLAB_TESTBED_TEST_HOME (default ~/.cache/vmlab-test), the
-# testbed's VMLAB_HOME here, so a user's own testbed is left alone.
+# Environment: VMLAB_TESTBED_TEST_HOME, the testbed's VMLAB_HOME here
+# (default ~/.cache/vmlab-test/CHECKOUT-HASH: a user's own testbed and other
+# checkouts' test runs are left alone).
 . "$(dirname "$0")/../lib.sh"
 
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
@@ -13,7 +14,7 @@ command -v apt-get >/dev/null || skip "apt-get is missing: the testbed is assemb
 command -v python3 >/dev/null || skip "python3 is missing (used to hold a port)"
 [ "$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)" -ge 2560 ] || skip "less than 2.5 GiB of RAM available"
 
-export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test}
+export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test/$(basename "$SRC_DIR")-$(echo "$SRC_DIR" | cksum | cut -d' ' -f1)}
 limit_s=${VMLAB_TESTBED_TEST_LIMIT:-1300}
 start=$SECONDS
 listener=
@@ -21,7 +22,7 @@ watchdog=
 
 cleanup() {
 	trap - EXIT INT TERM
-	[ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
+	[ -n "$watchdog" ] && { pkill -P "$watchdog" sleep 2>/dev/null; kill "$watchdog" 2>/dev/null; }
 	[ -n "$listener" ] && kill "$listener" 2>/dev/null
 	"$VMLAB" testbed down --timeout 30 >/dev/null 2>&1
 	local pid
@@ -44,12 +45,13 @@ step "build"
 expect 0 "$VMLAB" testbed build || { cat "$T/out" "$T/err"; exit 1; }
 
 # A port that is taken: up must choose another one.
-busy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -c 'import socket, sys, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); time.sleep(3000)' "$busy" &
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+print(s.getsockname()[1], flush=True); time.sleep(3000)' >"$T/busy" &
 listener=$!
-sleep 0.5
+for i in $(seq 50); do [ -s "$T/busy" ] && break; sleep 0.1; done
+busy=$(cat "$T/busy")
+[ -n "$busy" ] || { echo "could not hold a port"; exit 1; }
 
 step "up (port $busy is taken)"
 VMLAB_TESTBED_PORT=$busy expect 0 "$VMLAB" testbed up || { tail -30 "$VMLAB_HOME/testbed/console.log"; exit 1; }
@@ -70,7 +72,7 @@ expect 0 "$VMLAB" testbed exec -- vgs vg0 && contains "$T/out" "vg0"
 
 for type in pv pvh; do
 	step "guest up $type"
-	if expect 0 "$VMLAB" testbed guest up $type --name "ci-$type"; then
+	if expect 0 "$VMLAB" testbed guest up $type --name "ci-$type" --timeout 600; then
 		contains "$T/out" "^ci-$type$"
 		cat "$T/err"
 		expect 0 "$VMLAB" testbed guest exec "ci-$type" -- uname -a && contains "$T/out" "^Linux ci-$type 6\.1\."
@@ -93,22 +95,24 @@ contains "$T/out" "^ci-pvh +[0-9]+ +128 +1 .* 256 +0 pvh +10\.0\.0\."
 expect 0 "$VMLAB" testbed exec -- xl list && contains "$T/out" "ci-pvh"
 
 step "a guest that never boots: timeout with its console log"
-expect 1 "$VMLAB" testbed guest up pv --name ci-bad --extra "rdinit=/vmlab-none root=/dev/vmlab-none panic=0" --timeout 60
+# Its kernel finds no init and hangs (panic=0); loglevel=7 fills its console log.
+expect 1 "$VMLAB" testbed guest up pv --name ci-bad --timeout 40 \
+	--extra "loglevel=7 rdinit=/vmlab-none root=/dev/vmlab-none panic=0"
 contains "$T/err" "did not come up"
-contains "$T/err" "console log"
-contains "$T/err" "(Kernel panic|VFS|No working init)"
+contains "$T/err" "did not answer within 40s; its console log"
+contains "$T/err" "(Linux version|Kernel panic|VFS|No working init)"
 expect 0 "$VMLAB" testbed exec -- xl list && { grep -q ci-bad "$T/out" && fail "ci-bad still exists"; }
 
 step "guest down"
 expect 0 "$VMLAB" testbed guest down ci-pv
 expect 1 "$VMLAB" testbed guest exec ci-pv -- true
-expect 0 "$VMLAB" testbed exec -- xl list && { grep -q "ci-pv " "$T/out" && fail "ci-pv still listed"; }
+expect 0 "$VMLAB" testbed exec -- xl list && { grep -q "^ci-pv " "$T/out" && fail "ci-pv still listed"; cat "$T/out"; }
 
 step "down"
 pid=$(sed -n 's/^pid=//p' "$VMLAB_HOME/testbed/state")
 expect 0 "$VMLAB" testbed down && contains "$T/out" "testbed down"
 cat "$T/out"
-kill -0 "$pid" 2>/dev/null && fail "QEMU $pid still runs after down"
+grep -qs qemu-system "/proc/$pid/cmdline" && fail "QEMU $pid still runs after down"
 expect 1 "$VMLAB" testbed status && contains "$T/out" "testbed: down"
 expect 0 "$VMLAB" testbed down && contains "$T/out" "not up"
 step "done"
