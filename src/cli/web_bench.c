@@ -36,6 +36,8 @@ static const char usage[] =
 	"      --latency         print the latency distribution\n"
 	"      --json            print one JSON record instead of the text report\n"
 	"      --results FILE    also append the JSON record to FILE (JSON Lines)\n"
+	"      --env NAME        environment the record names (default native)\n"
+	"      --label TEXT      its label in reports\n"
 	"      --hosts LIST      run the load from these hosts instead ([user@]host,\n"
 	"                        comma-separated), each with -t and -c, the rate split\n"
 	"                        evenly; started over ssh at a common start time\n"
@@ -137,7 +139,7 @@ static void print_text(const char *url, const struct http_load_cfg *cfg, const s
 
 static void json_record(struct sbuf *o, const char *url, const struct http_load_cfg *cfg,
 			const struct http_stats *st, double secs, uint64_t user_ns, uint64_t sys_ns,
-			int hosts, double start_s, double spread_s)
+			int hosts, double start_s, double spread_s, const char *env, const char *label)
 {
 	char ts[32];
 	static const char *const cls[] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
@@ -145,7 +147,20 @@ static void json_record(struct sbuf *o, const char *url, const struct http_load_
 	clock_iso8601(clock_real_ns(), ts);
 	sbuf_puts(o, "{\"kind\":\"web-bench\",\"time\":");
 	json_put_str(o, ts);
-	sbuf_puts(o, ",\"url\":");
+	/* the results store's fields: vmlab report compares requests/s */
+	sbuf_puts(o, ",\"environment\":");
+	json_put_str(o, env);
+	if (label) {
+		sbuf_puts(o, ",\"label\":");
+		json_put_str(o, label);
+	}
+	sbuf_printf(o, ",\"benchmark\":\"web-bench\",\"iteration\":1,\"status\":\"%s\"",
+		    st->requests ? "ok" : "failed");
+	if (!st->requests)
+		sbuf_puts(o, ",\"error\":\"no response\"");
+	sbuf_puts(o, ",\"value\":");
+	json_put_num(o, secs > 0 ? (double)st->requests / secs : 0);
+	sbuf_puts(o, ",\"unit\":\"req/s\",\"better\":\"higher\",\"url\":");
 	json_put_str(o, url);
 	sbuf_printf(o, ",\"hosts\":%d,\"threads\":%u,\"connections\":%u,\"duration_s\":", hosts,
 		    cfg->threads, cfg->conns);
@@ -183,7 +198,7 @@ static void json_record(struct sbuf *o, const char *url, const struct http_load_
 		sbuf_printf(o, "%s\"%s\":%" PRIu64, i ? "," : "", http_client_err_name(i), st->err[i]);
 	for (int i = 0; i < HTTP_E_KINDS; i++)
 		sbuf_printf(o, ",\"%s\":%" PRIu64, http_err_name(-i - 1), st->perr[i]);
-	sbuf_puts(o, "},\"status\":{");
+	sbuf_puts(o, "},\"status_classes\":{");
 	for (int i = 0; i < 6; i++)
 		sbuf_printf(o, "%s\"%s\":%" PRIu64, i ? "," : "", cls[i], st->status[i]);
 	sbuf_puts(o, "},\"hist\":\"");
@@ -212,7 +227,7 @@ static int parse_dur(const char *opt, const char *s, uint64_t *v)
 static int run_hosts(const char *url, const char *hosts, unsigned threads, unsigned conns,
 		     uint64_t dur, uint64_t rate, uint64_t tmo, char **headers, int nh,
 		     char **ssh_args, int nssh, const char *remote_vmlab, uint64_t start_delay,
-		     bool latency, bool json, const char *results)
+		     bool latency, bool json, const char *results, const char *env, const char *label)
 {
 	char *list = xstrdup(hosts), *save = NULL, *h;
 	struct bench_remote *r = NULL;
@@ -315,7 +330,8 @@ static int run_hosts(const char *url, const char *hosts, unsigned threads, unsig
 	cfg.conns = conns;
 	cfg.duration_ns = dur;
 	cfg.rate = (double)rate;
-	json_record(&rec, url, &cfg, st, elapsed, (uint64_t)(cpu * 1e9), 0, ok, first, last - first);
+	json_record(&rec, url, &cfg, st, elapsed, (uint64_t)(cpu * 1e9), 0, ok, first, last - first,
+		    env, label);
 	if (json)
 		fputs(sbuf_str(&rec), stdout);
 	else {
@@ -357,6 +373,8 @@ int web_bench_main(int argc, char **argv)
 		{ "remote-vmlab", required_argument, NULL, 'V' },
 		{ "start-at", required_argument, NULL, 'A' },
 		{ "start-delay", required_argument, NULL, 'D' },
+		{ "env", required_argument, NULL, 'E' },
+		{ "label", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -364,6 +382,7 @@ int web_bench_main(int argc, char **argv)
 	uint64_t u0, s0, u1, s1, start_at = 0, start_delay = 5000000000ull, t_start;
 	bool latency = false, json = false;
 	const char *results = NULL, *url, *hosts = NULL, *remote_vmlab = "vmlab";
+	const char *env = "native", *label = NULL;
 	char **headers = xcalloc((size_t)argc, sizeof(char *));
 	char **ssh_args = xcalloc((size_t)argc, sizeof(char *));
 	int nh = 0, nssh = 0, opt, rc = 2, gai;
@@ -422,6 +441,12 @@ int web_bench_main(int argc, char **argv)
 		case 'V':
 			remote_vmlab = optarg;
 			break;
+		case 'E':
+			env = optarg;
+			break;
+		case 'l':
+			label = optarg;
+			break;
 		case 'D':
 			if (parse_dur("--start-delay", optarg, &start_delay))
 				goto out;
@@ -464,7 +489,8 @@ int web_bench_main(int argc, char **argv)
 	}
 	if (hosts) {
 		rc = run_hosts(url, hosts, (unsigned)threads, (unsigned)conns, dur, rate, tmo, headers,
-			       nh, ssh_args, nssh, remote_vmlab, start_delay, latency, json, results);
+			       nh, ssh_args, nssh, remote_vmlab, start_delay, latency, json, results,
+			       env, label);
 		goto out;
 	}
 	gai = getaddrinfo(u.host, u.port, &hints, &ai);
@@ -509,7 +535,8 @@ int web_bench_main(int argc, char **argv)
 	}
 	clock_cpu_ns(&u1, &s1);
 	secs = (double)elapsed / 1e9;
-	json_record(&rec, url, &cfg, st, secs, u1 - u0, s1 - s0, 1, (double)t_start / 1e9, 0);
+	json_record(&rec, url, &cfg, st, secs, u1 - u0, s1 - s0, 1, (double)t_start / 1e9, 0, env,
+		    label);
 	if (json)
 		fputs(sbuf_str(&rec), stdout);
 	else

@@ -700,7 +700,8 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 }
 
 void web_load_json(struct sbuf *o, const char *kind, const struct web_load_cfg *cfg,
-		   const struct web_load_stats *s, const struct web_qos *q, unsigned iteration)
+		   const struct web_load_stats *s, const struct web_qos *q, unsigned iteration,
+		   const char *env, const char *label)
 {
 	const struct web_workload *wl = cfg->wl;
 	static const double pcts[] = { 50, 90, 95, 99, 99.9 };
@@ -709,7 +710,16 @@ void web_load_json(struct sbuf *o, const char *kind, const struct web_load_cfg *
 	clock_iso8601(clock_real_ns(), ts);
 	sbuf_printf(o, "{\"kind\":\"%s\",\"time\":", kind);
 	json_put_str(o, ts);
-	sbuf_puts(o, ",\"workload\":");
+	/* the results store's fields: vmlab report compares pages/s per workload */
+	sbuf_puts(o, ",\"environment\":");
+	json_put_str(o, env);
+	if (label) {
+		sbuf_puts(o, ",\"label\":");
+		json_put_str(o, label);
+	}
+	sbuf_printf(o, ",\"benchmark\":\"web-%s-load\",\"status\":\"ok\",\"value\":", wl->name);
+	json_put_num(o, cfg->run_ns ? (double)s->pages * 1e9 / (double)cfg->run_ns : 0);
+	sbuf_puts(o, ",\"unit\":\"pages/s\",\"better\":\"higher\",\"workload\":");
 	json_put_str(o, wl->name);
 	sbuf_printf(o, ",\"sessions\":%u,\"iteration\":%u,\"threads\":%u,\"dirs\":%u",
 		    cfg->sessions, iteration, cfg->threads, cfg->dirs);

@@ -69,6 +69,8 @@ reqs=$(json_num "$T/out" requests)
 [ "${reqs:-0}" -gt 100 ] || fail "only ${reqs:-0} requests in 1s"
 [ "$(json_num "$T/out" bytes)" -gt $((reqs * 1024)) ] || fail "fewer bytes than 1 KiB per response"
 same "$T/out" "$T/res.jsonl"
+# the record is one the results store and vmlab report read
+expect 0 "$VMLAB" report "$T/res.jsonl" && contains "$T/out" '\| web-bench \| native \| 1 \|'
 
 # text report like wrk's
 expect 0 timeout 20 "$VMLAB" web bench "$url" -t1 -c2 -d500ms --latency
