@@ -20,13 +20,28 @@ start=$SECONDS
 listener=
 watchdog=
 
+# expect as in lib.sh, but the command runs in the background so that a
+# signal (the time limit) interrupts the wait and the trap tears down at once.
+expect() {
+	local want=$1 got=0; shift
+	"$@" >"$T/out" 2>"$T/err" &
+	wait $! || got=$?
+	if [ "$got" != "$want" ]; then
+		fail "exit $got, wanted $want: $*"; sed 's/^/  stderr: /' "$T/err" | head -5 >&2
+		sed 's/^/  stdout: /' "$T/out" | head -5 >&2
+		return 1
+	fi
+	return 0
+}
+
+down_timeout=30
 cleanup() {
 	trap - EXIT INT TERM
 	[ -n "$watchdog" ] && { pkill -P "$watchdog" sleep 2>/dev/null; kill "$watchdog" 2>/dev/null; }
 	[ -n "$listener" ] && kill "$listener" 2>/dev/null
-	"$VMLAB" testbed down --timeout 30 >/dev/null 2>&1
 	local pid
 	pid=$(sed -n 's/^pid=//p' "$VMLAB_HOME/testbed/state" 2>/dev/null)
+	"$VMLAB" testbed down --timeout "$down_timeout" >/dev/null 2>&1
 	if [ -n "$pid" ] && grep -q qemu-system "/proc/$pid/cmdline" 2>/dev/null; then
 		kill -9 "$pid"
 		echo "FAIL: QEMU $pid was still running after down; killed" >&2
@@ -35,7 +50,8 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
-trap 'echo "FAIL: interrupted or over the ${limit_s}s limit" >&2; nfail=$((nfail + 1)); exit 1' INT TERM
+# On a signal: no clean shutdown (the runner kills 10 s after its TERM), QEMU is killed.
+trap 'echo "FAIL: interrupted or over the ${limit_s}s limit" >&2; nfail=$((nfail + 1)); down_timeout=0; exit 1' INT TERM
 (sleep "$limit_s"; kill -TERM $$) 2>/dev/null &
 watchdog=$!
 
