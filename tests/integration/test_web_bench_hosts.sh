@@ -77,7 +77,7 @@ url=http://127.0.0.1:$port/1k.html
 
 # two clients: the total is the sum of the parts, histograms included
 expect 0 timeout 60 "$VMLAB" web bench "$url" -t1 -c2 -d1s --hosts 127.0.0.1,localhost \
-  "${sargs[@]}" --remote-vmlab "$vm" --latency
+  "${sargs[@]}" --remote-vmlab "$vm" --latency --start-delay 8s
 contains "$T/out" '^127\.0\.0\.1: \{"kind":"web-bench"'
 contains "$T/out" '^localhost: \{"kind":"web-bench"'
 contains "$T/out" '^2 of 2 hosts, each:'
