@@ -108,4 +108,10 @@ done
 measure "app/banking" "http://$http" "$W/ab.lua" "$app_pid"
 measure "app/ecommerce" "http://$http" "$W/ae.lua" "$app_pid"
 measure "app/support" "http://$http" "$W/as.lua" "$app_pid"
-echo "(dynamic pages only, over HTTP through nginx with 1 worker; the CPU column counts the application process alone)"
+# the peer: nginx itself serving a 1140-byte static image, per CPU-second of its worker
+nginx_master=$(pgrep -P "$serve_pid" nginx)
+nginx_workers=($(pgrep -P "$nginx_master"))
+lua_for "$W/st.lua" "/bank/images/logo.gif"
+measure "nginx/static-1KiB" "http://$http" "$W/st.lua" "${nginx_workers[@]}"
+echo "(app rows: dynamic pages over HTTP through nginx with 1 worker, CPU of the application process alone;"
+echo " nginx row: the same nginx serving a static image, CPU of its worker)"

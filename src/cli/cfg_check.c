@@ -54,11 +54,22 @@ int cfg_check_main(int argc, char **argv)
 		if (xlcfg_load(argv[i], &c, &e)) {
 			bad = 1;
 			if (json) {
+				/* e.msg is "FILE:LINE:COL: message" */
+				size_t n = strlen(argv[i]);
+				int line = 0, col = 0, used = 0;
+				const char *m = e.msg;
+
+				if (!strncmp(m, argv[i], n) &&
+				    sscanf(m + n, ":%d:%d: %n", &line, &col, &used) == 2 && used)
+					m += n + (size_t)used;
+				else
+					line = col = 0;
 				sbuf_printf(&out, "%s{\"file\":", first ? "" : ",");
 				json_put_str(&out, argv[i]);
-				sbuf_puts(&out, ",\"errors\":1,\"warnings\":0,\"diagnostics\":"
-					  "[{\"severity\":\"error\",\"line\":0,\"col\":0,\"message\":");
-				json_put_str(&out, e.msg);
+				sbuf_printf(&out, ",\"errors\":1,\"warnings\":0,\"diagnostics\":"
+					    "[{\"severity\":\"error\",\"line\":%d,\"col\":%d,"
+					    "\"message\":", line, col);
+				json_put_str(&out, m);
 				sbuf_puts(&out, "}]}");
 			} else {
 				sbuf_printf(&out, "%s\n", e.msg);

@@ -65,6 +65,12 @@ static int target_open(const char *img_path, int part, struct target *t, struct 
 		snprintf(t->label, sizeof(t->label), "%s:%d", img_path, part);
 	else
 		snprintf(t->label, sizeof(t->label), "%s", img_path);
+	if (!strcmp(t->fs->type, "qcow2")) {
+		r = err_set(e, -EINVAL,
+			    "%s: a qcow2 image, vmlab reads raw ones: qemu-img convert -O raw %s IMG.raw; nothing changed",
+			    t->label, img_path);
+		goto fail;
+	}
 	if (strncmp(t->fs->type, "ext", 3)) {
 		r = err_set(e, -EINVAL, "%s: not an ext2/3/4 file system (%s%s); nothing changed", t->label,
 			    t->fs->type[0] ? "found " : "no known signature", t->fs->type);
@@ -512,6 +518,12 @@ static int cmd_fix(int argc, char **argv, int console_fix)
 	/* Plan on a read-only open, so a refused edit changes nothing. */
 	if ((r = extfs_open(img, t.off, t.label, NULL, &fs, &e)) < 0)
 		goto out;
+	if (extfs_bytes(fs) > t.size) {
+		r = err_set(&e, -EINVAL,
+			    "%s: the file system (%llu bytes) is larger than its partition (%llu bytes): editing it could overwrite what follows; nothing changed",
+			    t.label, (unsigned long long)extfs_bytes(fs), (unsigned long long)t.size);
+		goto out;
+	}
 	r = console_fix ? plan_console(fs, console, &p, &changes, &e) : plan_root(fs, &t.img, &p, &changes, &e);
 	extfs_close(fs, NULL);
 	fs = NULL;

@@ -36,12 +36,15 @@ static const char usage[] =
 	"      --latency         print the latency distribution\n"
 	"      --json            print one JSON record instead of the text report\n"
 	"      --results FILE    also append the JSON record to FILE (JSON Lines)\n"
+	"      --env NAME        environment the record names (default native)\n"
+	"      --label TEXT      its label in reports\n"
 	"      --hosts LIST      run the load from these hosts instead ([user@]host,\n"
 	"                        comma-separated), each with -t and -c, the rate split\n"
 	"                        evenly; started over ssh at a common start time\n"
 	"                        (clocks must agree), results merged exactly\n"
 	"      --ssh-arg ARG     pass ARG to ssh (repeatable: -p 2222, -i KEY...)\n"
 	"      --remote-vmlab P  the vmlab binary on the hosts (default vmlab)\n"
+	"      --start-delay T   start the hosts' clients T after launching them (5s)\n"
 	"      --start-at NS     start at this CLOCK_REALTIME time (ns since the epoch)\n\n"
 	"Exit status: 0 done (errors are reported, not fatal), 1 no response at\n"
 	"all, 2 bad usage.\n";
@@ -136,7 +139,7 @@ static void print_text(const char *url, const struct http_load_cfg *cfg, const s
 
 static void json_record(struct sbuf *o, const char *url, const struct http_load_cfg *cfg,
 			const struct http_stats *st, double secs, uint64_t user_ns, uint64_t sys_ns,
-			int hosts)
+			int hosts, double start_s, double spread_s, const char *env, const char *label)
 {
 	char ts[32];
 	static const char *const cls[] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
@@ -144,7 +147,20 @@ static void json_record(struct sbuf *o, const char *url, const struct http_load_
 	clock_iso8601(clock_real_ns(), ts);
 	sbuf_puts(o, "{\"kind\":\"web-bench\",\"time\":");
 	json_put_str(o, ts);
-	sbuf_puts(o, ",\"url\":");
+	/* the results store's fields: vmlab report compares requests/s */
+	sbuf_puts(o, ",\"environment\":");
+	json_put_str(o, env);
+	if (label) {
+		sbuf_puts(o, ",\"label\":");
+		json_put_str(o, label);
+	}
+	sbuf_printf(o, ",\"benchmark\":\"web-bench\",\"iteration\":1,\"status\":\"%s\"",
+		    st->requests ? "ok" : "failed");
+	if (!st->requests)
+		sbuf_puts(o, ",\"error\":\"no response\"");
+	sbuf_puts(o, ",\"value\":");
+	json_put_num(o, secs > 0 ? (double)st->requests / secs : 0);
+	sbuf_puts(o, ",\"unit\":\"req/s\",\"better\":\"higher\",\"url\":");
 	json_put_str(o, url);
 	sbuf_printf(o, ",\"hosts\":%d,\"threads\":%u,\"connections\":%u,\"duration_s\":", hosts,
 		    cfg->threads, cfg->conns);
@@ -155,6 +171,12 @@ static void json_record(struct sbuf *o, const char *url, const struct http_load_
 		    st->requests, st->bytes, st->connects);
 	sbuf_puts(o, ",\"elapsed_s\":");
 	json_put_num(o, secs);
+	sbuf_puts(o, ",\"start_s\":");
+	json_put_num(o, start_s);
+	if (hosts > 1) {
+		sbuf_puts(o, ",\"start_spread_s\":");
+		json_put_num(o, spread_s);
+	}
 	sbuf_puts(o, ",\"requests_per_s\":");
 	json_put_num(o, secs > 0 ? (double)st->requests / secs : 0);
 	sbuf_puts(o, ",\"bytes_per_s\":");
@@ -176,7 +198,7 @@ static void json_record(struct sbuf *o, const char *url, const struct http_load_
 		sbuf_printf(o, "%s\"%s\":%" PRIu64, i ? "," : "", http_client_err_name(i), st->err[i]);
 	for (int i = 0; i < HTTP_E_KINDS; i++)
 		sbuf_printf(o, ",\"%s\":%" PRIu64, http_err_name(-i - 1), st->perr[i]);
-	sbuf_puts(o, "},\"status\":{");
+	sbuf_puts(o, "},\"status_classes\":{");
 	for (int i = 0; i < 6; i++)
 		sbuf_printf(o, "%s\"%s\":%" PRIu64, i ? "," : "", cls[i], st->status[i]);
 	sbuf_puts(o, "},\"hist\":\"");
@@ -200,12 +222,12 @@ static int parse_dur(const char *opt, const char *s, uint64_t *v)
 }
 
 /* The prime client of a multi-host run: starts `vmlab web bench --json` on
- * every host over ssh with a common start 3 s ahead, merges their records
+ * every host over ssh with a common start start_delay ahead, merges their records
  * exactly and reports the total. Returns the exit status. */
 static int run_hosts(const char *url, const char *hosts, unsigned threads, unsigned conns,
 		     uint64_t dur, uint64_t rate, uint64_t tmo, char **headers, int nh,
-		     char **ssh_args, int nssh, const char *remote_vmlab, bool latency, bool json,
-		     const char *results)
+		     char **ssh_args, int nssh, const char *remote_vmlab, uint64_t start_delay,
+		     bool latency, bool json, const char *results, const char *env, const char *label)
 {
 	char *list = xstrdup(hosts), *save = NULL, *h;
 	struct bench_remote *r = NULL;
@@ -215,7 +237,7 @@ static int run_hosts(const char *url, const char *hosts, unsigned threads, unsig
 	struct http_stats *st = xmalloc(sizeof(*st));
 	struct http_load_cfg cfg = { 0 };
 	struct sbuf rec = SBUF_INIT;
-	double elapsed = 0, cpu = 0;
+	double elapsed = 0, cpu = 0, first = 0, last = 0;
 	struct err e = { 0 };
 
 	for (h = strtok_r(list, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
@@ -233,7 +255,7 @@ static int run_hosts(const char *url, const char *hosts, unsigned threads, unsig
 	snprintf(d, sizeof(d), "%" PRIu64 "ns", dur);
 	snprintf(rt, sizeof(rt), "%" PRIu64, rate / (uint64_t)n);
 	snprintf(to, sizeof(to), "%" PRIu64 "ns", tmo);
-	snprintf(sa, sizeof(sa), "%" PRIu64, clock_real_ns() + (uint64_t)3000000000);
+	snprintf(sa, sizeof(sa), "%" PRIu64, clock_real_ns() + start_delay);
 	argv[k++] = (char *)remote_vmlab;
 	argv[k++] = "web";
 	argv[k++] = "bench";
@@ -276,6 +298,20 @@ static int run_hosts(const char *url, const char *hosts, unsigned threads, unsig
 			fprintf(stderr, "vmlab %s: %s\n", NAME, e.msg);
 			continue;
 		}
+		{
+			struct json *j = NULL;
+			double t0;
+
+			/* when each client really started (a late ssh start shows here) */
+			if (!json_parse(r[i].out.buf, r[i].out.len, r[i].host, &j, &e) &&
+			    !json_get_num(j, "start_s", &t0)) {
+				if (!ok || t0 < first)
+					first = t0;
+				if (!ok || t0 > last)
+					last = t0;
+			}
+			json_free(j);
+		}
 		ok++;
 		cpu += cp;
 		if (el > elapsed)
@@ -287,11 +323,15 @@ static int run_hosts(const char *url, const char *hosts, unsigned threads, unsig
 		fprintf(stderr, "vmlab %s: no host delivered results\n", NAME);
 		goto out;
 	}
+	if (last - first > 0.05 * (double)dur / 1e9)
+		fprintf(stderr, "vmlab %s: warning: the clients started %.3fs apart (ssh slower than "
+			"--start-delay, or the hosts' clocks disagree)\n", NAME, last - first);
 	cfg.threads = threads;
 	cfg.conns = conns;
 	cfg.duration_ns = dur;
 	cfg.rate = (double)rate;
-	json_record(&rec, url, &cfg, st, elapsed, (uint64_t)(cpu * 1e9), 0, ok);
+	json_record(&rec, url, &cfg, st, elapsed, (uint64_t)(cpu * 1e9), 0, ok, first, last - first,
+		    env, label);
 	if (json)
 		fputs(sbuf_str(&rec), stdout);
 	else {
@@ -332,13 +372,17 @@ int web_bench_main(int argc, char **argv)
 		{ "ssh-arg", required_argument, NULL, 'S' },
 		{ "remote-vmlab", required_argument, NULL, 'V' },
 		{ "start-at", required_argument, NULL, 'A' },
+		{ "start-delay", required_argument, NULL, 'D' },
+		{ "env", required_argument, NULL, 'E' },
+		{ "label", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	uint64_t threads = 2, conns = 10, rate = 0, dur = 10000000000ull, tmo = 2000000000ull;
-	uint64_t u0, s0, u1, s1, start_at = 0;
+	uint64_t u0, s0, u1, s1, start_at = 0, start_delay = 5000000000ull, t_start;
 	bool latency = false, json = false;
 	const char *results = NULL, *url, *hosts = NULL, *remote_vmlab = "vmlab";
+	const char *env = "native", *label = NULL;
 	char **headers = xcalloc((size_t)argc, sizeof(char *));
 	char **ssh_args = xcalloc((size_t)argc, sizeof(char *));
 	int nh = 0, nssh = 0, opt, rc = 2, gai;
@@ -397,6 +441,16 @@ int web_bench_main(int argc, char **argv)
 		case 'V':
 			remote_vmlab = optarg;
 			break;
+		case 'E':
+			env = optarg;
+			break;
+		case 'l':
+			label = optarg;
+			break;
+		case 'D':
+			if (parse_dur("--start-delay", optarg, &start_delay))
+				goto out;
+			break;
 		case 'A': {
 			char *end;
 
@@ -435,7 +489,8 @@ int web_bench_main(int argc, char **argv)
 	}
 	if (hosts) {
 		rc = run_hosts(url, hosts, (unsigned)threads, (unsigned)conns, dur, rate, tmo, headers,
-			       nh, ssh_args, nssh, remote_vmlab, latency, json, results);
+			       nh, ssh_args, nssh, remote_vmlab, start_delay, latency, json, results,
+			       env, label);
 		goto out;
 	}
 	gai = getaddrinfo(u.host, u.port, &hints, &ai);
@@ -473,13 +528,15 @@ int web_bench_main(int argc, char **argv)
 			;
 	}
 	clock_cpu_ns(&u0, &s0);
+	t_start = clock_real_ns();
 	if (http_load_run(&cfg, st, &elapsed, &e)) {
 		rc = cli_fail(NAME, &e);
 		goto out;
 	}
 	clock_cpu_ns(&u1, &s1);
 	secs = (double)elapsed / 1e9;
-	json_record(&rec, url, &cfg, st, secs, u1 - u0, s1 - s0, 1);
+	json_record(&rec, url, &cfg, st, secs, u1 - u0, s1 - s0, 1, (double)t_start / 1e9, 0, env,
+		    label);
 	if (json)
 		fputs(sbuf_str(&rec), stdout);
 	else

@@ -155,6 +155,11 @@ int extfs_close(struct extfs *x, struct err *e)
 	return r;
 }
 
+uint64_t extfs_bytes(const struct extfs *x)
+{
+	return (uint64_t)ext2fs_blocks_count(x->fs->super) * x->fs->blocksize;
+}
+
 const char *extfs_kind(const struct extfs *x)
 {
 	struct ext2_super_block *s = x->fs->super;

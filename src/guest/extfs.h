@@ -25,6 +25,9 @@ int extfs_open(const char *image, uint64_t offset, const char *label, const char
  * even on failure. */
 int extfs_close(struct extfs *fs, struct err *e);
 
+/* Bytes the file system spans (blocks count times block size). */
+uint64_t extfs_bytes(const struct extfs *fs);
+
 /* "ext2", "ext3" or "ext4" (by features). */
 const char *extfs_kind(const struct extfs *fs);
 

@@ -77,6 +77,10 @@ int fstype_probe(const char *path, uint64_t offset, uint64_t size, struct fstype
 		label_copy(t->label, sizeof(t->label), b + 1024 + 28, 16);
 		return 0;
 	}
+	if (offset == 0 && n >= 4 && !memcmp(b, "QFI\xfb", 4)) {
+		strcpy(t->type, "qcow2"); /* an image format, not a file system: qemu-img convert -O raw */
+		return 0;
+	}
 	if (n >= 512 && !memcmp(b, "XFSB", 4)) {
 		strcpy(t->type, "xfs");
 		uuid_text(b + 32, t->uuid);

@@ -8,7 +8,8 @@
 #include "base/err.h"
 
 struct fstype {
-	char type[8];      /* "ext2" "ext3" "ext4" "swap" "vfat" "xfs" "btrfs", "" unknown */
+	char type[8];      /* "ext2" "ext3" "ext4" "swap" "vfat" "xfs" "btrfs", "" unknown;
+			    * "qcow2" for a QEMU image file (not raw) */
 	char label[64];    /* "" when none */
 	char uuid[40];     /* as fstab's UUID= wants it: lower-case 8-4-4-4-12, or XXXX-XXXX for vfat */
 };

@@ -38,6 +38,7 @@ struct env {
 	char *label;                /* "native", "testbed (emulated hardware)", ... */
 	struct host_facts facts;
 	uint64_t connect_timeout_ms;
+	long guest_memory_mb;       /* testbed guests: MiB, 0 = the testbed's default */
 	char *const *ssh_options;   /* extra ssh arguments (-i KEY, -oX=Y), NULL-terminated or NULL */
 	void *priv;                 /* back end state between open and close */
 };

@@ -64,6 +64,21 @@ static const char *last_line(const struct sbuf *s, char *buf, size_t len)
 	return buf;
 }
 
+/* The reason in a failed testbed command's stderr: its last "vmlab ..."
+ * message (guest consoles and libxl print around it), else its last line. */
+static const char *why_line(const struct sbuf *s, char *buf, size_t len)
+{
+	const char *t = sbuf_str(s), *found = NULL;
+
+	for (const char *p = t; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (!strncmp(p, "vmlab ", 6))
+			found = p;
+	if (!found)
+		return last_line(s, buf, len);
+	snprintf(buf, len, "%.*s", (int)strcspn(found, "\r\n"), found);
+	return buf;
+}
+
 /* Runs a testbed command that must succeed; its stdout into out, its
  * stderr into errout when non-NULL. */
 static int tb_must(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
@@ -77,7 +92,7 @@ static int tb_must(struct env *v, char *const args[], uint64_t timeout_ms, struc
 		sbuf_add(errout, eo.buf ? eo.buf : "", eo.len);
 
 	if (!rc && st != 0) {
-		last_line(&eo, line, sizeof(line));
+		why_line(&eo, line, sizeof(line));
 		if (strstr(line, "unknown command") || strstr(line, "unknown subcommand") ||
 		    strstr(line, "not part of this build"))
 			rc = err_set(e, -ENOSYS, "%s: not available: this vmlab has no testbed "
@@ -213,7 +228,10 @@ static int tb_open(struct env *v, struct err *e)
 	if (!bare) {
 		char name[64];
 		snprintf(name, sizeof(name), "vmlab-run-%s-%ld", v->arg, (long)getpid());
-		char *args[] = { "guest", "up", (char *)v->arg, "--name", name, NULL };
+		char mem[24];
+		snprintf(mem, sizeof(mem), "%ld", v->guest_memory_mb);
+		char *args[] = { "guest", "up", (char *)v->arg, "--name", name,
+				 v->guest_memory_mb ? "--memory" : NULL, mem, NULL };
 		sbuf_reset(&out);
 		rc = tb_must(v, args, UP_TIMEOUT_MS, &out, NULL, e);
 		if (rc)

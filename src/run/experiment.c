@@ -25,6 +25,7 @@ static const struct {
 	{ "cmds", K_LIST },           { "environments", K_LIST }, { "size", K_STRING },
 	{ "iterations", K_LONG },     { "warmup", K_LONG },       { "results", K_STRING },
 	{ "timeout", K_STRING },      { "connect_timeout", K_LONG }, { "ssh_options", K_LIST },
+	{ "guest_memory", K_LONG },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -140,7 +141,7 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 			return err_at(e, -EINVAL, file, xlcfg_line(c, k), 1,
 				      "unknown key '%s' (known: name, benchmarks, micro, cmds, "
 				      "environments, size, iterations, warmup, results, timeout, "
-				      "connect_timeout, ssh_options)", k);
+				      "connect_timeout, ssh_options, guest_memory)", k);
 		if (keys[ki].type == K_LIST && v->kind != XLCFG_LIST)
 			return err_at(e, -EINVAL, file, v->line, v->col,
 				      "%s: expected a list [ \"...\", ... ]", k);
@@ -193,6 +194,8 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 			return rc;
 		x->connect_timeout_ms = (uint64_t)ct * 1000;
 	}
+	if ((rc = get_long(c, "guest_memory", 32, 65536, &x->guest_memory_mb, e)))
+		return rc;
 	s = NULL;
 	if ((rc = get_str(c, "timeout", &s, e)))
 		return rc;

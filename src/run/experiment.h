@@ -24,6 +24,7 @@ struct experiment {
 	char *results;            /* results = "..." resolved against the file's folder */
 	uint64_t timeout_ms;      /* timeout = "30m": one run's limit */
 	uint64_t connect_timeout_ms;  /* connect_timeout = 10 (seconds): ssh */
+	long guest_memory_mb;     /* guest_memory = 512: testbed guests' memory, 0 = the testbed's default */
 	char **ssh_options;       /* ssh_options = [ "-i", "KEY" ]: NULL-terminated, extra ssh arguments */
 	size_t nssh_options;
 };

@@ -65,8 +65,10 @@ void bench_remote_run_all(struct bench_remote *r, int n, char *const *ssh_args, 
 static int need_num(const struct json *o, const char *key, const char *name, double *v,
 		    struct err *e)
 {
-	if (json_get_num(o, key, v) || *v < 0)
-		return err_set(e, -EBADMSG, "%s: record lacks a number \"%s\"", name, key);
+	/* counts must fit a uint64_t: 2^63 leaves room for adding several hosts */
+	if (json_get_num(o, key, v) || !(*v >= 0 && *v < 9.2e18))
+		return err_set(e, -EBADMSG, "%s: record lacks a number \"%s\" from 0 to 2^63", name,
+			       key);
 	return 0;
 }
 
@@ -104,9 +106,9 @@ int bench_record_merge(const char *text, size_t len, const char *name, struct ht
 		goto out;
 	*cpu_s = u + s;
 	errs = json_get(j, "errors");
-	status = json_get(j, "status");
+	status = json_get(j, "status_classes");
 	if (!errs || errs->type != JSON_OBJ || !status || status->type != JSON_OBJ) {
-		err_set(e, rc, "%s: record lacks \"errors\" or \"status\"", name);
+		err_set(e, rc, "%s: record lacks \"errors\" or \"status_classes\"", name);
 		goto out;
 	}
 	for (int i = 0; i < HE_KINDS; i++) {

@@ -323,7 +323,9 @@ static void conn_done(struct conn *c)
 	conn_ready(c);
 }
 
-static void conn_read(struct conn *c)
+/* Reads and parses until the socket is drained. peer_closed: the event
+ * reported the peer's FIN, which brings no further edge, so read to EOF. */
+static void conn_read(struct conn *c, bool peer_closed)
 {
 	struct worker *w = c->w;
 	const struct transport_ops *tp = w->cfg->tp;
@@ -387,7 +389,7 @@ static void conn_read(struct conn *c)
 			memmove(c->buf, c->buf + off, c->have - off);
 			c->have -= off;
 		}
-		if (got < room && tp->short_read_drains)
+		if (got < room && tp->short_read_drains && !peer_closed)
 			return;
 	}
 }
@@ -418,12 +420,12 @@ static void conn_event(struct conn *c, uint32_t ev)
 		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			conn_write(c);
 		if (c->open && c->state == CS_READING && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
-			conn_read(c);
+			conn_read(c, ev & (EPOLLRDHUP | EPOLLHUP));
 		break;
 	case CS_READING:
 	case CS_IDLE:
 		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-			conn_read(c);
+			conn_read(c, ev & (EPOLLRDHUP | EPOLLHUP));
 		break;
 	}
 }

@@ -21,6 +21,34 @@
 #include "web/tls.h"
 #include "web/workload.h"
 
+/* The pid recorded in dir/serve.pid when that process is alive and is a
+ * `vmlab web serve` (a stale file's pid may have been reused); else 0. */
+static pid_t serve_pid_of(const char *dir)
+{
+	struct sbuf s = SBUF_INIT, cmd = SBUF_INIT;
+	char path[PATH_MAX + 32];
+	long pid;
+	int ok = 0;
+
+	snprintf(path, sizeof(path), "%s/serve.pid", dir);
+	if (file_read(path, &s, NULL)) {
+		sbuf_free(&s);
+		return 0;
+	}
+	pid = strtol(sbuf_str(&s), NULL, 10);
+	sbuf_free(&s);
+	if (pid <= 0 || pid > INT_MAX)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+	if (file_read(path, &cmd, NULL) == 0) {
+		/* argv joined by NULs: look for "web\0serve\0" */
+		for (size_t k = 0; k + 10 <= cmd.len && !ok; k++)
+			ok = !memcmp(cmd.buf + k, "web\0serve\0", 10) && (k == 0 || cmd.buf[k - 1] == 0);
+	}
+	sbuf_free(&cmd);
+	return ok ? (pid_t)pid : 0;
+}
+
 /* addr with port 0 replaced by a port free now; when ours (a process started
  * here will listen there), the port must be free. */
 static int resolve_port(const char *addr, int ours, char *out, size_t len, struct err *e)
@@ -259,14 +287,12 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 	/* nginx reads the folder inside double quotes, where these would act */
 	if (strpbrk(dir, "\"\\$;{}\n\r"))
 		return err_set(e, -EINVAL, "%s: the folder name must not contain \" \\ $ ; { } or newlines", dir);
-	snprintf(path, sizeof(path), "%s/serve.pid", dir);
-	if (file_read(path, &pid, NULL) == 0) {
-		long old = strtol(sbuf_str(&pid), NULL, 10);
+	{
+		pid_t old = serve_pid_of(dir);
 
-		sbuf_free(&pid);
-		if (old > 0 && kill((pid_t)old, 0) == 0)
-			return err_set(e, -EBUSY, "%s: already served by process %ld (vmlab web serve --stop %s)",
-				       dir, old, o->dir);
+		if (old)
+			return err_set(e, -EBUSY, "%s: already served by process %d (vmlab web serve --stop %s)",
+				       dir, (int)old, o->dir);
 	}
 	if ((rc = prepare_dirs(dir, e)))
 		return rc;
@@ -399,22 +425,15 @@ fail:
 
 int web_serve_stop(const char *dir, struct err *e)
 {
-	struct sbuf s = SBUF_INIT;
-	char path[PATH_MAX + 16];
+	pid_t pid = serve_pid_of(dir);
 	uint64_t end;
-	long pid;
 
-	snprintf(path, sizeof(path), "%s/serve.pid", dir);
-	if (file_read(path, &s, NULL))
+	if (!pid || kill(pid, SIGTERM))
 		return err_set(e, -ENOENT, "%s: no vmlab web serve running here", dir);
-	pid = strtol(sbuf_str(&s), NULL, 10);
-	sbuf_free(&s);
-	if (pid <= 0 || kill((pid_t)pid, SIGTERM))
-		return err_set(e, -ENOENT, "%s: process %ld is not running", dir, pid);
 	end = clock_mono_ns() + 20000000000ull;
-	while (kill((pid_t)pid, 0) == 0) {
+	while (kill(pid, 0) == 0) {
 		if (clock_mono_ns() > end)
-			return err_set(e, -ETIMEDOUT, "%s: process %ld did not stop in 20 s", dir, pid);
+			return err_set(e, -ETIMEDOUT, "%s: process %d did not stop in 20 s", dir, (int)pid);
 		usleep(20000);
 	}
 	return 0;

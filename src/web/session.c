@@ -446,7 +446,9 @@ static void k_done(struct uconn *k)
 	user_conn_idle(k);
 }
 
-static void k_read(struct uconn *k)
+/* Reads and parses until the socket is drained. peer_closed: the event
+ * reported the peer's FIN, which brings no further edge, so read to EOF. */
+static void k_read(struct uconn *k, bool peer_closed)
 {
 	struct worker *w = k->u->w;
 	const struct transport_ops *tp = k_tp(k);
@@ -518,7 +520,7 @@ static void k_read(struct uconn *k)
 			memmove(k->buf, k->buf + off, k->have - off);
 			k->have -= off;
 		}
-		if (got < room && tp->short_read_drains)
+		if (got < room && tp->short_read_drains && !peer_closed)
 			return;
 	}
 }
@@ -549,12 +551,12 @@ static void k_event(struct uconn *k, uint32_t ev)
 		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			k_write(k);
 		if (k->open && k->state == K_READING && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
-			k_read(k);
+			k_read(k, ev & (EPOLLRDHUP | EPOLLHUP));
 		break;
 	case K_READING:
 	case K_IDLE:
 		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-			k_read(k);
+			k_read(k, ev & (EPOLLRDHUP | EPOLLHUP));
 		break;
 	}
 }
@@ -698,7 +700,8 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 }
 
 void web_load_json(struct sbuf *o, const char *kind, const struct web_load_cfg *cfg,
-		   const struct web_load_stats *s, const struct web_qos *q, unsigned iteration)
+		   const struct web_load_stats *s, const struct web_qos *q, unsigned iteration,
+		   const char *env, const char *label)
 {
 	const struct web_workload *wl = cfg->wl;
 	static const double pcts[] = { 50, 90, 95, 99, 99.9 };
@@ -707,7 +710,16 @@ void web_load_json(struct sbuf *o, const char *kind, const struct web_load_cfg *
 	clock_iso8601(clock_real_ns(), ts);
 	sbuf_printf(o, "{\"kind\":\"%s\",\"time\":", kind);
 	json_put_str(o, ts);
-	sbuf_puts(o, ",\"workload\":");
+	/* the results store's fields: vmlab report compares pages/s per workload */
+	sbuf_puts(o, ",\"environment\":");
+	json_put_str(o, env);
+	if (label) {
+		sbuf_puts(o, ",\"label\":");
+		json_put_str(o, label);
+	}
+	sbuf_printf(o, ",\"benchmark\":\"web-%s-load\",\"status\":\"ok\",\"value\":", wl->name);
+	json_put_num(o, cfg->run_ns ? (double)s->pages * 1e9 / (double)cfg->run_ns : 0);
+	sbuf_puts(o, ",\"unit\":\"pages/s\",\"better\":\"higher\",\"workload\":");
 	json_put_str(o, wl->name);
 	sbuf_printf(o, ",\"sessions\":%u,\"iteration\":%u,\"threads\":%u,\"dirs\":%u",
 		    cfg->sessions, iteration, cfg->threads, cfg->dirs);

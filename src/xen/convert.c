@@ -99,7 +99,8 @@ static bool same_but_vdev(const struct diskspec *a, const struct diskspec *b)
 }
 
 /* The spec with its vdev replaced by vdev, written like the original when
- * possible (the vdev token swapped in place), else in canonical form. */
+ * possible (the vdev token swapped in place), else in canonical form; NULL
+ * when no spec can carry it. */
 static char *respec(const struct disk *dk, const char *vdev)
 {
 	const char *s = dk->spec, *old = dk->d.vdev;
@@ -146,7 +147,8 @@ static char *respec(const struct disk *dk, const char *vdev)
 		struct diskspec d = dk->d;
 
 		d.vdev = (char *)vdev;
-		diskspec_format(&d, &b);
+		if (diskspec_format(&d, &b))
+			return NULL;
 	}
 	return sbuf_take(&b);
 }
@@ -290,7 +292,10 @@ static int disks_to_pv(struct xlcfg *c, enum guest_type to, struct convert_resul
 					rc = err_set(e, -EINVAL, "disk: cannot rename %s to %s: %s is "
 						     "already used by another disk", dk[i].d.vdev,
 						     name, name);
-			specs[m++] = respec(&dk[i], name);
+			specs[m] = respec(&dk[i], name);
+			if (!specs[m++])
+				rc = err_set(e, -EINVAL, "disk: no spec can carry `%s' with vdev %s",
+					     dk[i].spec, name);
 			change(res, "disk: %s -> %s: %s guests see only PV block devices "
 			       "(xen-vbd-interface(7))", dk[i].d.vdev, name, guest_type_name(to));
 			changed = 1;
@@ -722,6 +727,10 @@ static int pv_to_hvm(struct xlcfg *c, const struct convert_opts *o, struct conve
 		sbuf_printf(&b, "%s-boot", rootpath);
 		bootvol = sbuf_take(&b);
 	}
+	if (strchr(bootvol, '\n') || !*bootvol) {
+		rc = err_set(e, -EINVAL, "boot volume `%s': not a usable path", bootvol);
+		goto out;
+	}
 	/* the new disk list: boot volume as xvda, the others after it */
 	specs = xcalloc(n + 2, sizeof(*specs));
 	{
@@ -733,31 +742,66 @@ static int pv_to_hvm(struct xlcfg *c, const struct convert_opts *o, struct conve
 	change(res, "disk: xvda = %s (new): the boot volume with a partition table, /boot "
 	       "and GRUB, which the HVM firmware boots", bootvol);
 	{
-		size_t k = 1;
+		/* order: the root volume, CD-ROMs, writable disks, then read-only
+		 * disks from xvde on (qemu-xen cannot emulate a read-only IDE disk,
+		 * so those stay PV only); a CD-ROM past the 4 IDE slots is dropped */
+		size_t k = 1, *order = xcalloc(n, sizeof(*order)), no = 0;
+		int next = 1, rootidx = 1;
 
-		vdev_name("xvd", 1, 0, name, sizeof(name));
-		specs[k++] = respec(&dk[rootdisk], name);
-		change(res, "disk: %s -> %s: the PV volume, unchanged, holds / (emulated as IDE "
-		       "disk 1, PV once the guest's drivers load)", dk[rootdisk].d.vdev, name);
-		for (size_t i = 0; i < n; i++) {
-			if (i == rootdisk)
-				continue;
-			vdev_name("xvd", (int)k, 0, name, sizeof(name));
-			specs[k] = respec(&dk[i], name);
-			change(res, "disk: %s -> %s: after the boot and root disks", dk[i].d.vdev,
-			       name);
-			k++;
+		int root_ro = !dk[rootdisk].d.readwrite && !dk[rootdisk].d.is_cdrom;
+
+		if (!root_ro)
+			order[no++] = rootdisk;
+		for (int pass = 0; pass < 3; pass++) {
+			if (pass == 2 && root_ro)
+				order[no++] = rootdisk;
+			for (size_t i = 0; i < n; i++) {
+				int ro = !dk[i].d.readwrite && !dk[i].d.is_cdrom;
+
+				if (i != rootdisk && ((pass == 0 && dk[i].d.is_cdrom) ||
+						      (pass == 1 && !dk[i].d.is_cdrom && !ro) ||
+						      (pass == 2 && ro)))
+					order[no++] = i;
+			}
 		}
-		rc = set_disks(c, specs, k, e);
-		for (size_t i = 0; i < k; i++)
-			free(specs[i]);
+		for (size_t q = 0; q < no && !rc; q++) {
+			size_t i = order[q];
+			int ro = !dk[i].d.readwrite && !dk[i].d.is_cdrom;
+			int idx = ro && next < 4 ? 4 : next;
+
+			if (dk[i].d.is_cdrom && idx >= 4) {
+				change(res, "disk: %s (CD-ROM) dropped: only the first 4 disks can be "
+				       "emulated CD-ROM drives", dk[i].d.vdev);
+				continue;
+			}
+			next = idx + 1;
+			vdev_name("xvd", idx, 0, name, sizeof(name));
+			specs[k] = respec(&dk[i], name);
+			if (!specs[k])
+				rc = err_set(e, -EINVAL, "disk: no spec can carry `%s' with vdev %s",
+					     dk[i].spec, name);
+			k++;
+			if (i == rootdisk) {
+				rootidx = idx;
+				change(res, "disk: %s -> %s: the PV volume, unchanged, holds /%s",
+				       dk[i].d.vdev, name, ro ? " (read-only, so PV only: qemu "
+				       "cannot emulate a read-only IDE disk)" : " (emulated as an IDE "
+				       "disk, PV once the guest's drivers load)");
+			} else {
+				change(res, "disk: %s -> %s: %s", dk[i].d.vdev, name,
+				       ro ? "read-only, so PV only (qemu cannot emulate a read-only "
+				       "IDE disk)" : "after the boot and root disks");
+			}
+		}
+		free(order);
+		if (!rc)
+			rc = set_disks(c, specs, k, e);
+		for (size_t q = 0; q < k; q++)
+			free(specs[q]);
+		vdev_name("/dev/xvd", rootidx, rootpart, guestroot, sizeof(guestroot));
 	}
 	if (rc)
 		goto out;
-	if (rootpart)
-		snprintf(guestroot, sizeof(guestroot), "/dev/xvdb%d", rootpart);
-	else
-		snprintf(guestroot, sizeof(guestroot), "/dev/xvdb");
 	rc = set_type(c, GUEST_HVM, "fully virtualized: firmware, GRUB from the boot volume, "
 		      "emulated devices", res, e);
 	if (!rc)
@@ -779,8 +823,8 @@ static int pv_to_hvm(struct xlcfg *c, const struct convert_opts *o, struct conve
 		rc = set_name(c, o, res, e);
 	if (rc)
 		goto out;
-	change(res, "note: the guest's /etc/fstab must mount / from %s (or by UUID/LABEL), "
-	       "since the PV volume is the second disk now", guestroot);
+	change(res, "note: the guest's /etc/fstab must mount / from %s (or by UUID/LABEL): "
+	       "that is where the PV volume is in the HVM guest", guestroot);
 
 	/* the script that makes the boot volume */
 	{

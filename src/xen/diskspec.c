@@ -586,35 +586,46 @@ static void format_options(const struct diskspec *d, struct sbuf *o)
 		sbuf_printf(o, ",hidden-disk=%s", d->hidden_disk);
 }
 
-void diskspec_format(const struct diskspec *d, struct sbuf *out)
+/* True when text parses to the same disk as d. */
+static bool reads_back(const char *text, const struct diskspec *d)
 {
-	struct sbuf b = SBUF_INIT;
 	struct diskspec back;
 	struct err e;
 	int col;
+	bool same;
+
+	if (diskspec_parse(text, &back, &col, &e))
+		return false;
+	same = same_disk(d, &back);
+	diskspec_free(&back);
+	return same;
+}
+
+int diskspec_format(const struct diskspec *d, struct sbuf *out)
+{
+	struct sbuf b = SBUF_INIT;
 	const char *fmt = disk_format_name(d->format);
 	const char *acc = d->readwrite ? "rw" : "ro";
+	int rc = 0;
 
 	sbuf_printf(&b, "%s,%s,%s,%s", d->target ? d->target : "", fmt, d->vdev ? d->vdev : "",
 		    acc);
 	format_options(d, &b);
-	if (!diskspec_parse(sbuf_str(&b), &back, &col, &e)) {
-		bool same = same_disk(d, &back);
-
-		diskspec_free(&back);
-		if (same) {
-			sbuf_add(out, b.buf, b.len);
-			sbuf_free(&b);
-			return;
-		}
+	if (!reads_back(sbuf_str(&b), d)) {
+		sbuf_reset(&b);
+		sbuf_printf(&b, "format=%s,vdev=%s,access=%s", fmt, d->vdev ? d->vdev : "", acc);
+		format_options(d, &b);
+		/* target= drops one trailing comma: give it one to drop */
+		if (d->target)
+			sbuf_printf(&b, ",target=%s%s", d->target,
+				    *d->target && d->target[strlen(d->target) - 1] == ',' ? "," : "");
+		if (!reads_back(sbuf_str(&b), d))
+			rc = -EINVAL;
 	}
-	sbuf_reset(&b);
-	sbuf_printf(&b, "format=%s,vdev=%s,access=%s", fmt, d->vdev ? d->vdev : "", acc);
-	format_options(d, &b);
-	if (d->target)
-		sbuf_printf(&b, ",target=%s", d->target);
-	sbuf_add(out, b.buf, b.len);
+	if (!rc)
+		sbuf_add(out, b.buf, b.len);
 	sbuf_free(&b);
+	return rc;
 }
 
 /* libxl's device_virtdisk_matches: letters as bijective base 26, then an

@@ -57,8 +57,10 @@ char *diskspec_path(const struct diskspec *d);
 
 /* Appends a spec string that diskspec_parse (and libxlutil) read back as
  * the same disk: positional "target,format,vdev,access" when the target
- * allows it, else key=value form with target= last. */
-void diskspec_format(const struct diskspec *d, struct sbuf *out);
+ * allows it, else key=value form with target= last. Returns 0, or -EINVAL
+ * (nothing appended) when no spec can carry d's strings (a newline in the
+ * target, a comma in the vdev...). */
+int diskspec_format(const struct diskspec *d, struct sbuf *out);
 
 const char *disk_format_name(enum disk_format f);
 

@@ -424,6 +424,9 @@ int xl_parse_sched(const char *text, size_t len, const char *name, struct xl_sch
 			p->tslice_ms = p->ratelimit_us = p->migration_delay_us = -1;
 			dcap = 0;
 			header = 0;
+			/* xl prints this when it cannot read the pool's parameters */
+			if (memmem(colon, (size_t)(line + n - colon), "[sched params unavailable]", 26))
+				continue;
 			if (split(colon + 1, (size_t)(line + n - colon - 1), &w) < 0) {
 				r = bad(e, name, lineno, 1, "too many pool parameters");
 				goto fail;

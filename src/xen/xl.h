@@ -82,7 +82,9 @@ struct xl_sched_dom {
 
 struct xl_sched_pool {
 	char *pool;              /* "Pool-0" */
-	int tslice_ms;           /* credit only; -1 for credit2 */
+	/* -1 when not printed ("[sched params unavailable]"; credit2 has
+	 * only ratelimit) */
+	int tslice_ms;           /* credit only */
 	int ratelimit_us;
 	int migration_delay_us;  /* credit only; -1 for credit2 */
 	size_t ndoms;

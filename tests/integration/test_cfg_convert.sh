@@ -191,5 +191,7 @@ expect 0 "$VMLAB" cfg check "$T/w.cfg" && contains "$T/out" 'w.cfg:3:7: warning:
 expect 0 "$VMLAB" cfg check --json "$T/w.cfg"
 contains "$T/out" '"errors":0,"warnings":1'
 expect 2 "$VMLAB" cfg check "$T/bad.cfg" && contains "$T/out" 'bad.cfg:2:'
+expect 2 "$VMLAB" cfg check --json "$T/w.cfg" "$T/bad.cfg"
+contains "$T/out" '"errors":1,"warnings":0,"diagnostics":\[\{"severity":"error","line":2,"col":[0-9]+,"message":"config parsing error'
 expect 2 "$VMLAB" cfg check
 finish

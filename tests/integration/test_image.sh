@@ -154,6 +154,13 @@ mke2fs -q -F -t ext4 -d "$T/root" "$T/whole.img" 8M >/dev/null 2>&1
 expect 0 "$VMLAB" image cat "$T/whole.img:/etc/fstab" && same "$T/out" "$T/root/etc/fstab"
 expect 2 "$VMLAB" image cat "$T/whole.img:1:/etc/fstab" && contains "$T/err" 'no partition table'
 
+# a file system larger than its partition would spill into the next one
+cp "$T/orig.img" "$T/over.img"
+mke2fs -q -F -t ext4 -E offset=$((2048 * 512)) -d "$T/root" "$T/over.img" 17M >/dev/null 2>&1 || fail "mke2fs over"
+sum=$(sha256sum "$T/over.img" | cut -d' ' -f1)
+expect 2 "$VMLAB" image fix-console "$T/over.img:1" && contains "$T/err" 'over.img:1: the file system \(17825792 bytes\) is larger than its partition \(15728640 bytes\)'
+[ "$(sha256sum "$T/over.img" | cut -d' ' -f1)" = "$sum" ] || fail "a refused edit changed over.img"
+
 # a journal that needs recovery (the guest was not shut down cleanly)
 if command -v debugfs >/dev/null; then
   cp "$T/orig.img" "$T/dirty.img"

@@ -40,5 +40,10 @@ if command -v sfdisk >/dev/null && [ -s "$T/fat32.img" ]; then
   check "$T/disk.img" 1 "$T/fat32.img"
   check "$T/disk.img" 5 "$T/ext4.img"
 fi
+# a qcow2 file is named as such, with the way to a raw image
+if command -v qemu-img >/dev/null; then
+  qemu-img create -q -f qcow2 "$T/q.qcow2" 16M
+  expect 2 "$VMLAB" image cat "$T/q.qcow2:/etc/fstab" && contains "$T/err" 'q.qcow2: a qcow2 image, vmlab reads raw ones: qemu-img convert -O raw'
+fi
 [ "$n" -gt 0 ] || skip "no mkfs tool installed"
 finish

@@ -69,6 +69,8 @@ reqs=$(json_num "$T/out" requests)
 [ "${reqs:-0}" -gt 100 ] || fail "only ${reqs:-0} requests in 1s"
 [ "$(json_num "$T/out" bytes)" -gt $((reqs * 1024)) ] || fail "fewer bytes than 1 KiB per response"
 same "$T/out" "$T/res.jsonl"
+# the record is one the results store and vmlab report read
+expect 0 "$VMLAB" report "$T/res.jsonl" && contains "$T/out" '\| web-bench \| native \| 1 \|'
 
 # text report like wrk's
 expect 0 timeout 20 "$VMLAB" web bench "$url" -t1 -c2 -d500ms --latency
@@ -96,6 +98,7 @@ expect 2 "$VMLAB" web bench ftp://x/ && contains "$T/err" 'http://'
 expect 2 "$VMLAB" web bench "$url" -t4 -c2 && contains "$T/err" 'fewer connections'
 expect 2 "$VMLAB" web bench "$url" -d forever && contains "$T/err" 'duration'
 expect 2 "$VMLAB" web bench "$url" -H 'no colon'
+expect 0 "$VMLAB" web bench --help && contains "$T/out" '^usage: vmlab web bench URL'
 
 # nobody listening: connect errors, stops at its deadline, exit 1
 dead=$(free_port)
@@ -130,4 +133,26 @@ for _ in 1 2 3; do
 done
 expect 1 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$dport/" -t1 -c2 -d1500ms --timeout 300ms --json
 [ "$(json_num "$T/out" timeout)" -gt 0 ] || fail "no timeouts counted against a stalled server"
+
+# misbehaving servers: each answer counted by kind, no crash, on time
+for m in garbage:status-line huge:header-too-large truncate:truncated; do
+  mode=${m%%:*} kind=${m##*:}
+  for _ in 1 2 3; do
+    mport=$(free_port)
+    "$T/delay-server" "$mport" 0 0 1 "$mode" &
+    pids+=($!)
+    sleep 0.3
+    kill -0 $! 2>/dev/null && break
+  done
+  expect 1 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$mport/" -t1 -c2 -d500ms --json
+  [ "$(json_num "$T/out" "$kind")" -gt 0 ] || fail "$mode: no $kind errors counted"
+done
+# a chunked body is read to its end and the connection kept
+cport=$(free_port)
+"$T/delay-server" "$cport" 0 0 1 chunked &
+pids+=($!)
+sleep 0.3
+expect 0 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$cport/" -t1 -c2 -d500ms --json
+contains "$T/out" '"errors":\{"connect":0,"read":0,"write":0,"timeout":0,"status":0,'
+[ "$(json_num "$T/out" connects)" = 2 ] || fail "chunked: connections not kept alive"
 finish

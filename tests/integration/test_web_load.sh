@@ -64,8 +64,11 @@ expect 0 timeout 30 "$VMLAB" web run -w ecommerce -n 3 -i 2 "${urls[@]}" "${shor
 contains "$T/out" 'ecommerce: 3 sessions: PASS in 2 iterations'
 
 # search: every count passes here, so the answer is the top of the range
-expect 0 timeout 60 "$VMLAB" web search -w support --min 1 --max 4 -i 1 "${urls[@]}" "${short[@]}"
+expect 0 timeout 60 "$VMLAB" web search -w support --min 1 --max 4 -i 1 "${urls[@]}" "${short[@]}" \
+  --results "$T/search.jsonl" --env native
 contains "$T/out" 'largest passing session count in \[1, 4\]: 4'
+contains "$T/search.jsonl" '^\{"kind":"web-search-result","environment":"native","benchmark":"web-support",.*"value":4,"unit":"sessions"'
+expect 0 "$VMLAB" report "$T/search.jsonl" && contains "$T/out" '\| web-support \| native \| 1 \| 4 sessions'
 
 # bad usage
 expect 2 "$VMLAB" web load -n 2 && contains "$T/err" 'workload'

@@ -26,7 +26,7 @@ expect 2 "$VMLAB" web besim --threads 0
 [ -e "$T/x" ] && fail "a bad command line created $T/x"
 
 start() { # starts serve in the background, waits until it serves
-  timeout -k 5 120 "$VMLAB" web serve --dir "$S" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 \
+  timeout -k 60 120 "$VMLAB" web serve --dir "$S" --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 \
     --app-listen 127.0.0.1:0 --besim-listen 127.0.0.1:0 --workers 1 --sessions 1 \
     >"$T/serve.out" 2>"$T/serve.err" &
   serve_pid=$!
@@ -42,9 +42,14 @@ start() { # starts serve in the background, waits until it serves
   http=$(sed -n 's|^static: *http://\([^/]*\)/$|\1|p' "$T/serve.out")
   https=$(sed -n 's|^banking: *https://\([^/]*\)/.*|\1|p' "$T/serve.out")
   besim=$(sed -n 's|^besim: *\([^ ]*\).*|\1|p' "$T/serve.out")
-  # everything serve started, and nginx's workers
-  pids_to_check=($(pgrep -P "$serve_pid"))
-  pids_to_check+=($(for p in "${pids_to_check[@]}"; do pgrep -P "$p"; done))
+  # vmlab (under timeout), everything it started, and nginx's workers
+  local level=("$serve_pid") next
+  pids_to_check=()
+  for _ in 1 2 3; do
+    next=($(for p in "${level[@]}"; do pgrep -P "$p"; done))
+    pids_to_check+=("${next[@]}")
+    level=("${next[@]}")
+  done
 }
 
 gone() { # all processes of the run have exited
@@ -61,7 +66,7 @@ expect 2 "$VMLAB" web serve --dir "$T/bad\$dir" && contains "$T/err" "must not c
 [ -e "$T/bad\$dir" ] && fail "a bad folder name was created"
 C=(curl -sS --max-time 20 -k)
 start
-[ "${#pids_to_check[@]}" -ge 4 ] || fail "expected besim, app, nginx master and worker; got ${pids_to_check[*]}"
+[ "${#pids_to_check[@]}" -ge 5 ] || fail "expected vmlab, besim, app, nginx master and worker; got ${pids_to_check[*]}"
 
 # a static image: same bytes as the file set and the manifest's size
 "${C[@]}" -o "$T/logo" "http://$http/bank/images/logo.gif" || fail "static fetch"
@@ -146,6 +151,13 @@ expect 0 timeout 30 "$VMLAB" web serve --stop "$S"
 wait "$serve_pid"; serve_pid=
 gone
 expect 2 "$VMLAB" web serve --stop "$S" && contains "$T/err" "no vmlab web serve running"
+# a stale serve.pid naming another live process: --stop leaves that process alone
+sleep 300 &
+other=$!
+echo "$other" >"$S/serve.pid"
+expect 2 "$VMLAB" web serve --stop "$S" && contains "$T/err" "no vmlab web serve running"
+kill -0 "$other" 2>/dev/null || fail "--stop signalled a process that is not vmlab web serve"
+kill "$other"; wait "$other" 2>/dev/null
 
 # components on other hosts: serve uses a BeSim already running and leaves it running
 "$VMLAB" web besim --listen 127.0.0.1:0 --threads 2 >"$T/ext.out" 2>&1 &
@@ -153,7 +165,7 @@ ext_pid=$!
 pids_to_check=("$ext_pid")
 for _ in $(seq 50); do grep -q listening "$T/ext.out" && break; sleep 0.1; done
 ext=$(sed -n 's/^besim listening on //p' "$T/ext.out")
-timeout -k 5 120 "$VMLAB" web serve --dir "$T/srv3" --workload support --besim "$ext" \
+timeout -k 60 120 "$VMLAB" web serve --dir "$T/srv3" --workload support --besim "$ext" \
   --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --app-listen 127.0.0.1:0 --workers 1 \
   >"$T/serve3.out" 2>&1 &
 serve_pid=$!

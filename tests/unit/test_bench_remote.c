@@ -14,7 +14,7 @@
 
 #define ERRS "\"errors\":{\"connect\":1,\"read\":0,\"write\":0,\"timeout\":2,\"status\":0," \
 	     "\"status-line\":0,\"header\":0,\"header-too-large\":0,\"chunk\":0,\"truncated\":3}"
-#define STATUS "\"status\":{\"other\":0,\"1xx\":0,\"2xx\":%d,\"3xx\":0,\"4xx\":0,\"5xx\":0}"
+#define STATUS "\"status_classes\":{\"other\":0,\"1xx\":0,\"2xx\":%d,\"3xx\":0,\"4xx\":0,\"5xx\":0}"
 
 static char *record(int requests, const char *hist, double elapsed)
 {

@@ -100,6 +100,25 @@ static void test_hvm_to_pv(void **state)
 	sbuf_free(&ch);
 }
 
+/* PV -> HVM: read-only disks cannot be emulated IDE disks, so they move to
+ * xvde on; CD-ROMs keep an IDE slot. */
+static void test_pv_to_hvm_slots(void **state)
+{
+	struct sbuf ch = SBUF_INIT;
+	struct err e;
+	char *out = conv("name='g'\nkernel='/k'\nroot='/dev/xvda ro'\n"
+			 "disk=[ '/dev/vg/root,,xvda,r', '/dev/vg/data,,xvdb', ',hdc:cdrom,r' ]\n",
+			 GUEST_HVM, &ch, &e);
+
+	assert_non_null(out);
+	has(out, "disk=[ 'format=raw,vdev=xvda,access=rw,target=/dev/vg/root-boot', "
+		 "',xvdb:cdrom,r', '/dev/vg/data,,xvdc', '/dev/vg/root,,xvde,r' ]");
+	has(sbuf_str(&ch), "mount / from /dev/xvde");
+	has(out, "type = 'hvm'\n");
+	free(out);
+	sbuf_free(&ch);
+}
+
 static void test_refusals(void **state)
 {
 	struct err e;
@@ -152,6 +171,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_disk_styles),
 		cmocka_unit_test(test_hvm_to_pv),
+		cmocka_unit_test(test_pv_to_hvm_slots),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_find_kernel),
 	};

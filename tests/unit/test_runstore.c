@@ -143,7 +143,8 @@ static void test_experiment(void **state)
 			 "iterations = 5\n";
 	const char *full = "name = \"t2\"\nmicro = [ \"null_syscall\" ]\ncmds = [ \"true\" ]\n"
 			   "environments = [ \"null\" ]\nsize = \"ref\"\nwarmup = 0\n"
-			   "results = \"/abs/r.jsonl\"\ntimeout = \"90s\"\nconnect_timeout = 3\n";
+			   "results = \"/abs/r.jsonl\"\ntimeout = \"90s\"\nconnect_timeout = 3\n"
+			   "guest_memory = 512\n";
 	struct experiment x;
 	struct err e = { 0, "" };
 
@@ -164,6 +165,7 @@ static void test_experiment(void **state)
 	assert_string_equal(x.results, "/abs/r.jsonl");
 	assert_true(x.timeout_ms == 90000 && x.connect_timeout_ms == 3000);
 	assert_int_equal(x.warmup, 0);
+	assert_int_equal(x.guest_memory_mb, 512);
 	experiment_free(&x);
 
 	static const struct { const char *text, *msg; } bad[] = {

@@ -161,6 +161,17 @@ static void test_sched(void **state)
 	assert_string_equal(s.pools[0].pool, "");
 	assert_int_equal(s.pools[0].doms[0].domid, 3);
 	xl_sched_free(&s);
+	static const char unavail[] = "Cpupool Pool-0: [sched params unavailable]\n"
+				      "Name                                ID Weight  Cap\n"
+				      "Domain-0                             0    256    0\n"
+				      "Cpupool pool1: ratelimit=500us\n";
+	assert_int_equal(xl_parse_sched(unavail, strlen(unavail), "u", &s, &e), 0);
+	assert_int_equal(s.npools, 2);
+	assert_int_equal(s.pools[0].ratelimit_us, -1);
+	assert_int_equal(s.pools[0].ndoms, 1);
+	assert_int_equal(s.pools[1].ratelimit_us, 500);
+	assert_int_equal(s.pools[1].ndoms, 0);
+	xl_sched_free(&s);
 	static const char badp[] = "Cpupool Pool-0: quantum=5ms\n";
 	assert_int_equal(xl_parse_sched(badp, strlen(badp), "p", &s, &e), -EBADMSG);
 	assert_non_null(strstr(e.msg, "p:1:17:"));
