@@ -889,7 +889,12 @@ static int guest_down(int argc, char **argv)
 		return 1;
 	}
 	qn = shquote(g.name);
-	sbuf_printf(&sh, "timeout 60 xl shutdown -w %s >/dev/null 2>&1 || xl destroy %s", qn, qn);
+	/* xl shutdown -w returns once the guest is down; the domain is then
+	 * destroyed here rather than left to xl's background monitor. */
+	sbuf_printf(&sh,
+		    "timeout 60 xl shutdown -w %s >/dev/null 2>&1; xl destroy %s >/dev/null 2>&1; "
+		    "! xl domid %s >/dev/null 2>&1",
+		    qn, qn, qn);
 	free(qn);
 	av = tb_ssh_argv_sh(&p, &s, NULL, sbuf_str(&sh));
 	{
