@@ -67,8 +67,9 @@ for p in "${pkgs[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	step "downloading ${#missing[@]} Debian packages into $out/debs"
+	known=$(apt-cache show --no-all-versions "${missing[@]}" 2>/dev/null | sed -n 's/^Package: //p')
 	for p in "${missing[@]}"; do
-		apt-cache show "$p" >/dev/null 2>&1 ||
+		grep -qxF "$p" <<<"$known" ||
 			die "package '$p' (from $pkglist) is unknown to apt: run 'apt-get update' or fix the list"
 	done
 	(cd "$out/debs" && apt-get download "${missing[@]}") >"$out/download.log" 2>&1 ||

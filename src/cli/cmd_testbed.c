@@ -6,6 +6,7 @@
 #include "base/sbuf.h"
 #include "base/shquote.h"
 #include "run/testbed.h"
+#include "xen/xl.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -22,6 +23,10 @@
 #define DEFAULT_PORT 10022
 #define DOM0_MEM_MIB 1024
 #define VG0_BYTES (8ULL << 30)
+/* Kernel options for dom0, the bare baseline and the guests: trust the
+ * (emulated) RDRAND so ssh need not wait for entropy, skip the crypto
+ * self-tests that are slow under emulation. */
+#define GUEST_KERNEL_OPTS "random.trust_cpu=on cryptomgr.notests"
 
 static const char usage[] =
 	"usage: vmlab testbed SUBCOMMAND [ARGS...]\n"
@@ -265,7 +270,7 @@ static int do_up(int argc, char **argv)
 	struct tb_state s = { 0 };
 	struct err e = { 0 };
 	char xen[PATH_MAX], kern[PATH_MAX], initrd[PATH_MAX], key[PATH_MAX], vg[PATH_MAX], pidf[PATH_MAX];
-	char why[256], mem[16], fwd[96], append[256], mods[64], vgdrive[64];
+	char why[256], mem[16], fwd[96], append[256], mods[256], vgdrive[64];
 	int bare = 0, kvm, ram, port = 0, st, start_port = DEFAULT_PORT;
 	long timeout_s = 300;
 	const char *env;
@@ -350,9 +355,9 @@ static int do_up(int argc, char **argv)
 		av[n++] = "-machine";
 		av[n++] = "q35";
 		av[n++] = "-accel";
-		av[n++] = kvm ? "kvm" : "tcg,thread=multi,tb-size=512";
+		av[n++] = kvm ? "kvm" : "tcg";
 		av[n++] = "-cpu";
-		av[n++] = "qemu64,+svm,+npt";
+		av[n++] = "qemu64,+svm,+npt,+rdrand";
 		av[n++] = "-m";
 		av[n++] = mem;
 		av[n++] = "-smp";
@@ -377,14 +382,14 @@ static int do_up(int argc, char **argv)
 			av[n++] = "-kernel";
 			av[n++] = "vmlinuz";
 			av[n++] = "-append";
-			av[n++] = "console=ttyS0 quiet";
+			av[n++] = "console=ttyS0 quiet " GUEST_KERNEL_OPTS;
 			av[n++] = "-initrd";
 			av[n++] = "dom0-initrd.cpio";
 		} else {
 			snprintf(append, sizeof(append),
-				 "console=com1 com1=115200,8n1 dom0_mem=%dM,max:%dM dom0_max_vcpus=2 noreboot",
+				 "console=com1 com1=115200,8n1 dom0_mem=%dM,max:%dM dom0_max_vcpus=2 bootscrub=0 noreboot",
 				 DOM0_MEM_MIB, DOM0_MEM_MIB);
-			snprintf(mods, sizeof(mods), "vmlinuz console=hvc0 quiet,dom0-initrd.cpio");
+			snprintf(mods, sizeof(mods), "vmlinuz console=hvc0 quiet " GUEST_KERNEL_OPTS ",dom0-initrd.cpio");
 			av[n++] = "-kernel";
 			av[n++] = "xen.elf";
 			av[n++] = "-append";
@@ -781,7 +786,7 @@ static int guest_up(int argc, char **argv)
 
 	sbuf_printf(&cfg, "# written by vmlab testbed guest up\nname = \"%s\"\ntype = \"%s\"\n", g.name, type);
 	sbuf_printf(&cfg, "kernel = \"/var/lib/vmlab/vmlinuz\"\nramdisk = \"/var/lib/vmlab/guest-initrd.gz\"\n");
-	sbuf_printf(&cfg, "extra = \"console=%s quiet vmlab.ip=%s/24 vmlab.name=%s%s%s\"\n", hvm ? "ttyS0" : "hvc0",
+	sbuf_printf(&cfg, "extra = \"console=%s quiet " GUEST_KERNEL_OPTS " vmlab.ip=%s/24 vmlab.name=%s%s%s\"\n", hvm ? "ttyS0" : "hvc0",
 		    g.ip, g.name, *extra ? " " : "", extra);
 	sbuf_printf(&cfg, "memory = %ld\nvcpus = %ld\n", mem, vcpus);
 	sbuf_printf(&cfg, "vif = [ \"bridge=xenbr0,mac=00:16:3e:00:00:%02x\" ]\n", g.index);
@@ -917,25 +922,66 @@ static int do_guest(int argc, char **argv)
 
 /* ---- status ---- */
 
-/* Copies the value of "key : value" in xl info output into val ("?" when absent); returns val. */
-static const char *info_get(const char *info, const char *key, char val[static 128])
+static const char *info_or(const struct xl_info *i, const char *key)
 {
-	size_t kl = strlen(key);
+	const char *v = xl_info_get(i, key);
 
-	for (const char *l = info; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		const char *c;
+	return v && *v ? v : "?";
+}
 
-		if (strncmp(l, key, kl) || (l[kl] != ' ' && l[kl] != ':'))
-			continue;
-		if (!(c = strchr(l, ':')))
-			break;
-		c++;
-		while (*c == ' ')
-			c++;
-		snprintf(val, 128, "%.*s", (int)strcspn(c, "\n"), c);
-		return val;
+/* Prints the dom0 view: xl info, xl list and xl sched-credit2, each parsed
+ * by vmlab's xl parsers (src/xen/xl.h). Returns the exit status. */
+static int print_xen(const struct tb_paths *p, char *info, char *list, char *sched)
+{
+	struct xl_info xi = { 0 };
+	struct xl_domains xd = { 0 };
+	struct xl_sched xs = { 0 };
+	struct err e = { 0 };
+	struct guest gs[200];
+	int ng, rc = 0;
+
+	if (xl_parse_info(info, strlen(info), "xl info", &xi, &e) < 0 ||
+	    xl_parse_list(list, strlen(list), "xl list", &xd, &e) < 0 ||
+	    xl_parse_sched(sched, strlen(sched), "xl sched-credit2", &xs, &e) < 0) {
+		rc = fail(&e);
+		goto out;
 	}
-	return strcpy(val, "?");
+	printf("xen: %s, scheduler %s, %s CPUs, memory %s MiB (%s free), virt_caps %s\n",
+	       info_or(&xi, "xen_version"), info_or(&xi, "xen_scheduler"), info_or(&xi, "nr_cpus"),
+	       info_or(&xi, "total_memory"), info_or(&xi, "free_memory"), info_or(&xi, "virt_caps"));
+	printf("dom0: Linux %s\n", info_or(&xi, "release"));
+	ng = guest_list(p, gs, 200);
+	printf("%-16s %5s %6s %5s %-6s %9s %-7s %6s %4s %-5s %s\n", "domain", "id", "MiB", "vcpus", "state",
+	       "cpu_s", "pool", "weight", "cap", "type", "ip");
+	for (size_t k = 0; k < xd.n; k++) {
+		const struct xl_domain *d = &xd.d[k];
+		const char *type = "", *ip = "", *pool = "-";
+		int weight = -1, cap = -1;
+
+		for (size_t a = 0; a < xs.npools; a++)
+			for (size_t b = 0; b < xs.pools[a].ndoms; b++)
+				if (xs.pools[a].doms[b].domid == d->domid) {
+					pool = xs.pools[a].pool;
+					weight = xs.pools[a].doms[b].weight;
+					cap = xs.pools[a].doms[b].cap;
+				}
+		for (int g = 0; g < ng; g++)
+			if (!strcmp(gs[g].name, d->name)) {
+				type = gs[g].type;
+				ip = gs[g].ip;
+			}
+		if (d->domid == 0) {
+			type = "dom0";
+			ip = "10.0.0.1";
+		}
+		printf("%-16s %5d %6lu %5d %-6s %9.1f %-7s %6d %4d %-5s %s\n", d->name, d->domid, d->mem_mib,
+		       d->vcpus, d->state, d->cpu_s, pool, weight, cap, type, ip);
+	}
+out:
+	xl_info_free(&xi);
+	xl_domains_free(&xd);
+	xl_sched_free(&xs);
+	return rc;
 }
 
 static int do_status(int argc, char **argv)
@@ -944,9 +990,8 @@ static int do_status(int argc, char **argv)
 	struct tb_state s;
 	struct err e = { 0 };
 	struct sbuf out = SBUF_INIT, er = SBUF_INIT;
-	struct guest gs[200];
 	char **av, *info, *list, *sched;
-	int st, ng;
+	int st;
 
 	if (argc > 1)
 		return cli_usage_error(NAME, "status: unknown argument '%s'", argv[1]);
@@ -961,10 +1006,10 @@ static int do_status(int argc, char **argv)
 		return fail(&e);
 	printf("testbed: up (%s, accel %s), ssh 127.0.0.1:%d, pid %ld, log %s\n", s.mode, s.accel, s.port,
 	       (long)s.pid, s.log);
+	fflush(stdout);
 	if (strcmp(s.mode, "xen")) {
 		char *cmd[] = { "uname", "-r", NULL };
 
-		fflush(stdout);
 		return exec_in(&p, &s, NULL, cmd, 60) ? 1 : 0;
 	}
 	av = tb_ssh_argv_sh(&p, &s, NULL, "xl info && echo @@vmlab@@ && xl list && echo @@vmlab@@ && xl sched-credit2");
@@ -976,68 +1021,25 @@ static int do_status(int argc, char **argv)
 	tb_argv_free(av);
 	if (st != 0) {
 		fprintf(stderr, "vmlab %s: xl in dom0 failed: %s", NAME, sbuf_str(&er));
-		sbuf_free(&out);
-		sbuf_free(&er);
-		return 1;
+		st = 1;
+		goto out;
 	}
 	info = out.buf;
 	list = strstr(info, "@@vmlab@@\n");
 	if (!list || !(sched = strstr(list + 10, "@@vmlab@@\n"))) {
 		fprintf(stderr, "vmlab %s: unexpected output from xl in dom0\n", NAME);
-		sbuf_free(&out);
-		sbuf_free(&er);
-		return 1;
+		st = 1;
+		goto out;
 	}
 	*list = 0;
 	list += 10;
 	*sched = 0;
 	sched += 10;
-	{
-		char v[6][128];
-
-		printf("xen: %s, scheduler %s, %s CPUs, memory %s MiB (%s free), virt_caps %s\n",
-		       info_get(info, "xen_version", v[0]), info_get(info, "xen_scheduler", v[1]),
-		       info_get(info, "nr_cpus", v[2]), info_get(info, "total_memory", v[3]),
-		       info_get(info, "free_memory", v[4]), info_get(info, "virt_caps", v[5]));
-		printf("dom0: Linux %s\n", info_get(info, "release", v[0]));
-	}
-	ng = guest_list(&p, gs, 200);
-	printf("%-16s %5s %6s %5s %-6s %9s %6s %4s %-5s %s\n", "domain", "id", "MiB", "vcpus", "state",
-	       "cpu_s", "weight", "cap", "type", "ip");
-	for (char *l = list; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-		char name[128], state[16], sline[256];
-		int id, vc, weight = -1, cap = -1;
-		unsigned long mib;
-		double cpu;
-		const char *type = "", *ip = "";
-
-		if (sscanf(l, "%127s %d %lu %d %15s %lf", name, &id, &mib, &vc, state, &cpu) != 6)
-			continue;
-		for (char *m = sched; m && *m; m = strchr(m, '\n') ? strchr(m, '\n') + 1 : NULL) {
-			char sn[128];
-			int sid, w, c;
-
-			snprintf(sline, sizeof(sline), "%.*s", (int)strcspn(m, "\n"), m);
-			if (sscanf(sline, "%127s %d %d %d", sn, &sid, &w, &c) == 4 && sid == id) {
-				weight = w;
-				cap = c;
-			}
-		}
-		for (int k = 0; k < ng; k++)
-			if (!strcmp(gs[k].name, name)) {
-				type = gs[k].type;
-				ip = gs[k].ip;
-			}
-		if (id == 0) {
-			type = "dom0";
-			ip = "10.0.0.1";
-		}
-		printf("%-16s %5d %6lu %5d %-6s %9.1f %6d %4d %-5s %s\n", name, id, mib, vc, state, cpu, weight, cap,
-		       type, ip);
-	}
+	st = print_xen(&p, info, list, sched);
+out:
 	sbuf_free(&out);
 	sbuf_free(&er);
-	return 0;
+	return st;
 }
 
 static int run(int argc, char **argv)
