@@ -72,7 +72,7 @@ took "testbed build (kernel $kver)"
 # ---- 1. The guest disk image, built on the host without mounting ----------
 heading "1. a minimal Debian 12 disk image with a partition table (${size_mb} MB)"
 mkdir -p "$work"
-[ $rebuild = 1 ] && rm -rf "$work/rootfs" "$work/disk.img" "$work/disk.img.gz" "$work/image.stamp"
+[ $rebuild = 1 ] && rm -rf "$work/rootfs" "$work/disk.img" "$work/pack.gz" "$work/pack.map" "$work/image.stamp"
 if [ ! -f "$work/rootfs/.complete" ]; then
 	note "debootstrap --variant=minbase $suite from $mirror (a few minutes, once)"
 	rm -rf "$work/rootfs.tmp"
@@ -80,7 +80,6 @@ if [ ! -f "$work/rootfs/.complete" ]; then
 		--include=sysvinit-core,openssh-server,ifupdown,iproute2,kmod,netbase,procps \
 		"$suite" "$work/rootfs.tmp" "$mirror" >"$work/debootstrap.log" 2>&1 ||
 		die "debootstrap failed (log: $work/debootstrap.log)"
-	rm -rf "$work/rootfs.tmp/var/cache/apt/archives/"*.deb "$work/rootfs.tmp/var/lib/apt/lists/"*_Packages
 	touch "$work/rootfs.tmp/.complete"
 	mv "$work/rootfs.tmp" "$work/rootfs"
 	took "debootstrap"
@@ -88,6 +87,18 @@ else
 	note "root file system cached in $work/rootfs"
 fi
 r=$work/rootfs
+# Minimal: no package lists, documentation, manual pages or translations
+# (half of the image; dpkg leaves them out of later installs too).
+rm -rf "$r/var/cache/apt/"*.bin "$r/var/cache/apt/archives/"*.deb "$r/var/lib/apt/lists/"*_* \
+	"$r/usr/share/man/"* "$r/usr/share/locale/"* "$r/usr/share/info/"*
+find "$r/usr/share/doc" -mindepth 1 ! -name copyright ! -type d -delete
+cat >"$r/etc/dpkg/dpkg.cfg.d/01-task1-minimal" <<'EOF'
+path-exclude=/usr/share/man/*
+path-exclude=/usr/share/locale/*
+path-exclude=/usr/share/info/*
+path-exclude=/usr/share/doc/*
+path-include=/usr/share/doc/*/copyright
+EOF
 
 # modules_of NAME...: kernel modules with their dependencies, dependencies
 # first, as paths relative to lib/modules/KVER (built-in ones are skipped).
@@ -186,24 +197,41 @@ chmod 755 "$ib/init"
 
 # The disk: partition 1 (from 1 MiB to the end) is an ext4 file system that
 # mke2fs -d fills from the folder; dd puts it at the partition's offset.
+# mke2fs writes every block the file system will read (inode tables and
+# journal zeroed explicitly, nodiscard), so the partition image's data
+# extents are all a copy needs: the rest is free space, never read. pack.gz
+# holds the MBR and those extents; pack.map their "OFFSET LENGTH" on the disk.
 stamp=$( (cd "$r" && find . -newer "$work/rootfs/.complete" -type f -exec sha256sum {} + | sort; echo "$size_mb") |
 	sha256sum | cut -c1-16)
-if [ "$(cat "$work/image.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$work/disk.img.gz" ]; then
+if [ "$(cat "$work/image.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$work/pack.gz" ]; then
 	t0=$(ms)
-	rm -f "$work/disk.img" "$work/part.img"
+	rm -f "$work/disk.img" "$work/part.img" "$work/pack.gz" "$work/pack.map"
 	truncate -s ${size_mb}M "$work/disk.img"
 	printf 'label: dos\nstart=2048, type=83, bootable\n' | sfdisk -q "$work/disk.img"
 	truncate -s $((size_mb - 1))M "$work/part.img"
-	mke2fs -q -F -t ext4 -L task1-root -d "$r" "$work/part.img"
+	mke2fs -q -F -t ext4 -E nodiscard,lazy_itable_init=0,lazy_journal_init=0 -L task1-root -d "$r" "$work/part.img"
 	e2fsck -fn "$work/part.img" >"$work/e2fsck.log" 2>&1 || die "e2fsck -fn: $(tail -3 "$work/e2fsck.log")"
 	dd if="$work/part.img" of="$work/disk.img" bs=1M seek=1 conv=notrunc,sparse status=none
+	{
+		echo "0 4096"
+		xfs_io -r -c "seek -a -r 0" "$work/part.img" | awk '
+			$1 == "DATA" { d = $2 } $1 == "HOLE" && d != "" { print d + 1048576, $2 - d; d = "" }'
+	} >"$work/pack.map"
+	{
+		dd if="$work/disk.img" bs=4096 count=1 status=none
+		while read -r off len; do
+			[ "$off" = 0 ] && continue
+			dd if="$work/part.img" bs=4096 skip=$(( (off - 1048576) / 4096 )) count=$((len / 4096)) status=none
+		done <"$work/pack.map"
+	} | gzip -1 >"$work/pack.gz"
 	rm -f "$work/part.img"
-	gzip -1 -c "$work/disk.img" >"$work/disk.img.gz"
 	echo "$stamp" >"$work/image.stamp"
-	note "image built in $(( ($(ms) - t0) / 1000 )) s: $work/disk.img ($(du -m "$work/disk.img" | cut -f1) MB used of $size_mb, $(du -m "$work/disk.img.gz" | cut -f1) MB compressed)"
+	note "image built in $(( ($(ms) - t0) / 1000 )) s: $work/disk.img ($(du -m "$work/disk.img" | cut -f1) MB used of $size_mb)"
 else
 	note "image cached: $work/disk.img"
 fi
+packed_mb=$(awk '{ n += $2 } END { printf "%d", n / 1048576 }' "$work/pack.map")
+note "to copy: $packed_mb MB in $(wc -l <"$work/pack.map") extents ($(du -m "$work/pack.gz" | cut -f1) MB compressed)"
 vm image inspect "$work/disk.img" | sed 's/^/    /'
 took "disk image"
 
@@ -236,14 +264,21 @@ fi
 took "testbed up"
 t_step=$SECONDS
 dom0_sh "xl list | grep -qw 'task1-[a-z]*' && { echo 'a task1 guest runs already' >&2; exit 1; }; \
-	lvs vg0/task1 >/dev/null 2>&1 && lvremove -qfy vg0/task1 >/dev/null; \
-	lvcreate -qy -L ${size_mb}M -n task1 vg0 >/dev/null && lvs --units m vg0/task1 && mkdir -p $cfgdir" ||
+	lvs vg0/task1 >/dev/null 2>&1 && lvremove -qfy vg0/task1 >/dev/null 2>&1; \
+	lvcreate -qy -L ${size_mb}M -n task1 vg0 2>&1 | grep -v 'NOT backed up'; lvs --units m vg0/task1 && mkdir -p $cfgdir" ||
 	die "could not create $lv"
-vm testbed cp "$work/disk.img.gz" dom0:/tmp/task1.img.gz
+vm testbed cp "$work/pack.gz" dom0:/tmp/task1.pack.gz
+vm testbed cp "$work/pack.map" dom0:/tmp/task1.pack.map
 vm testbed cp "$work/initrd.gz" dom0:$cfgdir/initrd.gz
-dom0_sh "gunzip -c /tmp/task1.img.gz | dd of=$lv bs=1M conv=fsync 2>&1 | tail -1; rm -f /tmp/task1.img.gz" ||
+dom0_sh "set -e; gunzip -c /tmp/task1.pack.gz >/tmp/task1.pack; rm /tmp/task1.pack.gz; pos=0; \
+	while read -r off len; do \
+		dd if=/tmp/task1.pack of=$lv bs=4096 skip=\$((pos / 4096)) seek=\$((off / 4096)) \
+			count=\$((len / 4096)) conv=notrunc 2>/dev/null; \
+		pos=\$((pos + len)); \
+	done </tmp/task1.pack.map; sync; rm -f /tmp/task1.pack /tmp/task1.pack.map" ||
 	die "could not write the image to $lv"
-took "LV created and image written ($(du -m "$work/disk.img.gz" | cut -f1) MB compressed over ssh)"
+dom0 vmlab image inspect $lv | sed 's/^/    /'
+took "LV created and image written ($packed_mb MB of data, $(du -m "$work/pack.gz" | cut -f1) MB compressed over ssh)"
 
 # ---- 3. HVM --------------------------------------------------------------
 cat >"$work/hvm.cfg" <<EOF
