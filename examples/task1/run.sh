@@ -271,6 +271,7 @@ dom0_sh "xl list | grep -qw 'task1-[a-z]*' && { echo 'a task1 guest runs already
 vm testbed cp "$work/pack.gz" dom0:/tmp/task1.pack.gz
 vm testbed cp "$work/pack.map" dom0:/tmp/task1.pack.map
 vm testbed cp "$work/initrd.gz" dom0:$cfgdir/initrd.gz
+vm testbed cp "$here/console-login.sh" dom0:$cfgdir/console-login.sh
 dom0_sh "set -e; gunzip -c /tmp/task1.pack.gz >/tmp/task1.pack; rm /tmp/task1.pack.gz; pos=0; \
 	while read -r off len; do \
 		dd if=/tmp/task1.pack of=$lv bs=4096 skip=\$((pos / 4096)) seek=\$((off / 4096)) \
@@ -321,19 +322,12 @@ ssh_guest() {
 	ssh "${o[@]}" -o "ProxyCommand=ssh $(printf '%q ' "${o[@]}") -p $port -W %h:%p root@127.0.0.1" \
 		"root@$guest_ip" "$@"
 }
-# console_login DOMAIN TTYKIND LOG: logs in as root on the domain's console
-# (the pty xl console would attach to) and runs uname and tty there; LOG is
-# the dom0 file holding the console output.
+# console_login DOMAIN console|serial/0 LOG: logs in as root on the domain's
+# console pty (the one xl console attaches to) with console-login.sh in dom0;
+# LOG is the dom0 file holding the console output.
 console_login() {
-	dom0_sh "set -e; id=\$(xl domid $1); \
-		tty=\$(xenstore-read /local/domain/\$id/$2/tty); \
-		stty -F \$tty raw -echo; \
-		s() { printf '%s\r' \"\$1\" >\$tty; sleep \$2; }; \
-		s '' 2; s root 3; s '$password' 4; s 'echo LOGGED-IN-ON-\$(tty); uname -a' 4; s exit 2; \
-		grep -a -q 'LOGGED-IN-ON-/dev/' $3" ||
-		return 1
-	dom0_sh "tr -d '\r' <$3 | grep -a -E 'login:|Password|LOGGED-IN-ON-/dev|^Linux' | grep -av '[$]' | tail -5" |
-		sed 's/^/    console| /'
+	dom0 sh $cfgdir/console-login.sh "$1" "$2" "$3" "$password" | sed 's/^/    console| /'
+	[ "${PIPESTATUS[0]}" = 0 ]
 }
 
 if [ $with_hvm = 1 ]; then
@@ -388,7 +382,7 @@ log=/var/log/xen/console/guest-task1-pv.log
 t0=$(ms)
 dom0_sh "rm -f $log; vmlab up $cfgdir/pv.cfg" || die "vmlab up pv.cfg failed"
 note "xl create returned after $(( ($(ms) - t0) / 1000 )) s"
-wait_log "$log" 'task1 login:' 300 || { dom0_sh "tail -20 $log" || true; die "the PV guest reached no login prompt on hvc0"; }
+wait_log "$log" 'task1 login:' 900 || { dom0_sh "tail -20 $log" || true; die "the PV guest reached no login prompt on hvc0"; }
 note "login prompt on hvc0 after $(( ($(ms) - t0) / 1000 )) s:"
 dom0_sh "tr -d '\r' <$log | grep -a -E 'initrd:|task1 login:' | head -3" | sed 's/^/    console| /'
 console_login task1-pv console "$log" || die "console login on the PV guest failed"
