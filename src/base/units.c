@@ -40,60 +40,59 @@ static int scale(double v, double mult, uint64_t *out)
 	return 0;
 }
 
+struct suffix {
+	const char *sfx;
+	double mult;
+};
+
+/* Number with one of the suffixes in tab (matched case-insensitively when
+ * icase), scaled to the base unit. */
+static int parse_with(const char *s, const struct suffix *tab, size_t n, int icase, uint64_t *out)
+{
+	const char *sfx;
+	double v;
+	int rc = split_number(s, &v, &sfx);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (icase ? !strcasecmp(sfx, tab[i].sfx) : !strcmp(sfx, tab[i].sfx))
+			return scale(v, tab[i].mult, out);
+	return -EINVAL;
+}
+
+#define NSUFFIX(t) (sizeof(t) / sizeof((t)[0]))
+
 int units_parse_size(const char *s, uint64_t *bytes)
 {
-	static const struct { const char *sfx; double mult; } tab[] = {
+	static const struct suffix tab[] = {
 		{ "", 1 }, { "b", 1 },
 		{ "k", 1024.0 }, { "kb", 1024.0 }, { "kib", 1024.0 },
 		{ "m", 1048576.0 }, { "mb", 1048576.0 }, { "mib", 1048576.0 },
 		{ "g", 1073741824.0 }, { "gb", 1073741824.0 }, { "gib", 1073741824.0 },
 		{ "t", 1099511627776.0 }, { "tb", 1099511627776.0 }, { "tib", 1099511627776.0 },
 	};
-	const char *sfx;
-	double v;
-	int rc = split_number(s, &v, &sfx);
 
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (!strcasecmp(sfx, tab[i].sfx))
-			return scale(v, tab[i].mult, bytes);
-	return -EINVAL;
+	return parse_with(s, tab, NSUFFIX(tab), 1, bytes);
 }
 
 int units_parse_duration(const char *s, uint64_t *ns)
 {
-	static const struct { const char *sfx; double mult; } tab[] = {
+	static const struct suffix tab[] = {
 		{ "", 1e9 }, { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
 		{ "m", 60e9 }, { "min", 60e9 }, { "h", 3600e9 },
 	};
-	const char *sfx;
-	double v;
-	int rc = split_number(s, &v, &sfx);
 
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (!strcmp(sfx, tab[i].sfx))
-			return scale(v, tab[i].mult, ns);
-	return -EINVAL;
+	return parse_with(s, tab, NSUFFIX(tab), 0, ns);
 }
 
 int units_parse_count(const char *s, uint64_t *n)
 {
-	static const struct { const char *sfx; double mult; } tab[] = {
+	static const struct suffix tab[] = {
 		{ "", 1 }, { "k", 1e3 }, { "K", 1e3 }, { "M", 1e6 }, { "G", 1e9 },
 	};
-	const char *sfx;
-	double v;
-	int rc = split_number(s, &v, &sfx);
 
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (!strcmp(sfx, tab[i].sfx))
-			return scale(v, tab[i].mult, n);
-	return -EINVAL;
+	return parse_with(s, tab, NSUFFIX(tab), 0, n);
 }
 
 char *units_fmt_size(uint64_t bytes, char *buf, int len)

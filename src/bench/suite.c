@@ -164,7 +164,10 @@ static void copy_main(const struct bench_ops *b, enum bench_size size, int ready
 		(void)write_all(res_fd, &out, sizeof(out));
 		_exit(0);
 	}
+	/* Closing the ready pipe lets the parent see EOF once every copy has
+	 * either reported ready or died. */
 	(void)write_all(ready_fd, "r", 1);
+	close(ready_fd);
 	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
 		;
 	timed_run(b, size, state, &out);

@@ -463,7 +463,7 @@ static int plan_root(struct extfs *fs, const struct image *img, struct plan *p, 
 		out = (struct sbuf)SBUF_INIT;
 		p->n++;
 	} else if (r == 0) {
-		sbuf_printf(changes, "/etc/fstab: no entry names /dev/sdaN, /dev/hdaN, /dev/xvdaN or /dev/vdaN\n");
+		sbuf_printf(changes, "/etc/fstab: no entry to rewrite\n");
 	}
 	r = r < 0 ? r : 0;
 out:

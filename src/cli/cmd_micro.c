@@ -102,6 +102,7 @@ static int run(int argc, char **argv)
 		json_put_str(&rec, list[k]->name);
 		sbuf_puts(&rec, ",\"unit\":");
 		json_put_str(&rec, list[k]->unit);
+		sbuf_printf(&rec, ",\"higher_is_better\":%s", list[k]->bytes_per_op > 0 ? "true" : "false");
 		sbuf_puts(&rec, ",\"min\":");
 		put_val(&rec, r.status == MICRO_OK ? r.min : NAN);
 		sbuf_puts(&rec, ",\"median\":");

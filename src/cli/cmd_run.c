@@ -6,6 +6,7 @@
 #include "run/runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,7 +21,8 @@ static const char usage[] =
 	"given number of iterations after warm-up runs, and appends one JSON Lines\n"
 	"record per finished run to the results file (fsync'd at once). Running it\n"
 	"again resumes: runs that already have an ok record are skipped. Ctrl-C\n"
-	"stops after the current run (twice: at once); nothing finished is lost.\n\n"
+	"stops after the current run (twice: aborts it, recorded failed); nothing\n"
+	"finished is lost.\n\n"
 	"Experiment files use xl.cfg syntax:\n"
 	"  name = \"task2\"\n"
 	"  benchmarks = [ \"flow\", \"stencil\" ]     # vmlab cpu kernels\n"
@@ -42,19 +44,70 @@ static const char usage[] =
 
 static volatile sig_atomic_t stop_flag;
 
+/* SIGTERM to the process group of each descendant of pid, depth levels
+ * down (children started by proc_run lead their own groups), using only
+ * async-signal-safe calls. */
+static void kill_tree(pid_t pid, int depth)
+{
+	char path[64], buf[512], num[16];
+	const char *pre = "/proc/", *mid = "/task/", *post = "/children";
+	int i = 0, k, fd;
+	ssize_t n;
+	pid_t c = 0;
+
+	for (const char *const *part = (const char *const[]){ pre, "#", mid, "#", post, NULL };
+	     *part; part++) {
+		if (**part != '#') {
+			for (const char *t = *part; *t; t++)
+				path[i++] = *t;
+			continue;
+		}
+		k = 0;
+		for (pid_t x = pid; x && k < 15; x /= 10)
+			num[k++] = (char)('0' + x % 10);
+		while (k)
+			path[i++] = num[--k];
+	}
+	path[i] = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	for (ssize_t j = 0; j <= n; j++) {
+		if (j < n && buf[j] >= '0' && buf[j] <= '9') {
+			c = c * 10 + (buf[j] - '0');
+		} else if (c) {
+			if (depth > 1)
+				kill_tree(c, depth - 1);
+			kill(-c, SIGTERM);
+			kill(c, SIGTERM);
+			c = 0;
+		}
+	}
+}
+
+/* First Ctrl-C: finish the current run. Second: abort it (its children get
+ * SIGTERM, it is recorded failed, the environment is closed). Third: exit. */
 static void on_sigint(int sig)
 {
 	static const char msg[] = "\nvmlab run: interrupted: finishing the current run "
-				  "(Ctrl-C again to abandon it)\n";
-	static const char msg2[] = "\nvmlab run: abandoned the current run\n";
+				  "(Ctrl-C again to abort it)\n";
+	static const char msg2[] = "\nvmlab run: aborting the current run\n";
+	static const char msg3[] = "\nvmlab run: exiting at once\n";
 
-	if (stop_flag) {
-		(void)!write(2, msg2, sizeof(msg2) - 1);
+	(void)sig;
+	if (stop_flag >= 2) {
+		(void)!write(2, msg3, sizeof(msg3) - 1);
 		_exit(130);
+	}
+	if (stop_flag == 1) {
+		stop_flag = 2;
+		(void)!write(2, msg2, sizeof(msg2) - 1);
+		kill_tree(getpid(), 3);
+		return;
 	}
 	stop_flag = 1;
 	(void)!write(2, msg, sizeof(msg) - 1);
-	(void)sig;
 }
 
 struct progress {

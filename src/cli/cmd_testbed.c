@@ -785,7 +785,9 @@ static int guest_up(int argc, char **argv)
 	snprintf(g.ip, sizeof(g.ip), "10.0.0.%d", 10 + g.index);
 
 	sbuf_printf(&cfg, "# written by vmlab testbed guest up\nname = \"%s\"\ntype = \"%s\"\n", g.name, type);
-	sbuf_printf(&cfg, "kernel = \"/var/lib/vmlab/vmlinuz\"\nramdisk = \"/var/lib/vmlab/guest-initrd.gz\"\n");
+	/* PV and PVH load the ELF kernel; HVM's device model boots the bzImage. */
+	sbuf_printf(&cfg, "kernel = \"/var/lib/vmlab/%s\"\nramdisk = \"/var/lib/vmlab/guest-initrd.gz\"\n",
+		    hvm ? "vmlinuz" : "vmlinux");
 	sbuf_printf(&cfg, "extra = \"console=%s quiet " GUEST_KERNEL_OPTS " vmlab.ip=%s/24 vmlab.name=%s%s%s\"\n", hvm ? "ttyS0" : "hvc0",
 		    g.ip, g.name, *extra ? " " : "", extra);
 	sbuf_printf(&cfg, "memory = %ld\nvcpus = %ld\n", mem, vcpus);
@@ -887,7 +889,12 @@ static int guest_down(int argc, char **argv)
 		return 1;
 	}
 	qn = shquote(g.name);
-	sbuf_printf(&sh, "timeout 60 xl shutdown -w %s >/dev/null 2>&1 || xl destroy %s", qn, qn);
+	/* xl shutdown -w returns once the guest is down; the domain is then
+	 * destroyed here rather than left to xl's background monitor. */
+	sbuf_printf(&sh,
+		    "timeout 60 xl shutdown -w %s >/dev/null 2>&1; xl destroy %s >/dev/null 2>&1; "
+		    "! xl domid %s >/dev/null 2>&1",
+		    qn, qn, qn);
 	free(qn);
 	av = tb_ssh_argv_sh(&p, &s, NULL, sbuf_str(&sh));
 	{

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/fileio.h"
 #include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
 #include "measure/clock.h"
+#include "web/bench_remote.h"
 #include "web/http_client.h"
 
 int web_bench_main(int argc, char **argv);
@@ -20,7 +22,8 @@ int web_bench_main(int argc, char **argv);
 static const char usage[] =
 	"usage: vmlab web bench URL [-t THREADS] [-c CONNECTIONS] [-d DURATION] [-R RATE]\n"
 	"                       [--timeout T] [-H 'Name: value']... [--latency] [--json]\n"
-	"                       [--results FILE]\n"
+	"                       [--results FILE] [--hosts H1,H2... [--ssh-arg ARG]...\n"
+	"                       [--remote-vmlab PATH]]\n"
 	"Raw HTTP/1.1 load against URL (http:// or https://), as wrk and wrk2 do.\n\n"
 	"  -t, --threads N       event-loop threads (default 2)\n"
 	"  -c, --connections N   keep-alive connections in all (default 10)\n"
@@ -32,7 +35,14 @@ static const char usage[] =
 	"  -H, --header H        add a request header (repeatable)\n"
 	"      --latency         print the latency distribution\n"
 	"      --json            print one JSON record instead of the text report\n"
-	"      --results FILE    also append the JSON record to FILE (JSON Lines)\n\n"
+	"      --results FILE    also append the JSON record to FILE (JSON Lines)\n"
+	"      --hosts LIST      run the load from these hosts instead ([user@]host,\n"
+	"                        comma-separated), each with -t and -c, the rate split\n"
+	"                        evenly; started over ssh at a common start time\n"
+	"                        (clocks must agree), results merged exactly\n"
+	"      --ssh-arg ARG     pass ARG to ssh (repeatable: -p 2222, -i KEY...)\n"
+	"      --remote-vmlab P  the vmlab binary on the hosts (default vmlab)\n"
+	"      --start-at NS     start at this CLOCK_REALTIME time (ns since the epoch)\n\n"
 	"Exit status: 0 done (errors are reported, not fatal), 1 no response at\n"
 	"all, 2 bad usage.\n";
 
@@ -125,7 +135,8 @@ static void print_text(const char *url, const struct http_load_cfg *cfg, const s
 }
 
 static void json_record(struct sbuf *o, const char *url, const struct http_load_cfg *cfg,
-			const struct http_stats *st, double secs, uint64_t user_ns, uint64_t sys_ns)
+			const struct http_stats *st, double secs, uint64_t user_ns, uint64_t sys_ns,
+			int hosts)
 {
 	char ts[32];
 	static const char *const cls[] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
@@ -135,7 +146,8 @@ static void json_record(struct sbuf *o, const char *url, const struct http_load_
 	json_put_str(o, ts);
 	sbuf_puts(o, ",\"url\":");
 	json_put_str(o, url);
-	sbuf_printf(o, ",\"threads\":%u,\"connections\":%u,\"duration_s\":", cfg->threads, cfg->conns);
+	sbuf_printf(o, ",\"hosts\":%d,\"threads\":%u,\"connections\":%u,\"duration_s\":", hosts,
+		    cfg->threads, cfg->conns);
 	json_put_num(o, (double)cfg->duration_ns / 1e9);
 	sbuf_puts(o, ",\"rate\":");
 	json_put_num(o, cfg->rate);
@@ -187,6 +199,123 @@ static int parse_dur(const char *opt, const char *s, uint64_t *v)
 	return 0;
 }
 
+/* The prime client of a multi-host run: starts `vmlab web bench --json` on
+ * every host over ssh with a common start 3 s ahead, merges their records
+ * exactly and reports the total. Returns the exit status. */
+static int run_hosts(const char *url, const char *hosts, unsigned threads, unsigned conns,
+		     uint64_t dur, uint64_t rate, uint64_t tmo, char **headers, int nh,
+		     char **ssh_args, int nssh, const char *remote_vmlab, bool latency, bool json,
+		     const char *results)
+{
+	char *list = xstrdup(hosts), *save = NULL, *h;
+	struct bench_remote *r = NULL;
+	char *argv[64 + 2 * 64];
+	char t[32], c[32], d[32], rt[32], to[32], sa[32];
+	int n = 0, k = 0, ok = 0, rc = 1;
+	struct http_stats *st = xmalloc(sizeof(*st));
+	struct http_load_cfg cfg = { 0 };
+	struct sbuf rec = SBUF_INIT;
+	double elapsed = 0, cpu = 0;
+	struct err e = { 0 };
+
+	for (h = strtok_r(list, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+		r = xrealloc(r, (size_t)(n + 1) * sizeof(*r));
+		memset(&r[n], 0, sizeof(r[n]));
+		r[n++].host = h;
+	}
+	if (n == 0 || nh > 60 || (rate && rate < (uint64_t)n)) {
+		rc = cli_usage_error(NAME, n == 0 ? "--hosts: no host" : nh > 60 ? "too many -H" :
+				     "-R: less than one request/s per host");
+		goto out;
+	}
+	snprintf(t, sizeof(t), "%u", threads);
+	snprintf(c, sizeof(c), "%u", conns);
+	snprintf(d, sizeof(d), "%" PRIu64 "ns", dur);
+	snprintf(rt, sizeof(rt), "%" PRIu64, rate / (uint64_t)n);
+	snprintf(to, sizeof(to), "%" PRIu64 "ns", tmo);
+	snprintf(sa, sizeof(sa), "%" PRIu64, clock_real_ns() + (uint64_t)3000000000);
+	argv[k++] = (char *)remote_vmlab;
+	argv[k++] = "web";
+	argv[k++] = "bench";
+	argv[k++] = (char *)url;
+	argv[k++] = "-t";
+	argv[k++] = t;
+	argv[k++] = "-c";
+	argv[k++] = c;
+	argv[k++] = "-d";
+	argv[k++] = d;
+	argv[k++] = "--timeout";
+	argv[k++] = to;
+	if (rate) {
+		argv[k++] = "-R";
+		argv[k++] = rt;
+	}
+	for (int i = 0; i < nh; i++) {
+		argv[k++] = "-H";
+		argv[k++] = headers[i];
+	}
+	argv[k++] = "--start-at";
+	argv[k++] = sa;
+	argv[k++] = "--json";
+	argv[k] = NULL;
+	bench_remote_run_all(r, n, ssh_args, nssh, argv, dur / 1000000 + 60000);
+	http_stats_reset(st);
+	for (int i = 0; i < n; i++) {
+		double el = 0, cp = 0;
+
+		if (r[i].rc) {
+			fprintf(stderr, "vmlab %s: %s: %s\n", NAME, r[i].host, r[i].e.msg);
+			continue;
+		}
+		if (r[i].status != 0 && r[i].status != 1) {
+			fprintf(stderr, "vmlab %s: %s: exit %d: %s\n", NAME, r[i].host, r[i].status,
+				sbuf_str(&r[i].errout));
+			continue;
+		}
+		if (bench_record_merge(r[i].out.buf, r[i].out.len, r[i].host, st, &el, &cp, &e)) {
+			fprintf(stderr, "vmlab %s: %s\n", NAME, e.msg);
+			continue;
+		}
+		ok++;
+		cpu += cp;
+		if (el > elapsed)
+			elapsed = el;
+		if (!json)
+			printf("%s: %s", r[i].host, sbuf_str(&r[i].out));
+	}
+	if (!ok) {
+		fprintf(stderr, "vmlab %s: no host delivered results\n", NAME);
+		goto out;
+	}
+	cfg.threads = threads;
+	cfg.conns = conns;
+	cfg.duration_ns = dur;
+	cfg.rate = (double)rate;
+	json_record(&rec, url, &cfg, st, elapsed, (uint64_t)(cpu * 1e9), 0, ok);
+	if (json)
+		fputs(sbuf_str(&rec), stdout);
+	else {
+		printf("%d of %d hosts, each:\n", ok, n);
+		print_text(url, &cfg, st, elapsed, latency, (uint64_t)(cpu * 1e9));
+	}
+	fflush(stdout);
+	if (results && file_append_sync(results, rec.buf, rec.len, &e)) {
+		rc = cli_fail(NAME, &e);
+		goto out;
+	}
+	rc = ok == n && st->requests ? 0 : 1;
+out:
+	for (int i = 0; i < n; i++) {
+		sbuf_free(&r[i].out);
+		sbuf_free(&r[i].errout);
+	}
+	free(r);
+	free(list);
+	free(st);
+	sbuf_free(&rec);
+	return rc;
+}
+
 int web_bench_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -199,15 +328,20 @@ int web_bench_main(int argc, char **argv)
 		{ "latency", no_argument, NULL, 'L' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "results", required_argument, NULL, 'o' },
+		{ "hosts", required_argument, NULL, 'X' },
+		{ "ssh-arg", required_argument, NULL, 'S' },
+		{ "remote-vmlab", required_argument, NULL, 'V' },
+		{ "start-at", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	uint64_t threads = 2, conns = 10, rate = 0, dur = 10000000000ull, tmo = 2000000000ull;
-	uint64_t u0, s0, u1, s1;
+	uint64_t u0, s0, u1, s1, start_at = 0;
 	bool latency = false, json = false;
-	const char *results = NULL, *url;
+	const char *results = NULL, *url, *hosts = NULL, *remote_vmlab = "vmlab";
 	char **headers = xcalloc((size_t)argc, sizeof(char *));
-	int nh = 0, opt, rc = 2, gai;
+	char **ssh_args = xcalloc((size_t)argc, sizeof(char *));
+	int nh = 0, nssh = 0, opt, rc = 2, gai;
 	struct http_url u;
 	struct http_load_cfg cfg = { 0 };
 	struct http_stats *st = NULL;
@@ -254,6 +388,25 @@ int web_bench_main(int argc, char **argv)
 		case 'o':
 			results = optarg;
 			break;
+		case 'X':
+			hosts = optarg;
+			break;
+		case 'S':
+			ssh_args[nssh++] = optarg;
+			break;
+		case 'V':
+			remote_vmlab = optarg;
+			break;
+		case 'A': {
+			char *end;
+
+			start_at = strtoull(optarg, &end, 10);
+			if (*end || end == optarg) {
+				rc = cli_usage_error(NAME, "--start-at: '%s' is not a time in ns", optarg);
+				goto out;
+			}
+			break;
+		}
 		case 'h':
 			fputs(usage, stdout);
 			rc = 0;
@@ -278,6 +431,11 @@ int web_bench_main(int argc, char **argv)
 	}
 	if (http_url_parse(url, &u, &e) || http_build_get(&u, headers, nh, &req, &e)) {
 		rc = cli_fail(NAME, &e);
+		goto out;
+	}
+	if (hosts) {
+		rc = run_hosts(url, hosts, (unsigned)threads, (unsigned)conns, dur, rate, tmo, headers,
+			       nh, ssh_args, nssh, remote_vmlab, latency, json, results);
 		goto out;
 	}
 	gai = getaddrinfo(u.host, u.port, &hints, &ai);
@@ -306,6 +464,14 @@ int web_bench_main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	st = xmalloc(sizeof(*st));
+	if (start_at > clock_real_ns()) {
+		/* the common start of a multi-host run */
+		struct timespec ts = { (time_t)(start_at / 1000000000ull),
+				       (long)(start_at % 1000000000ull) };
+
+		while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+	}
 	clock_cpu_ns(&u0, &s0);
 	if (http_load_run(&cfg, st, &elapsed, &e)) {
 		rc = cli_fail(NAME, &e);
@@ -313,7 +479,7 @@ int web_bench_main(int argc, char **argv)
 	}
 	clock_cpu_ns(&u1, &s1);
 	secs = (double)elapsed / 1e9;
-	json_record(&rec, url, &cfg, st, secs, u1 - u0, s1 - s0);
+	json_record(&rec, url, &cfg, st, secs, u1 - u0, s1 - s0, 1);
 	if (json)
 		fputs(sbuf_str(&rec), stdout);
 	else
@@ -337,6 +503,7 @@ out:
 		transport_tls_ctx_free(cfg.tls_ctx);
 	free(st);
 	free(headers);
+	free(ssh_args);
 	sbuf_free(&req);
 	sbuf_free(&rec);
 	return rc;

@@ -199,7 +199,8 @@ static int disk_a_part(const char *w, size_t n)
 		if (n <= pl + 1 || memcmp(w, pre[k], pl) || !islower((unsigned char)w[pl]))
 			continue;
 		for (j = pl + 1; j < n && isdigit((unsigned char)w[j]); j++)
-			v = v * 10 + (w[j] - '0');
+			if (v <= 128)
+				v = v * 10 + (w[j] - '0');
 		if (j != n || j == pl + 1 || v <= 0 || v > 128)
 			return 0;
 		return w[pl] == 'a' ? (int)v : -1;

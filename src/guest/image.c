@@ -308,10 +308,15 @@ int image_check_unused(const char *path, const char *xl_list_json, struct err *e
 char *image_undo_name(const char *path, int n)
 {
 	struct sbuf s = SBUF_INIT;
+	struct stat st;
+	const char *base = path;
 
+	/* a block device's undo file goes to the current folder, not /dev */
+	if (stat(path, &st) == 0 && S_ISBLK(st.st_mode) && strrchr(path, '/'))
+		base = strrchr(path, '/') + 1;
 	for (int k = 1;; k++) {
 		sbuf_reset(&s);
-		sbuf_puts(&s, path);
+		sbuf_puts(&s, base);
 		if (n)
 			sbuf_printf(&s, ".p%d", n);
 		if (k > 1)

@@ -43,8 +43,8 @@ int image_parse_ref(const char *arg, char **buf, const char **img, int *part, co
 int image_check_unused(const char *path, const char *xl_list_json, struct err *e);
 
 /* A new undo file name for partition n of path: "PATH.pN.e2undo" (or
- * "PATH.e2undo" for n 0), with ".2", ".3"... before ".e2undo" when taken.
- * Caller frees. */
+ * "PATH.e2undo" for n 0), with ".2", ".3"... before ".e2undo" when taken;
+ * for a block device "NAME.pN.e2undo" in the current folder. Caller frees. */
 char *image_undo_name(const char *path, int n);
 
 #endif

@@ -166,13 +166,28 @@ int model_build(struct model *m, const struct result_set *set, const char *basel
 		model_free(m);
 		return rc;
 	}
-	if (m->baseline) {
-		size_t k = find(envn, ne, m->baseline);
+	m->split = !baseline && m->baseline && !strcmp(m->baseline, "native") &&
+		   find(envn, ne, "testbed:bare") < ne;
+	/* baselines first: the main one, then testbed:bare when it is one too */
+	for (int pass = 0; pass < 2 && m->baseline; pass++) {
+		const char *want = pass == 0 ? m->baseline : m->split ? "testbed:bare" : NULL;
+		size_t k, at = (size_t)pass;
+		if (!want)
+			break;
+		k = find(envn, ne, want);
 		struct renv t = m->envs[k];
-		memmove(&m->envs[1], &m->envs[0], k * sizeof(*m->envs));
-		m->envs[0] = t;
+		memmove(&m->envs[at + 1], &m->envs[at], (k - at) * sizeof(*m->envs));
+		m->envs[at] = t;
 		for (size_t j = 0; j < ne; j++)
 			envn[j] = m->envs[j].name;
+	}
+	for (size_t k = 0; k < ne; k++) {
+		struct renv *v = &m->envs[k];
+		v->base = -1;
+		if (!m->baseline || k == 0)
+			continue;
+		v->base = m->split && k > 1 && is_testbed(v->name) ? 1 : 0;
+		v->base_name = m->envs[v->base].name;
 	}
 	m->cells = xcalloc(nb * ne, sizeof(*m->cells));
 	for (size_t b = 0; b < nb; b++)
@@ -220,12 +235,12 @@ int model_build(struct model *m, const struct result_set *set, const char *basel
 			c->max = stats_quantile(c->v, c->n, 1);
 			stats_median_ci95(c->v, c->n, &c->lo, &c->hi);
 		}
-		if (m->baseline) {
-			struct rcell *base = &m->cells[b * ne];
-			for (size_t k = 1; k < ne; k++)
-				slowdown(&m->cells[b * ne + k], base);
-			if (base->n)
-				base->slow = 1.0;    /* by definition; no interval */
+		for (size_t k = 0; m->baseline && k < ne; k++) {
+			struct rcell *c = &m->cells[b * ne + k];
+			if (m->envs[k].base >= 0)
+				slowdown(c, &m->cells[b * ne + (size_t)m->envs[k].base]);
+			else if (c->n)
+				c->slow = 1.0;    /* by definition; no interval */
 		}
 	}
 	for (size_t k = 0; m->baseline && k < ne; k++) {
@@ -236,9 +251,11 @@ int model_build(struct model *m, const struct result_set *set, const char *basel
 			if (isnan(c->slow))
 				continue;
 			s[v->ngeo++] = c->slow;
-			if (k > 0 && (!v->worst || c->slow > v->worst->slow))
+			if (v->base >= 0 && (!v->worst || c->slow > v->worst->slow))
 				v->worst = c;
-			if (k > 0 && strcmp(c->kind, "micro") &&
+			/* testbed:bare against native measures the emulation, not Xen */
+			bool counts = v->base >= 0 && !(m->split && k == 1);
+			if (counts && strcmp(c->kind, "micro") &&
 			    (!m->strongest || !strcmp(m->strongest->kind, "micro") ||
 			     c->slow > m->strongest->slow))
 				m->strongest = c;
@@ -246,7 +263,7 @@ int model_build(struct model *m, const struct result_set *set, const char *basel
 		v->geomean = stats_geomean(s, v->ngeo);
 		free(s);
 	}
-	for (size_t k = 1; !m->strongest && m->baseline && k < ne; k++)
+	for (size_t k = m->split ? 2 : 1; !m->strongest && m->baseline && k < ne; k++)
 		if (m->envs[k].worst && (!m->strongest || m->envs[k].worst->slow > m->strongest->slow))
 			m->strongest = m->envs[k].worst;
 	if (!m->baseline)

@@ -27,6 +27,8 @@ struct renv {
 	double geomean;                    /* of its slowdowns; NaN without */
 	size_t ngeo;
 	const struct rcell *worst;         /* its strongest slowdown */
+	int base;                          /* index of the env it is compared with; -1: none (a baseline) */
+	const char *base_name;             /* its name, NULL when base < 0 */
 };
 
 struct rbench {
@@ -38,14 +40,18 @@ struct model {
 	struct renv *envs;        /* baseline first, then first appearance */
 	struct rbench *benches;   /* first appearance */
 	size_t nenv, nbench;
-	const char *baseline;     /* NULL when absent */
+	const char *baseline;     /* the main baseline; NULL when absent */
+	bool split;               /* testbed guests compare with testbed:bare, the rest with baseline */
 	const struct rcell *strongest;   /* strongest slowdown of an application (cpu/cmd), else any */
 	char **experiments;
 	size_t nexp;
 	size_t records, ok, failed;
 };
 
-/* Builds m from set (which must outlive m). baseline: see report_opts. */
+/* Builds m from set (which must outlive m). baseline: see report_opts; when
+ * it is NULL and both native and testbed:bare have records, testbed guests
+ * are compared with testbed:bare (the same emulated machine without Xen),
+ * testbed:bare and every other environment with native. */
 int model_build(struct model *m, const struct result_set *set, const char *baseline, struct err *e);
 void model_free(struct model *m);
 
@@ -56,6 +62,9 @@ static inline const struct rcell *model_cell(const struct model *m, size_t b, si
 
 /* "0.1234 s", "12.5 ns/op": value v with its unit, 4 significant digits. */
 void model_fmt(double v, const char *unit, char *buf, size_t len);
+
+/* The environment the strongest slowdown is measured against ("-" if none). */
+const char *strongest_base(const struct model *m);
 
 /* Renderers; each appends to out. */
 void render_md(const struct model *m, const char *title, struct sbuf *out);

@@ -27,7 +27,7 @@ static void esc(struct sbuf *o, const char *s)
 
 static const char *fill(const struct model *m, size_t k)
 {
-	if (m->baseline && k == 0)
+	if (m->baseline && m->envs[k].base < 0)
 		return "#3b6ea8";
 	return m->envs[k].emulated ? "#d08a35" : "#5a9a4a";
 }
@@ -42,7 +42,7 @@ static const char css[] =
 	"th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}"
 	".emu{color:#a0601a;font-weight:600}.note{background:#fff6e6;border-left:4px solid #d08a35;"
 	"padding:8px 12px}.strong{background:#eef4fb;border-left:4px solid #3b6ea8;padding:8px 12px}"
-	".bad{color:#b00020}svg{display:block;margin:4px 0 12px}"
+	".bad{color:#b00020}.sub{margin:0;color:#555;font-size:.85em}svg{display:block;margin:4px 0 12px}"
 	".legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;"
 	"vertical-align:middle}";
 
@@ -76,7 +76,7 @@ static void chart(struct sbuf *o, size_t n, const char *const *label, const char
 		double tv = top / 1.05 * t / 4;
 		sbuf_printf(o, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>"
 			       "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#666\">"
-			       "%.3g</text>\n", X(tv), X(tv), h - 20, X(tv), h - 6, tv);
+			       "%.4g</text>\n", X(tv), X(tv), h - 20, X(tv), h - 6, tv);
 	}
 	for (size_t i = 0; i < n; i++) {
 		double y = (double)i * ROW_H + 4, cy = y + (ROW_H - 8) / 2.0;
@@ -153,7 +153,13 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 	esc(o, title);
 	sbuf_printf(o, "</h1>\n<p>%zu records: %zu ok, <span class=\"%s\">%zu failed</span>. ",
 		    m->records, m->ok, m->failed ? "bad" : "", m->failed);
-	if (m->baseline) {
+	if (m->split) {
+		sbuf_puts(o, "Slowdowns (ratio of medians, &gt;1 is slower, 95% bootstrap interval) "
+			     "are against <b>testbed:bare</b> for the testbed guests (the same emulated "
+			     "machine without Xen) and against <b>");
+		esc(o, m->baseline);
+		sbuf_puts(o, "</b> for the others.</p>\n");
+	} else if (m->baseline) {
 		sbuf_puts(o, "Slowdowns are against <b>");
 		esc(o, m->baseline);
 		sbuf_puts(o, "</b> (ratio of medians, &gt;1 is slower, 95% bootstrap interval).</p>\n");
@@ -170,9 +176,11 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 		esc(o, m->strongest->bench);
 		sbuf_puts(o, "</b> on <b>");
 		esc(o, m->strongest->env);
-		sbuf_printf(o, "</b>, %.3f&times; [%.3f, %.3f]. Where did native performance go? "
-			       "Start the analysis with this benchmark.</p>\n", m->strongest->slow,
+		sbuf_printf(o, "</b>, %.3f&times; [%.3f, %.3f] of ", m->strongest->slow,
 			    m->strongest->slow_lo, m->strongest->slow_hi);
+		esc(o, strongest_base(m));
+		sbuf_puts(o, ". Where did native performance go? Start the analysis with this "
+			     "benchmark.</p>\n");
 	}
 
 	sbuf_puts(o, "<h2>Environments</h2>\n<table><tr><th>environment</th><th>label</th>"
@@ -202,7 +210,10 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 		char tbuf[m->nenv][64];
 		size_t n = 0;
 		sbuf_puts(o, "<h2>Geometric mean of slowdowns</h2>\n");
-		for (size_t k = 1; k < m->nenv; k++) {
+		for (size_t k = 0; k < m->nenv; k++) {
+			/* testbed:bare against native is the emulation's cost: said below */
+			if (m->envs[k].base < 0 || (m->split && k == 1))
+				continue;
 			lab[n] = m->envs[k].name;
 			col[n] = fill(m, k);
 			v[n] = m->envs[k].geomean;
@@ -210,13 +221,18 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 			if (isnan(v[n]))
 				snprintf(tbuf[n], sizeof(tbuf[n]), "-");
 			else
-				snprintf(tbuf[n], sizeof(tbuf[n]), "%.3fx over %zu benchmarks", v[n],
-					 m->envs[k].ngeo);
+				snprintf(tbuf[n], sizeof(tbuf[n]), "%.3fx vs %s (%zu benchmarks)", v[n],
+					 m->envs[k].base_name, m->envs[k].ngeo);
 			txt[n] = tbuf[n];
 			n++;
 		}
 		chart(o, n, lab, col, v, nan, nan, nan, nan, txt, 1.0);
-		sbuf_puts(o, "<p>Dashed line: the baseline (1.0).</p>\n");
+		sbuf_puts(o, "<p>Dashed line: the baseline (1.0).");
+		if (m->split && !isnan(m->envs[1].geomean))
+			sbuf_printf(o, " The emulated machine itself (testbed:bare against native) is "
+				       "%.3f&times; slower (geometric mean over %zu benchmarks).",
+				    m->envs[1].geomean, m->envs[1].ngeo);
+		sbuf_puts(o, "</p>\n");
 	}
 
 	sbuf_puts(o, "<h2>Benchmarks</h2>\n");
@@ -257,11 +273,32 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 			n++;
 		}
 		chart(o, n, lab, col, v, lo, hi, mn, mx, txt, 0);
+		n = 0;
+		for (size_t k = 0; k < m->nenv; k++) {
+			const struct rcell *x = model_cell(m, bi, k);
+			if (m->envs[k].base < 0 || isnan(x->slow) || (m->split && k == 1))
+				continue;
+			lab[n] = x->env;
+			col[n] = fill(m, k);
+			v[n] = x->slow;
+			lo[n] = x->slow_lo;
+			hi[n] = x->slow_hi;
+			mn[n] = mx[n] = NAN;
+			snprintf(tbuf[n], sizeof(tbuf[n]), "%.3fx [%.3f, %.3f] vs %s", x->slow,
+				 x->slow_lo, x->slow_hi, m->envs[k].base_name);
+			txt[n] = tbuf[n];
+			n++;
+		}
+		if (n) {
+			sbuf_puts(o, "<p class=\"sub\">slowdown (whisker: 95% bootstrap interval; "
+				     "dashed: 1.0)</p>\n");
+			chart(o, n, lab, col, v, lo, hi, mn, mx, txt, 1.0);
+		}
 	}
 
 	sbuf_puts(o, "<h2>Table</h2>\n<table><tr><th>benchmark</th><th>environment</th><th>n</th>"
 		     "<th>median</th><th>min</th><th>max</th><th>95% CI of median</th>"
-		     "<th>slowdown [95% CI]</th><th>failed</th></tr>\n");
+		     "<th>slowdown [95% CI]</th><th>vs</th><th>failed</th></tr>\n");
 	for (size_t bi = 0; bi < m->nbench; bi++)
 		for (size_t k = 0; k < m->nenv; k++) {
 			const struct rcell *x = model_cell(m, bi, k);
@@ -289,8 +326,10 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 			else
 				snprintf(buf, sizeof(buf), "%.3f&times; [%.3f, %.3f]", x->slow,
 					 x->slow_lo, x->slow_hi);
-			sbuf_printf(o, "<td class=\"num\">%s</td><td class=\"num%s\">%zu</td></tr>\n",
-				    buf, x->failed ? " bad" : "", x->failed);
+			sbuf_printf(o, "<td class=\"num\">%s</td><td>", buf);
+			esc(o, m->envs[k].base_name ? m->envs[k].base_name : "-");
+			sbuf_printf(o, "</td><td class=\"num%s\">%zu</td></tr>\n",
+				    x->failed ? " bad" : "", x->failed);
 		}
 	sbuf_puts(o, "</table>\n");
 	if (m->failed) {

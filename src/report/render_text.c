@@ -34,14 +34,27 @@ static void md_text(struct sbuf *o, const char *s)
 	}
 }
 
+const char *strongest_base(const struct model *m)
+{
+	for (size_t k = 0; m->strongest && k < m->nenv; k++)
+		if (!strcmp(m->envs[k].name, m->strongest->env))
+			return m->envs[k].base_name ? m->envs[k].base_name : "-";
+	return "-";
+}
+
 void render_md(const struct model *m, const char *title, struct sbuf *o)
 {
 	char a[64], b[64], c[64], d[64], s[96];
 
 	sbuf_printf(o, "# %s\n\n", title);
 	sbuf_printf(o, "%zu records: %zu ok, %zu failed. ", m->records, m->ok, m->failed);
-	if (m->baseline)
-		sbuf_printf(o, "Slowdowns are against **%s** (median ratio, >1 is slower; "
+	if (m->split)
+		sbuf_printf(o, "Slowdowns (ratio of medians, >1 is slower; 95%% bootstrap interval) "
+			       "are against **testbed:bare** for the testbed guests (the same emulated "
+			       "machine without Xen) and against **%s** for the others.\n\n",
+			    m->baseline);
+	else if (m->baseline)
+		sbuf_printf(o, "Slowdowns are against **%s** (ratio of medians, >1 is slower; "
 			       "95%% bootstrap interval).\n\n", m->baseline);
 	else
 		sbuf_puts(o, "No baseline environment (native or testbed:bare): no slowdowns.\n\n");
@@ -72,8 +85,8 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 	}
 
 	sbuf_puts(o, "\n## Results\n\n| benchmark | environment | n | median | min | max | "
-		     "95% CI of median | slowdown [95% CI] | failed |\n"
-		     "|---|---|---|---|---|---|---|---|---|\n");
+		     "95% CI of median | slowdown [95% CI] | vs | failed |\n"
+		     "|---|---|---|---|---|---|---|---|---|---|\n");
 	for (size_t bi = 0; bi < m->nbench; bi++)
 		for (size_t k = 0; k < m->nenv; k++) {
 			const struct rcell *x = model_cell(m, bi, k);
@@ -91,14 +104,14 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 			md_text(o, x->bench);
 			sbuf_puts(o, " | ");
 			md_text(o, x->env);
-			sbuf_printf(o, " | %zu | %s | %s | %s | %s | %s | %zu |\n", x->n, a, b, c, d, s,
-				    x->failed);
+			sbuf_printf(o, " | %zu | %s | %s | %s | %s | %s | %s | %zu |\n", x->n, a, b, c, d,
+				    s, or_dash(m->envs[k].base_name), x->failed);
 		}
 
 	if (m->baseline) {
-		sbuf_printf(o, "\n## Geometric mean of slowdowns vs %s\n\n"
-			       "| environment | geometric mean | benchmarks | strongest slowdown |\n"
-			       "|---|---|---|---|\n", m->baseline);
+		sbuf_puts(o, "\n## Geometric mean of slowdowns\n\n"
+			     "| environment | vs | geometric mean | benchmarks | strongest slowdown |\n"
+			     "|---|---|---|---|---|\n");
 		for (size_t k = 0; k < m->nenv; k++) {
 			const struct renv *v = &m->envs[k];
 			if (isnan(v->geomean))
@@ -107,6 +120,8 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 				snprintf(a, sizeof(a), "%.3f", v->geomean);
 			sbuf_puts(o, "| ");
 			md_text(o, v->name);
+			sbuf_puts(o, " | ");
+			md_text(o, or_dash(v->base_name));
 			sbuf_printf(o, " | %s%s | %zu | ", a, isnan(v->geomean) ? "" : "x", v->ngeo);
 			if (v->worst) {
 				md_text(o, v->worst->bench);
@@ -121,7 +136,7 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 		sbuf_printf(o, "\n**Strongest slowdown:** %s on %s, %.3fx [%.3f, %.3f] of %s. "
 			       "Where did native performance go? Start the analysis with %s.\n",
 			    m->strongest->bench, m->strongest->env, m->strongest->slow,
-			    m->strongest->slow_lo, m->strongest->slow_hi, m->baseline,
+			    m->strongest->slow_lo, m->strongest->slow_hi, strongest_base(m),
 			    m->strongest->bench);
 	if (m->failed) {
 		sbuf_puts(o, "\n## Failed runs\n\n| benchmark | environment | failed | first error |\n"
@@ -191,7 +206,8 @@ void render_csv(const struct model *m, struct sbuf *o)
 			csv_num(o, x->lo);
 			csv_num(o, x->hi);
 			sbuf_putc(o, ',');
-			csv_field(o, m->baseline);
+			csv_field(o, m->envs[k].base_name ? m->envs[k].base_name : m->envs[k].base < 0 &&
+				  m->baseline ? x->env : NULL);
 			csv_num(o, x->slow);
 			csv_num(o, x->slow_lo);
 			csv_num(o, x->slow_hi);
@@ -236,6 +252,8 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 		sbuf_printf(o, ",\"emulated\":%s,\"ok\":%zu,\"failed\":%zu,\"geomean_slowdown\":",
 			    v->emulated ? "true" : "false", v->ok, v->failed);
 		json_put_num(o, v->geomean);
+		sbuf_puts(o, ",\"baseline\":");
+		jstr_or_null(o, v->base_name);
 		sbuf_puts(o, ",\"strongest\":");
 		jstr_or_null(o, v->worst ? v->worst->bench : NULL);
 		sbuf_puts(o, ",\"facts\":{");
@@ -277,8 +295,9 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 			sbuf_putc(o, ',');
 			jkey(o, "unit");
 			json_put_str(o, x->unit);
-			sbuf_printf(o, ",\"better\":\"%s\",\"n\":%zu,\"failed\":%zu",
+			sbuf_printf(o, ",\"better\":\"%s\",\"n\":%zu,\"failed\":%zu,\"baseline\":",
 				    x->higher_better ? "higher" : "lower", x->n, x->failed);
+			jstr_or_null(o, m->envs[k].base_name);
 			const char *names[] = { "median", "min", "max", "ci_lo", "ci_hi", "slowdown",
 						"slowdown_lo", "slowdown_hi" };
 			double vals[] = { x->median, x->min, x->max, x->lo, x->hi, x->slow,
@@ -303,6 +322,8 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 		sbuf_putc(o, ',');
 		jkey(o, "environment");
 		json_put_str(o, m->strongest->env);
+		sbuf_puts(o, ",\"baseline\":");
+		json_put_str(o, strongest_base(m));
 		sbuf_puts(o, ",\"slowdown\":");
 		json_put_num(o, m->strongest->slow);
 		sbuf_putc(o, '}');

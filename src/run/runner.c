@@ -30,8 +30,9 @@ static bool already_ok(const struct result_set *done, const char *env, const str
 	return false;
 }
 
-/* The vmlab arguments that run one iteration of b. */
-static void bench_args(const struct bench *b, const char *size, char *argv[12])
+/* The vmlab arguments that run one iteration of b; an external command gets
+ * the run's timeout (tmo, "NNNms") so vmlab cpu run stops it itself. */
+static void bench_args(const struct bench *b, const char *size, const char *tmo, char *argv[14])
 {
 	size_t n = 0;
 
@@ -47,6 +48,9 @@ static void bench_args(const struct bench *b, const char *size, char *argv[12])
 		if (strcmp(b->kind, "cmd")) {
 			argv[n++] = "--size";
 			argv[n++] = (char *)size;
+		} else {
+			argv[n++] = "--timeout";
+			argv[n++] = (char *)tmo;
 		}
 		argv[n++] = "--iterations";
 		argv[n++] = "1";
@@ -158,14 +162,17 @@ static void take_record(struct result *r, const struct bench *b, const struct js
 static void run_one(struct env *v, const struct experiment *x, const struct bench *b,
 		    struct result *r)
 {
-	char *args[12];
+	char *args[14], tmo[32];
 	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
 	struct err e = { 0, "" };
 	int st = -1, rc;
 	struct json *j;
+	bool cmd = !strcmp(b->kind, "cmd");
 
-	bench_args(b, x->size, args);
-	rc = v->ops->exec(v, args, x->timeout_ms, &out, &eo, &st, &e);
+	snprintf(tmo, sizeof(tmo), "%llums", (unsigned long long)x->timeout_ms);
+	bench_args(b, x->size, tmo, args);
+	/* for a command, vmlab cpu run's own timeout comes first; ours is the backstop */
+	rc = v->ops->exec(v, args, x->timeout_ms + (cmd ? 5000 : 0), &out, &eo, &st, &e);
 	if (rc) {
 		r->status = xstrdup("failed");
 		r->error = xstrdup(rc == -ETIMEDOUT ? "timed out" : e.msg);
@@ -337,6 +344,12 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 				record_init(&r, x, &v, &benches[b], it);
 				if (opened) {
 					run_one(&v, x, &benches[b], &r);
+					if (o->stop && *o->stop >= 2) {
+						free(r.status);
+						free(r.error);
+						r.status = xstrdup("failed");
+						r.error = xstrdup("aborted (interrupted by the user)");
+					}
 				} else {
 					r.status = xstrdup("failed");
 					r.error = xstrdup(ee.msg);

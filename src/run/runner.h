@@ -25,7 +25,8 @@ struct run_event {
 };
 
 struct run_opts {
-	/* Set (from a signal handler) to stop after the current run. */
+	/* Set (from a signal handler): 1 stops after the current run; 2 also
+	 * records the current run failed (the caller has killed it). */
 	volatile sig_atomic_t *stop;
 	void (*progress)(void *ctx, const struct run_event *ev);
 	void *ctx;

@@ -78,44 +78,68 @@ static void state_path(const struct tb_paths *p, char *buf, size_t n)
 	snprintf(buf, n, "%.*s/state", (int)n - 7, p->dir);
 }
 
+int tb_state_parse(const char *text, size_t len, const char *name, struct tb_state *s, struct err *e)
+{
+	size_t pos = 0;
+	int lineno = 0;
+
+	memset(s, 0, sizeof(*s));
+	while (pos < len) {
+		const char *l = text + pos, *nl = memchr(l, '\n', len - pos), *eq;
+		size_t n = nl ? (size_t)(nl - l) : len - pos, kl;
+		char val[PATH_MAX];
+		long v;
+		char *end;
+
+		pos += n + (nl ? 1 : 0);
+		lineno++;
+		if (!n)
+			continue;
+		if (!(eq = memchr(l, '=', n)))
+			return err_at(e, -EBADMSG, name, lineno, 1, "expected KEY=VALUE");
+		kl = (size_t)(eq - l);
+		if (n - kl - 1 >= sizeof(val) || memchr(eq + 1, 0, n - kl - 1))
+			return err_at(e, -EBADMSG, name, lineno, (int)kl + 2, "value too long or holds NUL");
+		memcpy(val, eq + 1, n - kl - 1);
+		val[n - kl - 1] = 0;
+#define KEY(k) (kl == strlen(k) && !memcmp(l, k, kl))
+		if (KEY("pid") || KEY("port")) {
+			errno = 0;
+			v = strtol(val, &end, 10);
+			if (!val[0] || *end || errno || v <= 0 || (KEY("port") && v > 65535) || v > INT_MAX)
+				return err_at(e, -EBADMSG, name, lineno, (int)kl + 2, "'%s' is not a valid %.*s", val,
+					      (int)kl, l);
+			if (KEY("pid"))
+				s->pid = (pid_t)v;
+			else
+				s->port = (int)v;
+		} else if (KEY("mode") || KEY("accel")) {
+			if (strlen(val) >= sizeof(s->mode))
+				return err_at(e, -EBADMSG, name, lineno, (int)kl + 2, "'%s' is too long", val);
+			strcpy(KEY("mode") ? s->mode : s->accel, val);
+		} else if (KEY("log")) {
+			snprintf(s->log, sizeof(s->log), "%s", val);
+		}
+#undef KEY
+	}
+	if (s->pid <= 0 || s->port <= 0)
+		return err_at(e, -EBADMSG, name, lineno, 0, "no pid or no port");
+	return 0;
+}
+
 int tb_state_load(const struct tb_paths *p, struct tb_state *s, struct err *e)
 {
 	char path[PATH_MAX];
 	struct sbuf sb = SBUF_INIT;
-	char *line, *save = NULL;
-	int rc, lineno = 0;
+	int rc;
 
 	memset(s, 0, sizeof(*s));
 	state_path(p, path, sizeof(path));
 	if (access(path, F_OK) != 0)
 		return -ENOENT;
 	rc = file_read(path, &sb, e);
-	if (rc < 0)
-		return rc;
-	for (line = strtok_r(sb.buf ? sb.buf : (char[]){ "" }, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *v = strchr(line, '=');
-
-		lineno++;
-		if (!v) {
-			rc = err_at(e, -EBADMSG, path, lineno, 1, "expected KEY=VALUE");
-			goto out;
-		}
-		*v++ = 0;
-		if (!strcmp(line, "pid"))
-			s->pid = (pid_t)atol(v);
-		else if (!strcmp(line, "port"))
-			s->port = atoi(v);
-		else if (!strcmp(line, "mode"))
-			snprintf(s->mode, sizeof(s->mode), "%s", v);
-		else if (!strcmp(line, "accel"))
-			snprintf(s->accel, sizeof(s->accel), "%s", v);
-		else if (!strcmp(line, "log"))
-			snprintf(s->log, sizeof(s->log), "%s", v);
-	}
-	if (s->pid <= 0 || s->port <= 0 || s->port > 65535)
-		rc = err_at(e, -EBADMSG, path, lineno, 0, "no valid pid and port");
-out:
+	if (rc == 0)
+		rc = tb_state_parse(sbuf_str(&sb), sb.len, path, s, e);
 	sbuf_free(&sb);
 	return rc;
 }

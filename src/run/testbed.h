@@ -5,6 +5,7 @@
 #define VMLAB_RUN_TESTBED_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -30,6 +31,11 @@ struct tb_state {
 	char accel[8];           /* "kvm" or "tcg" */
 	char log[PATH_MAX];      /* QEMU's serial console: Xen and dom0 messages */
 };
+
+/* Parses the KEY=VALUE lines of a state file, text[0..len) (name labels
+ * messages "NAME:LINE:COL: ..."). Unknown keys are ignored; pid and port
+ * are required. Returns 0 or -EBADMSG (s is then unspecified). */
+int tb_state_parse(const char *text, size_t len, const char *name, struct tb_state *s, struct err *e);
 
 /* Reads dir/state. Returns 0, -ENOENT when there is none, -EBADMSG when it
  * is damaged (e says where). */

@@ -343,6 +343,10 @@ void web_app_handle(struct web_app *a, const struct fcgi_req *rq, struct sbuf *o
 		src = rq->in.buf ? rq->in.buf : "";
 		srclen = rq->in.len;
 	} else if (!strcmp(method, "GET") || !strcmp(method, "HEAD")) {
+		if (fcgi_param_len(rq, "QUERY_STRING") >= (long)sizeof(qs)) {
+			respond_msg(out, 400, "Bad Request", "query too long");
+			goto out;
+		}
 		if (!fcgi_param(rq, "QUERY_STRING", qs, sizeof(qs)))
 			qs[0] = 0;
 		src = qs;

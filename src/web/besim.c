@@ -272,13 +272,16 @@ static const char *const oses[] = { "Windows", "Linux", "Solaris", "FreeBSD", "N
 static void records(struct besim_state *st, const struct besim_req *r, struct sbuf *o)
 {
 	const uint32_t *a = r->args;
-	unsigned dirs = st->dirs ? st->dirs : 1;
+	unsigned dirs = atomic_load_explicit(&st->dirs, memory_order_relaxed);
 	char path[128], path2[128];
 	uint32_t size, size2;
 	uint64_t h;
 
+	if (!dirs)
+		dirs = 1;
+
 	if (r->cmd == BESIM_RESET) {
-		st->dirs = a[0];
+		atomic_store_explicit(&st->dirs, a[0], memory_order_relaxed);
 		sbuf_printf(o, "%u\n", a[0]);
 		return;
 	}
@@ -608,7 +611,9 @@ static int conn_flush(struct loop *l, struct conn *c)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN) {
-				struct epoll_event ev = { EPOLLIN | EPOLLOUT, { .ptr = c } };
+				/* stop reading until the answers are out: a client that
+				 * pipelines without reading cannot grow out */
+				struct epoll_event ev = { EPOLLOUT, { .ptr = c } };
 
 				epoll_ctl(l->ep, EPOLL_CTL_MOD, c->fd, &ev);
 				return 0;

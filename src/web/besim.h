@@ -6,6 +6,7 @@
 #define VMLAB_WEB_BESIM_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,7 +54,7 @@ int besim_parse(const char *buf, size_t n, struct besim_req *r);
 
 /* Shared state: the folder count set by a reset. */
 struct besim_state {
-	volatile unsigned dirs;
+	_Atomic unsigned dirs;     /* read and written by every server thread */
 };
 
 /* Appends the full HTTP response for r to out (status line, headers, body). */

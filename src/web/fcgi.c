@@ -239,6 +239,30 @@ const char *fcgi_param(const struct fcgi_req *rq, const char *name, char *buf, s
 	return l.found ? buf : NULL;
 }
 
+struct len_lookup {
+	const char *name;
+	long len;
+};
+
+static int len_cb(void *arg, const char *name, size_t nlen, const char *val, size_t vlen)
+{
+	struct len_lookup *l = arg;
+
+	(void)val;
+	if (strlen(l->name) != nlen || memcmp(l->name, name, nlen))
+		return 0;
+	l->len = (long)vlen;
+	return 1;
+}
+
+long fcgi_param_len(const struct fcgi_req *rq, const char *name)
+{
+	struct len_lookup l = { name, -1 };
+
+	fcgi_pairs((const uint8_t *)rq->params.buf, rq->params.len, len_cb, &l);
+	return l.len;
+}
+
 void fcgi_req_reset(struct fcgi_req *rq)
 {
 	rq->active = rq->keep_conn = rq->params_done = rq->stdin_done = false;

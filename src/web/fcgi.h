@@ -69,6 +69,9 @@ int fcgi_feed(struct fcgi_req *rq, const struct fcgi_rec *r, struct sbuf *out);
  * copy in buf of size len; truncated values are refused) or NULL. */
 const char *fcgi_param(const struct fcgi_req *rq, const char *name, char *buf, size_t len);
 
+/* Length of param name's value in rq->params, or -1 when absent. */
+long fcgi_param_len(const struct fcgi_req *rq, const char *name);
+
 /* Forgets the finished request (keeps the buffers' memory). */
 void fcgi_req_reset(struct fcgi_req *rq);
 void fcgi_req_free(struct fcgi_req *rq);

@@ -173,6 +173,7 @@ struct worker {
 	pthread_t tid;
 	int epfd;
 	unsigned nconns;
+	unsigned index, nthreads;
 	struct conn *conns;
 	uint64_t interval;      /* rate mode: ns between one connection's requests; 0 closed */
 	uint64_t start, end;
@@ -472,8 +473,9 @@ static void *worker_main(void *arg)
 
 		c->w = w;
 		c->t.fd = -1;
-		/* spread the connections' schedules evenly over one interval */
-		c->next_send = w->start + (w->interval ? w->interval * i / w->nconns : 0);
+		/* spread all threads' connections' schedules evenly over one interval */
+		c->next_send = w->start + (w->interval ? w->interval * (i * w->nthreads + w->index) /
+							  (w->nconns * w->nthreads) : 0);
 		conn_open(c);
 	}
 	next_hk = w->now + TICK_NS;
@@ -523,6 +525,8 @@ int http_load_run(const struct http_load_cfg *cfg, struct http_stats *out, uint6
 		struct worker *w = &ws[t];
 
 		w->cfg = cfg;
+		w->index = t;
+		w->nthreads = nt;
 		w->nconns = cfg->conns / nt + (t < cfg->conns % nt);
 		w->conns = xcalloc(w->nconns, sizeof(*w->conns));
 		w->start = start;

@@ -381,6 +381,8 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 		for (int k = 0; r > 0 && k < nc; k++)
 			if (cs[k].pid == r) {
 				cs[k].pid = 0;
+				if (*stop)  /* a terminal's SIGINT reaches the children too */
+					break;
 				rc = err_set(e, -ECHILD, "%s exited unexpectedly (status %d; see %s)", cs[k].name,
 					     WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), logp[k]);
 				goto fail;

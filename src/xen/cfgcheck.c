@@ -263,7 +263,7 @@ static int strcol(const struct xlcfg_value *v, int off)
 static void check_disks(const struct xlcfg *c, struct cfg_report *r, enum guest_type t)
 {
 	const struct xlcfg_value *l = get_list(c, r, "disk");
-	int seen_dev[64], nseen = 0;
+	int seen_dev[64], nseen = 0, emul_disk[8], nemul = 0;
 	const char *hdtype = NULL;
 	int max_emul;
 
@@ -308,11 +308,21 @@ static void check_disks(const struct xlcfg *c, struct cfg_report *r, enum guest_
 		} else if (v.kind != VDEV_NUMBER) {
 			int emulated = v.kind == VDEV_SD || v.disk < max_emul;
 
-			if (v.partition)
+			if (v.kind != VDEV_SD && emulated) {
+				for (int k = 0; k < nemul; k++)
+					if (emul_disk[k] == v.disk)
+						diag(r, CFG_ERROR, it->line, it->col,
+						     "disk %zu: %s and an earlier disk are both emulated "
+						     "as IDE disk %d", i, d.vdev, v.disk);
+				if (nemul < 8)
+					emul_disk[nemul++] = v.disk;
+			}
+			if (v.partition && emulated && !d.is_cdrom)
 				diag(r, CFG_WARNING, it->line, it->col,
-				     "disk %zu: %s is a partition; HVM guests emulate only whole "
-				     "disks, so it is a PV device only", i, d.vdev);
-			else if (d.is_cdrom && !emulated)
+				     "disk %zu: %s names a partition, but the device model ignores "
+				     "partition numbers: the HVM firmware sees %s as the whole "
+				     "emulated disk %d", i, d.vdev, d.target ? d.target : "it", v.disk);
+			if (d.is_cdrom && !emulated)
 				diag(r, CFG_ERROR, it->line, it->col,
 				     "disk %zu: CD-ROM %s: only the first %d disks can be emulated "
 				     "CD-ROM drives", i, d.vdev, max_emul);
@@ -339,6 +349,9 @@ static const char *const vif_keys[] = {
 	"colo_sock_redirector0_id", "colo_sock_redirector0_ip", "colo_sock_redirector0_port",
 	"colo_sock_redirector1_id", "colo_sock_redirector1_ip", "colo_sock_redirector1_port",
 	"colo_sock_redirector2_id", "colo_sock_redirector2_ip", "colo_sock_redirector2_port",
+	"colo_sock_compare_pri_in_id", "colo_sock_compare_pri_in_ip",
+	"colo_sock_compare_pri_in_port", "colo_sock_compare_notify_id",
+	"colo_sock_compare_notify_ip", "colo_sock_compare_notify_port",
 	"colo_filter_mirror_queue", "colo_filter_mirror_outdev", "colo_filter_redirector0_queue",
 	"colo_filter_redirector0_indev", "colo_filter_redirector0_outdev",
 	"colo_filter_redirector1_queue", "colo_filter_redirector1_indev",
@@ -361,7 +374,7 @@ static int valid_mac(const char *s)
 
 		if (ep == s || v > 255 || !isxdigit((unsigned char)*s))
 			return 0;
-		if (i < 5 && *ep != ':')
+		if (i < 5 && !*ep)   /* xl skips any one separator */
 			return 0;
 		if (i == 5 && *ep)
 			return 0;
@@ -407,9 +420,14 @@ static void check_vifs(const struct xlcfg *c, struct cfg_report *r, enum guest_t
 					     "vif %zu: invalid mac `%s' (six hex bytes, like "
 					     "00:16:3e:01:02:03)", i, mac);
 				else if (strtoul(mac, NULL, 16) & 1)
-					diag(r, CFG_ERROR, it->line, strcol(it, (int)(eq + 1 - s) + 1),
+					diag(r, CFG_WARNING, it->line, strcol(it, (int)(eq + 1 - s) + 1),
 					     "vif %zu: mac `%s' is a multicast address", i, mac);
 				free(mac);
+			} else if (known && ((klen == 3 && !strncmp(tok, "mtu", 3)) ||
+					     (klen == 5 && !strncmp(tok, "devid", 5))) &&
+				   !isdigit((unsigned char)eq[1])) {
+				diag(r, CFG_ERROR, it->line, strcol(it, (int)(eq + 1 - s) + 1),
+				     "vif %zu: %.*s needs a number (xl stops here)", i, (int)klen, tok);
 			} else if (known && klen == 4 && !strncmp(tok, "type", 4)) {
 				size_t vl = len - (size_t)(eq + 1 - p);
 

@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (res == FCGI_READY || res == FCGI_ABORTED) {
 			fcgi_param(&rq, "SCRIPT_NAME", v, sizeof(v));
 			fcgi_param(&rq, "QUERY_STRING", v, sizeof(v));
+			fcgi_param_len(&rq, "CONTENT_TYPE");
 			fcgi_req_reset(&rq);
 		}
 	}

@@ -4,11 +4,17 @@
 . "$(dirname "$0")/../lib.sh"
 command -v sfdisk >/dev/null || skip "sfdisk not installed"
 ORACLE=$(dirname "$VMLAB")/tests/oracle/xlu_oracle
+SPEC_ORACLE=$(dirname "$VMLAB")/tests/oracle/xlu_spec_oracle
 
-# what libxlutil itself reads, when the oracle was built
+# what libxlutil itself reads (the file, then each disk and pci spec through
+# xlu_disk_parse and xlu_pci_parse_spec_string), when the oracles were built
 oracle_ok() {
-  [ -x "$ORACLE" ] || return 0
-  "$ORACLE" "$1" disk >"$T/oracle" && contains "$T/oracle" '^parse ok$'
+  if [ -x "$ORACLE" ]; then
+    "$ORACLE" "$1" disk >"$T/oracle" && contains "$T/oracle" '^parse ok$'
+  fi
+  if [ -x "$SPEC_ORACLE" ]; then
+    "$SPEC_ORACLE" "$1" >"$T/spec-oracle" || fail "libxlutil rejects a spec of $1: $(cat "$T/spec-oracle")"
+  fi
 }
 
 # dom0's /boot: the newest kernel with an initrd is 6.1.0-18 (6.5 has none)
@@ -87,6 +93,27 @@ contains "$T/out" '^kernel: "/boot/vmlinuz-6.1.0-56-amd64" kept'
 contains "$T/out" "^extra = 'quiet console=hvc0'$"
 contains "$T/out" "^type = 'pvh'$"
 contains "$T/out" '^ramdisk = "/root/initramfs.gz"$'
+# every disk spec style survives the renaming as libxlutil reads it
+cat >"$T/styles.cfg" <<'CFG'
+type = "hvm"
+name = "styles"
+disk = [ 'format=raw, vdev=hda, access=rw, target=/dev/vg/a',
+         'raw:/dev/vg/b,hdb:disk,w', '/dev/vg/c,qcow2,sdc,r', 'vdev=hdd,target=/dev/vg/d,e' ]
+pci = [ '0000:03:00.0,permissive=1' ]
+CFG
+expect 0 "$VMLAB" cfg check "$T/styles.cfg"
+oracle_ok "$T/styles.cfg"
+expect 0 "$VMLAB" cfg convert "$T/styles.cfg" --to pv --kernel /k -o "$T/styles-pv.cfg"
+contains "$T/styles-pv.cfg" "'format=raw, vdev=xvda, access=rw, target=/dev/vg/a'"
+contains "$T/styles-pv.cfg" "'raw:/dev/vg/b,xvdb:disk,w'"
+contains "$T/styles-pv.cfg" "'/dev/vg/c,qcow2,xvdc,r'"
+contains "$T/styles-pv.cfg" "'vdev=xvdd,target=/dev/vg/d,e'"
+oracle_ok "$T/styles-pv.cfg"
+if [ -x "$SPEC_ORACLE" ]; then
+  "$SPEC_ORACLE" "$T/styles-pv.cfg" >"$T/so" || true
+  [ "$(grep -c '^disk ok' "$T/so")" = 4 ] || fail "libxlutil: $(cat "$T/so")"
+  contains "$T/so" '^pci ok'
+fi
 
 # dry run: prints the config, writes nothing
 expect 0 "$VMLAB" cfg convert "$T/hvm.cfg" --to pv --boot-dir "$T/boot" --dry-run -o "$T/dry.cfg"
@@ -135,6 +162,7 @@ expect 0 "$VMLAB" cfg convert "$T/lv.cfg" --to hvm --boot-volume "$T/my boot.img
   --script "$T/mkboot.sh" -o "$T/f-hvm.cfg"
 contains "$T/mkboot.sh" "^truncate -s 256M '$T/my boot.img'$"
 sh -n "$T/mkboot.sh" || fail "generated script does not parse"
+oracle_ok "$T/f-hvm.cfg"
 
 # bad input: exit 2, nothing written
 printf 'name = "x"\nmemory = = 5\n' >"$T/bad.cfg"

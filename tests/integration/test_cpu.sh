@@ -75,7 +75,7 @@ expect 2 "$VMLAB" cpu run interp --metric-regex '(x)'
 # microbenchmarks
 expect 0 "$VMLAB" micro --list && contains "$T/out" '^tlb_shootdown '
 expect 0 "$VMLAB" micro null_syscall clock_gettime mem_read --min-time 5ms --repetitions 3 --json
-check_jsonl "$T/out" micro 3 'r["status"] == "ok" and 0 < r["min"] <= r["median"] <= r["max"] and r["repetitions"] == 3 and r["ops"] >= 1 and r["unit"] in ("ns/op", "MB/s")'
+check_jsonl "$T/out" micro 3 'r["status"] == "ok" and 0 < r["min"] <= r["median"] <= r["max"] and r["repetitions"] == 3 and r["ops"] >= 1 and r["higher_is_better"] == (r["unit"] == "MB/s") and r["unit"] in ("ns/op", "MB/s")'
 expect 0 "$VMLAB" micro fork_exit --min-time 5ms --repetitions 2 && contains "$T/out" '^fork_exit +ns/op .* ok$'
 expect 2 "$VMLAB" micro nosuch && contains "$T/err" "unknown microbenchmark 'nosuch'"
 expect 2 "$VMLAB" micro --min-time forever

@@ -126,6 +126,24 @@ ls "$T"/disk.img.*e2undo >/dev/null 2>&1 && fail "a refused edit left an undo fi
 if loop=$(losetup --show -f -r "$img" 2>/dev/null); then
   expect 2 "$VMLAB" image fix-root "$img" && contains "$T/err" "attached to $loop"
   losetup -d "$loop"
+  # the image as a block device: edits work there too (undo file in the
+  # current folder), and a mounted one is refused
+  if loop=$(losetup --show -f "$img" 2>/dev/null); then
+    (cd "$T" && "$VMLAB" image fix-console "$loop" >"$T/out" 2>"$T/err") || fail "fix-console on $loop: $(cat "$T/err")"
+    contains "$T/out" "undo file $(basename "$loop").p1.e2undo"
+    (cd "$T" && e2undo -o 1048576 "$(basename "$loop").p1.e2undo" "$loop" >/dev/null 2>&1) || fail "e2undo on $loop"
+    rm -f "$T/$(basename "$loop").p1.e2undo"
+    losetup -d "$loop"
+    same "$img" "$T/orig.img"
+  fi
+  mke2fs -q -F -t ext4 -d "$T/root" "$T/m.img" 8M >/dev/null 2>&1
+  if loop=$(losetup --show -f "$T/m.img" 2>/dev/null) && mkdir -p "$T/mnt" && mount -o ro "$loop" "$T/mnt" 2>/dev/null; then
+    expect 2 "$VMLAB" image fix-console "$loop" && contains "$T/err" "$loop is mounted on $T/mnt"
+    umount "$T/mnt"
+  else
+    echo "note: cannot mount here; the mounted-image refusal is not exercised"
+  fi
+  [ -n "${loop:-}" ] && losetup -d "$loop" 2>/dev/null
 else
   echo "note: no loop device here; the attached-image refusal is not exercised"
 fi
@@ -165,7 +183,22 @@ contains "$T/out" 'getty.target.wants/serial-getty@hvc0.service: \+ symbolic lin
 e2fsck -fn "$img2?offset=$((6144 * 512))" >"$T/fsck" 2>&1 || { fail "e2fsck after symlink"; tail -5 "$T/fsck" >&2; }
 expect 0 "$VMLAB" image ls "$img2:2:/etc/systemd/system/getty.target.wants"
 contains "$T/out" '^lrwxrwxrwx .* serial-getty@hvc0.service -> /lib/systemd/system/serial-getty@.service$'
-expect 0 "$VMLAB" image fix-root "$img2" && contains "$T/out" 'no entry names'
+expect 0 "$VMLAB" image fix-root "$img2" && contains "$T/out" 'no entry to rewrite'
 e2undo -o $((6144 * 512)) "$img2.p2.e2undo" "$img2" >/dev/null 2>&1 || fail "e2undo gpt"
 same "$img2" "$T/orig2.img"
+
+# ext2 and ext3 disks without a partition table, a file spanning blocks
+mkdir -p "$T/big/etc"
+cp "$T/root/etc/inittab" "$T/big/etc/inittab"
+for i in $(seq 1 400); do echo "# padding line $i, so the file spans several blocks" >>"$T/big/etc/inittab"; done
+sed 's/38400 tty2$/38400 hvc0/' "$T/big/etc/inittab" >"$T/big.want"
+for k in ext2 ext3; do
+  mke2fs -q -F -t $k -d "$T/big" "$T/$k.img" 8M >/dev/null 2>&1 || { fail "mke2fs $k"; continue; }
+  cp "$T/$k.img" "$T/$k.orig"
+  expect 0 "$VMLAB" image fix-console "$T/$k.img" && contains "$T/out" "undo file $T/$k.img.e2undo"
+  e2fsck -fn "$T/$k.img" >"$T/fsck" 2>&1 || { fail "e2fsck -fn $k"; tail -5 "$T/fsck" >&2; }
+  expect 0 "$VMLAB" image cat "$T/$k.img:/etc/inittab" && same "$T/out" "$T/big.want"
+  e2undo "$T/$k.img.e2undo" "$T/$k.img" >/dev/null 2>&1 || fail "e2undo $k"
+  same "$T/$k.img" "$T/$k.orig"
+done
 finish

@@ -17,9 +17,9 @@ contains "$T/out" '^null_syscall,micro,testbed:pv,testbed \(emulated hardware\),
 expect 0 "$VMLAB" report "$F"
 contains "$T/out" '^# vmlab report: task2$'
 contains "$T/out" '19 records: 18 ok, 1 failed'
-contains "$T/out" '^\| testbed:pv \| 2\.884x \| 3 \| null_syscall \(10\.000x\) \|$'
+contains "$T/out" '^\| testbed:pv \| native \| 2\.884x \| 3 \| null_syscall \(10\.000x\) \|$'
 contains "$T/out" '\*\*Strongest slowdown:\*\* flow on testbed:pv, 2\.000x \[1\.636, 2\.444\] of native'
-contains "$T/out" '^\| flow \| testbed:pv \| 3 \| 2 s \| 1\.8 s \| 2\.2 s \| 1\.8 \.\. 2\.2 \| 2\.000x \[1\.636, 2\.444\] \| 0 \|$'
+contains "$T/out" '^\| flow \| testbed:pv \| 3 \| 2 s \| 1\.8 s \| 2\.2 s \| 1\.8 \.\. 2\.2 \| 2\.000x \[1\.636, 2\.444\] \| native \| 0 \|$'
 contains "$T/out" 'checksum 0xdeadbeef, expected 0x1234abcd'
 contains "$T/out" 'testbed \(emulated hardware\)'
 
@@ -37,7 +37,8 @@ rows = {(x["benchmark"], x["environment"]): x for x in r["results"]}
 f = rows[("flow", "testbed:pv")]
 assert f["median"] == 2 and f["n"] == 3 and f["slowdown"] == 2
 assert 1.6 < f["slowdown_lo"] < 2 < f["slowdown_hi"] < 2.5
-assert r["strongest"] == {"benchmark": "flow", "environment": "testbed:pv", "slowdown": 2}
+assert r["strongest"] == {"benchmark": "flow", "environment": "testbed:pv", "baseline": "native", "slowdown": 2}
+assert f["baseline"] == "native" and rows[("flow", "native")]["baseline"] is None
 PY
 
 # --baseline and -o with the format from the file name
@@ -54,13 +55,36 @@ contains "$H" 'testbed:pv <span class="emu">\(emulated hardware\)</span>'
 contains "$H" '2\.000&times; \[1\.636, 2\.444\]'
 # self-contained: no external resources
 grep -Eq '(src|href)=|url\(|@import' "$H" && fail "html refers to external resources"
-# bars: one per environment and benchmark (6) plus the geometric-mean chart (1)
-[ "$(grep -c '<rect ' "$H")" = 7 ] || fail "html: wanted 7 bars, got $(grep -c '<rect ' "$H")"
+# bars: one per environment and benchmark (6), the geometric-mean chart (1),
+# and a slowdown chart per benchmark (3)
+[ "$(grep -c '<rect ' "$H")" = 10 ] || fail "html: wanted 10 bars, got $(grep -c '<rect ' "$H")"
 
 # testbed:bare is the default baseline when every environment is a testbed one
 sed -e 's/"environment":"native","label":"native"/"environment":"testbed:bare","label":"testbed (emulated hardware)"/' "$F" >"$T/tb.jsonl"
 expect 0 "$VMLAB" report --format csv "$T/tb.jsonl"
 contains "$T/out" '^flow,cpu,testbed:pv,.*,testbed:bare,2,'
+
+# native and testbed:bare both present: testbed guests against testbed:bare
+# (the same emulated machine), testbed:bare and the rest against native
+python3 - "$F" >"$T/split.jsonl" <<'PY'
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    print(json.dumps(r))
+    if r["environment"] == "native":
+        r["environment"] = "testbed:bare"; r["label"] = "testbed (emulated hardware)"
+        r["value"] = r["value"] * 1.5
+        print(json.dumps(r))
+PY
+expect 0 "$VMLAB" report --format csv "$T/split.jsonl"
+contains "$T/out" '^flow,cpu,testbed:bare,.*,native,1\.5,'
+contains "$T/out" '^flow,cpu,testbed:pv,.*,testbed:bare,1\.33333,'
+contains "$T/out" '^null_syscall,micro,testbed:pv,.*,testbed:bare,6\.66667,'
+expect 0 "$VMLAB" report "$T/split.jsonl"
+contains "$T/out" 'against \*\*testbed:bare\*\* for the testbed guests'
+contains "$T/out" '^\| testbed:pv \| testbed:bare \| '
+# the strongest slowdown is a guest's, never the emulation's (testbed:bare vs native)
+contains "$T/out" '\*\*Strongest slowdown:\*\* flow on testbed:pv, 1\.333x .* of testbed:bare'
 
 # malformed lines: FILE:LINE, exit 2, unless --skip-bad
 { head -3 "$F"; echo '{"environment":"native",'; tail -n +4 "$F"; } >"$T/bad.jsonl"

@@ -78,6 +78,46 @@ cmp -s before.jsonl <(head -n "$n" results/b.jsonl) || fail "resume changed fini
 expect 0 "$VMLAB" run b.vmlab
 contains "$T/out" '^skipped 12 of 12 runs'
 
+# 3b. Ctrl-C twice aborts the current run: recorded failed, its processes gone
+if "$VMLAB" cpu run --help >/dev/null 2>&1; then
+  cat >d.vmlab <<'X'
+cmds = [ "sleep 31.7" ]
+environments = [ "native" ]
+iterations = 2
+warmup = 0
+X
+  SECONDS=0
+  "$VMLAB" run d.vmlab >d.out 2>d.err &
+  pid=$!
+  for _ in $(seq 50); do pgrep -f 'sleep 31[.]7' >/dev/null && break; sleep 0.1; done
+  kill -INT $pid; sleep 0.3; kill -INT $pid
+  wait $pid; st=$?
+  [ "$st" = 130 ] || fail "aborted run: exit $st, wanted 130"
+  [ $SECONDS -lt 20 ] || fail "abort took ${SECONDS}s"
+  contains results/d.jsonl '"iteration":1,.*"status":"failed","error":"aborted \(interrupted by the user\)"'
+  [ "$(wc -l <results/d.jsonl)" = 1 ] || fail "aborted: wanted 1 record"
+  sleep 0.5
+  pgrep -f 'sleep 31[.]7' >/dev/null && fail "the aborted run's processes are still running"
+fi
+
+# 3c. a run over the timeout is killed and recorded failed; the next one goes on
+if "$VMLAB" cpu run --help >/dev/null 2>&1; then
+  cat >e.vmlab <<'X'
+cmds = [ "sleep 20.3", "true" ]
+environments = [ "native" ]
+iterations = 1
+warmup = 0
+timeout = "1s"
+X
+  SECONDS=0
+  expect 1 "$VMLAB" run e.vmlab
+  [ $SECONDS -lt 15 ] || fail "timeout took ${SECONDS}s"
+  contains results/e.jsonl '"benchmark":"sleep 20.3",.*"status":"failed","error":"[^"]*timed out after 1000 ms"'
+  contains results/e.jsonl '"benchmark":"true",.*"status":"ok"'
+  sleep 0.5
+  pgrep -f 'sleep 20[.]3' >/dev/null && fail "the timed-out run's processes are still running"
+fi
+
 # 4. native: runs this vmlab's own benchmarks as a child, with this host's facts
 cat >c.vmlab <<'X'
 benchmarks = [ "flow" ]

@@ -10,23 +10,34 @@ chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
 free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % 12000))  # below the ephemeral port range
     ss -ltn "( sport = :$p )" | grep -q ":$p" || { echo $p; return; }
   done
 }
 json_num() { grep -o "\"$2\":[0-9.e+-]*" "$1" | head -1 | cut -d: -f2; }
 
-hp=$(free_port) sp=$(free_port) ap=$(free_port) bp=$(free_port)
-"$VMLAB" web serve --dir "$T/srv" --listen 127.0.0.1:$hp --tls-listen 127.0.0.1:$sp \
-  --app-listen 127.0.0.1:$ap --besim-listen 127.0.0.1:$bp --sessions 8 --workers 1 \
-  >"$T/serve.out" 2>&1 &
-serve=$!
-trap 'kill $serve 2>/dev/null; wait $serve 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 100); do
-  curl -sf -o /dev/null "http://127.0.0.1:$hp/support/home" 2>/dev/null && break
-  kill -0 $serve 2>/dev/null || { cat "$T/serve.out" >&2; fail "web serve exited"; finish; }
-  sleep 0.2
+# start the server side; a port taken between the check and the bind makes a
+# component exit at start, so try again on other ports
+serve=
+trap '[ -n "$serve" ] && kill $serve 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+for attempt in 1 2 3; do
+  hp=$(free_port) sp=$(free_port) ap=$(free_port) bp=$(free_port)
+  rm -rf "$T/srv"
+  "$VMLAB" web serve --dir "$T/srv" --listen 127.0.0.1:$hp --tls-listen 127.0.0.1:$sp \
+    --app-listen 127.0.0.1:$ap --besim-listen 127.0.0.1:$bp --sessions 8 --workers 1 \
+    >"$T/serve.out" 2>&1 &
+  serve=$!
+  up=0
+  for _ in $(seq 100); do
+    curl -sf -o /dev/null "http://127.0.0.1:$hp/support/home" 2>/dev/null && { up=1; break; }
+    kill -0 $serve 2>/dev/null || break
+    sleep 0.2
+  done
+  [ $up = 1 ] && break
+  kill $serve 2>/dev/null; wait $serve 2>/dev/null
+  echo "web serve attempt $attempt failed:" >&2; cat "$T/serve.out" >&2
 done
+[ $up = 1 ] || { fail "web serve did not start"; finish; }
 urls=(--url "http://127.0.0.1:$hp" --tls-url "https://127.0.0.1:$sp")
 short=(--rampup 200ms --warmup 200ms --run 1s --rampdown 0s --think-scale 0.002 --fileset-sessions 8 --min-pages 20)
 

@@ -146,4 +146,24 @@ expect 0 timeout 30 "$VMLAB" web serve --stop "$S"
 wait "$serve_pid"; serve_pid=
 gone
 expect 2 "$VMLAB" web serve --stop "$S" && contains "$T/err" "no vmlab web serve running"
+
+# components on other hosts: serve uses a BeSim already running and leaves it running
+"$VMLAB" web besim --listen 127.0.0.1:0 --threads 2 >"$T/ext.out" 2>&1 &
+ext_pid=$!
+pids_to_check=("$ext_pid")
+for _ in $(seq 50); do grep -q listening "$T/ext.out" && break; sleep 0.1; done
+ext=$(sed -n 's/^besim listening on //p' "$T/ext.out")
+timeout -k 5 120 "$VMLAB" web serve --dir "$T/srv3" --workload support --besim "$ext" \
+  --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 --app-listen 127.0.0.1:0 --workers 1 \
+  >"$T/serve3.out" 2>&1 &
+serve_pid=$!
+for _ in $(seq 300); do grep -q '^serving' "$T/serve3.out" && break; sleep 0.1; done
+contains "$T/serve3.out" "^besim: *$ext \(external\)"
+http=$(sed -n 's|^static: *http://\([^/]*\)/$|\1|p' "$T/serve3.out")
+"${C[@]}" -w '%{http_code}\n' "http://$http/support/product?product=12" >"$T/supp3"
+contains "$T/supp3" 'SPECweb2005: Support Product'
+contains "$T/supp3" '^200$'
+kill -TERM "$serve_pid"; wait "$serve_pid"; serve_pid=
+kill -0 "$ext_pid" 2>/dev/null || fail "serve stopped the external BeSim"
+kill -TERM "$ext_pid"; wait "$ext_pid"
 finish

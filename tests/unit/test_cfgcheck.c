@@ -115,7 +115,9 @@ static void test_disks(void **state)
 	expect(HVM "disk=[ '/dev/a,,xvde' ]\n", 0, "only 4 emulated IDE disks exist");
 	expect(HVM "hdtype='ahci'\ndisk=[ '/dev/a,,xvde' ]\n", 0, NULL);
 	expect(HVM "disk=[ '/x.iso,,xvde,cdrom' ]\n", 1, "only the first 4 disks can be emulated CD-ROM");
-	expect(HVM "disk=[ '/dev/a,,xvda1' ]\n", 0, "is a partition");
+	expect(HVM "disk=[ '/dev/a,,xvda1' ]\n", 0, "the device model ignores partition numbers");
+	expect(HVM "disk=[ '/dev/a,,xvda', '/dev/b,,hda' ]\n", 1, "both emulated as IDE disk 0");
+	expect(HVM "disk=[ '/dev/a,,xvda', '/dev/b,,sda,r' ]\n", 0, NULL);
 	expect(PV "disk=[ ',hdc:cdrom,r' ]\n", 0, "CD-ROM drives are emulated by the device model");
 }
 
@@ -123,7 +125,9 @@ static void test_vif_pci_cpus(void **state)
 {
 	expect(PV "vif=[ '', 'bridge=xenbr0,mac=00:16:3e:00:00:01' ]\n", 0, NULL);
 	expect(PV "vif=[ 'bridge=xenbr0,mac=00:16:3e:00:00' ]\n", 1, "invalid mac");
-	expect(PV "vif=[ 'mac=01:16:3e:00:00:01' ]\n", 1, "multicast");
+	expect(PV "vif=[ 'mac=01:16:3e:00:00:01' ]\n", 0, "multicast");
+	expect(PV "vif=[ 'mac=00-16-3e-00-00-01,mtu=9000' ]\n", 0, NULL);
+	expect(PV "vif=[ 'mtu=big' ]\n", 1, "mtu needs a number");
 	expect(PV "vif=[ 'bridge=br0,colour=red' ]\n", 0, "t:3:19: warning: vif 0: unknown setting `colour=red'");
 	expect(PV "vif=[ 'type=ioemu' ]\n", 0, "only HVM guests have");
 	expect(PV "pci=[ '0000:03:00.0,permissive=1' ]\n", 0, NULL);

@@ -91,6 +91,13 @@ static void test_fstab(void **state)
 	assert_non_null(strstr(sbuf_str(&ch), "fstab:4: kept /dev/hda2: the image has no file system with a UUID on partition 2"));
 	assert_non_null(strstr(sbuf_str(&ch), "fstab:5: kept /dev/sdb1: names another disk"));
 	assert_non_null(strstr(sbuf_str(&ch), "fstab:6: kept /dev/sda10"));
+	static const char huge[] = "/dev/sda99999999999999999999999 / ext4 defaults 0 1\n";
+	struct sbuf o2 = SBUF_INIT, c2 = SBUF_INIT;
+	assert_int_equal(fix_fstab("fstab", huge, strlen(huge), uuid_of, NULL, &o2, &c2, &e), 0);
+	assert_string_equal(sbuf_str(&o2), huge);
+	assert_int_equal(c2.len, 0);
+	sbuf_free(&o2);
+	sbuf_free(&c2);
 	assert_int_equal(fstab_root(t, strlen(t), &root), 0);
 	assert_string_equal(sbuf_str(&root), "/dev/sda1\t/\text4\terrors=remount-ro 0 1");
 	sbuf_reset(&root);

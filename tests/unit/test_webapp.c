@@ -155,6 +155,17 @@ static void test_bad_requests(void **state)
 		if (strncmp(out.buf, "Status: 400 ", 12))
 			fail_msg("%s?%s: %.100s", bad[k][0], bad[k][1], out.buf);
 	}
+	{
+		char *longq = xmalloc(9000);
+
+		memset(longq, 'a', 8999);
+		longq[8999] = 0;
+		memcpy(longq, "userid=", 7);
+		ask(app, "GET", "/bank/logout", longq, &out);
+		assert_memory_equal(out.buf, "Status: 400 ", 12);
+		assert_non_null(strstr(out.buf, "query too long"));
+		free(longq);
+	}
 	ask(app, "GET", "/bank/nosuch", "", &out);
 	assert_memory_equal(out.buf, "Status: 404 ", 12);
 	ask(app, "DELETE", "/bank/logout", "userid=1", &out);

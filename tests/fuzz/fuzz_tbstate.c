@@ -1,0 +1,17 @@
+/* Fuzz target: the testbed's state file parser (tb_state_parse). */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "run/testbed.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tb_state s;
+	struct err e;
+
+	if (tb_state_parse((const char *)data, size, "state", &s, &e) == 0 &&
+	    (s.pid <= 0 || s.port <= 0 || s.port > 65535 || strlen(s.mode) >= sizeof(s.mode)))
+		__builtin_trap();
+	return 0;
+}
