@@ -184,7 +184,8 @@ int convert_find_kernel(const char *dir, char **kernel, char **ramdisk, struct e
 		names[n++] = xstrdup(de->d_name + 8);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), versioncmp);
+	if (n)
+		qsort(names, n, sizeof(*names), versioncmp);
 	for (size_t i = 0; i < n; i++) {
 		struct sbuf k = SBUF_INIT, r = SBUF_INIT;
 		struct stat st;
