@@ -34,9 +34,9 @@ static const struct subcmd subs[] = {
 	{ "besim", "backend simulator", web_besim_main, 1 },
 	{ "app", "FastCGI application", web_app_main, 1 },
 	{ "bench", "raw load", web_bench_main, 1 },
-	{ "load", "session load", web_load_main },
-	{ "run", "QoS run", web_run_main },
-	{ "search", "find max sessions", web_search_main },
+	{ "load", "session load", web_load_main, 1 },
+	{ "run", "QoS run", web_run_main, 1 },
+	{ "search", "find max sessions", web_search_main, 1 },
 	{ 0 },
 };
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Handout task 4 on this machine (loopback): vmlab web serve starts nginx, the
+# FastCGI application and BeSim; vmlab web search finds, for each workload, the
+# largest number of simultaneous sessions that passes QoS. Think times are
+# scaled down (--think-scale) so a search fits in minutes: the numbers are a
+# non-standard, scaled run, labelled as such in the results. The search starts
+# at 10 sessions: fewer make too few pages in 10 s for a valid QoS verdict.
+# Usage: examples/task4.sh [OUT_DIR]   (vmlab on PATH)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-out}
+mkdir -p "$out"
+dir=$(mktemp -d /tmp/vmlab-task4.XXXXXX)
+scale=${VMLAB_THINK_SCALE:-0.01}
+results="$out/task4.jsonl"
+serve_pid=
+cleanup() {
+  [ -n "$serve_pid" ] && kill -TERM "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+sessions=${VMLAB_WEB_MAX_SESSIONS:-1000}
+vmlab web serve --dir "$dir/web" --sessions "$sessions" --workload all \
+  --listen 127.0.0.1:18080 --tls-listen 127.0.0.1:18443 \
+  --app-listen 127.0.0.1:19300 --besim-listen 127.0.0.1:19400 >"$dir/serve.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 1 600); do
+  grep -q 'http://' "$dir/serve.log" 2>/dev/null && break
+  kill -0 "$serve_pid" 2>/dev/null || { cat "$dir/serve.log" >&2; exit 1; }
+  sleep 0.5
+done
+cat "$dir/serve.log"
+
+for w in banking ecommerce support; do
+  echo "== task 4: $w: largest passing session count (think times x$scale)"
+  vmlab web search -w "$w" --min 10 --max "$sessions" -i 2 \
+    --url http://127.0.0.1:18080 --tls-url https://127.0.0.1:18443 \
+    --rampup 2s --warmup 3s --run 10s --rampdown 1s --think-scale "$scale" \
+    --fileset-sessions "$sessions" --label "loopback, think x$scale" --results "$results" ||
+    echo "task 4: $w: not even 10 sessions passed QoS"
+done
+echo "task 4 results: $results"
