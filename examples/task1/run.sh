@@ -256,6 +256,8 @@ cleanup() {
 	exit $st
 }
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 if "$VMLAB" testbed status >/dev/null 2>&1; then
 	note "the testbed is up already: using it (and leaving it up)"
 else
@@ -373,7 +375,7 @@ vm testbed cp dom0:$cfgdir/pv.cfg "$work/pv.cfg"
 sed 's/^/    pv.cfg| /' "$work/pv.cfg"
 dom0 vmlab image fix-console $lv --console hvc0 | sed 's/^/    /' || die "fix-console failed"
 dom0 vmlab image fix-root $lv | sed 's/^/    /' || die "fix-root failed"
-dom0 vmlab image cat "$lv:/etc/inittab" | grep -E '^[0-9T]+:23:respawn' | sed 's/^/    inittab| /'
+dom0 vmlab image cat "$lv:/etc/inittab" | grep -E ':respawn:/sbin/getty' | sed 's/^/    inittab| /'
 dom0 vmlab image cat "$lv:/etc/fstab" | grep -v '^#' | sed 's/^/    fstab| /'
 took "convert and fixes"
 
@@ -393,7 +395,7 @@ until ssh_guest true 2>/dev/null; do
 	sleep 2
 done
 note "ssh answers after $(( ($(ms) - t0) / 1000 )) s:"
-ssh_guest 'uname -a; cat /proc/cmdline; grep " / " /proc/mounts; tty </dev/console 2>/dev/null; true' | sed 's/^/    ssh| /'
+ssh_guest 'uname -a; cat /proc/cmdline; grep " / " /proc/mounts' | sed 's/^/    ssh| /'
 ssh_guest 'grep -q "root=/dev/xvda1" /proc/cmdline' || die "the PV guest's kernel command line has no root=/dev/xvda1"
 took "PV boot"
 
