@@ -60,10 +60,6 @@ int subcmd_dispatch(const char *family, const char *usage, const struct subcmd *
 			fputs(usage, stdout);
 			return 0;
 		}
-		if (!s->run) {
-			fprintf(stderr, "vmlab %s %s: not part of this build\n", family, s->name);
-			return 1;
-		}
 		return s->run(argc - 1, argv + 1);
 	}
 	return cli_usage_error(family, "unknown subcommand '%s'", argv[1]);

@@ -3,13 +3,13 @@
 #include "cli/subcmd.h"
 
 /* Subcommands, each in its own file (src/cli/cfg_*.c). */
-extern int cfg_check_main(int argc, char **argv) __attribute__((weak));
-extern int cfg_get_main(int argc, char **argv) __attribute__((weak));
-extern int cfg_set_main(int argc, char **argv) __attribute__((weak));
-extern int cfg_del_main(int argc, char **argv) __attribute__((weak));
-extern int cfg_fmt_main(int argc, char **argv) __attribute__((weak));
-extern int cfg_dump_main(int argc, char **argv) __attribute__((weak));
-extern int cfg_convert_main(int argc, char **argv) __attribute__((weak));
+extern int cfg_check_main(int argc, char **argv);
+extern int cfg_get_main(int argc, char **argv);
+extern int cfg_set_main(int argc, char **argv);
+extern int cfg_del_main(int argc, char **argv);
+extern int cfg_fmt_main(int argc, char **argv);
+extern int cfg_dump_main(int argc, char **argv);
+extern int cfg_convert_main(int argc, char **argv);
 
 static const char usage[] =
 	"usage: vmlab cfg SUBCOMMAND [ARGS...]\n"

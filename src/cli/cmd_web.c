@@ -3,14 +3,14 @@
 #include "cli/subcmd.h"
 
 /* Subcommands, each in its own file (src/cli/web_*.c). */
-extern int web_serve_main(int argc, char **argv) __attribute__((weak));
-extern int web_fileset_main(int argc, char **argv) __attribute__((weak));
-extern int web_besim_main(int argc, char **argv) __attribute__((weak));
-extern int web_app_main(int argc, char **argv) __attribute__((weak));
-extern int web_bench_main(int argc, char **argv) __attribute__((weak));
-extern int web_load_main(int argc, char **argv) __attribute__((weak));
-extern int web_run_main(int argc, char **argv) __attribute__((weak));
-extern int web_search_main(int argc, char **argv) __attribute__((weak));
+extern int web_serve_main(int argc, char **argv);
+extern int web_fileset_main(int argc, char **argv);
+extern int web_besim_main(int argc, char **argv);
+extern int web_app_main(int argc, char **argv);
+extern int web_bench_main(int argc, char **argv);
+extern int web_load_main(int argc, char **argv);
+extern int web_run_main(int argc, char **argv);
+extern int web_search_main(int argc, char **argv);
 
 static const char usage[] =
 	"usage: vmlab web SUBCOMMAND [ARGS...]\n"
