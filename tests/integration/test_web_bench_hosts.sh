@@ -10,7 +10,7 @@ command -v ssh-keygen >/dev/null || skip "ssh-keygen is not installed"
 
 chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
 pids=()
-trap 'for p in "${pids[@]}"; do kill -9 $p 2>/dev/null; done; rm -rf "$T"' EXIT
+trap 'for p in "${pids[@]}"; do pkill -9 -P $p 2>/dev/null; kill -9 $p 2>/dev/null; done; rm -rf "$T"' EXIT  # nginx's workers too
 free_port() {
   local p
   while :; do
