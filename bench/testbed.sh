@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times the testbed: build from nothing (download + assembly), warm build,
 # `up` to dom0 ready (and `up --bare`, the same kernel without Xen, as the
-# peer), PV and PVH guests from `xl create` to ssh answering. Prints the
+# peer), PV, PVH and HVM guests from `xl create` to ssh answering. Prints the
 # median with min..max and n for each. Targets: cold build < 600 s, warm
 # build < 60 s, up < 60 s, each guest < 20 s.
 # Usage: bench/testbed.sh [RUNS] (default 3). Uses a fresh VMLAB_HOME under
@@ -41,7 +41,7 @@ for r in $(seq "$runs"); do
 	timed up_bare "$vmlab" testbed up --bare
 	"$vmlab" testbed down >/dev/null
 	timed up_xen "$vmlab" testbed up
-	for type in pv pvh; do
+	for type in pv pvh hvm; do
 		timed "guest_$type" "$vmlab" testbed guest up $type --name "b$type$r"
 		"$vmlab" testbed guest down "b$type$r" >/dev/null
 	done
@@ -54,4 +54,5 @@ summary up_xen 60
 summary up_bare "(peer)"
 summary guest_pv 20
 summary guest_pvh 20
+summary guest_hvm "-"
 summary down "-"

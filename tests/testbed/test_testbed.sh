@@ -95,7 +95,7 @@ echo "copy me" >"$T/cp-src"
 expect 0 "$VMLAB" testbed cp "$T/cp-src" dom0:/tmp/cp-test
 expect 0 "$VMLAB" testbed cp dom0:/tmp/cp-test "$T/cp-back" && same "$T/cp-src" "$T/cp-back"
 
-for type in pv pvh; do
+for type in pv pvh hvm; do
 	step "guest up $type"
 	if expect 0 "$VMLAB" testbed guest up $type --name "ci-$type" --timeout 600; then
 		contains "$T/out" "^ci-$type$"
@@ -117,6 +117,7 @@ contains "$T/out" "virt_caps .*pv hvm"
 contains "$T/out" "^Domain-0 +0 +1024 +2 .* 256 +0 dom0"
 contains "$T/out" "^ci-pv +[0-9]+ +128 +1 .* 256 +0 pv +10\.0\.0\."
 contains "$T/out" "^ci-pvh +[0-9]+ +128 +1 .* 256 +0 pvh +10\.0\.0\."
+contains "$T/out" "^ci-hvm +[0-9]+ +2[0-9][0-9] +1 .* 256 +0 hvm +10\.0\.0\."
 expect 0 "$VMLAB" testbed exec -- xl list && contains "$T/out" "ci-pvh"
 
 step "a guest that never boots: timeout with its console log"
