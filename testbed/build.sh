@@ -43,7 +43,7 @@ out=$(cd "$out" && pwd)
 if [ $rebuild = 1 ]; then
 	step "rebuild: removing $out"
 	rm -rf "$out/debs" "$out/pkgroot" "$out/dom0" "$out/guest" "$out"/*.cpio "$out"/*.gz \
-		"$out/xen.elf" "$out/vmlinuz" "$out/build.env" "$out/stamp" "$out"/id_ed25519* "$out/vg0.img"
+		"$out/xen.elf" "$out/vmlinuz" "$out/build.env" "$out/stamp" "$out/vmlab.bin" "$out"/id_ed25519* "$out/vg0.img"
 fi
 
 # Free space: a build from nothing needs about need_mb; a warm one little.
@@ -93,6 +93,7 @@ fi
 # 4. Skip assembly when nothing changed (scripts, vmlab binary, packages).
 stamp=$( (echo "$pkgsum $kver"; cat "$here"/*.sh "$here"/dom0/* "$here"/guest/* "$vmlab") | sha256sum | cut -c1-16)
 if [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] && [ -f "$out/dom0-initrd.cpio" ] && [ -f "$out/guest-initrd.gz" ]; then
+	cmp -s "$vmlab" "$out/vmlab.bin" || cp "$vmlab" "$out/vmlab.bin"
 	step "up to date ($out)"
 	exit 0
 fi
@@ -283,5 +284,7 @@ finish_root "$d"
 mv "$out/dom0-initrd.cpio.tmp" "$out/dom0-initrd.cpio"
 
 echo "KERNEL=$kver" >"$out/build.env"
+# the vmlab the images carry: `vmlab testbed up` compares itself with it
+cp "$vmlab" "$out/vmlab.bin.tmp" && mv "$out/vmlab.bin.tmp" "$out/vmlab.bin"
 echo "$stamp" >"$out/stamp"
 step "built: $out (dom0 $(du -m "$out/dom0-initrd.cpio" | cut -f1) MB, guest $(du -m "$out/guest-initrd.gz" | cut -f1) MB, kernel $kver)"

@@ -120,13 +120,55 @@ static int run_status(char *const argv[], const struct proc_opts *o, const char 
 
 /* ---- build ---- */
 
+/* Runs build.sh for this vmlab binary: exit 0 when the images are built and
+ * carry it, 1 (after build.sh's own message) when not. */
+static int build_images(const struct tb_paths *p, int rebuild)
+{
+	char script[PATH_MAX + 16];
+	char *exe, *av[8];
+	int n = 0, st;
+
+	exe = self_exe();
+	if (!exe) {
+		fprintf(stderr, "vmlab %s: cannot find the vmlab binary (/proc/self/exe)\n", NAME);
+		return 1;
+	}
+	snprintf(script, sizeof(script), "%s/build.sh", p->data);
+	av[n++] = "bash";
+	av[n++] = script;
+	av[n++] = "--out";
+	av[n++] = (char *)p->dir;
+	av[n++] = "--vmlab";
+	av[n++] = exe;
+	if (rebuild)
+		av[n++] = "--rebuild";
+	av[n] = NULL;
+	st = run_status(av, NULL, "build");
+	free(exe);
+	return st != 0;
+}
+
+/* 1 when the images carry exactly this vmlab binary (build.sh keeps a copy of
+ * the one it put in as vmlab.bin), 0 when not or when it cannot tell. */
+static int images_carry_self(const struct tb_paths *p)
+{
+	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
+	struct err e = { 0 };
+	char f[PATH_MAX + 16];
+	int same;
+
+	snprintf(f, sizeof(f), "%s/vmlab.bin", p->dir);
+	same = file_read("/proc/self/exe", &a, &e) == 0 && file_read(f, &b, &e) == 0 && a.len == b.len &&
+	       !memcmp(a.buf, b.buf, a.len);
+	sbuf_free(&a);
+	sbuf_free(&b);
+	return same;
+}
+
 static int do_build(int argc, char **argv)
 {
 	struct tb_paths p;
-	char script[PATH_MAX + 16];
-	char *exe;
-	char *av[8];
-	int n = 0, rebuild = 0, st;
+	int rebuild = 0, st;
 	uint64_t t0 = tb_now_ms();
 
 	for (int k = 1; k < argc; k++) {
@@ -137,24 +179,7 @@ static int do_build(int argc, char **argv)
 	}
 	if ((st = paths(&p)))
 		return st;
-	exe = self_exe();
-	if (!exe) {
-		fprintf(stderr, "vmlab %s: cannot find the vmlab binary (/proc/self/exe)\n", NAME);
-		return 1;
-	}
-	snprintf(script, sizeof(script), "%s/build.sh", p.data);
-	av[n++] = "bash";
-	av[n++] = script;
-	av[n++] = "--out";
-	av[n++] = p.dir;
-	av[n++] = "--vmlab";
-	av[n++] = exe;
-	if (rebuild)
-		av[n++] = "--rebuild";
-	av[n] = NULL;
-	st = run_status(av, NULL, "build");
-	free(exe);
-	if (st != 0)
+	if (build_images(&p, rebuild))
 		return 1;
 	printf("testbed built in %.1f s: %s\n", (double)(tb_now_ms() - t0) / 1000.0, p.dir);
 	return 0;
@@ -304,6 +329,13 @@ static int do_up(int argc, char **argv)
 	    !file_in(&p, "id_ed25519", key, sizeof(key))) {
 		fprintf(stderr, "vmlab %s: the testbed is not built in %s: run 'vmlab testbed build'\n", NAME, p.dir);
 		return 1;
+	}
+	/* dom0 and the guests run the vmlab that runs `up` */
+	if (!images_carry_self(&p)) {
+		fprintf(stderr, "vmlab %s: this vmlab differs from the one in the testbed images: reassembling them\n",
+			NAME);
+		if (build_images(&p, 0))
+			return 1;
 	}
 	if (!proc_have("qemu-system-x86_64")) {
 		fprintf(stderr, "vmlab %s: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)\n",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# vmlab run on the testbed: microbenchmarks in testbed:bare (no Xen) and in a
-# PV guest; records labelled emulated hardware with Xen's facts; the guest is
+# vmlab run on the testbed: microbenchmarks in testbed:bare (no Xen) and in
+# PV and HVM guests; records labelled emulated hardware with Xen's facts; the guest is
 # destroyed afterwards and the report compares against testbed:bare.
 # Environment: VMLAB_TESTBED_TEST_HOME (default ~/.cache/vmlab-test), used as
 # VMLAB_HOME like tests/testbed/test_testbed.sh, so a user's testbed is left alone.
@@ -16,7 +16,7 @@ trap '"$VMLAB" testbed down --timeout 30 >/dev/null 2>&1; rm -rf "$T"' EXIT
 mkdir "$T/w" && cd "$T/w"
 cat >tb.vmlab <<'X'
 micro = [ "null_syscall", "cpuid" ]
-environments = [ "testbed:bare", "testbed:pv" ]
+environments = [ "testbed:bare", "testbed:pv", "testbed:hvm" ]
 iterations = 2
 warmup = 0
 timeout = "10m"
@@ -24,15 +24,14 @@ X
 "$VMLAB" run tb.vmlab >run.out 2>run.err
 st=$?
 cat run.out run.err
-grep -q "unknown command 'micro'" results/tb.jsonl 2>/dev/null &&
-  skip "the testbed images carry a vmlab without microbenchmarks: vmlab testbed build --rebuild"
 [ "$st" = 0 ] || fail "vmlab run: exit $st"
-[ "$(grep -c '"status":"ok"' results/tb.jsonl)" = 8 ] || fail "wanted 8 ok records"
+[ "$(grep -c '"status":"ok"' results/tb.jsonl)" = 12 ] || fail "wanted 12 ok records"
 contains results/tb.jsonl '"environment":"testbed:bare","label":"testbed \(emulated hardware\)"'
 contains results/tb.jsonl '"environment":"testbed:pv","label":"testbed \(emulated hardware\)","facts":\{[^}]*"xen_version":"4\.17[^"]*","xen_scheduler":"[a-z0-9]+","virt_caps":"[^"]*","guest_type":"pv"\}'
-# the guest is gone
+contains results/tb.jsonl '"environment":"testbed:hvm","label":"testbed \(emulated hardware\)","facts":\{[^}]*"guest_type":"hvm"\}'
+# the guests are gone
 "$VMLAB" testbed status >status.out 2>&1
-grep -q 'vmlab-run-pv' status.out && fail "guest vmlab-run-pv-* left behind"
+grep -q 'vmlab-run-' status.out && fail "guest vmlab-run-* left behind"
 expect 0 "$VMLAB" report results/tb.jsonl --format csv
 contains "$T/out" '^null_syscall,micro,testbed:pv,testbed \(emulated hardware\),ns/op,lower,2,0,.*,testbed:bare,[0-9.]+,'
 finish

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end on the testbed: build (cached), boot real Xen 4.17 and dom0 in
-# QEMU (on a port a listener already holds, so `up` must pick another), create
-# PV and PVH guests, run commands in them, check xl list / xl info /
+# QEMU (on a port a listener already holds, so `up` must pick another; from a
+# changed vmlab binary, which dom0 and the guests must then carry), create
+# PV, PVH and HVM guests, run commands in them, check xl list / xl info /
 # xl sched-credit2 through `vmlab testbed status`, a guest that never boots,
 # then shut down. Always tears down; never leaves QEMU running.
 # Environment: VMLAB_TESTBED_TEST_HOME, the testbed's VMLAB_HOME here
@@ -75,9 +76,13 @@ for i in $(seq 50); do [ -s "$T/busy" ] && break; sleep 0.1; done
 busy=$(cat "$T/busy")
 [ -n "$busy" ] || { echo "could not hold a port"; exit 1; }
 
-step "up (port $busy is taken)"
-VMLAB_TESTBED_PORT=$busy expect 0 "$VMLAB" testbed up || { tail -30 "$VMLAB_HOME/testbed/console.log"; exit 1; }
+# `up` from a vmlab that differs from the built one brings that vmlab along.
+mark=vmlab-test-$$-$RANDOM
+cp "$VMLAB" "$T/vmlab-changed" && printf '%s' "$mark" >>"$T/vmlab-changed"
+step "up (port $busy is taken; a changed vmlab binary)"
+VMLAB_TESTBED_PORT=$busy expect 0 "$T/vmlab-changed" testbed up || { tail -30 "$VMLAB_HOME/testbed/console.log"; exit 1; }
 cat "$T/out"
+contains "$T/err" "differs from the one in the testbed images: reassembling"
 contains "$T/out" "testbed up: xen"
 port=$(sed -n 's/^port=//p' "$VMLAB_HOME/testbed/state")
 [ -n "$port" ] && [ "$port" != "$busy" ] || fail "up used the taken port $busy (state says '$port')"
@@ -91,6 +96,7 @@ expect 0 "$VMLAB" testbed exec -- uname -r && contains "$T/out" "^6\.1\."
 expect 5 "$VMLAB" testbed exec -- sh -c 'echo "a b" >&2; exit 5' && contains "$T/err" "^a b$"
 expect 0 "$VMLAB" testbed exec -- printf '%s|' "two words" "it's" && contains "$T/out" "^two words\|it's\|$"
 expect 0 "$VMLAB" testbed exec -- vgs vg0 && contains "$T/out" "vg0"
+expect 0 "$VMLAB" testbed exec -- tail -c ${#mark} /usr/bin/vmlab && contains "$T/out" "^$mark$"
 echo "copy me" >"$T/cp-src"
 expect 0 "$VMLAB" testbed cp "$T/cp-src" dom0:/tmp/cp-test
 expect 0 "$VMLAB" testbed cp dom0:/tmp/cp-test "$T/cp-back" && same "$T/cp-src" "$T/cp-back"
@@ -103,6 +109,8 @@ for type in pv pvh hvm; do
 		expect 0 "$VMLAB" testbed guest exec "ci-$type" -- uname -a && contains "$T/out" "^Linux ci-$type 6\.1\."
 		cat "$T/out"
 		expect 0 "$VMLAB" testbed guest exec "ci-$type" -- vmlab --version && contains "$T/out" "^vmlab "
+		expect 0 "$VMLAB" testbed guest exec "ci-$type" -- tail -c ${#mark} /usr/bin/vmlab &&
+			contains "$T/out" "^$mark$"
 		expect 3 "$VMLAB" testbed guest exec "ci-$type" -- sh -c 'exit 3'
 	else
 		cat "$T/err" >&2
