@@ -81,6 +81,8 @@ static int comp_setup(const struct bench_params *p, void **state, struct err *e)
 	c->out = xmalloc(c->s->bytes);
 	c->head = xmalloc((1u << HBITS) * sizeof(int32_t));
 	c->prev = xmalloc(BLOCK * sizeof(int32_t));
+	bench_prefault(c->packed, (size_t)c->s->bytes + c->s->bytes / 4 + 4096);
+	bench_prefault(c->out, c->s->bytes);
 	*state = c;
 	(void)e;
 	return 0;

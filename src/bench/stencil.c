@@ -62,6 +62,7 @@ static int lbm_setup(const struct bench_params *p, void **state, struct err *e)
 	L->f[0] = xmalloc(9 * n * sizeof(double));
 	L->f[1] = xmalloc(9 * n * sizeof(double));
 	L->solid = xcalloc(n, 1);
+	bench_prefault(L->f[1], 9 * n * sizeof(double));
 	for (int k = 0; k < 24; k++) {
 		int ox = (int)rng_below(&r, L->s->nx), oy = (int)rng_below(&r, L->s->ny);
 		int rad = 2 + (int)rng_below(&r, L->s->ny / 16 + 1);

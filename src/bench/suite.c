@@ -3,6 +3,7 @@
 #include "measure/clock.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,17 @@ const struct bench_ops *const bench_suite[] = {
 };
 
 uint64_t bench_checksum_xor;
+
+void bench_prefault(void *p, size_t n)
+{
+	volatile unsigned char *b = p;
+	long pg = sysconf(_SC_PAGESIZE);
+
+	for (size_t k = 0; k < n; k += pg > 0 ? (size_t)pg : 4096)
+		b[k] = b[k];
+	if (n)
+		b[n - 1] = b[n - 1];
+}
 
 static const char *const size_names[BENCH_NSIZES] = { "tiny", "test", "train", "ref" };
 
@@ -142,8 +154,8 @@ static ssize_t read_full(int fd, void *p, size_t n)
 }
 
 /* The body of one copy: never returns. */
-static void copy_main(const struct bench_ops *b, enum bench_size size, int ready_fd, int go_fd,
-		      int res_fd)
+static void copy_main(const struct bench_ops *b, enum bench_size size, int cpu, int ready_fd,
+		      int go_fd, int res_fd)
 {
 	struct bench_params p = { size, BENCH_SEED };
 	struct bench_run out;
@@ -158,6 +170,19 @@ static void copy_main(const struct bench_ops *b, enum bench_size size, int ready
 	for (size_t k = 0; k < sizeof(fatal) / sizeof(fatal[0]); k++)
 		signal(fatal[k], SIG_DFL);
 	memset(&out, 0, sizeof(out));
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+			out.status = BENCH_ERROR;
+			snprintf(out.error, sizeof(out.error), "%s: bind to CPU %d: %s", b->name, cpu,
+				 strerror(errno));
+			(void)write_all(res_fd, &out, sizeof(out));
+			_exit(0);
+		}
+	}
 	if (b->setup(&p, &state, &e) < 0) {
 		out.status = BENCH_ERROR;
 		snprintf(out.error, sizeof(out.error), "%s: setup: %.200s", b->name, e.msg);
@@ -177,7 +202,7 @@ static void copy_main(const struct bench_ops *b, enum bench_size size, int ready
 }
 
 int bench_run_copies(const struct bench_ops *b, enum bench_size size, int copies,
-		     struct bench_run *out, struct err *e)
+		     const struct bench_bind *bind, struct bench_run *out, struct err *e)
 {
 	int ready[2], go[2], res[64][2];
 	pid_t pid[64];
@@ -210,7 +235,8 @@ int bench_run_copies(const struct bench_ops *b, enum bench_size size, int copies
 			close(ready[0]), close(go[1]), close(res[n][0]);
 			for (int k = 0; k < n; k++)
 				close(res[k][0]);
-			copy_main(b, size, ready[1], go[0], res[n][1]);
+			copy_main(b, size, bind && bind->n ? bind->cpus[n % bind->n] : -1, ready[1], go[0],
+				  res[n][1]);
 		}
 		close(res[n][1]);
 	}

@@ -79,13 +79,27 @@ extern uint64_t bench_checksum_xor;
  * Fills out; returns 0 (look at out->status). */
 int bench_run_inline(const struct bench_ops *b, enum bench_size size, struct bench_run *out);
 
+/* Where copies run: copy k is bound to cpus[k % n] (as SPEC's bind or
+ * taskset does); n == 0 leaves them to the scheduler. */
+struct bench_bind {
+	int n;
+	int cpus[256];
+};
+
 /* Runs b as copies forked processes started together (SPECrate style;
- * copies >= 1). Each child sets up its input, waits until all are ready,
- * runs the kernel and reports; a child killed by a signal or exiting without
- * a report makes the iteration "crashed". Returns 0 (look at out->status) or
- * a negative errno when the processes could not be created (e filled). */
+ * copies >= 1), bound as bind says (NULL: unbound). Each child binds
+ * itself, sets up its input, waits until all are ready, runs the kernel and
+ * reports; a child that cannot bind is an "error", one killed by a signal or
+ * exiting without a report makes the iteration "crashed". Returns 0 (look
+ * at out->status) or a negative errno when the processes could not be
+ * created (e filled). */
 int bench_run_copies(const struct bench_ops *b, enum bench_size size, int copies,
-		     struct bench_run *out, struct err *e);
+		     const struct bench_bind *bind, struct bench_run *out, struct err *e);
+
+/* Writes every page of p[0..n) once without changing its bytes, so a
+ * kernel's set-up takes the first-touch page faults of memory its timed run
+ * would otherwise fault in. */
+void bench_prefault(void *p, size_t n);
 
 /* Digest helpers for the kernels: FNV-1a style 64-bit mixing. */
 static inline uint64_t bench_mix(uint64_t h, uint64_t v)

@@ -9,9 +9,11 @@
 #include "cli/subcmd.h"
 #include "measure/clock.h"
 #include "measure/stats.h"
+#include "xen/cpulist.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <math.h>
 #include <regex.h>
 #include <stdio.h>
@@ -22,7 +24,7 @@
 static const char usage[] =
 	"usage: vmlab cpu list [--json]\n"
 	"       vmlab cpu run [NAMES...] [--size test|train|ref] [--iterations N] [--copies N]\n"
-	"                     [--warmup N] [--json] [-o FILE]\n"
+	"                     [--warmup N] [--pin CPUS] [--json] [-o FILE]\n"
 	"       vmlab cpu run --cmd COMMAND [--metric-regex RE --higher-is-better|--lower-is-better]\n"
 	"                     [--metric-name NAME] [--name NAME] [--iterations N] [--timeout DURATION]\n"
 	"                     [--json] [-o FILE]\n"
@@ -36,6 +38,8 @@ static const char usage[] =
 	"    --iterations N     timed iterations per kernel (default 3)\n"
 	"    --copies N         run N copies at once in separate processes (rate run; default 1)\n"
 	"    --warmup N         untimed iterations before the timed ones (default 0)\n"
+	"    --pin CPUS         bind copy k to the k-th CPU of CPUS (xl syntax: 1, 0-3,^2,\n"
+	"                       all); default: unbound\n"
 	"    --json             one JSON object per finished iteration on stdout\n"
 	"    -o, --output FILE  also append each JSON record to FILE (fsync'd)\n"
 	"    --cmd COMMAND      time COMMAND, a shell command line run with sh -c, instead\n"
@@ -93,6 +97,8 @@ static int list_main(int argc, char **argv)
 struct run_opts {
 	enum bench_size size;
 	long iterations, copies, warmup;
+	struct bench_bind bind;
+	const char *pin;          /* --pin as given, NULL when unbound */
 	int json;
 	const char *output;
 	const char *cmd, *regex, *metric_name, *name;
@@ -160,20 +166,25 @@ static int run_suite(const struct run_opts *o, const struct bench_ops **list, in
 		struct bench_run r;
 
 		for (long w = 0; w < o->warmup; w++)
-			if (bench_run_copies(k, o->size, (int)o->copies, &r, &e) < 0)
+			if (bench_run_copies(k, o->size, (int)o->copies, &o->bind, &r, &e) < 0)
 				goto fail;
 		for (long it = 1; it <= o->iterations; it++) {
 			struct sbuf rec = SBUF_INIT;
 			double ratio;
 
-			if (bench_run_copies(k, o->size, (int)o->copies, &r, &e) < 0)
+			if (bench_run_copies(k, o->size, (int)o->copies, &o->bind, &r, &e) < 0)
 				goto fail;
 			ratio = r.status == BENCH_OK && ref > 0 && r.wall_s > 0
 				? (double)o->copies * ref / r.wall_s : NAN;
 			sbuf_puts(&rec, "{\"kind\":\"cpu\",\"benchmark\":");
 			json_put_str(&rec, k->name);
-			sbuf_printf(&rec, ",\"size\":\"%s\",\"iteration\":%ld,\"copies\":%ld,\"wall_s\":",
+			sbuf_printf(&rec, ",\"size\":\"%s\",\"iteration\":%ld,\"copies\":%ld",
 				    bench_size_name(o->size), it, o->copies);
+			if (o->pin) {
+				sbuf_puts(&rec, ",\"pin\":");
+				json_put_str(&rec, o->pin);
+			}
+			sbuf_puts(&rec, ",\"wall_s\":");
 			put_fixed(&rec, r.wall_s, 6);
 			sbuf_puts(&rec, ",\"user_s\":");
 			put_fixed(&rec, r.user_s, 6);
@@ -385,7 +396,44 @@ out:
 }
 
 enum { O_SIZE = 256, O_ITER, O_COPIES, O_WARMUP, O_JSON, O_CMD, O_REGEX, O_HIGHER, O_LOWER,
-       O_MNAME, O_NAME, O_TIMEOUT };
+       O_MNAME, O_NAME, O_TIMEOUT, O_PIN };
+
+/* --pin CPUS: the CPUs in xl's CPULIST syntax, in order. A CPU named by
+ * number must be one this process may run on; "all" (and "node:0": one node
+ * here) means all of those. Returns 0 or the usage-error status. */
+static int parse_pin(const char *s, struct bench_bind *bind)
+{
+	struct cpulist l = { 0 };
+	struct err e = { 0 };
+	cpu_set_t allowed;
+	bool set[CPU_SETSIZE];
+	int col = 0;
+	long max;
+
+	if (cpulist_parse(s, &l, &col, &e) < 0)
+		return cli_usage_error("cpu run", "--pin '%s': column %d: %s", s, col, e.msg);
+	max = cpulist_max(&l, false);
+	memset(set, 0, sizeof(set));
+	cpulist_apply(&l, CPU_SETSIZE, NULL, set);
+	cpulist_free(&l);
+	if (max >= CPU_SETSIZE)
+		return cli_usage_error("cpu run", "--pin '%s': CPU %ld is beyond %d", s, max, CPU_SETSIZE - 1);
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		CPU_ZERO(&allowed);
+	bind->n = 0;
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!set[c] || (!CPU_ISSET(c, &allowed) && c > max))
+			continue;
+		if (!CPU_ISSET(c, &allowed))
+			return cli_usage_error("cpu run", "--pin '%s': CPU %d is not one this process may run on "
+					       "(see nproc and taskset -p)", s, c);
+		if (bind->n < (int)(sizeof(bind->cpus) / sizeof(bind->cpus[0])))
+			bind->cpus[bind->n++] = c;
+	}
+	if (!bind->n)
+		return cli_usage_error("cpu run", "--pin '%s' names no CPU", s);
+	return 0;
+}
 
 static int run_main(int argc, char **argv)
 {
@@ -403,6 +451,7 @@ static int run_main(int argc, char **argv)
 		{ "metric-name", required_argument, 0, O_MNAME },
 		{ "name", required_argument, 0, O_NAME },
 		{ "timeout", required_argument, 0, O_TIMEOUT },
+		{ "pin", required_argument, 0, O_PIN },
 		{ 0 },
 	};
 	struct run_opts o = { .size = BENCH_TEST, .iterations = 3, .copies = 1, .name = "cmd" };
@@ -430,6 +479,11 @@ static int run_main(int argc, char **argv)
 		case O_LOWER: o.direction = o.direction > 0 ? 2 : -1; break;
 		case O_MNAME: o.metric_name = optarg; break;
 		case O_NAME: o.name = optarg; break;
+		case O_PIN:
+			if ((rc = parse_pin(optarg, &o.bind)))
+				return rc;
+			o.pin = optarg;
+			break;
 		case O_TIMEOUT:
 			if (units_parse_duration(optarg, &o.timeout_ns) < 0 || !o.timeout_ns)
 				return cli_usage_error("cpu run", "--timeout '%s': expected a duration such as 30s",
@@ -446,8 +500,8 @@ static int run_main(int argc, char **argv)
 	if (o.cmd) {
 		if (optind < argc)
 			return cli_usage_error("cpu run", "--cmd takes no benchmark names ('%s')", argv[optind]);
-		if (size_given || o.copies != 1)
-			return cli_usage_error("cpu run", "--size and --copies apply to built-in kernels only");
+		if (size_given || o.copies != 1 || o.pin)
+			return cli_usage_error("cpu run", "--size, --copies and --pin apply to built-in kernels only");
 		if (o.regex && !o.direction)
 			return cli_usage_error("cpu run",
 					       "--metric-regex needs --higher-is-better or --lower-is-better");

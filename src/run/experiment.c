@@ -4,6 +4,7 @@
 #include "base/sbuf.h"
 #include "base/units.h"
 #include "run/env.h"
+#include "xen/cpulist.h"
 #include "xen/xlcfg.h"
 
 #include <errno.h>
@@ -25,7 +26,7 @@ static const struct {
 	{ "cmds", K_LIST },           { "environments", K_LIST }, { "size", K_STRING },
 	{ "iterations", K_LONG },     { "warmup", K_LONG },       { "results", K_STRING },
 	{ "timeout", K_STRING },      { "connect_timeout", K_LONG }, { "ssh_options", K_LIST },
-	{ "guest_memory", K_LONG },
+	{ "guest_memory", K_LONG },   { "pin", K_STRING },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -141,7 +142,7 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 			return err_at(e, -EINVAL, file, xlcfg_line(c, k), 1,
 				      "unknown key '%s' (known: name, benchmarks, micro, cmds, "
 				      "environments, size, iterations, warmup, results, timeout, "
-				      "connect_timeout, ssh_options, guest_memory)", k);
+				      "connect_timeout, ssh_options, guest_memory, pin)", k);
 		if (keys[ki].type == K_LIST && v->kind != XLCFG_LIST)
 			return err_at(e, -EINVAL, file, v->line, v->col,
 				      "%s: expected a list [ \"...\", ... ]", k);
@@ -183,6 +184,19 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 		return at_value(c, "size", e, "expected \"test\", \"train\" or \"ref\", not '%s'",
 				s);
 	x->size = xstrdup(s ? s : "test");
+	s = NULL;
+	if ((rc = get_str(c, "pin", &s, e)))
+		return rc;
+	if (s) {
+		struct cpulist l = { 0 };
+		struct err ee = { 0, "" };
+		int col = 0;
+
+		if (cpulist_parse(s, &l, &col, &ee) < 0)
+			return at_value(c, "pin", e, "%s", ee.msg);
+		cpulist_free(&l);
+		x->pin = xstrdup(s);
+	}
 	x->iterations = 3;
 	x->warmup = 1;
 	if ((rc = get_long(c, "iterations", 1, 10000, &x->iterations, e)) ||
@@ -275,6 +289,7 @@ void experiment_free(struct experiment *x)
 	free_list(x->envs, x->nenvs);
 	free_list(x->ssh_options, x->nssh_options);
 	free(x->size);
+	free(x->pin);
 	free(x->results);
 	memset(x, 0, sizeof(*x));
 }

@@ -19,6 +19,7 @@ struct experiment {
 	char **envs;              /* environments = [ "native", "testbed:pv", ... ] */
 	size_t nenvs;
 	char *size;               /* size = "test" | "train" | "ref" */
+	char *pin;                /* pin = "1": CPUs for the kernels (vmlab cpu run --pin), NULL = unbound */
 	long iterations;          /* iterations = 3 (1..10000) */
 	long warmup;              /* warmup = 1 (0..100), runs not recorded, per benchmark */
 	char *results;            /* results = "..." resolved against the file's folder */

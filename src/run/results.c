@@ -63,6 +63,7 @@ void result_to_json(const struct result *r, struct sbuf *o)
 	put_s(o, &first, "benchmark", r->benchmark);
 	put_s(o, &first, "kind", r->kind);
 	put_s(o, &first, "size", r->size);
+	put_s(o, &first, "pin", r->pin);
 	put_n(o, &first, "iteration", r->iteration);
 	put_n(o, &first, "wall_s", r->wall_s);
 	put_n(o, &first, "user_s", r->user_s);
@@ -139,6 +140,7 @@ static int from_json(const struct json *j, const char *name, int line, struct re
 	r->benchmark = dup_str(j, "benchmark");
 	r->kind = dup_str(j, "kind");
 	r->size = dup_str(j, "size");
+	r->pin = dup_str(j, "pin");
 	r->status = dup_str(j, "status");
 	r->error = dup_str(j, "error");
 	r->unit = dup_str(j, "unit");
@@ -263,7 +265,7 @@ void host_facts_copy(struct host_facts *out, const struct host_facts *f)
 void result_clear(struct result *r)
 {
 	char **s[] = { &r->experiment, &r->environment, &r->label, &r->benchmark, &r->kind,
-		       &r->size, &r->status, &r->error, &r->unit, &r->better, &r->checksum,
+		       &r->size, &r->pin, &r->status, &r->error, &r->unit, &r->better, &r->checksum,
 		       &r->version, &r->timestamp };
 
 	for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++) {

@@ -22,6 +22,7 @@ struct host_facts {
  * extracted metric. */
 struct result {
 	char *experiment, *environment, *label, *benchmark, *kind, *size;
+	char *pin;                /* CPUs the kernel was bound to (vmlab cpu run --pin), or NULL */
 	char *status, *error, *unit, *better, *checksum, *version, *timestamp;
 	struct host_facts facts;
 	int iteration;

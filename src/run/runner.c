@@ -31,8 +31,10 @@ static bool already_ok(const struct result_set *done, const char *env, const str
 }
 
 /* The vmlab arguments that run one iteration of b; an external command gets
- * the run's timeout (tmo, "NNNms") so vmlab cpu run stops it itself. */
-static void bench_args(const struct bench *b, const char *size, const char *tmo, char *argv[14])
+ * the run's timeout (tmo, "NNNms") so vmlab cpu run stops it itself; a
+ * kernel is bound to pin's CPUs when pin is not NULL. */
+static void bench_args(const struct bench *b, const char *size, const char *pin, const char *tmo,
+		       char *argv[14])
 {
 	size_t n = 0;
 
@@ -48,6 +50,10 @@ static void bench_args(const struct bench *b, const char *size, const char *tmo,
 		if (strcmp(b->kind, "cmd")) {
 			argv[n++] = "--size";
 			argv[n++] = (char *)size;
+			if (pin) {
+				argv[n++] = "--pin";
+				argv[n++] = (char *)pin;
+			}
 		} else {
 			argv[n++] = "--timeout";
 			argv[n++] = (char *)tmo;
@@ -170,7 +176,7 @@ static void run_one(struct env *v, const struct experiment *x, const struct benc
 	bool cmd = !strcmp(b->kind, "cmd");
 
 	snprintf(tmo, sizeof(tmo), "%llums", (unsigned long long)x->timeout_ms);
-	bench_args(b, x->size, tmo, args);
+	bench_args(b, x->size, x->pin, tmo, args);
 	/* for a command, vmlab cpu run's own timeout comes first; ours is the backstop */
 	rc = v->ops->exec(v, args, x->timeout_ms + (cmd ? 5000 : 0), &out, &eo, &st, &e);
 	if (rc) {
@@ -226,6 +232,8 @@ static void record_init(struct result *r, const struct experiment *x, const stru
 	r->benchmark = xstrdup(b->name);
 	r->kind = xstrdup(b->kind);
 	r->size = xstrdup(x->size);
+	if (x->pin && !strcmp(b->kind, "cpu"))
+		r->pin = xstrdup(x->pin);
 	r->iteration = (int)it;
 	r->checksum_ok = -1;
 	r->value = r->wall_s = r->user_s = r->sys_s = r->ratio = NAN;

@@ -36,6 +36,17 @@ expect 0 "$VMLAB" cpu run interp --iterations 1 && contains "$T/out" '^interp .*
 # rate run
 expect 0 "$VMLAB" cpu run interp --copies 2 --iterations 1 --json && check_jsonl "$T/out" cpu 1 'r["copies"] == 2 and r["status"] == "ok"'
 
+# bound to a CPU: every copy on the last CPU this process may use; the record says so
+last=$(python3 -c 'import os; print(max(os.sched_getaffinity(0)))')
+expect 0 "$VMLAB" cpu run interp --copies 2 --pin "$last" --iterations 1 --json &&
+  check_jsonl "$T/out" cpu 1 "r['pin'] == '$last' and r['status'] == 'ok'"
+expect 0 "$VMLAB" cpu run interp --pin all --iterations 1 --json && check_jsonl "$T/out" cpu 1 "r['pin'] == 'all'"
+expect 0 "$VMLAB" cpu run interp --iterations 1 --json && check_jsonl "$T/out" cpu 1 "'pin' not in r"
+expect 2 "$VMLAB" cpu run interp --pin 1023 && contains "$T/err" "CPU 1023 is not one this process may run on"
+expect 2 "$VMLAB" cpu run interp --pin 0-x && contains "$T/err" "^vmlab cpu run: --pin '0-x': column 1: "
+expect 2 "$VMLAB" cpu run interp --pin ^all
+expect 2 "$VMLAB" cpu run --cmd true --pin 0 && contains "$T/err" "apply to built-in kernels only"
+
 # a wrong checksum is caught: exit 1, record marked failed, the other runs go on
 VMLAB_CPU_CORRUPT_CHECKSUM=1 expect 1 "$VMLAB" cpu run interp search --iterations 1 --json
 check_jsonl "$T/out" cpu 2 'r["status"] == "checksum-mismatch" and r["checksum_ok"] is False and "expected" in r["error"] and r["ratio"] is None'

@@ -119,22 +119,25 @@ X
 fi
 
 # 4. native: runs this vmlab's own benchmarks as a child, with this host's facts
-cat >c.vmlab <<'X'
+cat >c.vmlab <<X
 benchmarks = [ "flow" ]
 micro = [ "rdtsc" ]
 environments = [ "native" ]
 iterations = 1
 warmup = 0
+pin = "$(python3 -c 'import os; print(max(os.sched_getaffinity(0)))')"
 X
 "$VMLAB" run c.vmlab >c.out 2>c.err
 records results/c.jsonl >rec
 contains rec '^native rdtsc micro test 1 ok$'
 contains results/c.jsonl '"benchmark":"rdtsc","kind":"micro".*"value":[0-9.]+,"unit":"ns/op","better":"lower"'
+grep '"benchmark":"rdtsc"' results/c.jsonl | grep -q '"pin"' && fail "a microbenchmark record names a pin"
 # the kernel's own checksum verdict decides its status
 python3 - results/c.jsonl <<'PY' || fail "flow: status and checksum verdict disagree"
 import json, sys
 r = [json.loads(l) for l in open(sys.argv[1])][0]
 assert r["benchmark"] == "flow" and r["wall_s"] > 0 and "checksum" in r, r
+assert r["pin"] == str(max(__import__("os").sched_getaffinity(0))), r
 if r["status"] == "ok":
     assert r["checksum_ok"] is True, r
 else:
@@ -169,6 +172,10 @@ printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\nsize = "test\n' |
   bad 'bad\.vmlab:3:[0-9]+: '
 printf 'environments = [ "native" ]\n' |
   bad 'bad\.vmlab:1:1: nothing to run'
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\npin = "0-"\n' |
+  bad 'bad\.vmlab:3:7: pin: invalid pcpu range'
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\npin = 1\n' |
+  bad 'bad\.vmlab:3:7: pin: expected a string'
 expect 2 "$VMLAB" run missing.vmlab
 expect 2 "$VMLAB" run
 expect 2 "$VMLAB" run a.vmlab --no-such-option

@@ -2,6 +2,7 @@
  * checksum and a crashing kernel are caught, rate runs, the registry, and
  * the microbenchmark measuring loop. */
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -52,11 +53,11 @@ static void test_copies(void **state)
 	struct bench_run r;
 	struct err e = { 0 };
 
-	assert_int_equal(bench_run_copies(b, BENCH_TINY, 2, &r, &e), 0);
+	assert_int_equal(bench_run_copies(b, BENCH_TINY, 2, NULL, &r, &e), 0);
 	assert_int_equal(r.status, BENCH_OK);
 	assert_true(r.checksum_ok);
 	assert_true(r.wall_s > 0);
-	assert_int_equal(bench_run_copies(b, BENCH_TINY, 0, &r, &e), -EINVAL);
+	assert_int_equal(bench_run_copies(b, BENCH_TINY, 0, NULL, &r, &e), -EINVAL);
 }
 
 /* A kernel that dies: the harness must report it as crashed. */
@@ -90,12 +91,55 @@ static void test_crash_and_setup_failure(void **state)
 	struct bench_run r;
 	struct err e = { 0 };
 
-	assert_int_equal(bench_run_copies(&crash, BENCH_TINY, 1, &r, &e), 0);
+	assert_int_equal(bench_run_copies(&crash, BENCH_TINY, 1, NULL, &r, &e), 0);
 	assert_int_equal(r.status, BENCH_CRASHED);
 	assert_non_null(strstr(r.error, "signal"));
-	assert_int_equal(bench_run_copies(&bad, BENCH_TINY, 2, &r, &e), 0);
+	assert_int_equal(bench_run_copies(&bad, BENCH_TINY, 2, NULL, &r, &e), 0);
 	assert_int_equal(r.status, BENCH_ERROR);
 	assert_non_null(strstr(r.error, "no room"));
+}
+
+/* A kernel whose digest is the CPU it ran on, in its state from setup too. */
+static int where_setup(const struct bench_params *p, void **st, struct err *e)
+{
+	*st = (void *)(intptr_t)sched_getcpu();
+	return 0;
+}
+
+static int where_run(void *st, struct bench_result *r)
+{
+	r->checksum = (uint64_t)sched_getcpu() << 16 | (uint64_t)(intptr_t)st;
+	r->verified = 1;
+	return 0;
+}
+
+static void test_bind(void **state)
+{
+	cpu_set_t allowed;
+	int last = -1;
+	struct bench_run r;
+	struct err e = { 0 };
+
+	assert_int_equal(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &allowed))
+			last = c;
+	struct bench_ops where = { "where", "reports its CPU", "none", where_setup, where_run, dummy_teardown,
+				   { 0 }, 0 };
+	struct bench_bind bind = { 1, { last } };
+
+	where.checksum[BENCH_TINY] = (uint64_t)last << 16 | (uint64_t)last;
+	/* set-up and run both on the bound CPU, whichever CPU the parent is on */
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(bench_run_copies(&where, BENCH_TINY, 1, &bind, &r, &e), 0);
+		assert_int_equal(r.status, BENCH_OK);
+	}
+	/* a CPU that cannot be had: an error naming it, not a crash */
+	bind.cpus[0] = CPU_SETSIZE - 1;
+	assert_false(CPU_ISSET(CPU_SETSIZE - 1, &allowed));
+	assert_int_equal(bench_run_copies(&where, BENCH_TINY, 2, &bind, &r, &e), 0);
+	assert_int_equal(r.status, BENCH_ERROR);
+	assert_non_null(strstr(r.error, "bind to CPU 1023"));
 }
 
 static void test_registry(void **state)
@@ -150,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_checksum_detected),
 		cmocka_unit_test(test_copies),
 		cmocka_unit_test(test_crash_and_setup_failure),
+		cmocka_unit_test(test_bind),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_micro),
 	};

@@ -144,7 +144,7 @@ static void test_experiment(void **state)
 	const char *full = "name = \"t2\"\nmicro = [ \"null_syscall\" ]\ncmds = [ \"true\" ]\n"
 			   "environments = [ \"null\" ]\nsize = \"ref\"\nwarmup = 0\n"
 			   "results = \"/abs/r.jsonl\"\ntimeout = \"90s\"\nconnect_timeout = 3\n"
-			   "guest_memory = 512\n";
+			   "guest_memory = 512\npin = \"1\"\n";
 	struct experiment x;
 	struct err e = { 0, "" };
 
@@ -157,6 +157,7 @@ static void test_experiment(void **state)
 	assert_string_equal(x.size, "test");
 	assert_string_equal(x.results, "dir/sub/results/exp.jsonl");
 	assert_true(x.timeout_ms == 30 * 60 * 1000);
+	assert_null(x.pin);
 	experiment_free(&x);
 	assert_int_equal(experiment_parse("e", full, strlen(full), &x, &e), 0);
 	assert_string_equal(x.name, "t2");
@@ -166,6 +167,7 @@ static void test_experiment(void **state)
 	assert_true(x.timeout_ms == 90000 && x.connect_timeout_ms == 3000);
 	assert_int_equal(x.warmup, 0);
 	assert_int_equal(x.guest_memory_mb, 512);
+	assert_string_equal(x.pin, "1");
 	experiment_free(&x);
 
 	static const struct { const char *text, *msg; } bad[] = {
@@ -185,6 +187,8 @@ static void test_experiment(void **state)
 		  "e:3:8: name: expected a string, not a list" },
 		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\nresults = \"\"\n",
 		  "e:3:11: results: must not be empty" },
+		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\npin = \"1-x\"\n",
+		  "e:3:7: pin: invalid pcpu range" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		e.msg[0] = 0;
