@@ -2,7 +2,8 @@
 # Speed targets of vmlab cpu, printed as medians and spreads:
 #  1. the whole suite at test size takes under 30 s (process wall time);
 #  2. native run-to-run spread of each ref kernel is below 2% (coefficient
-#     of variation of the kernel wall time over 5 runs);
+#     of variation of the kernel wall time over 5 runs), unbound and bound to
+#     the last CPU (--pin), side by side;
 #  3. the harness adds under 1 ms around a run: process wall time of
 #     `vmlab cpu run null` minus the kernel time it records, beside the time
 #     to start vmlab at all (`vmlab --version`), and the cost per extra
@@ -35,10 +36,13 @@ print(f"  kernels {sum(r['wall_s'] for r in recs):.2f} s, process wall {total:.2
 PY
 
 if [ "${SKIP_REF:-0}" != 1 ]; then
-  echo "== 2. ref-size spread, 5 runs per kernel (target CV < 2%)   load: $(load)"
+  last=$(python3 -c 'import os; print(max(os.sched_getaffinity(0)))')
+  echo "== 2. ref-size spread, 5 runs per kernel, unbound and --pin $last (target CV < 2%)   load: $(load)"
   for k in ${KERNELS:-flow des compress search xmltree interp stencil align nbody}; do
-    "$vmlab" cpu run "$k" --size ref --iterations 5 --json >"$T/ref-$k.jsonl" || true
-    python3 - "$T/ref-$k.jsonl" "$(load)" <<'PY'
+    for how in unbound pinned; do
+      pin=(); [ $how = pinned ] && pin=(--pin "$last")
+      "$vmlab" cpu run "$k" --size ref --iterations 5 "${pin[@]}" --json >"$T/ref-$k.jsonl" || true
+      python3 - "$T/ref-$k.jsonl" "$(load)" "$how" <<'PY'
 import json, statistics, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 w = [r["wall_s"] for r in recs if r["status"] == "ok"]
@@ -47,9 +51,10 @@ if len(w) < 2:
     print(f"  {recs[0]['benchmark'] if recs else '?'}: too few good runs"); sys.exit()
 cv = statistics.stdev(w) / statistics.mean(w) * 100
 cvu = statistics.stdev(u) / statistics.mean(u) * 100
-print(f"  {recs[0]['benchmark']:10s} median {statistics.median(w):7.3f} s  min {min(w):7.3f}  max {max(w):7.3f}"
-      f"  CV {cv:5.2f}% {'PASS' if cv < 2 else 'OVER'}  (user CV {cvu:5.2f}%)  load {sys.argv[2]}")
+print(f"  {recs[0]['benchmark']:10s} {sys.argv[3]:8s} median {statistics.median(w):7.3f} s  min {min(w):7.3f}"
+      f"  max {max(w):7.3f}  CV {cv:5.2f}% {'PASS' if cv < 2 else 'OVER'}  (user CV {cvu:5.2f}%)  load {sys.argv[2]}")
 PY
+    done
   done
 fi
 
