@@ -185,12 +185,12 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 
 	sbuf_puts(o, "<h2>Environments</h2>\n<table><tr><th>environment</th><th>label</th>"
 		     "<th>host</th><th>CPU</th><th>kernel</th><th>Xen</th><th>scheduler</th>"
-		     "<th>virt_caps</th><th>guest</th><th>ok</th><th>failed</th></tr>\n");
+		     "<th>virt_caps</th><th>guest</th><th>tsc_mode</th><th>ok</th><th>failed</th></tr>\n");
 	for (size_t k = 0; k < m->nenv; k++) {
 		const struct renv *v = &m->envs[k];
 		const struct host_facts *f = v->facts;
 		const char *cols[] = { f->hostname, f->cpu_model, f->kernel, f->xen_version,
-				       f->xen_scheduler, f->virt_caps, f->guest_type };
+				       f->xen_scheduler, f->virt_caps, f->guest_type, f->tsc_mode };
 		sbuf_puts(o, "<tr><td>");
 		env_label(o, v);
 		sbuf_puts(o, "</td><td>");

@@ -67,7 +67,7 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 		}
 
 	sbuf_puts(o, "## Environments\n\n| environment | label | host | CPU | kernel | Xen | "
-		     "scheduler | virt_caps | guest |\n|---|---|---|---|---|---|---|---|---|\n");
+		     "scheduler | virt_caps | guest | tsc_mode |\n|---|---|---|---|---|---|---|---|---|---|\n");
 	for (size_t k = 0; k < m->nenv; k++) {
 		const struct renv *v = &m->envs[k];
 		const struct host_facts *f = v->facts;
@@ -76,7 +76,7 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 		sbuf_puts(o, " | ");
 		md_text(o, v->label);
 		const char *cols[] = { f->hostname, f->cpu_model, f->kernel, f->xen_version,
-				       f->xen_scheduler, f->virt_caps, f->guest_type };
+				       f->xen_scheduler, f->virt_caps, f->guest_type, f->tsc_mode };
 		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
 			sbuf_puts(o, " | ");
 			md_text(o, or_dash(cols[i]));
@@ -258,9 +258,9 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 		jstr_or_null(o, v->worst ? v->worst->bench : NULL);
 		sbuf_puts(o, ",\"facts\":{");
 		const char *names[] = { "hostname", "cpu_model", "kernel", "xen_version",
-					"xen_scheduler", "virt_caps", "guest_type" };
+					"xen_scheduler", "virt_caps", "guest_type", "tsc_mode" };
 		const char *vals[] = { f->hostname, f->cpu_model, f->kernel, f->xen_version,
-				       f->xen_scheduler, f->virt_caps, f->guest_type };
+				       f->xen_scheduler, f->virt_caps, f->guest_type, f->tsc_mode };
 		bool first = true;
 		for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 			if (!vals[i])

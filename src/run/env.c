@@ -234,6 +234,7 @@ int host_facts_parse(const char *text, size_t n, struct host_facts *f, struct er
 	F(xen_scheduler);
 	F(virt_caps);
 	F(guest_type);
+	F(tsc_mode);
 #undef F
 	json_free(j);
 	return 0;

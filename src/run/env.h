@@ -39,6 +39,7 @@ struct env {
 	struct host_facts facts;
 	uint64_t connect_timeout_ms;
 	long guest_memory_mb;       /* testbed guests: MiB, 0 = the testbed's default */
+	const char *tsc_mode;       /* testbed guests: xl's tsc_mode, NULL = "native" */
 	char *const *ssh_options;   /* extra ssh arguments (-i KEY, -oX=Y), NULL-terminated or NULL */
 	void *priv;                 /* back end state between open and close */
 };

@@ -230,7 +230,8 @@ static int tb_open(struct env *v, struct err *e)
 		snprintf(name, sizeof(name), "vmlab-run-%s-%ld", v->arg, (long)getpid());
 		char mem[24];
 		snprintf(mem, sizeof(mem), "%ld", v->guest_memory_mb);
-		char *args[] = { "guest", "up", (char *)v->arg, "--name", name,
+		const char *tsc = v->tsc_mode ? v->tsc_mode : "native";
+		char *args[] = { "guest", "up", (char *)v->arg, "--name", name, "--tsc-mode", (char *)tsc,
 				 v->guest_memory_mb ? "--memory" : NULL, mem, NULL };
 		sbuf_reset(&out);
 		rc = tb_must(v, args, UP_TIMEOUT_MS, &out, NULL, e);
@@ -258,6 +259,8 @@ static int tb_open(struct env *v, struct err *e)
 			host_facts_from_xl_info(&v->facts, sbuf_str(&out));
 		free(v->facts.guest_type);
 		v->facts.guest_type = xstrdup(v->arg);
+		free(v->facts.tsc_mode);
+		v->facts.tsc_mode = xstrdup(v->tsc_mode ? v->tsc_mode : "native");
 	}
 	sbuf_free(&out);
 	sbuf_free(&eo);

@@ -26,7 +26,7 @@ static const struct {
 	{ "cmds", K_LIST },           { "environments", K_LIST }, { "size", K_STRING },
 	{ "iterations", K_LONG },     { "warmup", K_LONG },       { "results", K_STRING },
 	{ "timeout", K_STRING },      { "connect_timeout", K_LONG }, { "ssh_options", K_LIST },
-	{ "guest_memory", K_LONG },   { "pin", K_STRING },
+	{ "guest_memory", K_LONG },   { "pin", K_STRING },         { "tsc_mode", K_STRING },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -142,7 +142,7 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 			return err_at(e, -EINVAL, file, xlcfg_line(c, k), 1,
 				      "unknown key '%s' (known: name, benchmarks, micro, cmds, "
 				      "environments, size, iterations, warmup, results, timeout, "
-				      "connect_timeout, ssh_options, guest_memory, pin)", k);
+				      "connect_timeout, ssh_options, guest_memory, pin, tsc_mode)", k);
 		if (keys[ki].type == K_LIST && v->kind != XLCFG_LIST)
 			return err_at(e, -EINVAL, file, v->line, v->col,
 				      "%s: expected a list [ \"...\", ... ]", k);
@@ -210,6 +210,14 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 	}
 	if ((rc = get_long(c, "guest_memory", 32, 65536, &x->guest_memory_mb, e)))
 		return rc;
+	s = NULL;
+	if ((rc = get_str(c, "tsc_mode", &s, e)))
+		return rc;
+	if (s && strcmp(s, "native") && strcmp(s, "default") && strcmp(s, "always_emulate") &&
+	    strcmp(s, "native_paravirt"))
+		return at_value(c, "tsc_mode", e, "expected \"native\", \"default\", \"always_emulate\" "
+				"or \"native_paravirt\", not '%s'", s);
+	x->tsc_mode = s ? xstrdup(s) : NULL;
 	s = NULL;
 	if ((rc = get_str(c, "timeout", &s, e)))
 		return rc;
@@ -290,6 +298,7 @@ void experiment_free(struct experiment *x)
 	free_list(x->ssh_options, x->nssh_options);
 	free(x->size);
 	free(x->pin);
+	free(x->tsc_mode);
 	free(x->results);
 	memset(x, 0, sizeof(*x));
 }

@@ -26,6 +26,7 @@ struct experiment {
 	uint64_t timeout_ms;      /* timeout = "30m": one run's limit */
 	uint64_t connect_timeout_ms;  /* connect_timeout = 10 (seconds): ssh */
 	long guest_memory_mb;     /* guest_memory = 512: testbed guests' memory, 0 = the testbed's default */
+	char *tsc_mode;           /* tsc_mode = "default": testbed guests' xl tsc_mode, NULL = "native" */
 	char **ssh_options;       /* ssh_options = [ "-i", "KEY" ]: NULL-terminated, extra ssh arguments */
 	size_t nssh_options;
 };

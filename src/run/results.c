@@ -47,6 +47,7 @@ void host_facts_to_json(const struct host_facts *f, struct sbuf *o)
 	put_s(o, &first, "xen_scheduler", f->xen_scheduler);
 	put_s(o, &first, "virt_caps", f->virt_caps);
 	put_s(o, &first, "guest_type", f->guest_type);
+	put_s(o, &first, "tsc_mode", f->tsc_mode);
 	sbuf_putc(o, '}');
 }
 
@@ -163,6 +164,7 @@ static int from_json(const struct json *j, const char *name, int line, struct re
 		r->facts.xen_scheduler = dup_str(f, "xen_scheduler");
 		r->facts.virt_caps = dup_str(f, "virt_caps");
 		r->facts.guest_type = dup_str(f, "guest_type");
+		r->facts.tsc_mode = dup_str(f, "tsc_mode");
 	}
 	return 0;
 }
@@ -243,6 +245,7 @@ void host_facts_clear(struct host_facts *f)
 	free(f->xen_scheduler);
 	free(f->virt_caps);
 	free(f->guest_type);
+	free(f->tsc_mode);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -260,6 +263,7 @@ void host_facts_copy(struct host_facts *out, const struct host_facts *f)
 	out->xen_scheduler = dup_or_null(f->xen_scheduler);
 	out->virt_caps = dup_or_null(f->virt_caps);
 	out->guest_type = dup_or_null(f->guest_type);
+	out->tsc_mode = dup_or_null(f->tsc_mode);
 }
 
 void result_clear(struct result *r)

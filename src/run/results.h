@@ -14,6 +14,7 @@ struct host_facts {
 	char *hostname, *cpu_model, *kernel;
 	char *xen_version, *xen_scheduler, *virt_caps; /* NULL when not under Xen */
 	char *guest_type;                              /* "pv", "pvh", "hvm", "dom0" or NULL */
+	char *tsc_mode;                                /* testbed guests: xl's tsc_mode, else NULL */
 };
 
 /* One record. Strings are owned (NULL when absent); numbers are NaN when

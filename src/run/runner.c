@@ -310,6 +310,7 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 		v.connect_timeout_ms = x->connect_timeout_ms;
 		v.ssh_options = x->ssh_options;
 		v.guest_memory_mb = x->guest_memory_mb;
+		v.tsc_mode = x->tsc_mode;
 		opened = v.ops->open(&v, &ee) == 0;
 		if (!opened) {
 			struct run_event ev = { .type = RUN_ENV_FAILED, .env = v.name,

@@ -16,6 +16,7 @@ expect 2 "$VMLAB" testbed frob && contains "$T/err" "unknown subcommand"
 expect 2 "$VMLAB" testbed guest up xen && contains "$T/err" "not pv, pvh or hvm"
 expect 2 "$VMLAB" testbed guest up pv --memory lots && contains "$T/err" "--memory"
 expect 2 "$VMLAB" testbed guest up pv --name 'a b' && contains "$T/err" "name"
+expect 2 "$VMLAB" testbed guest up pv --tsc-mode fast && contains "$T/err" "--tsc-mode 'fast': expected native"
 expect 2 "$VMLAB" testbed exec && contains "$T/err" "no command"
 expect 2 "$VMLAB" testbed cp a b && contains "$T/err" "dom0:PATH"
 expect 2 "$VMLAB" testbed up --frob
@@ -39,6 +40,7 @@ if command -v qemu-system-x86_64 >/dev/null; then
 	mkdir -p "$d"
 	echo "not a kernel" >"$d/xen.elf"
 	cp "$d/xen.elf" "$d/vmlinuz"; cp "$d/xen.elf" "$d/dom0-initrd.cpio"; cp "$d/xen.elf" "$d/id_ed25519"
+	cp "$VMLAB" "$d/vmlab.bin"  # the images carry this vmlab: up boots them as they are
 	if expect 1 "$VMLAB" testbed up --timeout 20; then
 		contains "$T/err" "QEMU"
 	fi

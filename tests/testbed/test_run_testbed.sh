@@ -27,8 +27,8 @@ cat run.out run.err
 [ "$st" = 0 ] || fail "vmlab run: exit $st"
 [ "$(grep -c '"status":"ok"' results/tb.jsonl)" = 12 ] || fail "wanted 12 ok records"
 contains results/tb.jsonl '"environment":"testbed:bare","label":"testbed \(emulated hardware\)"'
-contains results/tb.jsonl '"environment":"testbed:pv","label":"testbed \(emulated hardware\)","facts":\{[^}]*"xen_version":"4\.17[^"]*","xen_scheduler":"[a-z0-9]+","virt_caps":"[^"]*","guest_type":"pv"\}'
-contains results/tb.jsonl '"environment":"testbed:hvm","label":"testbed \(emulated hardware\)","facts":\{[^}]*"guest_type":"hvm"\}'
+contains results/tb.jsonl '"environment":"testbed:pv","label":"testbed \(emulated hardware\)","facts":\{[^}]*"xen_version":"4\.17[^"]*","xen_scheduler":"[a-z0-9]+","virt_caps":"[^"]*","guest_type":"pv","tsc_mode":"native"\}'
+contains results/tb.jsonl '"environment":"testbed:hvm","label":"testbed \(emulated hardware\)","facts":\{[^}]*"guest_type":"hvm","tsc_mode":"native"\}'
 # the guests are gone
 "$VMLAB" testbed status >status.out 2>&1
 grep -q 'vmlab-run-' status.out && fail "guest vmlab-run-* left behind"

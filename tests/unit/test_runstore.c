@@ -144,7 +144,7 @@ static void test_experiment(void **state)
 	const char *full = "name = \"t2\"\nmicro = [ \"null_syscall\" ]\ncmds = [ \"true\" ]\n"
 			   "environments = [ \"null\" ]\nsize = \"ref\"\nwarmup = 0\n"
 			   "results = \"/abs/r.jsonl\"\ntimeout = \"90s\"\nconnect_timeout = 3\n"
-			   "guest_memory = 512\npin = \"1\"\n";
+			   "guest_memory = 512\npin = \"1\"\ntsc_mode = \"default\"\n";
 	struct experiment x;
 	struct err e = { 0, "" };
 
@@ -158,6 +158,7 @@ static void test_experiment(void **state)
 	assert_string_equal(x.results, "dir/sub/results/exp.jsonl");
 	assert_true(x.timeout_ms == 30 * 60 * 1000);
 	assert_null(x.pin);
+	assert_null(x.tsc_mode);
 	experiment_free(&x);
 	assert_int_equal(experiment_parse("e", full, strlen(full), &x, &e), 0);
 	assert_string_equal(x.name, "t2");
@@ -168,6 +169,7 @@ static void test_experiment(void **state)
 	assert_int_equal(x.warmup, 0);
 	assert_int_equal(x.guest_memory_mb, 512);
 	assert_string_equal(x.pin, "1");
+	assert_string_equal(x.tsc_mode, "default");
 	experiment_free(&x);
 
 	static const struct { const char *text, *msg; } bad[] = {
@@ -189,6 +191,8 @@ static void test_experiment(void **state)
 		  "e:3:11: results: must not be empty" },
 		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\npin = \"1-x\"\n",
 		  "e:3:7: pin: invalid pcpu range" },
+		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\ntsc_mode = \"fast\"\n",
+		  "e:3:12: tsc_mode: expected \"native\"" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		e.msg[0] = 0;
