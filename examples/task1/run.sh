@@ -290,6 +290,8 @@ cat >"$work/hvm.cfg" <<EOF
 # the guest's console on the emulated serial port (xl console -t serial).
 # Direct kernel boot with dom0's kernel; the emulated IDE disk (hda, seen as
 # /dev/sda by the guest: xen_emul_unplug=nics keeps it emulated) and a PV NIC.
+# tsc_mode: the testbed's emulated CPU has no invariant TSC, and Xen would
+# trap every RDTSC (Linux runs one on each return to user mode).
 type = "hvm"
 name = "task1-hvm"
 memory = 256
@@ -304,6 +306,7 @@ serial = "pty"
 nographic = 1
 vnc = 0
 sdl = 0
+tsc_mode = "native"
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "destroy"
