@@ -782,8 +782,7 @@ static int guest_up(int argc, char **argv)
 				return cli_usage_error(NAME, "guest up: --extra may not hold quotes, backslashes or newlines");
 			extra = v;
 		} else if (!strcmp(o, "--tsc-mode")) {
-			if (strcmp(v, "native") && strcmp(v, "default") && strcmp(v, "always_emulate") &&
-			    strcmp(v, "native_paravirt"))
+			if (!tb_tsc_mode_valid(v))
 				return cli_usage_error(NAME, "guest up: --tsc-mode '%s': expected native, default, "
 						       "always_emulate or native_paravirt", v);
 			tsc = v;

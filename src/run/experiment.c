@@ -4,6 +4,7 @@
 #include "base/sbuf.h"
 #include "base/units.h"
 #include "run/env.h"
+#include "run/testbed.h"
 #include "xen/cpulist.h"
 #include "xen/xlcfg.h"
 
@@ -213,8 +214,7 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 	s = NULL;
 	if ((rc = get_str(c, "tsc_mode", &s, e)))
 		return rc;
-	if (s && strcmp(s, "native") && strcmp(s, "default") && strcmp(s, "always_emulate") &&
-	    strcmp(s, "native_paravirt"))
+	if (s && !tb_tsc_mode_valid(s))
 		return at_value(c, "tsc_mode", e, "expected \"native\", \"default\", \"always_emulate\" "
 				"or \"native_paravirt\", not '%s'", s);
 	x->tsc_mode = s ? xstrdup(s) : NULL;

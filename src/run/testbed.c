@@ -399,3 +399,13 @@ void tb_argv_free(char **argv)
 		free(*p);
 	free(argv);
 }
+
+int tb_tsc_mode_valid(const char *m)
+{
+	static const char *const modes[] = { "native", "default", "always_emulate", "native_paravirt" };
+
+	for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++)
+		if (!strcmp(m, modes[k]))
+			return 1;
+	return 0;
+}

@@ -59,6 +59,10 @@ int tb_free_port(int start, struct err *e);
  * [2048, 4096]. Returns -ENOMEM (e says why) when the host cannot spare 2 GiB. */
 int tb_ram_mib(struct err *e);
 
+/* 1 when m is one of xl's tsc_mode values: "native" (the testbed's
+ * default), "default", "always_emulate", "native_paravirt". */
+int tb_tsc_mode_valid(const char *m);
+
 /* A NULL-terminated argv (caller frees with tb_argv_free) of ssh reaching
  * dom0 (guest_ip NULL) or a guest through dom0, running cmd (NULL: a login
  * shell; tty asks for a terminal). Every word of cmd is quoted for the
