@@ -28,3 +28,13 @@ contains() { grep -qE -- "$2" "$1" || { fail "$1 lacks /$2/:"; head -5 "$1" | se
 # same FILE1 FILE2: byte-identical.
 same() { cmp -s "$1" "$2" || fail "$1 and $2 differ"; }
 finish() { [ "$nfail" = 0 ] || exit 1; exit 0; }
+# free_port: a loopback TCP port nobody listens on, below the ephemeral range.
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 12000))
+    ss -ltn "( sport = :$p )" | grep -q ":$p" || { echo $p; return; }
+  done
+}
+# json_num FILE KEY: the first number stored under "KEY" in FILE.
+json_num() { grep -o "\"$2\":[0-9.e+-]*" "$1" | head -1 | cut -d: -f2; }

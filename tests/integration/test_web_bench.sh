@@ -14,15 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))  # below the ephemeral port range
-    ss -ltn "( sport = :$p )" | grep -q ":$p" || { echo $p; return; }
-  done
-}
 # json_num FILE KEY: the first number after "KEY":
-json_num() { grep -o "\"$2\":[0-9.e+-]*" "$1" | head -1 | cut -d: -f2; }
 
 port=$(free_port) sport=$(free_port)
 N=$T/ngx

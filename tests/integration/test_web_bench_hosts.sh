@@ -11,14 +11,6 @@ command -v ssh-keygen >/dev/null || skip "ssh-keygen is not installed"
 chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
 pids=()
 trap 'for p in "${pids[@]}"; do pkill -9 -P $p 2>/dev/null; kill -9 $p 2>/dev/null; done; rm -rf "$T"' EXIT  # nginx's workers too
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))  # below the ephemeral port range
-    ss -ltn "( sport = :$p )" | grep -q ":$p" || { echo $p; return; }
-  done
-}
-json_num() { grep -o "\"$2\":[0-9.e+-]*" "$1" | head -1 | cut -d: -f2; }
 
 # nginx with a 1 KiB file
 port=$(free_port)

@@ -7,14 +7,6 @@
 command -v nginx >/dev/null || skip "nginx is not installed"
 
 chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 12000))  # below the ephemeral port range
-    ss -ltn "( sport = :$p )" | grep -q ":$p" || { echo $p; return; }
-  done
-}
-json_num() { grep -o "\"$2\":[0-9.e+-]*" "$1" | head -1 | cut -d: -f2; }
 
 # start the server side; a port taken between the check and the bind makes a
 # component exit at start, so try again on other ports
