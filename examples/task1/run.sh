@@ -238,6 +238,14 @@ took "disk image"
 
 # ---- 2. The testbed, the LV, the image on it ------------------------------
 heading "2. testbed up, a ${size_mb} MB LV in vg0, the image on it"
+# Shuts guest $1 down and waits until Xen no longer lists it: `xl shutdown -w`
+# returns once the guest has shut down, while the domain still holds its
+# disks until it is destroyed. Destroys it after 120 s.
+stop_guest() {
+	dom0_sh "xl shutdown -w $1 >/dev/null 2>&1 || xl destroy $1 >/dev/null 2>&1; i=0; while xl domid $1 >/dev/null 2>&1; do \
+		i=\$((i + 1)); [ \$i = 240 ] && { echo '    $1 still listed after 120 s: xl destroy' >&2; xl destroy $1; }; \
+		[ \$i -gt 300 ] && exit 1; sleep 0.5; done" || die "$1 is still listed after xl destroy"
+}
 started=0
 cleanup() {
 	local st=$?
@@ -358,8 +366,9 @@ if [ $with_hvm = 1 ]; then
 		die "the HVM guest reached no login prompt within 3600 s"
 	fi
 	t0=$(ms)
-	dom0_sh "xl shutdown -w task1-hvm >/dev/null 2>&1 || xl destroy task1-hvm; kill \$(cat /run/task1-serial.pid) 2>/dev/null; true"
-	note "HVM guest stopped in $(( ($(ms) - t0) / 1000 )) s"
+	stop_guest task1-hvm
+	dom0_sh "kill \$(cat /run/task1-serial.pid) 2>/dev/null; true"
+	note "HVM guest stopped and gone in $(( ($(ms) - t0) / 1000 )) s"
 	took "HVM"
 else
 	heading "3. HVM boot skipped (--no-hvm); config: $work/hvm.cfg"
@@ -417,5 +426,5 @@ took "refusal"
 
 # ---- 6. Stop -------------------------------------------------------------
 heading "6. stop the PV guest"
-dom0_sh "xl shutdown -w task1-pv >/dev/null 2>&1 || xl destroy task1-pv"
+stop_guest task1-pv
 took "PV guest shut down"

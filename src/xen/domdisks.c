@@ -79,3 +79,42 @@ int disks_in_use(const char *cfgname, const struct cfg_disk *d, size_t n, const 
 	}
 	return count;
 }
+
+static const struct xl_domain *find_row(const struct xl_domains *s, int domid)
+{
+	for (size_t k = 0; k < s->n; k++)
+		if (s->d[k].domid == domid)
+			return &s->d[k];
+	return NULL;
+}
+
+const char *dom_state_word(const struct xl_domains *s, int domid)
+{
+	const struct xl_domain *row;
+
+	if (!s)
+		return "running";
+	if (!(row = find_row(s, domid)))
+		return "gone";
+	if (strchr(row->state, 'd'))
+		return "dying";
+	if (strchr(row->state, 's'))
+		return "shut down";
+	return "running";
+}
+
+void doms_split_by_state(const struct xl_dominfos *l, const struct xl_domains *s, struct xl_dominfos *live,
+			 struct xl_dominfos *going)
+{
+	live->n = going->n = 0;
+	live->d = xcalloc(l->n ? l->n : 1, sizeof(*live->d));
+	going->d = xcalloc(l->n ? l->n : 1, sizeof(*going->d));
+	for (size_t k = 0; k < l->n; k++) {
+		const char *w = dom_state_word(s, l->d[k].domid);
+
+		if (!strcmp(w, "running"))
+			live->d[live->n++] = l->d[k];
+		else if (strcmp(w, "gone"))
+			going->d[going->n++] = l->d[k];
+	}
+}

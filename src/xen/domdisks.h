@@ -29,4 +29,17 @@ void cfg_disks_free(struct cfg_disk *d, size_t n);
 int disks_in_use(const char *cfgname, const struct cfg_disk *d, size_t n, const struct xl_dominfos *l,
 		 struct sbuf *msg);
 
+/* Splits l by the domain states of `xl list` (rows s): *live gets the
+ * domains that run, block or are paused, *going those that have shut down
+ * or are dying (state 's' or 'd'; they hold their disks until destroyed);
+ * a domain s no longer lists (destroyed between the two calls) is in
+ * neither. s NULL: every domain
+ * is live. Both are views of l's elements: free only their arrays
+ * (free(live->d), free(going->d)); they are valid while l is. */
+void doms_split_by_state(const struct xl_dominfos *l, const struct xl_domains *s, struct xl_dominfos *live,
+			 struct xl_dominfos *going);
+
+/* "shut down", "dying" or "gone" for domain domid per s (NULL: "running"). */
+const char *dom_state_word(const struct xl_domains *s, int domid);
+
 #endif
