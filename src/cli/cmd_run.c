@@ -153,6 +153,12 @@ static void on_progress(void *ctx, const struct run_event *ev)
 		fprintf(stderr, "vmlab run: %s; the runs in %s are recorded failed\n", ev->error,
 			ev->env);
 		break;
+	case RUN_ENV_SHARED:
+		clear_line(p);
+		fprintf(stderr, "vmlab run: warning: %s shares this machine with virtual machines it did not "
+			"start (%s): its numbers are disturbed; `vmlab testbed down` first for clean ones "
+			"(recorded in the facts as \"concurrent\")\n", ev->env, ev->error);
+		break;
 	case RUN_WARMUP:
 		if (p->tty) {
 			clear_line(p);

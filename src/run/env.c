@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -150,6 +151,72 @@ static char *read_small(const char *path)
 	return trim_dup(buf, n);
 }
 
+void env_finish_all(void)
+{
+	for (size_t k = 0; k < NREG; k++)
+		if (registry[k]->finish)
+			registry[k]->finish();
+}
+
+/* 1 when pid descends from this process (its parent chain reaches us). */
+static int is_descendant(long pid)
+{
+	long self = (long)getpid();
+
+	for (int depth = 0; pid > 1 && depth < 64; depth++) {
+		char path[64], buf[512], *p;
+		FILE *fp;
+		long ppid = 0;
+
+		if (pid == self)
+			return 1;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		if (!(fp = fopen(path, "r")))
+			return 0;
+		p = fgets(buf, sizeof(buf), fp) ? strrchr(buf, ')') : NULL;
+		fclose(fp);
+		if (!p || sscanf(p + 1, " %*c %ld", &ppid) != 1)
+			return 0;
+		pid = ppid;
+	}
+	return 0;
+}
+
+int host_concurrent_vms(struct sbuf *out)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char path[300], *comm;
+		long pid = strtol(de->d_name, NULL, 10);
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		if (!(comm = read_small(path)))
+			continue;
+		if (!strncmp(comm, "qemu-system", 11) && !is_descendant(pid)) {
+			/* comm is cut at 15 bytes: the name is argv[0]'s last part */
+			char *argv0, *base;
+
+			snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
+			argv0 = read_small(path);
+			base = argv0 && strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
+			sbuf_printf(out, "%s%s pid %ld", n ? ", " : "",
+				    base && !strncmp(base, "qemu-system", 11) ? base : comm, pid);
+			free(argv0);
+			n++;
+		}
+		free(comm);
+	}
+	closedir(d);
+	return n;
+}
+
 void host_facts_probe(struct host_facts *f)
 {
 	struct utsname u;
@@ -235,6 +302,7 @@ int host_facts_parse(const char *text, size_t n, struct host_facts *f, struct er
 	F(virt_caps);
 	F(guest_type);
 	F(tsc_mode);
+	F(concurrent);
 #undef F
 	json_free(j);
 	return 0;

@@ -29,6 +29,9 @@ struct env_ops {
 		    struct sbuf *errout, int *status, struct err *e);
 	/* Undoes open (destroys the guest, closes the connection). */
 	void (*close)(struct env *v);
+	/* Optional: releases what the opens of this process shared and left
+	 * running for the next one (the testbed it booted). */
+	void (*finish)(void);
 };
 
 struct env {
@@ -51,6 +54,15 @@ int env_check(const char *name, struct err *e);
 int env_init(struct env *v, const char *name, struct err *e);
 /* Frees what env_init and open filled (after close). */
 void env_release(struct env *v);
+
+/* Calls every back end's finish: what this process brought up for its
+ * environments and did not find running is taken down. */
+void env_finish_all(void);
+
+/* Virtual machines on this machine that this process did not start (QEMU
+ * processes that are not its descendants, e.g. a testbed left up): one
+ * "COMM pid N" each, ", "-separated, into out. Returns their number. */
+int host_concurrent_vms(struct sbuf *out);
 
 /* Facts of the machine this process runs on: hostname, CPU model, kernel,
  * guest type under Xen, and `xl info` fields when xl answers (dom0). */

@@ -14,7 +14,12 @@ static int native_check(const char *arg, struct err *e)
 
 static int native_open(struct env *v, struct err *e)
 {
+	struct sbuf vms = SBUF_INIT;
+
 	host_facts_probe(&v->facts);
+	if (host_concurrent_vms(&vms) > 0)
+		v->facts.concurrent = xstrdup(sbuf_str(&vms));
+	sbuf_free(&vms);
 	v->label = xstrdup("native");
 	return 0;
 }

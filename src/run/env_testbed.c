@@ -4,6 +4,7 @@
  * on open and destroyed on close. Results are labelled as emulated hardware. */
 #include "run/env.h"
 #include "base/proc.h"
+#include "run/testbed.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -15,9 +16,24 @@
 #define LABEL "testbed (emulated hardware)"
 #define UP_TIMEOUT_MS (15 * 60 * 1000)
 
-struct tb_state {
+struct tb_env {
 	char *guest;           /* name of the guest we created, NULL for bare */
 };
+
+/* Whether this process has looked at the testbed yet, and whether it found
+ * one running then: a testbed this process booted is taken down by finish,
+ * one it found is left up. */
+static int tb_looked, tb_found_up;
+
+/* 1 when a testbed runs now (its state names a live QEMU). */
+static int tb_running(void)
+{
+	struct tb_paths p;
+	struct tb_state s;
+	struct err e = { 0 };
+
+	return tb_paths_get(&p, &e) == 0 && tb_state_load(&p, &s, &e) == 0 && tb_state_alive(&s);
+}
 
 static int tb_check(const char *arg, struct err *e)
 {
@@ -112,7 +128,7 @@ static int tb_must(struct env *v, char *const args[], uint64_t timeout_ms, struc
 
 static void tb_close(struct env *v)
 {
-	struct tb_state *s = v->priv;
+	struct tb_env *s = v->priv;
 
 	if (!s)
 		return;
@@ -131,7 +147,7 @@ static void tb_close(struct env *v)
 static int tb_raw(struct env *v, char *const cmd[], uint64_t timeout_ms, struct sbuf *out,
 		  struct sbuf *errout, int *status, struct err *e)
 {
-	struct tb_state *s = v->priv;
+	struct tb_env *s = v->priv;
 	size_t n = 0, k = 0;
 	char **argv;
 	int rc;
@@ -202,7 +218,7 @@ static int tb_plain_facts(struct env *v, struct err *e)
 
 static int tb_open(struct env *v, struct err *e)
 {
-	struct tb_state *s = xcalloc(1, sizeof(*s));
+	struct tb_env *s = xcalloc(1, sizeof(*s));
 	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
 	bool bare = !strcmp(v->arg, "bare");
 	char line[600];
@@ -210,6 +226,10 @@ static int tb_open(struct env *v, struct err *e)
 
 	v->priv = s;
 	v->label = xstrdup(LABEL);
+	if (!tb_looked) {
+		tb_looked = 1;
+		tb_found_up = tb_running();
+	}
 	{
 		/* the testbed is up in one mode at a time: bare (no Xen) or xen */
 		char *up_bare[] = { "up", "--bare", NULL }, *up[] = { "up", NULL };
@@ -272,6 +292,20 @@ fail:
 	return rc;
 }
 
+/* Takes down the testbed this process booted (none when it found one up). */
+static void tb_finish(void)
+{
+	char *down[] = { "down", NULL };
+	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
+	int st = -1;
+
+	if (tb_looked && !tb_found_up && tb_running())
+		(void)tb_cli(down, 5 * 60 * 1000, &out, &eo, &st, NULL);
+	tb_looked = tb_found_up = 0;
+	sbuf_free(&out);
+	sbuf_free(&eo);
+}
+
 const struct env_ops env_testbed_ops = {
-	"testbed", "testbed:bare|pv|pvh|hvm", tb_check, tb_open, tb_exec, tb_close,
+	"testbed", "testbed:bare|pv|pvh|hvm", tb_check, tb_open, tb_exec, tb_close, tb_finish,
 };

@@ -48,6 +48,7 @@ void host_facts_to_json(const struct host_facts *f, struct sbuf *o)
 	put_s(o, &first, "virt_caps", f->virt_caps);
 	put_s(o, &first, "guest_type", f->guest_type);
 	put_s(o, &first, "tsc_mode", f->tsc_mode);
+	put_s(o, &first, "concurrent", f->concurrent);
 	sbuf_putc(o, '}');
 }
 
@@ -165,6 +166,7 @@ static int from_json(const struct json *j, const char *name, int line, struct re
 		r->facts.virt_caps = dup_str(f, "virt_caps");
 		r->facts.guest_type = dup_str(f, "guest_type");
 		r->facts.tsc_mode = dup_str(f, "tsc_mode");
+		r->facts.concurrent = dup_str(f, "concurrent");
 	}
 	return 0;
 }
@@ -246,6 +248,7 @@ void host_facts_clear(struct host_facts *f)
 	free(f->virt_caps);
 	free(f->guest_type);
 	free(f->tsc_mode);
+	free(f->concurrent);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -264,6 +267,7 @@ void host_facts_copy(struct host_facts *out, const struct host_facts *f)
 	out->virt_caps = dup_or_null(f->virt_caps);
 	out->guest_type = dup_or_null(f->guest_type);
 	out->tsc_mode = dup_or_null(f->tsc_mode);
+	out->concurrent = dup_or_null(f->concurrent);
 }
 
 void result_clear(struct result *r)

@@ -15,6 +15,8 @@ struct host_facts {
 	char *xen_version, *xen_scheduler, *virt_caps; /* NULL when not under Xen */
 	char *guest_type;                              /* "pv", "pvh", "hvm", "dom0" or NULL */
 	char *tsc_mode;                                /* testbed guests: xl's tsc_mode, else NULL */
+	char *concurrent;                              /* other VMs running beside the measurement
+	                                                * ("qemu-system-x86_64 pid 812"), else NULL */
 };
 
 /* One record. Strings are owned (NULL when absent); numbers are NaN when

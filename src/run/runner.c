@@ -316,6 +316,10 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 			struct run_event ev = { .type = RUN_ENV_FAILED, .env = v.name,
 						.error = ee.msg };
 			emit(o, &ev);
+		} else if (v.facts.concurrent) {
+			struct run_event ev = { .type = RUN_ENV_SHARED, .env = v.name,
+						.error = v.facts.concurrent };
+			emit(o, &ev);
 		}
 		for (size_t b = 0; b < nb && !rc && !stopping(o); b++) {
 			bool *t = &todo[(k * nb + b) * (size_t)x->iterations];
@@ -382,6 +386,7 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 			v.ops->close(&v);
 		env_release(&v);
 	}
+	env_finish_all();
 	s->interrupted = stopping(o) && s->ok + s->failed + s->skipped < s->planned;
 	free(todo);
 	free(benches);

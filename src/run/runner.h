@@ -15,13 +15,14 @@
 
 /* What the runner tells its caller (who prints). */
 struct run_event {
-	enum { RUN_START, RUN_DONE, RUN_ENV_FAILED, RUN_WARMUP } type;
+	enum { RUN_START, RUN_DONE, RUN_ENV_FAILED, RUN_WARMUP, RUN_ENV_SHARED } type;
 	size_t index, total;          /* 1-based index among the runs to do */
 	const char *env, *bench, *kind;
 	long iteration, iterations;
 	uint64_t eta_ns;              /* RUN_START: estimate for what is left; 0 unknown */
 	const struct result *record;  /* RUN_DONE: the record appended */
-	const char *error;            /* RUN_ENV_FAILED: why */
+	const char *error;            /* RUN_ENV_FAILED: why; RUN_ENV_SHARED: the other
+	                               * VMs running beside this environment */
 };
 
 struct run_opts {

@@ -179,4 +179,24 @@ printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\npin = 1\n' |
 expect 2 "$VMLAB" run missing.vmlab
 expect 2 "$VMLAB" run
 expect 2 "$VMLAB" run a.vmlab --no-such-option
+# A measurement beside a virtual machine it did not start (a testbed left up):
+# warned about and recorded in the facts (test_native_beside_foreign_vm).
+mkdir -p "$T/fakeqemu"
+cp "$(command -v sleep)" "$T/fakeqemu/qemu-system-x86_64"
+"$T/fakeqemu/qemu-system-x86_64" 60 &
+qpid=$!
+cat >c.vmlab <<'X'
+name = "c"
+micro = [ "rdtsc" ]
+environments = [ "native" ]
+iterations = 1
+results = "out/c.jsonl"
+X
+expect 0 "$VMLAB" run c.vmlab
+contains "$T/err" "warning: native shares this machine with virtual machines it did not start \\(.*qemu-system-x86_64 pid $qpid"
+contains out/c.jsonl "\"concurrent\":\"([^\"]*, )?qemu-system-x86_64 pid $qpid"
+kill $qpid; wait $qpid 2>/dev/null
+expect 0 "$VMLAB" run c.vmlab --results out/c2.jsonl
+! grep -q "pid $qpid" out/c2.jsonl || fail "a VM that has ended is still recorded as concurrent"
+
 finish

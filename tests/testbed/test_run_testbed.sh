@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # vmlab run on the testbed: microbenchmarks in testbed:bare (no Xen) and in
 # PV and HVM guests; records labelled emulated hardware with Xen's facts; the guest is
-# destroyed afterwards and the report compares against testbed:bare.
+# destroyed afterwards, the testbed the run booted is down after it (one it
+# found up stays up), and the report compares against testbed:bare.
 # Environment: VMLAB_TESTBED_TEST_HOME (default ~/.cache/vmlab-test), used as
 # VMLAB_HOME like tests/testbed/test_testbed.sh, so a user's testbed is left alone.
 . "$(dirname "$0")/../lib.sh"
@@ -29,9 +30,20 @@ cat run.out run.err
 contains results/tb.jsonl '"environment":"testbed:bare","label":"testbed \(emulated hardware\)"'
 contains results/tb.jsonl '"environment":"testbed:pv","label":"testbed \(emulated hardware\)","facts":\{[^}]*"xen_version":"4\.17[^"]*","xen_scheduler":"[a-z0-9]+","virt_caps":"[^"]*","guest_type":"pv","tsc_mode":"native"\}'
 contains results/tb.jsonl '"environment":"testbed:hvm","label":"testbed \(emulated hardware\)","facts":\{[^}]*"guest_type":"hvm","tsc_mode":"native"\}'
-# the guests are gone
-"$VMLAB" testbed status >status.out 2>&1
-grep -q 'vmlab-run-' status.out && fail "guest vmlab-run-* left behind"
+# the run booted the testbed, so it took it down at its end (guests and all)
+"$VMLAB" testbed status >status.out 2>&1 && { cat status.out; fail "vmlab run left the testbed it booted running"; }
+pgrep -f "qemu-system-x86_64.*$VMLAB_HOME" >/dev/null && fail "a QEMU of the testbed is left behind"
+# a testbed found running is left running
+cat >found.vmlab <<'X'
+micro = [ "rdtsc" ]
+environments = [ "testbed:bare" ]
+iterations = 1
+warmup = 0
+X
+"$VMLAB" testbed up --bare >up.log 2>&1 || { tail -5 up.log; fail "testbed up --bare"; }
+expect 0 "$VMLAB" run found.vmlab
+"$VMLAB" testbed status >status.out 2>&1 || fail "vmlab run took down a testbed it found running"
+"$VMLAB" testbed down >/dev/null 2>&1
 expect 0 "$VMLAB" report results/tb.jsonl --format csv
 contains "$T/out" '^null_syscall,micro,testbed:pv,testbed \(emulated hardware\),ns/op,lower,2,0,.*,testbed:bare,[0-9.]+,'
 finish
