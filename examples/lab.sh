@@ -5,13 +5,44 @@
 #   task 2: CPU-bound kernels and microbenchmarks, native, bare, PV, PVH, HVM
 #   task 4: SPECweb2005-style search for the largest passing session count
 # Every task runs even when an earlier one failed; the exit status is 1 then.
-# Usage: examples/lab.sh [task1] [task2] [task4]   (default: all)
+# --quick runs every task's steps at the smallest size (task 1 whole, with its
+# HVM boot; task 2 with one kernel and three microbenchmarks in each
+# environment; task 4 with one short search per workload), into out/quick/.
+# The lab leaves the machine as it found it: a testbed it booted is down at
+# its end, and nothing it started runs on.
+# Usage: examples/lab.sh [--quick] [task1] [task2] [task4]   (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p out
+quick=0 tasks=
+for a in "$@"; do
+  case $a in
+    --quick) quick=1 ;;
+    task1|task2|task4) tasks="$tasks $a" ;;
+    *) echo "lab.sh: unknown argument '$a' (--quick, task1, task2, task4)" >&2; exit 2 ;;
+  esac
+done
+tasks=${tasks:-task1 task2 task4}
+out=out task2_exp=examples/task2.vmlab
+[ $quick = 1 ] && out=out/quick task2_exp=examples/task2-quick.vmlab
+mkdir -p "$out"
 vmlab --version
-tasks=${*:-task1 task2 task4}
 failed=()
+# A testbed up before the lab is the user's: left up (and warned about, since
+# it shares the machine with the measurements); one the lab booted goes down.
+testbed_was_up=0
+if vmlab testbed status >/dev/null 2>&1; then
+  testbed_was_up=1
+  echo "lab.sh: warning: a testbed runs already; it stays up, and the native and web measurements share the machine with it"
+fi
+finish() {
+  if [ $testbed_was_up = 0 ] && vmlab testbed status >/dev/null 2>&1; then
+    echo "lab.sh: taking down the testbed the lab booted"
+    vmlab testbed down >/dev/null 2>&1 || echo "lab.sh: warning: vmlab testbed down failed"
+  fi
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 step() { # NAME CMD...
   local name=$1; shift
   echo; echo "==== $name ($(date -u +%H:%M:%S))"
@@ -23,13 +54,19 @@ has() { case " $tasks " in *" $1 "*) return 0 ;; esac; return 1; }
 
 task2() {
   local rc=0
-  vmlab run examples/task2.vmlab || rc=1
-  vmlab report out/task2.jsonl -o out/task2.html &&
-    vmlab report out/task2.jsonl -o out/task2.md && cat out/task2.md || rc=1
+  vmlab run "$task2_exp" --results "$out/task2.jsonl" || rc=1
+  vmlab report "$out/task2.jsonl" -o "$out/task2.html" &&
+    vmlab report "$out/task2.jsonl" -o "$out/task2.md" && cat "$out/task2.md" || rc=1
   return $rc
 }
 task4() {
-  bash examples/task4.sh out && vmlab report out/task4.jsonl -o out/task4.md && cat out/task4.md
+  local q=; [ $quick = 1 ] && q=--quick
+  # the web measurements run on this machine: no testbed beside them
+  if [ $testbed_was_up = 0 ] && vmlab testbed status >/dev/null 2>&1; then
+    echo "lab.sh: the testbed is still up before task 4: taking it down"
+    vmlab testbed down >/dev/null 2>&1
+  fi
+  bash examples/task4.sh $q "$out" && vmlab report "$out/task4.jsonl" -o "$out/task4.md" && cat "$out/task4.md"
 }
 
 has task1 && step "task 1: one disk, HVM and PV" bash examples/task1/run.sh
@@ -37,7 +74,7 @@ has task2 && step "task 2: CPU-bound workloads, native vs PV vs PVH vs HVM" task
 has task4 && step "task 4: web serving (SPECweb2005-style) on loopback" task4
 
 echo
-echo "reports: out/task2.html out/task2.md out/task4.md (testbed numbers are emulated hardware)"
+echo "reports: $out/task2.html $out/task2.md $out/task4.md (testbed numbers are emulated hardware)"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "failed: ${failed[*]}"
   exit 1
