@@ -206,10 +206,13 @@ int host_concurrent_vms(struct sbuf *out)
 			snprintf(path, sizeof(path), "/proc/%ld/cmdline", pid);
 			argv0 = read_small(path);
 			base = argv0 && strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
-			sbuf_printf(out, "%s%s pid %ld", n ? ", " : "",
-				    base && !strncmp(base, "qemu-system", 11) ? base : comm, pid);
+			/* no command line: it has exited (a zombie not yet reaped) */
+			if (base && base[0]) {
+				sbuf_printf(out, "%s%s pid %ld", n ? ", " : "",
+					    !strncmp(base, "qemu-system", 11) ? base : comm, pid);
+				n++;
+			}
 			free(argv0);
-			n++;
 		}
 		free(comm);
 	}

@@ -32,7 +32,10 @@ contains results/tb.jsonl '"environment":"testbed:pv","label":"testbed \(emulate
 contains results/tb.jsonl '"environment":"testbed:hvm","label":"testbed \(emulated hardware\)","facts":\{[^}]*"guest_type":"hvm","tsc_mode":"native"\}'
 # the run booted the testbed, so it took it down at its end (guests and all)
 "$VMLAB" testbed status >status.out 2>&1 && { cat status.out; fail "vmlab run left the testbed it booted running"; }
-pgrep -f "qemu-system-x86_64.*$VMLAB_HOME" >/dev/null && fail "a QEMU of the testbed is left behind"
+for q in $(pgrep -f '^qemu-system-x86_64 -name vmlab-testbed'); do
+  [ "$(readlink "/proc/$q/cwd")" = "$VMLAB_HOME/testbed" ] && [ -s "/proc/$q/cmdline" ] &&
+    fail "a QEMU of the testbed (pid $q) is left behind"
+done
 # a testbed found running is left running
 cat >found.vmlab <<'X'
 micro = [ "rdtsc" ]
