@@ -153,6 +153,10 @@ static void on_progress(void *ctx, const struct run_event *ev)
 		fprintf(stderr, "vmlab run: %s; the runs in %s are recorded failed\n", ev->error,
 			ev->env);
 		break;
+	case RUN_NOTICE:
+		clear_line(p);
+		fprintf(stderr, "vmlab run: %s\n", ev->error);
+		break;
 	case RUN_WARMUP:
 		if (p->tty) {
 			clear_line(p);

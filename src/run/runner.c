@@ -264,6 +264,18 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 	int rc = 0;
 
 	memset(s, 0, sizeof(*s));
+	{
+		struct sbuf note = SBUF_INIT;
+		rc = results_repair_tail(x->results, &note, e);
+		if (note.len) {
+			note.buf[--note.len] = 0;
+			struct run_event ev = { .type = RUN_NOTICE, .error = note.buf };
+			emit(o, &ev);
+		}
+		sbuf_free(&note);
+		if (rc)
+			return rc;
+	}
 	if (access(x->results, F_OK) == 0) {
 		rc = results_load(x->results, true, &done, NULL, e);
 		if (rc)

@@ -148,6 +148,28 @@ contains results/c.jsonl "\"kernel\":\"$(uname -r)\""
 expect 0 "$VMLAB" run --facts
 contains "$T/out" "^\\{\"hostname\":\"$(hostname)\",\"cpu_model\":"
 
+# 4b. a torn last line is moved to FILE.torn, the next record starts a fresh line
+cat >torn.vmlab <<'X'
+benchmarks = [ "flow" ]
+environments = [ "null" ]
+iterations = 2
+warmup = 0
+X
+expect 0 "$VMLAB" run torn.vmlab
+head -c -1 results/torn.jsonl >t && mv t results/torn.jsonl   # lose the final newline only
+expect 0 "$VMLAB" run torn.vmlab
+contains "$T/err" 'the last record \(byte [0-9]+\) lacked its newline; added it'
+contains "$T/out" '^skipped 2 of 2 runs'
+sed -i '$d' results/torn.jsonl
+printf '{"environment":"null","benchm' >>results/torn.jsonl   # a writer cut short
+size=$(($(wc -c <results/torn.jsonl) - 29))
+expect 0 "$VMLAB" run torn.vmlab
+contains "$T/err" "torn last line at byte $size \\(29 bytes\\) moved to .*results/torn\\.jsonl\\.torn"
+contains "$T/out" '^skipped 1 of 2 runs'
+contains results/torn.jsonl.torn '^\{"environment":"null","benchm$'
+expect 0 "$VMLAB" report results/torn.jsonl --format csv
+[ "$(wc -l <results/torn.jsonl)" = 2 ] || fail "wanted 2 records after the torn tail"
+
 # 5. bad experiment files: FILE:LINE:COL, exit 2, nothing written
 bad() { # WANT-REGEX then file text on stdin
   cat >bad.vmlab
