@@ -5,6 +5,7 @@
 #ifndef VMLAB_RUN_ENV_H
 #define VMLAB_RUN_ENV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -47,6 +48,12 @@ struct env {
 /* Checks name against the registry: "FILE:LINE:COL"-free message in e and
  * -EINVAL when no back end takes it. */
 int env_check(const char *name, struct err *e);
+/* Checks the CPUs set[0..ncpus) against those a run in environment name may
+ * use, where they are known before it opens: for native and null the CPUs
+ * this process may run on; for ssh and testbed environments nothing is
+ * known yet (their runs fail when a CPU is missing). -EINVAL (e names the
+ * first missing CPU) or 0. */
+int env_check_cpus(const char *name, const bool *set, int ncpus, struct err *e);
 /* Initialises v for name (which must pass env_check); nothing is opened yet. */
 int env_init(struct env *v, const char *name, struct err *e);
 /* Frees what env_init and open filled (after close). */

@@ -198,6 +198,15 @@ printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\npin = "0-"\n' |
   bad 'bad\.vmlab:3:7: pin: invalid pcpu range'
 printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\npin = 1\n' |
   bad 'bad\.vmlab:3:7: pin: expected a string'
+# names and CPUs are checked when the file is read, before anything runs
+printf 'benchmarks = [ "flow", "nosuch" ]\nenvironments = [ "native" ]\n' |
+  bad "bad\\.vmlab:1:24: benchmarks: unknown kernel 'nosuch' \\(known: [a-z_, ]*flow"
+printf 'micro = [ "nosuch" ]\nenvironments = [ "null" ]\n' |
+  bad "bad\\.vmlab:1:11: micro: unknown microbenchmark 'nosuch' \\(known: [a-z_, ]*null_syscall"
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "ssh:me@box" ]\npin = "0-999999"\n' |
+  bad 'bad\.vmlab:3:7: pin: CPU 999999 is beyond 1023'
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "null", "native" ]\npin = "0,1000"\n' |
+  bad "bad\\.vmlab:3:7: pin: CPU 1000 is not one this host lets vmlab run on .*environment 'null'"
 expect 2 "$VMLAB" run missing.vmlab
 expect 2 "$VMLAB" run
 expect 2 "$VMLAB" run a.vmlab --no-such-option
