@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -70,11 +71,17 @@ static ssize_t write_nosigpipe(int fd, const void *p, size_t n)
 	return w;
 }
 
+void proc_die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent)
+		_exit(127);
+}
+
 int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct err *e)
 {
 	static const struct proc_opts none;
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 }, ex[2] = { -1, -1 };
-	pid_t pid;
+	pid_t pid, parent = getpid();
 	int rc = 0, wst = 0;
 	size_t in_off = 0;
 	uint64_t deadline, kill_at = 0;
@@ -95,6 +102,7 @@ int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct 
 		int devnull = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		proc_die_with_parent(parent);
 		dup2(o->stdin_data ? in[0] : devnull, 0);
 		if (o->out)
 			dup2(out[1], 1);

@@ -25,6 +25,12 @@ struct proc_opts {
  * killed). e names the program on failure. */
 int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct err *e);
 
+/* In a child just forked from parent: it gets SIGKILL when the thread that
+ * forked it dies, and exits (127) at once when parent already died before
+ * the request took effect. Every child vmlab starts does this, so none is
+ * left behind by a killed vmlab. */
+void proc_die_with_parent(pid_t parent);
+
 /* Joins argv for display (each element shell-quoted); caller frees. */
 char *proc_argv_str(char *const argv[]);
 

@@ -207,6 +207,33 @@ printf 'benchmarks = [ "flow" ]\nenvironments = [ "ssh:me@box" ]\npin = "0-99999
   bad 'bad\.vmlab:3:7: pin: CPU 999999 is beyond 1023'
 printf 'benchmarks = [ "flow" ]\nenvironments = [ "null", "native" ]\npin = "0,1000"\n' |
   bad "bad\\.vmlab:3:7: pin: CPU 1000 is not one this host lets vmlab run on .*environment 'null'"
+# 6. a SIGKILLed runner takes its benchmark child with it
+cat >slow.vmlab <<'X'
+benchmarks = [ "flow" ]
+environments = [ "native" ]
+size = "ref"
+iterations = 1
+warmup = 0
+X
+kids() { # PID: its children and grandchildren
+  local c
+  for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    echo "$c"; cat /proc/"$c"/task/*/children 2>/dev/null | tr ' ' '\n'
+  done | grep . || true
+}
+alive() { [ -e /proc/"$1" ] && ! grep -q '^[^ ]* ([^)]*) Z' /proc/"$1"/stat 2>/dev/null; }
+"$VMLAB" run slow.vmlab >/dev/null 2>&1 &
+runner=$!
+for _ in $(seq 100); do [ -n "$(kids "$runner")" ] && break; sleep 0.1; done
+left=$(kids "$runner")
+[ -n "$left" ] || fail "vmlab run started no benchmark child"
+kill -9 "$runner"; wait "$runner" 2>/dev/null
+for _ in $(seq 50); do
+  still=""; for p in $left; do alive "$p" && still="$still $p"; done
+  [ -z "$still" ] && break; sleep 0.1
+done
+[ -z "$still" ] || { fail "benchmark processes left behind by a killed runner:$still"; kill -9 $still; }
+
 expect 2 "$VMLAB" run missing.vmlab
 expect 2 "$VMLAB" run
 expect 2 "$VMLAB" run a.vmlab --no-such-option
