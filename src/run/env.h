@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 #include "base/sbuf.h"
@@ -42,6 +43,9 @@ struct env {
 	long guest_memory_mb;       /* testbed guests: MiB, 0 = the testbed's default */
 	const char *tsc_mode;       /* testbed guests: xl's tsc_mode, NULL = "native" */
 	char *const *ssh_options;   /* extra ssh arguments (-i KEY, -oX=Y), NULL-terminated or NULL */
+	/* Told the pid of each local child exec starts (proc_opts.started), NULL = none. */
+	void (*on_child)(void *ctx, pid_t pid);
+	void *child_ctx;
 	void *priv;                 /* back end state between open and close */
 };
 

@@ -144,6 +144,7 @@ else:
     assert r["checksum_ok"] is False and "checksum" in r["error"], r
 PY
 contains results/c.jsonl "\"facts\":\\{\"hostname\":\"$(hostname)\""
+[ -e results/c.jsonl.pid ] && fail "the pid file outlived the runs"
 contains results/c.jsonl "\"kernel\":\"$(uname -r)\""
 expect 0 "$VMLAB" run --facts
 contains "$T/out" "^\\{\"hostname\":\"$(hostname)\",\"cpu_model\":"
@@ -233,6 +234,23 @@ for _ in $(seq 50); do
   [ -z "$still" ] && break; sleep 0.1
 done
 [ -z "$still" ] || { fail "benchmark processes left behind by a killed runner:$still"; kill -9 $still; }
+
+# 7. a benchmark left by a runner that died is found through FILE.pid and killed
+sh -c 'exit 0' & dead=$!; wait "$dead"
+setsid sleep 300 & orphan=$!
+for _ in $(seq 50); do grep -q '^sleep' /proc/"$orphan"/cmdline 2>/dev/null && break; sleep 0.1; done
+start=$(python3 -c 'import sys; print(open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")", 1)[1].split()[19])' "$orphan")
+echo "vmlab-run $dead 1 $orphan $start" >results/torn.jsonl.pid
+expect 0 "$VMLAB" run torn.vmlab
+contains "$T/err" "torn\\.jsonl\\.pid: killed pid $orphan and its process group, a benchmark left running by vmlab run pid $dead"
+wait "$orphan" 2>/dev/null
+alive "$orphan" && { fail "leftover $orphan not killed"; kill -9 "$orphan"; }
+[ -e results/torn.jsonl.pid ] && fail "pid file not removed"
+# a pid file naming nothing alive is removed quietly
+echo "vmlab-run $dead 1 $dead 1" >results/torn.jsonl.pid
+expect 0 "$VMLAB" run torn.vmlab
+grep -q 'pid' "$T/err" && fail "stale pid file reported: $(cat "$T/err")"
+[ -e results/torn.jsonl.pid ] && fail "stale pid file not removed"
 
 expect 2 "$VMLAB" run missing.vmlab
 expect 2 "$VMLAB" run
