@@ -107,6 +107,40 @@ int file_append_sync(const char *path, const void *data, size_t n, struct err *e
 	return 0;
 }
 
+int file_append_line_sync(const char *path, const void *data, size_t n, struct err *e)
+{
+	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	struct stat st;
+	char last = '\n';
+	int rc = 0;
+
+	if (fd < 0)
+		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
+		rc = -errno;
+	if (!rc && last != '\n')
+		rc = write_all(fd, "\n", 1);
+	if (rc || (rc = write_all(fd, data, n)) || (fsync(fd) && (rc = -errno))) {
+		close(fd);
+		return err_set(e, rc, "%s: append: %s", path, strerror(-rc));
+	}
+	close(fd);
+	return 0;
+}
+
+int file_truncate_sync(const char *path, size_t size, struct err *e)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0)
+		return err_set(e, -errno, "%s: %s", path, strerror(errno));
+	if (ftruncate(fd, (off_t)size) || fsync(fd))
+		rc = err_set(e, -errno, "%s: truncate: %s", path, strerror(errno));
+	close(fd);
+	return rc;
+}
+
 int file_mkdirs(const char *path, int mode, struct err *e)
 {
 	char *p = xstrdup(path);

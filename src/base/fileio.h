@@ -19,6 +19,13 @@ int file_write_atomic(const char *path, const void *data, size_t n, struct err *
  * returns 0 the bytes are on disk. */
 int file_append_sync(const char *path, const void *data, size_t n, struct err *e);
 
+/* As file_append_sync, but the data starts on a fresh line: when path is
+ * not empty and does not end with '\n', a '\n' is written first. */
+int file_append_line_sync(const char *path, const void *data, size_t n, struct err *e);
+
+/* Cuts path to its first size bytes and fsyncs it. */
+int file_truncate_sync(const char *path, size_t size, struct err *e);
+
 /* mkdir -p; mode for created folders. */
 int file_mkdirs(const char *path, int mode, struct err *e);
 

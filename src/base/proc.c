@@ -7,8 +7,10 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -70,11 +72,17 @@ static ssize_t write_nosigpipe(int fd, const void *p, size_t n)
 	return w;
 }
 
+void proc_die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent)
+		_exit(127);
+}
+
 int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct err *e)
 {
 	static const struct proc_opts none;
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 }, ex[2] = { -1, -1 };
-	pid_t pid;
+	pid_t pid, parent = getpid();
 	int rc = 0, wst = 0;
 	size_t in_off = 0;
 	uint64_t deadline, kill_at = 0;
@@ -95,6 +103,7 @@ int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct 
 		int devnull = open("/dev/null", O_RDONLY);
 
 		setpgid(0, 0);
+		proc_die_with_parent(parent);
 		dup2(o->stdin_data ? in[0] : devnull, 0);
 		if (o->out)
 			dup2(out[1], 1);
@@ -125,6 +134,8 @@ int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct 
 			goto close_all;
 		}
 	}
+	if (o->started)
+		o->started(o->started_ctx, pid);
 	if (in[0] >= 0) { close(in[0]); in[0] = -1; }
 	if (out[1] >= 0) { close(out[1]); out[1] = -1; }
 	if (er[1] >= 0) { close(er[1]); er[1] = -1; }
@@ -225,6 +236,29 @@ close_all:
 		if (ex[k] >= 0) close(ex[k]);
 	}
 	return rc;
+}
+
+unsigned long long proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long long t = 0;
+	char st = 0;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')');
+	/* after the name: state, then fields 4..21, then starttime (22) */
+	if (!p || sscanf(p + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+			 "%*s %*s %*s %*s %llu", &st, &t) != 2 || st == 'Z')
+		return 0;
+	return t;
 }
 
 char *proc_argv_str(char *const argv[])

@@ -17,6 +17,10 @@ struct proc_opts {
 	uint64_t timeout_ms;      /* 0 = none; on expiry the child's process group gets SIGTERM, then SIGKILL after 2 s */
 	const char *cwd;          /* NULL = current */
 	char *const *envp;        /* NULL = inherit */
+	/* Called once the child has exec'd, with its pid (which is also its
+	 * process group); NULL = none. */
+	void (*started)(void *ctx, pid_t pid);
+	void *started_ctx;
 };
 
 /* Runs argv[0] (looked up in PATH) to completion. Returns 0 and stores the
@@ -24,6 +28,17 @@ struct proc_opts {
  * could not be started (-ENOENT: not found) or timed out (-ETIMEDOUT, child
  * killed). e names the program on failure. */
 int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct err *e);
+
+/* In a child just forked from parent: it gets SIGKILL when the thread that
+ * forked it dies, and exits (127) at once when parent already died before
+ * the request took effect. Every child vmlab starts does this, so none is
+ * left behind by a killed vmlab. */
+void proc_die_with_parent(pid_t parent);
+
+/* The start time of process pid (clock ticks since boot, /proc/PID/stat's
+ * field 22), 0 when it does not exist or is a zombie. With the pid it
+ * names one process across pid reuse. */
+unsigned long long proc_start_time(pid_t pid);
 
 /* Joins argv for display (each element shell-quoted); caller frees. */
 char *proc_argv_str(char *const argv[]);

@@ -1,6 +1,7 @@
 /* The kernel registry and the code that runs, times and verifies iterations. */
 #include "bench/suite.h"
 #include "measure/clock.h"
+#include "base/proc.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -205,7 +206,7 @@ int bench_run_copies(const struct bench_ops *b, enum bench_size size, int copies
 		     const struct bench_bind *bind, struct bench_run *out, struct err *e)
 {
 	int ready[2], go[2], res[64][2];
-	pid_t pid[64];
+	pid_t pid[64], parent;
 	int n = 0, rc = 0;
 	char c;
 
@@ -220,6 +221,7 @@ int bench_run_copies(const struct bench_ops *b, enum bench_size size, int copies
 		return rc;
 	}
 	fflush(NULL);
+	parent = getpid();
 	for (; n < copies; n++) {
 		if (pipe(res[n]) < 0) {
 			rc = err_set(e, -errno, "pipe: %s", strerror(errno));
@@ -232,6 +234,7 @@ int bench_run_copies(const struct bench_ops *b, enum bench_size size, int copies
 			break;
 		}
 		if (pid[n] == 0) {
+			proc_die_with_parent(parent);
 			close(ready[0]), close(go[1]), close(res[n][0]);
 			for (int k = 0; k < n; k++)
 				close(res[k][0]);

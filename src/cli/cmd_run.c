@@ -159,6 +159,10 @@ static void on_progress(void *ctx, const struct run_event *ev)
 			"start (%s): its numbers are disturbed; `vmlab testbed down` first for clean ones "
 			"(recorded in the facts as \"concurrent\")\n", ev->env, ev->error);
 		break;
+	case RUN_NOTICE:
+		clear_line(p);
+		fprintf(stderr, "vmlab run: %s\n", ev->error);
+		break;
 	case RUN_WARMUP:
 		if (p->tty) {
 			clear_line(p);

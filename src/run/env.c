@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,23 @@ int env_check(const char *name, struct err *e)
 		return err_set(e, -EINVAL, "unknown environment '%s' (native, ssh:USER@HOST[:PORT], "
 			       "testbed:bare|pv|pvh|hvm, null)", name);
 	return ops->check(arg, e);
+}
+
+int env_check_cpus(const char *name, const bool *set, int ncpus, struct err *e)
+{
+	const char *arg;
+	const struct env_ops *ops = lookup(name, &arg);
+	cpu_set_t allowed;
+
+	if (ops != &env_native_ops && ops != &env_null_ops)
+		return 0;
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) < 0)
+		return 0;
+	for (int c = 0; c < ncpus && c < CPU_SETSIZE; c++)
+		if (set[c] && !CPU_ISSET(c, &allowed))
+			return err_set(e, -EINVAL, "CPU %d is not one this host lets vmlab run on "
+				       "(see nproc and taskset -p), needed by environment '%s'", c, name);
+	return 0;
 }
 
 int env_init(struct env *v, const char *name, struct err *e)

@@ -5,7 +5,9 @@
 #ifndef VMLAB_RUN_ENV_H
 #define VMLAB_RUN_ENV_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 #include "base/sbuf.h"
@@ -44,12 +46,21 @@ struct env {
 	long guest_memory_mb;       /* testbed guests: MiB, 0 = the testbed's default */
 	const char *tsc_mode;       /* testbed guests: xl's tsc_mode, NULL = "native" */
 	char *const *ssh_options;   /* extra ssh arguments (-i KEY, -oX=Y), NULL-terminated or NULL */
+	/* Told the pid of each local child exec starts (proc_opts.started), NULL = none. */
+	void (*on_child)(void *ctx, pid_t pid);
+	void *child_ctx;
 	void *priv;                 /* back end state between open and close */
 };
 
 /* Checks name against the registry: "FILE:LINE:COL"-free message in e and
  * -EINVAL when no back end takes it. */
 int env_check(const char *name, struct err *e);
+/* Checks the CPUs set[0..ncpus) against those a run in environment name may
+ * use, where they are known before it opens: for native and null the CPUs
+ * this process may run on; for ssh and testbed environments nothing is
+ * known yet (their runs fail when a CPU is missing). -EINVAL (e names the
+ * first missing CPU) or 0. */
+int env_check_cpus(const char *name, const bool *set, int ncpus, struct err *e);
 /* Initialises v for name (which must pass env_check); nothing is opened yet. */
 int env_init(struct env *v, const char *name, struct err *e);
 /* Frees what env_init and open filled (after close). */

@@ -37,7 +37,8 @@ static int native_exec(struct env *v, char *const args[], uint64_t timeout_ms, s
 	argv[0] = (char *)env_self_exe();
 	for (size_t k = 0; k < n; k++)
 		argv[k + 1] = args[k];
-	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms };
+	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms,
+				.started = v->on_child, .started_ctx = v->child_ctx };
 	rc = proc_run(argv, &o, status, e);
 	free(argv);
 	return rc;

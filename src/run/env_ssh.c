@@ -221,7 +221,8 @@ static int ssh_exec(struct env *v, char *const args[], uint64_t timeout_ms, stru
 		argv[k + 1] = args[k];
 	cmd = shquote_argv(argv);
 	char *extra[] = { s->dest, cmd, NULL };
-	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms };
+	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms,
+			       .started = v->on_child, .started_ctx = v->child_ctx };
 	rc = ssh_run(v, extra, &o, status, e);
 	if (!rc && *status == 255)
 		rc = err_set(e, -EHOSTUNREACH, "%s: connection lost", v->name);

@@ -3,6 +3,8 @@
 #include "base/fileio.h"
 #include "base/sbuf.h"
 #include "base/units.h"
+#include "bench/micro.h"
+#include "bench/suite.h"
 #include "run/env.h"
 #include "run/testbed.h"
 #include "xen/cpulist.h"
@@ -10,6 +12,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -120,6 +123,58 @@ static int get_str(const struct xlcfg *c, const char *key, const char **out, str
 	return xlcfg_get_string(c, key, out, e);
 }
 
+/* Each name of key must be in the kernel (micro false) or microbenchmark
+ * registry: the error is at the first unknown item and lists the known. */
+static int check_registry(const struct xlcfg *c, const char *key, char **names, size_t n,
+			  bool micro, struct err *e)
+{
+	const struct xlcfg_value *l = xlcfg_get(c, key);
+
+	for (size_t i = 0; i < n; i++) {
+		struct sbuf known = SBUF_INIT;
+		int rc;
+		if (micro ? micro_find(names[i]) != NULL : bench_find(names[i]) != NULL)
+			continue;
+		for (size_t k = 0; micro ? micro_suite[k] != NULL : bench_suite[k] != NULL; k++)
+			sbuf_printf(&known, "%s%s", k ? ", " : "",
+				    micro ? micro_suite[k]->name : bench_suite[k]->name);
+		rc = err_at(e, -EINVAL, xlcfg_name(c), l->items[i]->line, l->items[i]->col,
+			    "%s: unknown %s '%s' (known: %s)", key,
+			    micro ? "microbenchmark" : "kernel", names[i], sbuf_str(&known));
+		sbuf_free(&known);
+		return rc;
+	}
+	return 0;
+}
+
+/* pin = "CPUS": xl CPULIST syntax, CPUs below CPU_SETSIZE (what vmlab cpu
+ * run --pin takes anywhere), and present where each environment's CPUs are
+ * known before running (env_check_cpus). */
+static int check_pin(const struct xlcfg *c, const char *s, const struct experiment *x,
+		     struct err *e)
+{
+	struct cpulist l = { 0 };
+	struct err ee = { 0, "" };
+	bool set[CPU_SETSIZE];
+	int col = 0, rc = 0;
+	long max;
+
+	if (cpulist_parse(s, &l, &col, &ee) < 0)
+		return at_value(c, "pin", e, "%s", ee.msg);
+	max = cpulist_max(&l, false);
+	memset(set, 0, sizeof(set));
+	if (max < CPU_SETSIZE)
+		cpulist_apply(&l, CPU_SETSIZE, NULL, set);
+	cpulist_free(&l);
+	if (max >= CPU_SETSIZE)
+		return at_value(c, "pin", e, "CPU %ld is beyond %d, the highest vmlab can bind to",
+				max, CPU_SETSIZE - 1);
+	for (size_t i = 0; i < x->nenvs && !rc; i++)
+		if (env_check_cpus(x->envs[i], set, max < 0 ? 0 : (int)max + 1, &ee))
+			rc = at_value(c, "pin", e, "%s", ee.msg);
+	return rc;
+}
+
 static char *default_name(const char *file)
 {
 	const char *b = strrchr(file, '/');
@@ -163,6 +218,9 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 	    (rc = get_names(c, "environments", true, &x->envs, &x->nenvs, e)) ||
 	    (rc = get_names(c, "ssh_options", false, &x->ssh_options, &x->nssh_options, e)))
 		return rc;
+	if ((rc = check_registry(c, "benchmarks", x->benchmarks, x->nbenchmarks, false, e)) ||
+	    (rc = check_registry(c, "micro", x->micro, x->nmicro, true, e)))
+		return rc;
 	if (!x->nbenchmarks && !x->nmicro && !x->ncmds)
 		return err_at(e, -EINVAL, file, 1, 1, "nothing to run: set benchmarks, micro or cmds");
 	if (!x->nenvs)
@@ -189,13 +247,8 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 	if ((rc = get_str(c, "pin", &s, e)))
 		return rc;
 	if (s) {
-		struct cpulist l = { 0 };
-		struct err ee = { 0, "" };
-		int col = 0;
-
-		if (cpulist_parse(s, &l, &col, &ee) < 0)
-			return at_value(c, "pin", e, "%s", ee.msg);
-		cpulist_free(&l);
+		if ((rc = check_pin(c, s, x, e)))
+			return rc;
 		x->pin = xstrdup(s);
 	}
 	x->iterations = 3;

@@ -97,7 +97,7 @@ int result_append(const char *path, const struct result *r, struct err *e)
 	if (rc)
 		return rc;
 	result_to_json(r, &line);
-	rc = file_append_sync(path, line.buf, line.len, e);
+	rc = file_append_line_sync(path, line.buf, line.len, e);
 	sbuf_free(&line);
 	return rc;
 }
@@ -224,6 +224,67 @@ int results_parse(const char *name, const char *text, size_t len, bool skip_bad,
 		set->v[set->n++] = r;
 	}
 	return 0;
+}
+
+enum results_tail results_tail(const char *text, size_t len, size_t *off)
+{
+	const char *nl = len ? memrchr(text, '\n', len) : NULL;
+	size_t start = nl ? (size_t)(nl - text) + 1 : 0;
+	struct json *j = NULL;
+	struct result r;
+	struct err e = { 0, "" };
+	bool blank = true;
+	int rc;
+
+	*off = start;
+	if (start == len)
+		return TAIL_CLEAN;
+	for (size_t k = start; k < len && blank; k++)
+		blank = text[k] == ' ' || text[k] == '\t' || text[k] == '\r';
+	if (blank)
+		return TAIL_BLANK;
+	if (json_parse(text + start, len - start, "", &j, &e))
+		return TAIL_TORN;
+	rc = from_json(j, "", 1, &r, &e);
+	json_free(j);
+	if (rc)
+		return TAIL_TORN;
+	result_clear(&r);
+	return TAIL_RECORD;
+}
+
+int results_repair_tail(const char *path, struct sbuf *msg, struct err *e)
+{
+	struct sbuf text = SBUF_INIT, torn = SBUF_INIT;
+	enum results_tail t;
+	size_t off;
+	int rc = file_read(path, &text, e);
+
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		goto out;
+	t = results_tail(text.buf, text.len, &off);
+	if (t == TAIL_RECORD || t == TAIL_BLANK) {
+		rc = file_append_sync(path, "\n", 1, e);
+		if (!rc && t == TAIL_RECORD)
+			sbuf_printf(msg, "%s: the last record (byte %zu) lacked its newline; added it\n",
+				    path, off);
+	} else if (t == TAIL_TORN) {
+		sbuf_printf(&torn, "%s.torn", path);
+		rc = file_append_sync(torn.buf, text.buf + off, text.len - off, e);
+		if (!rc)
+			rc = file_append_sync(torn.buf, "\n", 1, e);
+		if (!rc)
+			rc = file_truncate_sync(path, off, e);
+		if (!rc)
+			sbuf_printf(msg, "%s: torn last line at byte %zu (%zu bytes) moved to %s\n",
+				    path, off, text.len - off, torn.buf);
+	}
+out:
+	sbuf_free(&text);
+	sbuf_free(&torn);
+	return rc;
 }
 
 int results_load(const char *path, bool skip_bad, struct result_set *set, struct sbuf *warn,

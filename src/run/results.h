@@ -47,8 +47,30 @@ void result_to_json(const struct result *r, struct sbuf *out);
 void host_facts_to_json(const struct host_facts *f, struct sbuf *out);
 
 /* Appends the record r to path and fsyncs it (creating folders as needed):
- * when this returns 0 the record is on disk. */
+ * when this returns 0 the record is on disk. The record always starts on a
+ * fresh line: when path does not end with a newline one is written first,
+ * so a torn last line stays a line of its own. */
 int result_append(const char *path, const struct result *r, struct err *e);
+
+/* What the last line of a results file is. */
+enum results_tail {
+	TAIL_CLEAN,       /* empty, or ends with a newline */
+	TAIL_BLANK,       /* only blanks after the last newline */
+	TAIL_RECORD,      /* a complete valid record that lacks only its newline */
+	TAIL_TORN,        /* an incomplete or malformed last line */
+};
+
+/* Classifies text[0..len); *off is the byte offset where the last
+ * unterminated line starts (len for TAIL_CLEAN). */
+enum results_tail results_tail(const char *text, size_t len, size_t *off);
+
+/* Makes path end on a fresh line, keeping every valid record readable: a
+ * TAIL_RECORD or TAIL_BLANK tail gets its newline; a TAIL_TORN tail is
+ * appended to PATH.torn (followed by a newline, the file created if need
+ * be), fsync'd, and only then cut from path (fsync'd). When something was
+ * done, a one-line message naming the byte offset is appended to msg.
+ * A missing path is fine. Returns 0 or -errno (e). */
+int results_repair_tail(const char *path, struct sbuf *msg, struct err *e);
 
 /* Parses JSON Lines text[0..len) (name labels messages) into set (appended).
  * Blank lines are ignored. A line that is not a JSON object with string

@@ -1,11 +1,15 @@
 /* The experiment runner. */
 #include "run/runner.h"
+#include "base/fileio.h"
 #include "base/json.h"
+#include "base/proc.h"
 #include "measure/clock.h"
 #include "run/env.h"
 #include "version.h"
 
 #include <errno.h>
+#include <libgen.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,6 +246,56 @@ static void record_init(struct result *r, const struct experiment *x, const stru
 	r->timestamp = xstrdup(ts);
 }
 
+/* The pid file next to the results file names the child running now:
+ * "vmlab-run RUNNER RUNNER_START CHILD CHILD_START" (start: proc_start_time);
+ * it is removed when the child ends. env.on_child writes it. */
+static void note_child(void *ctx, pid_t pid)
+{
+	const char *path = ctx;
+	struct sbuf t = SBUF_INIT;
+	struct err e = { 0, "" };
+	char *dup = xstrdup(path);
+
+	(void)file_mkdirs(dirname(dup), 0755, &e);
+	free(dup);
+	sbuf_printf(&t, "vmlab-run %d %llu %d %llu\n", (int)getpid(), proc_start_time(getpid()),
+		    (int)pid, proc_start_time(pid));
+	(void)file_write_atomic(path, t.buf, t.len, &e);
+	sbuf_free(&t);
+}
+
+/* A child named by the pid file whose runner is gone is a leftover of a
+ * runner that was killed before proc_die_with_parent held (or of an older
+ * vmlab): its process group is killed, as its result can no longer be
+ * recorded and it would disturb the runs to come. A runner still alive is
+ * left alone. What was found goes to note. */
+static void kill_leftover(const char *path, struct sbuf *note)
+{
+	struct sbuf t = SBUF_INIT;
+	struct err e = { 0, "" };
+	int rp, cp;
+	unsigned long long rs, cs;
+
+	if (file_read(path, &t, &e))
+		return;
+	if (sscanf(sbuf_str(&t), "vmlab-run %d %llu %d %llu", &rp, &rs, &cp, &cs) != 4 || cp <= 1) {
+		sbuf_printf(note, "%s: not a vmlab run pid file; removed\n", path);
+	} else if (rp != getpid() && rs && proc_start_time(rp) == rs) {
+		sbuf_printf(note, "%s: vmlab run pid %d is still running on this results file "
+			    "(its benchmark: pid %d); two runs on one file measure each other\n",
+			    path, rp, cp);
+		sbuf_free(&t);
+		return;
+	} else if (cs && proc_start_time(cp) == cs) {
+		kill(-cp, SIGKILL);
+		kill(cp, SIGKILL);
+		sbuf_printf(note, "%s: killed pid %d and its process group, a benchmark left running "
+			    "by vmlab run pid %d, which died\n", path, cp, rp);
+	}
+	(void)unlink(path);
+	sbuf_free(&t);
+}
+
 static void emit(const struct run_opts *o, const struct run_event *ev)
 {
 	if (o->progress)
@@ -261,13 +315,33 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 	size_t nb = 0, todo_total = 0, index = 0;
 	bool *todo;
 	uint64_t busy_ns = 0;
+	char *pidfile;
 	int rc = 0;
 
 	memset(s, 0, sizeof(*s));
+	pidfile = xmalloc(strlen(x->results) + 5);
+	sprintf(pidfile, "%s.pid", x->results);
+	{
+		struct sbuf note = SBUF_INIT;
+		kill_leftover(pidfile, &note);
+		rc = results_repair_tail(x->results, &note, e);
+		if (note.len) {
+			note.buf[--note.len] = 0;
+			struct run_event ev = { .type = RUN_NOTICE, .error = note.buf };
+			emit(o, &ev);
+		}
+		sbuf_free(&note);
+		if (rc) {
+			free(pidfile);
+			return rc;
+		}
+	}
 	if (access(x->results, F_OK) == 0) {
 		rc = results_load(x->results, true, &done, NULL, e);
-		if (rc)
+		if (rc) {
+			free(pidfile);
 			return rc;
+		}
 		s->bad_lines = done.skipped;
 	}
 	benches = xcalloc(x->nbenchmarks + x->nmicro + x->ncmds + 1, sizeof(*benches));
@@ -311,6 +385,8 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 		v.ssh_options = x->ssh_options;
 		v.guest_memory_mb = x->guest_memory_mb;
 		v.tsc_mode = x->tsc_mode;
+		v.on_child = note_child;
+		v.child_ctx = pidfile;
 		opened = v.ops->open(&v, &ee) == 0;
 		if (!opened) {
 			struct run_event ev = { .type = RUN_ENV_FAILED, .env = v.name,
@@ -338,6 +414,7 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 				emit(o, &ev);
 				record_init(&r, x, &v, &benches[b], 0);
 				run_one(&v, x, &benches[b], &r);
+				(void)unlink(pidfile);
 				result_clear(&r);
 			}
 			for (long it = 1; it <= x->iterations && !rc && !stopping(o); it++) {
@@ -358,6 +435,7 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 				record_init(&r, x, &v, &benches[b], it);
 				if (opened) {
 					run_one(&v, x, &benches[b], &r);
+					(void)unlink(pidfile);
 					if (o->stop && *o->stop >= 2) {
 						free(r.status);
 						free(r.error);
@@ -390,5 +468,6 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 	s->interrupted = stopping(o) && s->ok + s->failed + s->skipped < s->planned;
 	free(todo);
 	free(benches);
+	free(pidfile);
 	return rc;
 }

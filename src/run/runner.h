@@ -15,14 +15,15 @@
 
 /* What the runner tells its caller (who prints). */
 struct run_event {
-	enum { RUN_START, RUN_DONE, RUN_ENV_FAILED, RUN_WARMUP, RUN_ENV_SHARED } type;
+	enum { RUN_START, RUN_DONE, RUN_ENV_FAILED, RUN_WARMUP, RUN_NOTICE, RUN_ENV_SHARED } type;
 	size_t index, total;          /* 1-based index among the runs to do */
 	const char *env, *bench, *kind;
 	long iteration, iterations;
 	uint64_t eta_ns;              /* RUN_START: estimate for what is left; 0 unknown */
 	const struct result *record;  /* RUN_DONE: the record appended */
-	const char *error;            /* RUN_ENV_FAILED: why; RUN_ENV_SHARED: the other
-	                               * VMs running beside this environment */
+	const char *error;            /* RUN_ENV_FAILED: why; RUN_NOTICE: what was done;
+	                               * RUN_ENV_SHARED: the other VMs running beside
+	                               * this environment */
 };
 
 struct run_opts {
@@ -41,7 +42,9 @@ struct run_summary {
 	bool interrupted;
 };
 
-/* Runs x. Returns 0 when it went through (runs may have failed: see s), or
+/* Runs x. A torn last line of the results file is first moved aside
+ * (results_repair_tail, told as RUN_NOTICE) so every record appended starts
+ * on a fresh line. Returns 0 when it went through (runs may have failed: see s), or
  * -errno when the results file cannot be read or written (e). */
 int runner_run(const struct experiment *x, const struct run_opts *o, struct run_summary *s,
 	       struct err *e);

@@ -1,5 +1,6 @@
 /* libFuzzer target: the results reader never crashes on any JSON Lines input,
- * and whatever it accepts renders as every report format. */
+ * whatever it accepts renders as every report format, and the tail
+ * classifier's offset stays inside the input. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	results_free(&set);
 	(void)results_parse("fuzz", (const char *)data, size, true, &set, &warn, &e);
 	results_free(&set);
+	{
+		size_t off;
+		enum results_tail t = results_tail((const char *)data, size, &off);
+		if (off > size || (t == TAIL_CLEAN && off != size))
+			__builtin_trap();
+	}
 	sbuf_free(&warn);
 	sbuf_free(&out);
 	return 0;

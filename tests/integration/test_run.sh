@@ -144,9 +144,32 @@ else:
     assert r["checksum_ok"] is False and "checksum" in r["error"], r
 PY
 contains results/c.jsonl "\"facts\":\\{\"hostname\":\"$(hostname)\""
+[ -e results/c.jsonl.pid ] && fail "the pid file outlived the runs"
 contains results/c.jsonl "\"kernel\":\"$(uname -r)\""
 expect 0 "$VMLAB" run --facts
 contains "$T/out" "^\\{\"hostname\":\"$(hostname)\",\"cpu_model\":"
+
+# 4b. a torn last line is moved to FILE.torn, the next record starts a fresh line
+cat >torn.vmlab <<'X'
+benchmarks = [ "flow" ]
+environments = [ "null" ]
+iterations = 2
+warmup = 0
+X
+expect 0 "$VMLAB" run torn.vmlab
+head -c -1 results/torn.jsonl >t && mv t results/torn.jsonl   # lose the final newline only
+expect 0 "$VMLAB" run torn.vmlab
+contains "$T/err" 'the last record \(byte [0-9]+\) lacked its newline; added it'
+contains "$T/out" '^skipped 2 of 2 runs'
+sed -i '$d' results/torn.jsonl
+printf '{"environment":"null","benchm' >>results/torn.jsonl   # a writer cut short
+size=$(($(wc -c <results/torn.jsonl) - 29))
+expect 0 "$VMLAB" run torn.vmlab
+contains "$T/err" "torn last line at byte $size \\(29 bytes\\) moved to .*results/torn\\.jsonl\\.torn"
+contains "$T/out" '^skipped 1 of 2 runs'
+contains results/torn.jsonl.torn '^\{"environment":"null","benchm$'
+expect 0 "$VMLAB" report results/torn.jsonl --format csv
+[ "$(wc -l <results/torn.jsonl)" = 2 ] || fail "wanted 2 records after the torn tail"
 
 # 5. bad experiment files: FILE:LINE:COL, exit 2, nothing written
 bad() { # WANT-REGEX then file text on stdin
@@ -176,6 +199,59 @@ printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\npin = "0-"\n' |
   bad 'bad\.vmlab:3:7: pin: invalid pcpu range'
 printf 'benchmarks = [ "flow" ]\nenvironments = [ "native" ]\npin = 1\n' |
   bad 'bad\.vmlab:3:7: pin: expected a string'
+# names and CPUs are checked when the file is read, before anything runs
+printf 'benchmarks = [ "flow", "nosuch" ]\nenvironments = [ "native" ]\n' |
+  bad "bad\\.vmlab:1:24: benchmarks: unknown kernel 'nosuch' \\(known: [a-z_, ]*flow"
+printf 'micro = [ "nosuch" ]\nenvironments = [ "null" ]\n' |
+  bad "bad\\.vmlab:1:11: micro: unknown microbenchmark 'nosuch' \\(known: [a-z_, ]*null_syscall"
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "ssh:me@box" ]\npin = "0-999999"\n' |
+  bad 'bad\.vmlab:3:7: pin: CPU 999999 is beyond 1023'
+printf 'benchmarks = [ "flow" ]\nenvironments = [ "null", "native" ]\npin = "0,1000"\n' |
+  bad "bad\\.vmlab:3:7: pin: CPU 1000 is not one this host lets vmlab run on .*environment 'null'"
+# 6. a SIGKILLed runner takes its benchmark child with it
+cat >slow.vmlab <<'X'
+benchmarks = [ "flow" ]
+environments = [ "native" ]
+size = "ref"
+iterations = 1
+warmup = 0
+X
+kids() { # PID: its children and grandchildren
+  local c
+  for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    echo "$c"; cat /proc/"$c"/task/*/children 2>/dev/null | tr ' ' '\n'
+  done | grep . || true
+}
+alive() { [ -e /proc/"$1" ] && ! grep -q '^[^ ]* ([^)]*) Z' /proc/"$1"/stat 2>/dev/null; }
+"$VMLAB" run slow.vmlab >/dev/null 2>&1 &
+runner=$!
+for _ in $(seq 100); do [ -n "$(kids "$runner")" ] && break; sleep 0.1; done
+left=$(kids "$runner")
+[ -n "$left" ] || fail "vmlab run started no benchmark child"
+kill -9 "$runner"; wait "$runner" 2>/dev/null
+for _ in $(seq 50); do
+  still=""; for p in $left; do alive "$p" && still="$still $p"; done
+  [ -z "$still" ] && break; sleep 0.1
+done
+[ -z "$still" ] || { fail "benchmark processes left behind by a killed runner:$still"; kill -9 $still; }
+
+# 7. a benchmark left by a runner that died is found through FILE.pid and killed
+sh -c 'exit 0' & dead=$!; wait "$dead"
+setsid sleep 300 & orphan=$!
+for _ in $(seq 50); do grep -q '^sleep' /proc/"$orphan"/cmdline 2>/dev/null && break; sleep 0.1; done
+start=$(python3 -c 'import sys; print(open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")", 1)[1].split()[19])' "$orphan")
+echo "vmlab-run $dead 1 $orphan $start" >results/torn.jsonl.pid
+expect 0 "$VMLAB" run torn.vmlab
+contains "$T/err" "torn\\.jsonl\\.pid: killed pid $orphan and its process group, a benchmark left running by vmlab run pid $dead"
+wait "$orphan" 2>/dev/null
+alive "$orphan" && { fail "leftover $orphan not killed"; kill -9 "$orphan"; }
+[ -e results/torn.jsonl.pid ] && fail "pid file not removed"
+# a pid file naming nothing alive is removed quietly
+echo "vmlab-run $dead 1 $dead 1" >results/torn.jsonl.pid
+expect 0 "$VMLAB" run torn.vmlab
+grep -q 'pid' "$T/err" && fail "stale pid file reported: $(cat "$T/err")"
+[ -e results/torn.jsonl.pid ] && fail "stale pid file not removed"
+
 expect 2 "$VMLAB" run missing.vmlab
 expect 2 "$VMLAB" run
 expect 2 "$VMLAB" run a.vmlab --no-such-option

@@ -13,6 +13,9 @@
 #include "run/env.h"
 #include "run/experiment.h"
 #include "run/results.h"
+#include "base/fileio.h"
+
+#include <unistd.h>
 
 static void test_record_round_trip(void **state)
 {
@@ -173,25 +176,31 @@ static void test_experiment(void **state)
 	experiment_free(&x);
 
 	static const struct { const char *text, *msg; } bad[] = {
-		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\nfoo = 1\n",
+		{ "benchmarks = [ \"flow\" ]\nenvironments = [ \"native\" ]\nfoo = 1\n",
 		  "e:3:1: unknown key 'foo'" },
-		{ "benchmarks = [ \"a\", 3 ]\nenvironments = [ \"native\" ]\n",
-		  "e:1:21: benchmarks: each item must be a string" },
-		{ "benchmarks = [ \"a\", \"a\" ]\nenvironments = [ \"native\" ]\n",
-		  "e:1:21: benchmarks: 'a' is listed twice" },
-		{ "benchmarks = [ \"a\" ]\nenvironments = [ ]\n",
+		{ "benchmarks = [ \"flow\", \"nosuch\" ]\nenvironments = [ \"native\" ]\n",
+		  "e:1:24: benchmarks: unknown kernel 'nosuch' (known: flow," },
+		{ "micro = [ \"nosuch\" ]\nenvironments = [ \"native\" ]\n",
+		  "e:1:11: micro: unknown microbenchmark 'nosuch' (known: " },
+		{ "benchmarks = [ \"flow\" ]\nenvironments = [ \"native\" ]\npin = \"0-999999\"\n",
+		  "e:3:7: pin: CPU 999999 is beyond 1023" },
+		{ "benchmarks = [ \"flow\", 3 ]\nenvironments = [ \"native\" ]\n",
+		  "e:1:24: benchmarks: each item must be a string" },
+		{ "benchmarks = [ \"flow\", \"flow\" ]\nenvironments = [ \"native\" ]\n",
+		  "e:1:24: benchmarks: 'flow' is listed twice" },
+		{ "benchmarks = [ \"flow\" ]\nenvironments = [ ]\n",
 		  "e:2:1: environments: at least one" },
-		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\nwarmup = 101\n",
+		{ "benchmarks = [ \"flow\" ]\nenvironments = [ \"native\" ]\nwarmup = 101\n",
 		  "e:3:10: warmup: expected a number from 0 to 100" },
-		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\ntimeout = \"soon\"\n",
+		{ "benchmarks = [ \"flow\" ]\nenvironments = [ \"native\" ]\ntimeout = \"soon\"\n",
 		  "e:3:11: timeout: expected a duration" },
-		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\nname = [ \"x\" ]\n",
+		{ "benchmarks = [ \"flow\" ]\nenvironments = [ \"native\" ]\nname = [ \"x\" ]\n",
 		  "e:3:8: name: expected a string, not a list" },
-		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\nresults = \"\"\n",
+		{ "benchmarks = [ \"flow\" ]\nenvironments = [ \"native\" ]\nresults = \"\"\n",
 		  "e:3:11: results: must not be empty" },
-		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\npin = \"1-x\"\n",
+		{ "benchmarks = [ \"flow\" ]\nenvironments = [ \"native\" ]\npin = \"1-x\"\n",
 		  "e:3:7: pin: invalid pcpu range" },
-		{ "benchmarks = [ \"a\" ]\nenvironments = [ \"native\" ]\ntsc_mode = \"fast\"\n",
+		{ "benchmarks = [ \"flow\" ]\nenvironments = [ \"native\" ]\ntsc_mode = \"fast\"\n",
 		  "e:3:12: tsc_mode: expected \"native\"" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -204,6 +213,116 @@ static void test_experiment(void **state)
 	}
 }
 
+#define REC1 "{\"environment\":\"null\",\"benchmark\":\"flow\",\"kind\":\"cpu\"," \
+	"\"size\":\"test\",\"iteration\":1,\"status\":\"ok\"}"
+
+/* Writes text to DIR/r.jsonl, repairs its tail, appends one record, and
+ * loads the file strictly into set; msg gets the repair's message. */
+static void repair_append_load(const char *dir, const char *text, struct sbuf *msg,
+			       struct result_set *set)
+{
+	struct sbuf path = SBUF_INIT;
+	struct err e = { 0, "" };
+	struct result r = { 0 };
+
+	sbuf_printf(&path, "%s/r.jsonl", dir);
+	assert_int_equal(file_write_atomic(path.buf, text, strlen(text), &e), 0);
+	assert_int_equal(results_repair_tail(path.buf, msg, &e), 0);
+	r.environment = "null";
+	r.benchmark = "stencil";
+	r.kind = "cpu";
+	r.size = "test";
+	r.status = "ok";
+	r.iteration = 2;
+	r.checksum_ok = -1;
+	r.value = r.wall_s = r.user_s = r.sys_s = r.ratio = NAN;
+	assert_int_equal(result_append(path.buf, &r, &e), 0);
+	if (results_load(path.buf, false, set, NULL, &e))
+		fail_msg("%s", e.msg);
+	sbuf_free(&path);
+}
+
+static void test_torn_tail_not_swallowed(void **state)
+{
+	char dir[] = "/tmp/vmlab-runstore-XXXXXX";
+	struct sbuf msg = SBUF_INIT, torn = SBUF_INIT, p = SBUF_INIT;
+	struct result_set set = { 0 };
+	struct err e = { 0, "" };
+	size_t off;
+
+	assert_non_null(mkdtemp(dir));
+	repair_append_load(dir, REC1 "\n{\"environment\":\"nu", &msg, &set);
+	assert_int_equal(set.n, 2);
+	assert_string_equal(set.v[0].benchmark, "flow");
+	assert_string_equal(set.v[1].benchmark, "stencil");
+	assert_non_null(strstr(msg.buf, "torn last line at byte 97 (18 bytes) moved to"));
+	sbuf_printf(&p, "%s/r.jsonl.torn", dir);
+	assert_int_equal(file_read(p.buf, &torn, &e), 0);
+	assert_string_equal(sbuf_str(&torn), "{\"environment\":\"nu\n");
+	results_free(&set);
+	assert_int_equal(results_tail("{\"a", 3, &off), TAIL_TORN);
+	assert_int_equal(off, 0);
+	assert_int_equal(results_tail("x\n", 2, &off), TAIL_CLEAN);
+	assert_int_equal(results_tail("", 0, &off), TAIL_CLEAN);
+	assert_int_equal(unlink(p.buf), 0);
+	sbuf_free(&p);
+	sbuf_printf(&p, "%s/r.jsonl", dir);
+	assert_int_equal(unlink(p.buf), 0);
+	assert_int_equal(rmdir(dir), 0);
+	sbuf_free(&p);
+	sbuf_free(&msg);
+	sbuf_free(&torn);
+}
+
+static void test_unterminated_record_kept(void **state)
+{
+	char dir[] = "/tmp/vmlab-runstore-XXXXXX";
+	struct sbuf msg = SBUF_INIT, p = SBUF_INIT;
+	struct result_set set = { 0 };
+
+	assert_non_null(mkdtemp(dir));
+	repair_append_load(dir, REC1 "\n" REC1, &msg, &set);
+	assert_int_equal(set.n, 3);
+	assert_string_equal(set.v[1].benchmark, "flow");
+	assert_string_equal(set.v[2].benchmark, "stencil");
+	assert_non_null(strstr(msg.buf, "the last record (byte 97) lacked its newline"));
+	results_free(&set);
+	sbuf_printf(&p, "%s/r.jsonl.torn", dir);
+	assert_int_equal(access(p.buf, F_OK), -1);
+	sbuf_free(&p);
+	sbuf_printf(&p, "%s/r.jsonl", dir);
+	assert_int_equal(unlink(p.buf), 0);
+	assert_int_equal(rmdir(dir), 0);
+	sbuf_free(&p);
+	sbuf_free(&msg);
+}
+
+static void test_append_starts_fresh_line(void **state)
+{
+	char dir[] = "/tmp/vmlab-runstore-XXXXXX";
+	struct sbuf p = SBUF_INIT;
+	struct err e = { 0, "" };
+	struct result_set set = { 0 };
+	struct result r = { 0 };
+
+	assert_non_null(mkdtemp(dir));
+	sbuf_printf(&p, "%s/r.jsonl", dir);
+	assert_int_equal(file_write_atomic(p.buf, "{\"torn", 6, &e), 0);
+	r.environment = "null";
+	r.benchmark = "flow";
+	r.status = "ok";
+	r.checksum_ok = -1;
+	r.value = r.wall_s = r.user_s = r.sys_s = r.ratio = NAN;
+	assert_int_equal(result_append(p.buf, &r, &e), 0);
+	assert_int_equal(results_load(p.buf, true, &set, NULL, &e), 0);
+	assert_int_equal(set.n, 1);
+	assert_int_equal(set.skipped, 1);
+	results_free(&set);
+	assert_int_equal(unlink(p.buf), 0);
+	assert_int_equal(rmdir(dir), 0);
+	sbuf_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +331,9 @@ int main(void)
 		cmocka_unit_test(test_facts),
 		cmocka_unit_test(test_env_names),
 		cmocka_unit_test(test_experiment),
+		cmocka_unit_test(test_torn_tail_not_swallowed),
+		cmocka_unit_test(test_unterminated_record_kept),
+		cmocka_unit_test(test_append_starts_fresh_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
