@@ -198,8 +198,8 @@ static void label_rows(struct model *m, const struct result_set *set, const size
 				mixed = true;
 		n = (size_t)snprintf(x->label, sizeof(x->label), "%s", x->name);
 		if (x->sessions && n < sizeof(x->label))
-			n += (size_t)snprintf(x->label + n, sizeof(x->label) - n, " @ %u sessions",
-					      x->sessions);
+			n += (size_t)snprintf(x->label + n, sizeof(x->label) - n, " @ %u session%s",
+					      x->sessions, x->sessions == 1 ? "" : "s");
 		if (mixed && n < sizeof(x->label))
 			snprintf(x->label + n, sizeof(x->label) - n, " [%s, %s]", x->unit,
 				 x->higher_better ? "higher" : "lower");

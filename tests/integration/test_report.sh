@@ -126,6 +126,27 @@ expect 0 "$VMLAB" report "$FX/nonfinite_ok.jsonl"
 contains "$T/out" '^\| flow \| native \| 1 \| status "ok" but no finite value \([^)]*nonfinite_ok\.jsonl:2\) \|$'
 grep -q '| ok |$' "$T/out" && fail "nonfinite ok: the error reads ok"
 
+# test_search_bound_not_an_answer: a search answer at its range's end reads as a bound
+expect 0 "$VMLAB" report "$FX/task4_search.jsonl"
+contains "$T/out" '^\| web-banking \| native \| 1 \| >= 1000 sessions \(bound\) \|.*\| - \| - \| 0 \|$'
+contains "$T/out" '^\| web-banking \| testbed:hvm \| 1 \| < 10 sessions \(bound\) \|'
+contains "$T/out" '^\| web-support \| testbed:hvm \| 1 \| 300 sessions \|.*\| 2\.000x '
+expect 0 "$VMLAB" report --format json "$FX/task4_search.jsonl"
+python3 - "$T/out" <<'PY2' || fail "json report: bound and sessions"
+import json, sys
+r = json.load(open(sys.argv[1]))
+rows = {(x["row"], x["environment"]): x for x in r["results"]}
+assert rows[("web-banking", "native")]["bound"] == "upper"
+assert rows[("web-banking", "native")]["slowdown"] is None
+assert rows[("web-banking-load @ 1000 sessions", "native")]["sessions"] == 1000
+PY2
+# test_load_rows_per_session_count: no median over runs at different session counts
+expect 0 "$VMLAB" report --format csv "$FX/task4_search.jsonl"
+contains "$T/out" '^web-banking-load,web-search,native,loopback,pages/s,higher,1,0,142\.6,.*,10,$'
+contains "$T/out" '^web-banking-load,web-search,native,loopback,pages/s,higher,2,0,1100,1098,1102,.*,1000,$'
+contains "$T/out" '^web-banking,web-search-result,native,.*,upper$'
+grep -q '^web-banking-load,web-search,native,loopback,pages/s,higher,4,' "$T/out" && fail "load records of different session counts merged"
+
 expect 2 "$VMLAB" report "$T/missing.jsonl"
 expect 2 "$VMLAB" report --format pdf "$F"
 : >"$T/empty.jsonl"
