@@ -437,8 +437,8 @@ void model_scale(double ref, const char *unit, struct uscale *s)
 	static const struct { const char *name; double sec; } t[] = {
 		{ "s", 1 }, { "ms", 1e-3 }, { "us", 1e-6 }, { "ns", 1e-9 },
 	};
-	static const struct { const char *p; double div; } big[] = {
-		{ "G", 1e9 }, { "M", 1e6 }, { "k", 1e3 },
+	static const struct { const char *p; double div, from; } big[] = {
+		{ "G", 1e9, 1e9 }, { "M", 1e6, 1e6 }, { "k", 1e3, 1e4 },
 	};
 	double a = fabs(ref);
 
@@ -459,7 +459,7 @@ void model_scale(double ref, const char *unit, struct uscale *s)
 		return;
 	}
 	for (size_t k = 0; k < sizeof(big) / sizeof(big[0]); k++)
-		if (a >= 10 * big[k].div) {
+		if (a >= big[k].from) {
 			s->div = big[k].div;
 			snprintf(s->uname, sizeof(s->uname), "%s%s%s", big[k].p,
 				 unit[0] && unit[0] != '/' ? " " : "", unit);

@@ -79,7 +79,7 @@ static inline const struct rcell *model_cell(const struct model *m, size_t b, si
 
 /* A display scale for values of unit around magnitude ref: time units (s,
  * ms, us, ns, optionally "/op") in the one of s, ms, us, ns that keeps ref at
- * or above 1; others with k, M, G from 10000 up. A value v shows as
+ * or above 1; others with k from 10^4, M from 10^6, G from 10^9. A value v shows as
  * v / div with unit uname. */
 struct uscale {
 	double div;

@@ -69,10 +69,10 @@ static double text_px(const char *s)
 }
 
 /* A step of 1, 2 or 5 times a power of ten that divides 0..top into at most
- * four intervals. */
+ * five intervals. */
 static double tick_step(double top)
 {
-	double raw = top / 4, mag = pow(10, floor(log10(raw)));
+	double raw = top / 5, mag = pow(10, floor(log10(raw)));
 	static const double f[] = { 1, 2, 5, 10 };
 
 	for (size_t k = 0; k < 4; k++)
