@@ -225,47 +225,9 @@ static void html_strongest(struct sbuf *o, const char *set, const struct model *
 	sbuf_puts(o, ".<br>");
 }
 
-void render_html(const struct model *m, const char *title, struct sbuf *o)
+/* The environments with their host facts. */
+static void html_envs(const struct model *m, struct sbuf *o)
 {
-	char a[96], b[64], c[64], buf[160];
-	bool emu = false;
-
-	for (size_t k = 0; k < m->nenv; k++)
-		emu = emu || m->envs[k].emulated;
-	sbuf_puts(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		     "<meta name=\"viewport\" content=\"width=device-width\"><title>");
-	esc(o, title);
-	sbuf_printf(o, "</title><style>%s</style></head><body>\n<h1>", css);
-	esc(o, title);
-	sbuf_printf(o, "</h1>\n<p>%zu records: %zu ok, <span class=\"%s\">%zu failed</span>. ",
-		    m->records, m->ok, m->failed ? "bad" : "", m->failed);
-	if (m->split) {
-		sbuf_puts(o, "Slowdowns (ratio of medians, &gt;1 is slower, 95% bootstrap interval) "
-			     "are against <b>testbed:bare</b> for the testbed guests (the same emulated "
-			     "machine without Xen) and against <b>");
-		esc(o, m->baseline);
-		sbuf_puts(o, "</b> for the others.</p>\n");
-	} else if (m->baseline) {
-		sbuf_puts(o, "Slowdowns are against <b>");
-		esc(o, m->baseline);
-		sbuf_puts(o, "</b> (ratio of medians, &gt;1 is slower, 95% bootstrap interval).</p>\n");
-	} else {
-		sbuf_puts(o, "No baseline environment: no slowdowns.</p>\n");
-	}
-	if (emu)
-		sbuf_puts(o, "<p class=\"note\">Environments marked <span class=\"emu\">(emulated "
-			     "hardware)</span> ran in the vmlab testbed: real Xen inside QEMU's "
-			     "software emulation. Their absolute numbers are not hardware numbers; "
-			     "compare them with each other.</p>\n");
-	if (m->strongest || m->strongest_micro) {
-		sbuf_puts(o, "<p class=\"strong\">");
-		html_strongest(o, m->strongest_set, m, m->strongest);
-		html_strongest(o, "microbenchmarks", m, m->strongest_micro);
-		sbuf_puts(o, "Where did native performance go? Start the analysis with <b>");
-		esc(o, (m->strongest ? m->strongest : m->strongest_micro)->bench);
-		sbuf_puts(o, "</b>.</p>\n");
-	}
-
 	sbuf_puts(o, "<h2>Environments</h2>\n<table><tr><th>environment</th><th>label</th>"
 		     "<th>host</th><th>CPU</th><th>kernel</th><th>Xen</th><th>scheduler</th>"
 		     "<th>virt_caps</th><th>guest</th><th>tsc_mode</th><th>ok</th><th>failed</th></tr>\n");
@@ -286,7 +248,11 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 			    v->ok, v->failed);
 	}
 	sbuf_puts(o, "</table>\n");
+}
 
+/* The chart of each environment's geometric mean of slowdowns. */
+static void html_geomean(const struct model *m, struct sbuf *o)
+{
 	if (m->baseline && m->nenv > 1) {
 		const char *lab[m->nenv], *col[m->nenv], *txt[m->nenv];
 		double v[m->nenv], nan[m->nenv];
@@ -317,6 +283,12 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 				    m->envs[1].geomean, m->envs[1].ngeo);
 		sbuf_puts(o, "</p>\n");
 	}
+}
+
+/* Per benchmark row: a chart of the medians, one of the slowdowns. */
+static void html_benches(const struct model *m, struct sbuf *o)
+{
+	char a[96];
 
 	sbuf_puts(o, "<h2>Benchmarks</h2>\n");
 	legend(o, m);
@@ -378,6 +350,12 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 			chart(o, &(struct bars){ n, lab, col, txt, v, lo, hi, mn, mx, "x", 1.0 });
 		}
 	}
+}
+
+/* The table of every row and environment, and the failed runs. */
+static void html_tables(const struct model *m, struct sbuf *o)
+{
+	char a[96], b[64], c[64], buf[160];
 
 	sbuf_puts(o, "<h2>Table</h2>\n<table><tr><th>benchmark</th><th>environment</th><th>n</th>"
 		     "<th>median</th><th>min</th><th>max</th><th>95% CI of median</th>"
@@ -429,5 +407,51 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 		}
 		sbuf_puts(o, "</table>\n");
 	}
+}
+
+void render_html(const struct model *m, const char *title, struct sbuf *o)
+{
+	bool emu = false;
+
+	for (size_t k = 0; k < m->nenv; k++)
+		emu = emu || m->envs[k].emulated;
+	sbuf_puts(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		     "<meta name=\"viewport\" content=\"width=device-width\"><title>");
+	esc(o, title);
+	sbuf_printf(o, "</title><style>%s</style></head><body>\n<h1>", css);
+	esc(o, title);
+	sbuf_printf(o, "</h1>\n<p>%zu records: %zu ok, <span class=\"%s\">%zu failed</span>. ",
+		    m->records, m->ok, m->failed ? "bad" : "", m->failed);
+	if (m->split) {
+		sbuf_puts(o, "Slowdowns (ratio of medians, &gt;1 is slower, 95% bootstrap interval) "
+			     "are against <b>testbed:bare</b> for the testbed guests (the same emulated "
+			     "machine without Xen) and against <b>");
+		esc(o, m->baseline);
+		sbuf_puts(o, "</b> for the others.</p>\n");
+	} else if (m->baseline) {
+		sbuf_puts(o, "Slowdowns are against <b>");
+		esc(o, m->baseline);
+		sbuf_puts(o, "</b> (ratio of medians, &gt;1 is slower, 95% bootstrap interval).</p>\n");
+	} else {
+		sbuf_puts(o, "No baseline environment: no slowdowns.</p>\n");
+	}
+	if (emu)
+		sbuf_puts(o, "<p class=\"note\">Environments marked <span class=\"emu\">(emulated "
+			     "hardware)</span> ran in the vmlab testbed: real Xen inside QEMU's "
+			     "software emulation. Their absolute numbers are not hardware numbers; "
+			     "compare them with each other.</p>\n");
+	if (m->strongest || m->strongest_micro) {
+		sbuf_puts(o, "<p class=\"strong\">");
+		html_strongest(o, m->strongest_set, m, m->strongest);
+		html_strongest(o, "microbenchmarks", m, m->strongest_micro);
+		sbuf_puts(o, "Where did native performance go? Start the analysis with <b>");
+		esc(o, (m->strongest ? m->strongest : m->strongest_micro)->bench);
+		sbuf_puts(o, "</b>.</p>\n");
+	}
+
+	html_envs(m, o);
+	html_geomean(m, o);
+	html_benches(m, o);
+	html_tables(m, o);
 	sbuf_puts(o, "<p><small>Generated by vmlab report.</small></p>\n</body></html>\n");
 }
