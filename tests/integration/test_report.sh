@@ -55,6 +55,9 @@ contains "$H" '^<!DOCTYPE html>'
 contains "$H" '<svg xmlns="http://www.w3.org/2000/svg"'
 contains "$H" 'testbed:pv <span class="emu">\(emulated hardware\)</span>'
 contains "$H" '2\.000&times; \[1\.636, 2\.444\]'
+# test_strongest_names_its_set: the CPU kernels' and the microbenchmarks' strongest apart
+contains "$H" 'Strongest slowdown among the CPU kernels: <b>flow</b> on <b>testbed:pv</b>'
+contains "$H" 'Strongest slowdown among the microbenchmarks: <b>null_syscall</b> on <b>testbed:pv</b>, 10\.000&times;'
 # self-contained: no external resources
 grep -Eq '(src|href)=|url\(|@import' "$H" && fail "html refers to external resources"
 # bars: one per environment and benchmark (6), the geometric-mean chart (1),
