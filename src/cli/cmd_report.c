@@ -90,8 +90,12 @@ static int run(int argc, char **argv)
 	if (set.skipped)
 		fprintf(stderr, "vmlab report: skipped %zu malformed line%s\n", set.skipped,
 			set.skipped == 1 ? "" : "s");
-	if (!rc)
-		rc = report_render(&set, &o, &out, &e);
+	if (!rc) {
+		sbuf_reset(&warn);
+		rc = report_render(&set, &o, &out, &warn, &e);
+		if (warn.len)
+			fprintf(stderr, "%s", sbuf_str(&warn));
+	}
 	if (!rc) {
 		if (outpath)
 			rc = file_write_atomic(outpath, out.buf, out.len, &e);

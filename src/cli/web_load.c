@@ -343,6 +343,53 @@ static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool st
 	return 0;
 }
 
+/* Prints the search's answer and writes its record: the largest passing
+ * count, or a bound when the answer is at the end of the range (">= max" when
+ * max passed, "< min" when min failed; "bound" is "upper" or "lower"). answer
+ * 0 without min_failed: no count held over all iterations (a failed record).
+ * Returns the exit status. */
+static int search_result(const struct opts *o, unsigned answer, bool min_failed)
+{
+	const char *bound = answer == o->max ? "upper" : !answer && min_failed ? "lower" : NULL;
+	struct sbuf rec = SBUF_INIT;
+	struct err e = { 0 };
+	int rc = 0;
+
+	printf("%s: largest passing session count in [%u, %u]: ", o->cfg.wl->name, o->min, o->max);
+	if (!answer && !min_failed)
+		printf("none held over %u iterations\n", o->iterations);
+	else if (!bound)
+		printf("%u\n", answer);
+	else if (answer)
+		printf(">= %u (bound: the largest count tried, --max, passed)\n", answer);
+	else
+		printf("< %u (bound: the smallest count tried, --min, failed)\n", o->min);
+	/* the SPECweb-style metric, for the results store and vmlab report */
+	sbuf_puts(&rec, "{\"kind\":\"web-search-result\",\"environment\":");
+	json_put_str(&rec, o->env);
+	if (o->label) {
+		sbuf_puts(&rec, ",\"label\":");
+		json_put_str(&rec, o->label);
+	}
+	sbuf_printf(&rec, ",\"benchmark\":\"web-%s\",\"iteration\":1,", o->cfg.wl->name);
+	if (!answer && !min_failed)
+		sbuf_puts(&rec, "\"status\":\"failed\",\"error\":\"no session count passed in "
+			  "every iteration\",");
+	else
+		sbuf_printf(&rec, "\"status\":\"ok\",\"value\":%u,", answer ? answer : o->min);
+	sbuf_puts(&rec, "\"unit\":\"sessions\",\"better\":\"higher\",");
+	if (bound)
+		sbuf_printf(&rec, "\"bound\":\"%s\",", bound);
+	sbuf_printf(&rec, "\"min\":%u,\"max\":%u,\"iterations\":%u}\n", o->min, o->max,
+		    o->iterations);
+	if (o->json)
+		fputs(sbuf_str(&rec), stdout);
+	if (o->results && file_append_sync(o->results, rec.buf, rec.len, &e))
+		rc = cli_fail(o->name, &e);
+	sbuf_free(&rec);
+	return rc ? rc : answer ? 0 : 1;
+}
+
 static int main_common(enum mode mode, const char *name, const char *usage, int argc, char **argv)
 {
 	struct opts o = { .mode = mode, .name = name, .env = "native" };
@@ -375,9 +422,11 @@ static int main_common(enum mode mode, const char *name, const char *usage, int 
 		}
 	} else {
 		unsigned lo = o.min, hi = o.max, answer = 0, rounds = 0;
+		bool min_failed;
 
 		/* invariant: counts above hi failed (or are out of range) */
 		rc = trial(&o, lo, 1, true, "web-search", &pass);
+		min_failed = !pass;
 		while (!rc && pass && rounds++ < 8) {
 			while (!rc && lo < hi) {
 				unsigned mid = lo + (hi - lo + 1) / 2;
@@ -396,37 +445,16 @@ static int main_common(enum mode mode, const char *name, const char *usage, int 
 				break;
 			}
 			/* the answer did not hold over all iterations: search below it */
-			if (lo == o.min)
+			if (lo == o.min) {
+				min_failed = true;
 				break;
+			}
 			hi = lo - 1;
 			lo = o.min;
 			pass = true;
 		}
-		if (!rc) {
-			struct sbuf rec = SBUF_INIT;
-			struct err e = { 0 };
-
-			printf("%s: largest passing session count in [%u, %u]: %u\n", o.cfg.wl->name,
-			       o.min, o.max, answer);
-			/* the SPECweb-style metric, for the results store and vmlab report */
-			sbuf_puts(&rec, "{\"kind\":\"web-search-result\",\"environment\":");
-			json_put_str(&rec, o.env);
-			if (o.label) {
-				sbuf_puts(&rec, ",\"label\":");
-				json_put_str(&rec, o.label);
-			}
-			sbuf_printf(&rec, ",\"benchmark\":\"web-%s\",\"iteration\":1,\"status\":\"%s\","
-				    "\"value\":%u,\"unit\":\"sessions\",\"better\":\"higher\","
-				    "\"min\":%u,\"max\":%u,\"iterations\":%u}\n", o.cfg.wl->name,
-				    answer ? "ok" : "failed", answer, o.min, o.max, o.iterations);
-			if (o.json)
-				fputs(sbuf_str(&rec), stdout);
-			if (o.results && file_append_sync(o.results, rec.buf, rec.len, &e))
-				rc = cli_fail(name, &e);
-			sbuf_free(&rec);
-			if (!rc)
-				rc = answer ? 0 : 1;
-		}
+		if (!rc)
+			rc = search_result(&o, answer, min_failed);
 	}
 	transport_tls_ctx_free(o.cfg.tls_ctx);
 	return rc;

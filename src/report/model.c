@@ -121,24 +121,116 @@ static const char *pick_baseline(const struct model *m, const char *want, struct
 	return NULL;
 }
 
-int model_build(struct model *m, const struct result_set *set, const char *baseline, struct err *e)
+/* The row of record r: the first one of its name, session count and bound
+ * whose unit and direction match (any unit and direction when !exact);
+ * nb when none. */
+static size_t find_row(const struct model *m, size_t nb, const struct result *r, bool exact)
 {
-	const char **envn, **benchn;
-	size_t cap = set->n ? set->n : 1, nb = 0, ne = 0;
-	int rc;
+	for (size_t b = 0; b < nb; b++) {
+		const struct rbench *x = &m->benches[b];
+		if (strcmp(x->name, r->benchmark) || x->sessions != r->sessions ||
+		    (x->bound == NULL) != (r->bound == NULL) || (x->bound && strcmp(x->bound, r->bound)))
+			continue;
+		if (!exact || (!strcmp(x->unit, record_unit(r)) && x->higher_better == record_higher(r)))
+			return b;
+	}
+	return nb;
+}
 
-	memset(m, 0, sizeof(*m));
-	if (!set->n)
-		return err_set(e, -EINVAL, "no records to report");
-	envn = xcalloc(cap, sizeof(*envn));
-	benchn = xcalloc(cap, sizeof(*benchn));
-	m->envs = xcalloc(cap, sizeof(*m->envs));
-	m->benches = xcalloc(cap, sizeof(*m->benches));
-	m->experiments = xcalloc(cap, sizeof(*m->experiments));
+/* Rows for every record (ok records first, so a failed one joins a row of
+ * its benchmark whatever unit it names); row[i] is record i's. */
+static size_t build_rows(struct model *m, const struct result_set *set, size_t *row)
+{
+	size_t nb = 0;
+
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < set->n; i++) {
+			const struct result *r = &set->v[i];
+			if (record_ok(r) != (pass == 0))
+				continue;
+			size_t b = find_row(m, nb, r, pass == 0);
+			if (b == nb) {
+				struct rbench *x = &m->benches[nb++];
+				x->name = r->benchmark;
+				x->kind = r->kind ? r->kind : "cpu";
+				x->unit = record_unit(r);
+				x->higher_better = record_higher(r);
+				x->sessions = r->sessions;
+				x->bound = r->bound;
+			}
+			row[i] = b;
+		}
+	return nb;
+}
+
+static void put_lines(struct sbuf *w, const struct result_set *set, const size_t *row, size_t b)
+{
+	size_t shown = 0, more = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		if (row[i] != b)
+			continue;
+		if (shown++ >= 6) {
+			more++;
+			continue;
+		}
+		sbuf_printf(w, "%s%s:%d", shown > 1 ? ", " : "",
+			    set->v[i].file ? set->v[i].file : "-", set->v[i].line);
+	}
+	if (more)
+		sbuf_printf(w, " and %zu more", more);
+}
+
+/* Labels the rows; a benchmark whose rows differ in unit or direction gets
+ * "[UNIT, higher|lower]" in each label and a warning naming the lines. */
+static void label_rows(struct model *m, const struct result_set *set, const size_t *row,
+		       struct sbuf *warn)
+{
+	for (size_t b = 0; b < m->nbench; b++) {
+		struct rbench *x = &m->benches[b];
+		bool mixed = false, first = true;
+		size_t n;
+
+		for (size_t c = 0; c < m->nbench; c++)
+			if (!strcmp(m->benches[c].name, x->name) &&
+			    (strcmp(m->benches[c].unit, x->unit) ||
+			     m->benches[c].higher_better != x->higher_better))
+				mixed = true;
+		n = (size_t)snprintf(x->label, sizeof(x->label), "%s", x->name);
+		if (x->sessions && n < sizeof(x->label))
+			n += (size_t)snprintf(x->label + n, sizeof(x->label) - n, " @ %u session%s",
+					      x->sessions, x->sessions == 1 ? "" : "s");
+		if (mixed && n < sizeof(x->label))
+			snprintf(x->label + n, sizeof(x->label) - n, " [%s, %s]", x->unit,
+				 x->higher_better ? "higher" : "lower");
+		for (size_t c = 0; c < b && mixed; c++)
+			if (!strcmp(m->benches[c].name, x->name))
+				mixed = false;    /* warned at its first row */
+		if (!mixed || !warn)
+			continue;
+		sbuf_printf(warn, "vmlab report: warning: benchmark '%s' is recorded in different "
+			    "units or directions; shown as separate rows, never one median:", x->name);
+		for (size_t c = b; c < m->nbench; c++) {
+			if (strcmp(m->benches[c].name, x->name))
+				continue;
+			sbuf_printf(warn, "%s %s, %s is better (", first ? "" : ";", m->benches[c].unit,
+				    m->benches[c].higher_better ? "higher" : "lower");
+			put_lines(warn, set, row, c);
+			sbuf_putc(warn, ')');
+			first = false;
+		}
+		sbuf_putc(warn, '\n');
+	}
+}
+
+/* Environments in order of first appearance, and the experiments' names. */
+static size_t collect_envs(struct model *m, const struct result_set *set, const char **envn)
+{
+	size_t ne = 0;
+
 	for (size_t i = 0; i < set->n; i++) {
 		const struct result *r = &set->v[i];
-		size_t k = find(envn, ne, r->environment);
-		if (k == ne) {
+		if (find(envn, ne, r->environment) == ne) {
 			envn[ne] = r->environment;
 			m->envs[ne].name = r->environment;
 			m->envs[ne].label = r->label ? r->label : r->environment;
@@ -146,29 +238,19 @@ int model_build(struct model *m, const struct result_set *set, const char *basel
 			m->envs[ne].emulated = is_testbed(r->environment);
 			ne++;
 		}
-		if (find(benchn, nb, r->benchmark) == nb) {
-			benchn[nb] = r->benchmark;
-			m->benches[nb].name = r->benchmark;
-			m->benches[nb].kind = r->kind ? r->kind : "cpu";
-			m->benches[nb].unit = NULL;
-			nb++;
-		}
 		if (r->experiment && find((const char *const *)m->experiments, m->nexp,
 					  r->experiment) == m->nexp)
 			m->experiments[m->nexp++] = r->experiment;
 	}
-	m->nenv = ne;
-	m->nbench = nb;
-	m->baseline = pick_baseline(m, baseline, e, &rc);
-	if (rc) {
-		free(envn);
-		free(benchn);
-		model_free(m);
-		return rc;
-	}
-	m->split = !baseline && m->baseline && !strcmp(m->baseline, "native") &&
-		   find(envn, ne, "testbed:bare") < ne;
-	/* baselines first: the main one, then testbed:bare when it is one too */
+	return ne;
+}
+
+/* Moves the baselines first (the main one, then testbed:bare when it is one
+ * too) and points every other environment at its baseline. */
+static void order_envs(struct model *m, const char **envn)
+{
+	size_t ne = m->nenv;
+
 	for (int pass = 0; pass < 2 && m->baseline; pass++) {
 		const char *want = pass == 0 ? m->baseline : m->split ? "testbed:bare" : NULL;
 		size_t k, at = (size_t)pass;
@@ -189,45 +271,66 @@ int model_build(struct model *m, const struct result_set *set, const char *basel
 		v->base = m->split && k > 1 && is_testbed(v->name) ? 1 : 0;
 		v->base_name = m->envs[v->base].name;
 	}
-	m->cells = xcalloc(nb * ne, sizeof(*m->cells));
-	for (size_t b = 0; b < nb; b++)
+}
+
+/* The reason a record counts as failed. */
+static const char *failure(const struct result *r, char *buf, size_t len)
+{
+	if (r->error)
+		return r->error;
+	if (strcmp(r->status, "ok"))
+		return r->status;
+	snprintf(buf, len, "status \"ok\" but no finite value (%s:%d)", r->file ? r->file : "-",
+		 r->line);
+	return buf;
+}
+
+static void fill_cells(struct model *m, const struct result_set *set, const char **envn,
+		       const size_t *row)
+{
+	size_t ne = m->nenv;
+
+	m->cells = xcalloc(m->nbench * ne, sizeof(*m->cells));
+	for (size_t b = 0; b < m->nbench; b++)
 		for (size_t k = 0; k < ne; k++) {
 			struct rcell *c = &m->cells[b * ne + k];
-			c->bench = benchn[b];
+			c->bench = m->benches[b].label;
 			c->kind = m->benches[b].kind;
 			c->env = envn[k];
+			c->unit = m->benches[b].unit;
+			c->higher_better = m->benches[b].higher_better;
+			c->sessions = m->benches[b].sessions;
+			c->bound = m->benches[b].bound;
 			c->v = xcalloc(set->n, sizeof(*c->v));
 		}
 	for (size_t i = 0; i < set->n; i++) {
 		const struct result *r = &set->v[i];
-		size_t b = find(benchn, nb, r->benchmark), k = find(envn, ne, r->environment);
-		struct rcell *c = &m->cells[b * ne + k];
+		size_t k = find(envn, ne, r->environment);
+		struct rcell *c = &m->cells[row[i] * ne + k];
 		m->records++;
 		if (!record_ok(r)) {
 			c->failed++;
 			m->envs[k].failed++;
 			m->failed++;
 			if (!c->first_error)
-				c->first_error = r->error ? r->error : r->status;
+				c->first_error = failure(r, c->why, sizeof(c->why));
 			continue;
 		}
-		if (!c->unit) {
-			c->unit = record_unit(r);
-			c->higher_better = record_higher(r);
-		}
-		if (!m->benches[b].unit)
-			m->benches[b].unit = c->unit;
 		c->v[c->n++] = record_value(r);
 		m->envs[k].ok++;
 		m->ok++;
 	}
-	for (size_t b = 0; b < nb; b++) {
+}
+
+static void cell_stats(struct model *m)
+{
+	size_t ne = m->nenv;
+
+	for (size_t b = 0; b < m->nbench; b++) {
 		for (size_t k = 0; k < ne; k++) {
 			struct rcell *c = &m->cells[b * ne + k];
 			c->median = c->min = c->max = c->lo = c->hi = NAN;
 			c->slow = c->slow_lo = c->slow_hi = NAN;
-			if (!c->unit)
-				c->unit = m->benches[b].unit ? m->benches[b].unit : "s";
 			if (!c->n)
 				continue;
 			c->median = stats_median(c->v, c->n);
@@ -235,7 +338,8 @@ int model_build(struct model *m, const struct result_set *set, const char *basel
 			c->max = stats_quantile(c->v, c->n, 1);
 			stats_median_ci95(c->v, c->n, &c->lo, &c->hi);
 		}
-		for (size_t k = 0; m->baseline && k < ne; k++) {
+		/* a bound is not a measurement to divide by */
+		for (size_t k = 0; m->baseline && !m->benches[b].bound && k < ne; k++) {
 			struct rcell *c = &m->cells[b * ne + k];
 			if (m->envs[k].base >= 0)
 				slowdown(c, &m->cells[b * ne + (size_t)m->envs[k].base]);
@@ -243,34 +347,77 @@ int model_build(struct model *m, const struct result_set *set, const char *basel
 				c->slow = 1.0;    /* by definition; no interval */
 		}
 	}
+}
+
+static void pick_strongest(struct model *m)
+{
+	size_t ne = m->nenv, nb = m->nbench;
+	bool cmd = false;
+
 	for (size_t k = 0; m->baseline && k < ne; k++) {
 		struct renv *v = &m->envs[k];
 		double *s = xcalloc(nb ? nb : 1, sizeof(*s));
+		/* testbed:bare against native measures the emulation, not Xen */
+		bool counts = v->base >= 0 && !(m->split && k == 1);
 		for (size_t b = 0; b < nb; b++) {
 			const struct rcell *c = &m->cells[b * ne + k];
+			const struct rcell **best = NULL;
 			if (isnan(c->slow))
 				continue;
 			s[v->ngeo++] = c->slow;
 			if (v->base >= 0 && (!v->worst || c->slow > v->worst->slow))
 				v->worst = c;
-			/* testbed:bare against native measures the emulation, not Xen */
-			bool counts = v->base >= 0 && !(m->split && k == 1);
-			if (counts && strcmp(c->kind, "micro") &&
-			    (!m->strongest || !strcmp(m->strongest->kind, "micro") ||
-			     c->slow > m->strongest->slow))
-				m->strongest = c;
+			if (!strcmp(c->kind, "micro"))
+				best = &m->strongest_micro;
+			else if (!strcmp(c->kind, "cpu") || !strcmp(c->kind, "cmd"))
+				best = &m->strongest;
+			if (counts && best && (!*best || c->slow > (*best)->slow))
+				*best = c;
 		}
 		v->geomean = stats_geomean(s, v->ngeo);
 		free(s);
 	}
-	for (size_t k = m->split ? 2 : 1; !m->strongest && m->baseline && k < ne; k++)
-		if (m->envs[k].worst && (!m->strongest || m->envs[k].worst->slow > m->strongest->slow))
-			m->strongest = m->envs[k].worst;
+	for (size_t b = 0; b < nb; b++)
+		cmd = cmd || !strcmp(m->benches[b].kind, "cmd");
+	m->strongest_set = cmd ? "CPU kernels and commands" : "CPU kernels";
 	if (!m->baseline)
 		for (size_t k = 0; k < ne; k++)
 			m->envs[k].geomean = NAN;
+}
+
+int model_build(struct model *m, const struct result_set *set, const char *baseline,
+		struct sbuf *warn, struct err *e)
+{
+	const char **envn;
+	size_t cap = set->n ? set->n : 1, *row;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (!set->n)
+		return err_set(e, -EINVAL, "no records to report");
+	envn = xcalloc(cap, sizeof(*envn));
+	row = xcalloc(cap, sizeof(*row));
+	m->envs = xcalloc(cap, sizeof(*m->envs));
+	m->benches = xcalloc(cap, sizeof(*m->benches));
+	m->experiments = xcalloc(cap, sizeof(*m->experiments));
+	m->nenv = collect_envs(m, set, envn);
+	m->nbench = build_rows(m, set, row);
+	m->baseline = pick_baseline(m, baseline, e, &rc);
+	if (rc) {
+		free(envn);
+		free(row);
+		model_free(m);
+		return rc;
+	}
+	label_rows(m, set, row, warn);
+	m->split = !baseline && m->baseline && !strcmp(m->baseline, "native") &&
+		   find(envn, m->nenv, "testbed:bare") < m->nenv;
+	order_envs(m, envn);
+	fill_cells(m, set, envn, row);
+	cell_stats(m);
+	pick_strongest(m);
 	free(envn);
-	free(benchn);
+	free(row);
 	return 0;
 }
 
@@ -285,10 +432,82 @@ void model_free(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+void model_scale(double ref, const char *unit, struct uscale *s)
+{
+	static const struct { const char *name; double sec; } t[] = {
+		{ "s", 1 }, { "ms", 1e-3 }, { "us", 1e-6 }, { "ns", 1e-9 },
+	};
+	static const struct { const char *p; double div, from; } big[] = {
+		{ "G", 1e9, 1e9 }, { "M", 1e6, 1e6 }, { "k", 1e3, 1e4 },
+	};
+	double a = fabs(ref);
+
+	s->div = 1;
+	snprintf(s->uname, sizeof(s->uname), "%s", unit ? unit : "");
+	if (!unit || !isfinite(a) || a == 0)
+		return;
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		size_t n = strlen(t[k].name);
+		if (strncmp(unit, t[k].name, n) || (unit[n] && unit[n] != '/'))
+			continue;
+		double sec = a * t[k].sec;
+		size_t j = 0;
+		while (j + 1 < sizeof(t) / sizeof(t[0]) && sec < t[j].sec)
+			j++;
+		s->div = t[j].sec / t[k].sec;
+		snprintf(s->uname, sizeof(s->uname), "%s%s", t[j].name, unit + n);
+		return;
+	}
+	for (size_t k = 0; k < sizeof(big) / sizeof(big[0]); k++)
+		if (a >= big[k].from) {
+			s->div = big[k].div;
+			snprintf(s->uname, sizeof(s->uname), "%s%s%s", big[k].p,
+				 unit[0] && unit[0] != '/' ? " " : "", unit);
+			return;
+		}
+}
+
+void model_fmt_num(double v, const struct uscale *s, char *buf, size_t len)
+{
+	double x = v / s->div;
+
+	if (isnan(x))
+		snprintf(buf, len, "-");
+	else if (fabs(x) >= 9999.5)
+		snprintf(buf, len, "%.0f", x);
+	else
+		snprintf(buf, len, "%.4g", x);
+}
+
 void model_fmt(double v, const char *unit, char *buf, size_t len)
 {
-	if (isnan(v))
+	struct uscale s;
+	char n[48];
+
+	if (isnan(v)) {
 		snprintf(buf, len, "-");
+		return;
+	}
+	model_scale(v, unit, &s);
+	model_fmt_num(v, &s, n, sizeof(n));
+	snprintf(buf, len, "%s%s%s", n, s.uname[0] ? " " : "", s.uname);
+}
+
+void model_fmt_median(const struct rcell *c, char *buf, size_t len)
+{
+	char a[64];
+
+	model_fmt(c->median, c->unit, a, sizeof(a));
+	if (!c->bound || isnan(c->median))
+		snprintf(buf, len, "%s", a);
 	else
-		snprintf(buf, len, "%.4g %s", v, unit ? unit : "");
+		snprintf(buf, len, "%s%s (bound)", strcmp(c->bound, "upper") ? "< " : ">= ", a);
+}
+
+const char *model_base_of(const struct model *m, const struct rcell *c)
+{
+	for (size_t k = 0; c && k < m->nenv; k++)
+		if (!strcmp(m->envs[k].name, c->env))
+			return m->envs[k].base_name ? m->envs[k].base_name : "-";
+	return "-";
 }

@@ -8,13 +8,17 @@
 #include "base/err.h"
 #include "run/results.h"
 
-/* One benchmark in one environment. Numbers are NaN when undefined. */
+/* One row (struct rbench) in one environment. Numbers are NaN when undefined. */
 struct rcell {
-	const char *bench, *kind, *env, *unit;
+	const char *bench, *kind, *env, *unit;   /* bench: the row's label */
 	bool higher_better;
+	unsigned sessions;        /* of the row; 0: none */
+	const char *bound;        /* of the row: "upper" (value is a lower limit), "lower" (value
+	                           * is an exclusive upper limit), NULL: an exact answer */
 	double *v;                /* values of the ok records */
 	size_t n, failed;
 	const char *first_error;  /* of the first failed record */
+	char why[192];            /* first_error when the record itself names none */
 	double median, min, max, lo, hi;   /* lo..hi: 95% interval of the median */
 	double slow, slow_lo, slow_hi;     /* slowdown vs the baseline (>1: slower) */
 };
@@ -31,8 +35,16 @@ struct renv {
 	const char *base_name;             /* its name, NULL when base < 0 */
 };
 
+/* A row: the records of one benchmark with one unit, direction, session
+ * count and bound. A benchmark recorded in several units or directions gets
+ * one row each (never one median over them); load records get one row per
+ * session count. */
 struct rbench {
 	const char *name, *kind, *unit;
+	bool higher_better;
+	unsigned sessions;
+	const char *bound;
+	char label[160];          /* name, "@ N sessions", "[UNIT, higher]" when the name is mixed */
 };
 
 struct model {
@@ -42,7 +54,9 @@ struct model {
 	size_t nenv, nbench;
 	const char *baseline;     /* the main baseline; NULL when absent */
 	bool split;               /* testbed guests compare with testbed:bare, the rest with baseline */
-	const struct rcell *strongest;   /* strongest slowdown of an application (cpu/cmd), else any */
+	const struct rcell *strongest;   /* strongest slowdown of a CPU kernel or command (cpu/cmd) */
+	const char *strongest_set;       /* the set it is chosen from, in words */
+	const struct rcell *strongest_micro;   /* strongest slowdown of a microbenchmark */
 	char **experiments;
 	size_t nexp;
 	size_t records, ok, failed;
@@ -51,8 +65,11 @@ struct model {
 /* Builds m from set (which must outlive m). baseline: see report_opts; when
  * it is NULL and both native and testbed:bare have records, testbed guests
  * are compared with testbed:bare (the same emulated machine without Xen),
- * testbed:bare and every other environment with native. */
-int model_build(struct model *m, const struct result_set *set, const char *baseline, struct err *e);
+ * testbed:bare and every other environment with native. A benchmark recorded
+ * in several units or directions appends a warning naming its records' lines
+ * to warn (when non-NULL), one line each. */
+int model_build(struct model *m, const struct result_set *set, const char *baseline,
+		struct sbuf *warn, struct err *e);
 void model_free(struct model *m);
 
 static inline const struct rcell *model_cell(const struct model *m, size_t b, size_t k)
@@ -60,11 +77,32 @@ static inline const struct rcell *model_cell(const struct model *m, size_t b, si
 	return &m->cells[b * m->nenv + k];
 }
 
-/* "0.1234 s", "12.5 ns/op": value v with its unit, 4 significant digits. */
+/* A display scale for values of unit around magnitude ref: time units (s,
+ * ms, us, ns, optionally "/op") in the one of s, ms, us, ns that keeps ref at
+ * or above 1; others with k from 10^4, M from 10^6, G from 10^9. A value v shows as
+ * v / div with unit uname. */
+struct uscale {
+	double div;
+	char uname[48];
+};
+void model_scale(double ref, const char *unit, struct uscale *s);
+
+/* v / s->div with 4 significant digits and never an exponent above 1e4. */
+void model_fmt_num(double v, const struct uscale *s, char *buf, size_t len);
+
+/* "0.1234 s", "16.07 us/op", "12.5k ops/s": v in the scale model_scale picks
+ * for v itself, with its unit; "-" for NaN. */
 void model_fmt(double v, const char *unit, char *buf, size_t len);
 
-/* The environment the strongest slowdown is measured against ("-" if none). */
-const char *strongest_base(const struct model *m);
+/* A cell's median as a reader should take it: model_fmt, with ">= " and
+ * " (bound)" for an upper-bound answer, "< " and " (bound)" for a lower one. */
+void model_fmt_median(const struct rcell *c, char *buf, size_t len);
+
+/* "lo .. hi": c's 95% interval in the scale of its median; "-" without one. */
+void model_fmt_ci(const struct rcell *c, char *buf, size_t len);
+
+/* The environment c's slowdown is measured against ("-" if none). */
+const char *model_base_of(const struct model *m, const struct rcell *c);
 
 /* Renderers; each appends to out. */
 void render_md(const struct model *m, const char *title, struct sbuf *out);

@@ -6,9 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CHART_W 820
-#define LABEL_W 210
-#define TEXT_W 230
+#define PLOT_W 380
 #define ROW_H 28
 
 static void esc(struct sbuf *o, const char *s)
@@ -42,74 +40,146 @@ static const char css[] =
 	"th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}"
 	".emu{color:#a0601a;font-weight:600}.note{background:#fff6e6;border-left:4px solid #d08a35;"
 	"padding:8px 12px}.strong{background:#eef4fb;border-left:4px solid #3b6ea8;padding:8px 12px}"
-	".bad{color:#b00020}.sub{margin:0;color:#555;font-size:.85em}svg{display:block;margin:4px 0 12px}"
+	".bad{color:#b00020}.sub{margin:0;color:#555;font-size:.85em}svg{display:block;margin:4px 0 12px;max-width:100%;height:auto}"
 	".legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;"
 	"vertical-align:middle}";
 
-/* One horizontal bar per row: bar to v[i], whisker lo[i]..hi[i], dots at
- * mn[i] and mx[i] (NaN: omitted), label[i] at the left, text[i] at the right.
- * ref > 0 draws a dashed reference line at that value. */
-static void chart(struct sbuf *o, size_t n, const char *const *label, const char *const *color,
-		  const double *v, const double *lo, const double *hi, const double *mn,
-		  const double *mx, const char *const *text, double ref)
+/* A rough width in pixels of s in a 12px sans-serif font, on the wide side
+ * (DejaVu Sans, the widest common default), so that nothing sized with it
+ * is clipped. */
+static double text_px(const char *s)
 {
-	double top = ref > 0 ? ref : 0;
-	double plot_w = CHART_W - LABEL_W - TEXT_W;
-	int h = (int)n * ROW_H + 24;
+	double em = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		double c[] = { v[i], hi[i], mx[i] };
-		for (size_t j = 0; j < 3; j++)
-			if (isfinite(c[j]) && c[j] > top)
-				top = c[j];
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;    /* a UTF-8 continuation byte */
+		if (*p >= 0x80)
+			em += 1.0;
+		else if (strchr("iljtfr.,:;'!| ()[]", *p))
+			em += 0.42;
+		else if (strchr("mwMW@%", *p))
+			em += 1.0;
+		else if (*p >= 'A' && *p <= 'Z')
+			em += 0.76;
+		else
+			em += 0.66;
 	}
-	if (!(top > 0))
-		top = 1;
-	top *= 1.05;
-#define X(val) (LABEL_W + (val) / top * plot_w)
-	sbuf_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		       "viewBox=\"0 0 %d %d\" role=\"img\" font-size=\"12\" "
-		       "font-family=\"sans-serif\">\n", CHART_W, h, CHART_W, h);
-	sbuf_printf(o, "<line x1=\"%d\" y1=\"0\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", LABEL_W,
-		    LABEL_W, h - 20);
-	for (int t = 1; t <= 4; t++) {
-		double tv = top / 1.05 * t / 4;
-		sbuf_printf(o, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>"
-			       "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#666\">"
-			       "%.4g</text>\n", X(tv), X(tv), h - 20, X(tv), h - 6, tv);
-	}
-	for (size_t i = 0; i < n; i++) {
-		double y = (double)i * ROW_H + 4, cy = y + (ROW_H - 8) / 2.0;
-		sbuf_printf(o, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" "
-			       "dominant-baseline=\"middle\">", LABEL_W - 6, cy);
-		esc(o, label[i]);
-		sbuf_puts(o, "</text>\n");
-		if (isfinite(v[i]))
-			sbuf_printf(o, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
-				       "fill=\"%s\"/>\n", LABEL_W, y, X(v[i]) - LABEL_W, ROW_H - 8,
-				    color[i]);
-		if (isfinite(lo[i]) && isfinite(hi[i]))
-			sbuf_printf(o, "<g stroke=\"#111\" stroke-width=\"1.5\"><line x1=\"%.1f\" "
-				       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><line x1=\"%.1f\" "
-				       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><line x1=\"%.1f\" "
-				       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
-				    X(lo[i]), cy, X(hi[i]), cy, X(lo[i]), cy - 5, X(lo[i]), cy + 5,
-				    X(hi[i]), cy - 5, X(hi[i]), cy + 5);
-		if (isfinite(mn[i]))
-			sbuf_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#fff\" "
-				       "stroke=\"#111\"/>\n", X(mn[i]), cy);
-		if (isfinite(mx[i]))
-			sbuf_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#fff\" "
-				       "stroke=\"#111\"/>\n", X(mx[i]), cy);
-		sbuf_printf(o, "<text x=\"%d\" y=\"%.1f\" dominant-baseline=\"middle\">",
-			    CHART_W - TEXT_W + 8, cy);
-		esc(o, text[i]);
-		sbuf_puts(o, "</text>\n");
-	}
-	if (ref > 0)
-		sbuf_printf(o, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#b00020\" "
-			       "stroke-dasharray=\"4 3\"/>\n", X(ref), X(ref), h - 20);
+	return em * 12;
+}
+
+/* A step of 1, 2 or 5 times a power of ten that divides 0..top into at most
+ * five intervals. */
+static double tick_step(double top)
+{
+	double raw = top / 5, mag = pow(10, floor(log10(raw)));
+	static const double f[] = { 1, 2, 5, 10 };
+
+	for (size_t k = 0; k < 4; k++)
+		if (f[k] * mag >= raw)
+			return f[k] * mag;
+	return 10 * mag;
+}
+
+struct bars {
+	size_t n;
+	const char *const *label, *const *color, *const *text;
+	const double *v, *lo, *hi, *mn, *mx;   /* NaN: omitted */
+	const char *unit;                      /* of the values, for the axis */
+	double ref;                            /* > 0: a dashed reference line there */
+};
+
+static double x_of(const struct bars *c, double v, double plot_w);
+
+static void bar_row(struct sbuf *o, const struct bars *c, size_t i, double label_w, double plot_w)
+{
+	double y = (double)i * ROW_H + 4, cy = y + (ROW_H - 8) / 2.0;
+#define X(val) (x_of(c, (val), plot_w) + label_w)
+	sbuf_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+		       "dominant-baseline=\"middle\">", label_w - 6, cy);
+	esc(o, c->label[i]);
+	sbuf_puts(o, "</text>\n");
+	if (isfinite(c->v[i]))
+		sbuf_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
+			       "fill=\"%s\"/>\n", label_w, y, X(c->v[i]) - label_w, ROW_H - 8,
+			    c->color[i]);
+	if (isfinite(c->lo[i]) && isfinite(c->hi[i]))
+		sbuf_printf(o, "<g stroke=\"#111\" stroke-width=\"1.5\"><line x1=\"%.1f\" "
+			       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><line x1=\"%.1f\" "
+			       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><line x1=\"%.1f\" "
+			       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
+			    X(c->lo[i]), cy, X(c->hi[i]), cy, X(c->lo[i]), cy - 5, X(c->lo[i]), cy + 5,
+			    X(c->hi[i]), cy - 5, X(c->hi[i]), cy + 5);
+	if (isfinite(c->mn[i]))
+		sbuf_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#fff\" "
+			       "stroke=\"#111\"/>\n", X(c->mn[i]), cy);
+	if (isfinite(c->mx[i]))
+		sbuf_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#fff\" "
+			       "stroke=\"#111\"/>\n", X(c->mx[i]), cy);
+	sbuf_printf(o, "<text x=\"%.1f\" y=\"%.1f\" dominant-baseline=\"middle\">",
+		    label_w + plot_w + 8, cy);
+	esc(o, c->text[i]);
+	sbuf_puts(o, "</text>\n");
 #undef X
+}
+
+static double top_of(const struct bars *c)
+{
+	double top = c->ref > 0 ? c->ref : 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		double v[] = { c->v[i], c->hi[i], c->mx[i] };
+		for (size_t j = 0; j < 3; j++)
+			if (isfinite(v[j]) && v[j] > top)
+				top = v[j];
+	}
+	return top > 0 ? top : 1;
+}
+
+static double x_of(const struct bars *c, double v, double plot_w)
+{
+	return v / (top_of(c) * 1.05) * plot_w;
+}
+
+/* One horizontal bar per row: bar to v[i], whisker lo[i]..hi[i], dots at
+ * mn[i] and mx[i], label[i] at the left, text[i] at the right; the SVG is as
+ * wide as its longest label and text need; axis ticks at round values in
+ * the unit a reader uses (model_scale). */
+static void chart(struct sbuf *o, const struct bars *c)
+{
+	double top = top_of(c), step = tick_step(top), label_w = 60, text_w = 60;
+	double plot_w = PLOT_W, w;
+	int h = (int)c->n * ROW_H + 24;
+	struct uscale u;
+
+	for (size_t i = 0; i < c->n; i++) {
+		label_w = fmax(label_w, text_px(c->label[i]) + 14);
+		text_w = fmax(text_w, text_px(c->text[i]) + 18);
+	}
+	w = ceil(label_w + plot_w + text_w);
+	model_scale(top, c->unit, &u);
+	sbuf_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%d\" "
+		       "viewBox=\"0 0 %.0f %d\" role=\"img\" font-size=\"12\" "
+		       "font-family=\"sans-serif\">\n", w, h, w, h);
+	sbuf_printf(o, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\"/>\n", label_w,
+		    label_w, h - 20);
+	for (int t = 1; t * step <= top * 1.0000001 && t <= 10; t++) {
+		double tx = label_w + x_of(c, t * step, plot_w);
+		char num[48];
+		model_fmt_num(t * step, &u, num, sizeof(num));
+		sbuf_printf(o, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>"
+			       "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
+			       "fill=\"#666\">%s%s", tx, tx, h - 20, tx, h - 6, num,
+			    !strcmp(u.uname, "x") ? "" : " ");
+		esc(o, u.uname);
+		sbuf_puts(o, "</text>\n");
+	}
+	for (size_t i = 0; i < c->n; i++)
+		bar_row(o, c, i, label_w, plot_w);
+	if (c->ref > 0)
+		sbuf_printf(o, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" stroke=\"#b00020\" "
+			       "stroke-dasharray=\"4 3\"/>\n", label_w + x_of(c, c->ref, plot_w),
+			    label_w + x_of(c, c->ref, plot_w), h - 20);
 	sbuf_puts(o, "</svg>\n");
 }
 
@@ -139,50 +209,25 @@ static void legend(struct sbuf *o, const struct model *m)
 		     "min and max</p>\n");
 }
 
-void render_html(const struct model *m, const char *title, struct sbuf *o)
+static void html_strongest(struct sbuf *o, const char *set, const struct model *m,
+			   const struct rcell *c)
 {
-	char a[64], b[64], c[64], buf[160];
-	bool emu = false;
+	if (!c)
+		return;
+	sbuf_puts(o, "Strongest slowdown among the ");
+	esc(o, set);
+	sbuf_puts(o, ": <b>");
+	esc(o, c->bench);
+	sbuf_puts(o, "</b> on <b>");
+	esc(o, c->env);
+	sbuf_printf(o, "</b>, %.3f&times; [%.3f, %.3f] of ", c->slow, c->slow_lo, c->slow_hi);
+	esc(o, model_base_of(m, c));
+	sbuf_puts(o, ".<br>");
+}
 
-	for (size_t k = 0; k < m->nenv; k++)
-		emu = emu || m->envs[k].emulated;
-	sbuf_puts(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		     "<meta name=\"viewport\" content=\"width=device-width\"><title>");
-	esc(o, title);
-	sbuf_printf(o, "</title><style>%s</style></head><body>\n<h1>", css);
-	esc(o, title);
-	sbuf_printf(o, "</h1>\n<p>%zu records: %zu ok, <span class=\"%s\">%zu failed</span>. ",
-		    m->records, m->ok, m->failed ? "bad" : "", m->failed);
-	if (m->split) {
-		sbuf_puts(o, "Slowdowns (ratio of medians, &gt;1 is slower, 95% bootstrap interval) "
-			     "are against <b>testbed:bare</b> for the testbed guests (the same emulated "
-			     "machine without Xen) and against <b>");
-		esc(o, m->baseline);
-		sbuf_puts(o, "</b> for the others.</p>\n");
-	} else if (m->baseline) {
-		sbuf_puts(o, "Slowdowns are against <b>");
-		esc(o, m->baseline);
-		sbuf_puts(o, "</b> (ratio of medians, &gt;1 is slower, 95% bootstrap interval).</p>\n");
-	} else {
-		sbuf_puts(o, "No baseline environment: no slowdowns.</p>\n");
-	}
-	if (emu)
-		sbuf_puts(o, "<p class=\"note\">Environments marked <span class=\"emu\">(emulated "
-			     "hardware)</span> ran in the vmlab testbed: real Xen inside QEMU's "
-			     "software emulation. Their absolute numbers are not hardware numbers; "
-			     "compare them with each other.</p>\n");
-	if (m->strongest) {
-		sbuf_puts(o, "<p class=\"strong\">Strongest slowdown: <b>");
-		esc(o, m->strongest->bench);
-		sbuf_puts(o, "</b> on <b>");
-		esc(o, m->strongest->env);
-		sbuf_printf(o, "</b>, %.3f&times; [%.3f, %.3f] of ", m->strongest->slow,
-			    m->strongest->slow_lo, m->strongest->slow_hi);
-		esc(o, strongest_base(m));
-		sbuf_puts(o, ". Where did native performance go? Start the analysis with this "
-			     "benchmark.</p>\n");
-	}
-
+/* The environments with their host facts. */
+static void html_envs(const struct model *m, struct sbuf *o)
+{
 	sbuf_puts(o, "<h2>Environments</h2>\n<table><tr><th>environment</th><th>label</th>"
 		     "<th>host</th><th>CPU</th><th>kernel</th><th>Xen</th><th>scheduler</th>"
 		     "<th>virt_caps</th><th>guest</th><th>tsc_mode</th><th>ok</th><th>failed</th></tr>\n");
@@ -203,7 +248,11 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 			    v->ok, v->failed);
 	}
 	sbuf_puts(o, "</table>\n");
+}
 
+/* The chart of each environment's geometric mean of slowdowns. */
+static void html_geomean(const struct model *m, struct sbuf *o)
+{
 	if (m->baseline && m->nenv > 1) {
 		const char *lab[m->nenv], *col[m->nenv], *txt[m->nenv];
 		double v[m->nenv], nan[m->nenv];
@@ -226,7 +275,7 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 			txt[n] = tbuf[n];
 			n++;
 		}
-		chart(o, n, lab, col, v, nan, nan, nan, nan, txt, 1.0);
+		chart(o, &(struct bars){ n, lab, col, txt, v, nan, nan, nan, nan, "x", 1.0 });
 		sbuf_puts(o, "<p>Dashed line: the baseline (1.0).");
 		if (m->split && !isnan(m->envs[1].geomean))
 			sbuf_printf(o, " The emulated machine itself (testbed:bare against native) is "
@@ -234,18 +283,24 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 				    m->envs[1].geomean, m->envs[1].ngeo);
 		sbuf_puts(o, "</p>\n");
 	}
+}
+
+/* Per benchmark row: a chart of the medians, one of the slowdowns. */
+static void html_benches(const struct model *m, struct sbuf *o)
+{
+	char a[96];
 
 	sbuf_puts(o, "<h2>Benchmarks</h2>\n");
 	legend(o, m);
 	for (size_t bi = 0; bi < m->nbench; bi++) {
 		const char *lab[m->nenv], *col[m->nenv], *txt[m->nenv];
 		double v[m->nenv], lo[m->nenv], hi[m->nenv], mn[m->nenv], mx[m->nenv];
-		char tbuf[m->nenv][96];
+		char tbuf[m->nenv][160];
 		size_t n = 0;
 		const struct rcell *x0 = model_cell(m, bi, 0);
 
 		sbuf_puts(o, "<h3>");
-		esc(o, m->benches[bi].name);
+		esc(o, m->benches[bi].label);
 		sbuf_puts(o, " <small>(");
 		esc(o, m->benches[bi].kind);
 		sbuf_printf(o, ", %s, %s is better)</small></h3>\n", x0->unit ? x0->unit : "s",
@@ -261,7 +316,7 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 			hi[n] = x->hi;
 			mn[n] = x->min;
 			mx[n] = x->max;
-			model_fmt(x->median, x->unit, a, sizeof(a));
+			model_fmt_median(x, a, sizeof(a));
 			if (!x->n)
 				snprintf(tbuf[n], sizeof(tbuf[n]), "failed (%zu runs)", x->failed);
 			else if (isnan(x->slow))
@@ -272,7 +327,7 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 			txt[n] = tbuf[n];
 			n++;
 		}
-		chart(o, n, lab, col, v, lo, hi, mn, mx, txt, 0);
+		chart(o, &(struct bars){ n, lab, col, txt, v, lo, hi, mn, mx, x0->unit, 0 });
 		n = 0;
 		for (size_t k = 0; k < m->nenv; k++) {
 			const struct rcell *x = model_cell(m, bi, k);
@@ -292,9 +347,15 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 		if (n) {
 			sbuf_puts(o, "<p class=\"sub\">slowdown (whisker: 95% bootstrap interval; "
 				     "dashed: 1.0)</p>\n");
-			chart(o, n, lab, col, v, lo, hi, mn, mx, txt, 1.0);
+			chart(o, &(struct bars){ n, lab, col, txt, v, lo, hi, mn, mx, "x", 1.0 });
 		}
 	}
+}
+
+/* The table of every row and environment, and the failed runs. */
+static void html_tables(const struct model *m, struct sbuf *o)
+{
+	char a[96], b[64], c[64], buf[160];
 
 	sbuf_puts(o, "<h2>Table</h2>\n<table><tr><th>benchmark</th><th>environment</th><th>n</th>"
 		     "<th>median</th><th>min</th><th>max</th><th>95% CI of median</th>"
@@ -308,16 +369,13 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 			esc(o, x->bench);
 			sbuf_puts(o, "</td><td>");
 			env_label(o, &m->envs[k]);
-			model_fmt(x->median, x->unit, a, sizeof(a));
+			model_fmt_median(x, a, sizeof(a));
 			model_fmt(x->min, x->unit, b, sizeof(b));
 			model_fmt(x->max, x->unit, c, sizeof(c));
 			sbuf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">%s</td>"
 				       "<td class=\"num\">%s</td><td class=\"num\">%s</td>", x->n, a, b,
 				    c);
-			if (isnan(x->lo))
-				snprintf(buf, sizeof(buf), "-");
-			else
-				snprintf(buf, sizeof(buf), "%.4g .. %.4g", x->lo, x->hi);
+			model_fmt_ci(x, buf, sizeof(buf));
 			sbuf_printf(o, "<td class=\"num\">%s</td>", buf);
 			if (isnan(x->slow))
 				snprintf(buf, sizeof(buf), "-");
@@ -349,5 +407,51 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 		}
 		sbuf_puts(o, "</table>\n");
 	}
+}
+
+void render_html(const struct model *m, const char *title, struct sbuf *o)
+{
+	bool emu = false;
+
+	for (size_t k = 0; k < m->nenv; k++)
+		emu = emu || m->envs[k].emulated;
+	sbuf_puts(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		     "<meta name=\"viewport\" content=\"width=device-width\"><title>");
+	esc(o, title);
+	sbuf_printf(o, "</title><style>%s</style></head><body>\n<h1>", css);
+	esc(o, title);
+	sbuf_printf(o, "</h1>\n<p>%zu records: %zu ok, <span class=\"%s\">%zu failed</span>. ",
+		    m->records, m->ok, m->failed ? "bad" : "", m->failed);
+	if (m->split) {
+		sbuf_puts(o, "Slowdowns (ratio of medians, &gt;1 is slower, 95% bootstrap interval) "
+			     "are against <b>testbed:bare</b> for the testbed guests (the same emulated "
+			     "machine without Xen) and against <b>");
+		esc(o, m->baseline);
+		sbuf_puts(o, "</b> for the others.</p>\n");
+	} else if (m->baseline) {
+		sbuf_puts(o, "Slowdowns are against <b>");
+		esc(o, m->baseline);
+		sbuf_puts(o, "</b> (ratio of medians, &gt;1 is slower, 95% bootstrap interval).</p>\n");
+	} else {
+		sbuf_puts(o, "No baseline environment: no slowdowns.</p>\n");
+	}
+	if (emu)
+		sbuf_puts(o, "<p class=\"note\">Environments marked <span class=\"emu\">(emulated "
+			     "hardware)</span> ran in the vmlab testbed: real Xen inside QEMU's "
+			     "software emulation. Their absolute numbers are not hardware numbers; "
+			     "compare them with each other.</p>\n");
+	if (m->strongest || m->strongest_micro) {
+		sbuf_puts(o, "<p class=\"strong\">");
+		html_strongest(o, m->strongest_set, m, m->strongest);
+		html_strongest(o, "microbenchmarks", m, m->strongest_micro);
+		sbuf_puts(o, "Where did native performance go? Start the analysis with <b>");
+		esc(o, (m->strongest ? m->strongest : m->strongest_micro)->bench);
+		sbuf_puts(o, "</b>.</p>\n");
+	}
+
+	html_envs(m, o);
+	html_geomean(m, o);
+	html_benches(m, o);
+	html_tables(m, o);
 	sbuf_puts(o, "<p><small>Generated by vmlab report.</small></p>\n</body></html>\n");
 }

@@ -34,17 +34,32 @@ static void md_text(struct sbuf *o, const char *s)
 	}
 }
 
-const char *strongest_base(const struct model *m)
+/* "lo .. hi UNIT" in the scale of c's median; "-" without an interval. */
+void model_fmt_ci(const struct rcell *c, char *buf, size_t len)
 {
-	for (size_t k = 0; m->strongest && k < m->nenv; k++)
-		if (!strcmp(m->envs[k].name, m->strongest->env))
-			return m->envs[k].base_name ? m->envs[k].base_name : "-";
-	return "-";
+	struct uscale u;
+	char lo[48], hi[48];
+
+	if (isnan(c->lo)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	model_scale(c->median, c->unit, &u);
+	model_fmt_num(c->lo, &u, lo, sizeof(lo));
+	model_fmt_num(c->hi, &u, hi, sizeof(hi));
+	snprintf(buf, len, "%s .. %s", lo, hi);
+}
+
+static void md_strongest(struct sbuf *o, const char *set, const struct model *m,
+			 const struct rcell *c)
+{
+	sbuf_printf(o, "\n**Strongest slowdown among the %s:** %s on %s, %.3fx [%.3f, %.3f] of %s.",
+		    set, c->bench, c->env, c->slow, c->slow_lo, c->slow_hi, model_base_of(m, c));
 }
 
 void render_md(const struct model *m, const char *title, struct sbuf *o)
 {
-	char a[64], b[64], c[64], d[64], s[96];
+	char a[96], b[64], c[64], d[96], s[96];
 
 	sbuf_printf(o, "# %s\n\n", title);
 	sbuf_printf(o, "%zu records: %zu ok, %zu failed. ", m->records, m->ok, m->failed);
@@ -92,13 +107,10 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 			const struct rcell *x = model_cell(m, bi, k);
 			if (!x->n && !x->failed)
 				continue;
-			model_fmt(x->median, x->unit, a, sizeof(a));
+			model_fmt_median(x, a, sizeof(a));
 			model_fmt(x->min, x->unit, b, sizeof(b));
 			model_fmt(x->max, x->unit, c, sizeof(c));
-			if (isnan(x->lo))
-				snprintf(d, sizeof(d), "-");
-			else
-				snprintf(d, sizeof(d), "%.4g .. %.4g", x->lo, x->hi);
+			model_fmt_ci(x, d, sizeof(d));
 			fmt_slow(x, s, sizeof(s));
 			sbuf_puts(o, "| ");
 			md_text(o, x->bench);
@@ -133,11 +145,12 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 		}
 	}
 	if (m->strongest)
-		sbuf_printf(o, "\n**Strongest slowdown:** %s on %s, %.3fx [%.3f, %.3f] of %s. "
-			       "Where did native performance go? Start the analysis with %s.\n",
-			    m->strongest->bench, m->strongest->env, m->strongest->slow,
-			    m->strongest->slow_lo, m->strongest->slow_hi, strongest_base(m),
-			    m->strongest->bench);
+		md_strongest(o, m->strongest_set, m, m->strongest);
+	if (m->strongest_micro)
+		md_strongest(o, "microbenchmarks", m, m->strongest_micro);
+	if (m->strongest || m->strongest_micro)
+		sbuf_printf(o, " Where did native performance go? Start the analysis with %s.\n",
+			    (m->strongest ? m->strongest : m->strongest_micro)->bench);
 	if (m->failed) {
 		sbuf_puts(o, "\n## Failed runs\n\n| benchmark | environment | failed | first error |\n"
 			     "|---|---|---|---|\n");
@@ -183,13 +196,13 @@ static void csv_num(struct sbuf *o, double v)
 void render_csv(const struct model *m, struct sbuf *o)
 {
 	sbuf_puts(o, "benchmark,kind,environment,label,unit,better,n,failed,median,min,max,ci_lo,"
-		     "ci_hi,baseline,slowdown,slowdown_lo,slowdown_hi\n");
+		     "ci_hi,baseline,slowdown,slowdown_lo,slowdown_hi,sessions,bound\n");
 	for (size_t bi = 0; bi < m->nbench; bi++)
 		for (size_t k = 0; k < m->nenv; k++) {
 			const struct rcell *x = model_cell(m, bi, k);
 			if (!x->n && !x->failed)
 				continue;
-			csv_field(o, x->bench);
+			csv_field(o, m->benches[bi].name);
 			sbuf_putc(o, ',');
 			csv_field(o, x->kind);
 			sbuf_putc(o, ',');
@@ -211,6 +224,11 @@ void render_csv(const struct model *m, struct sbuf *o)
 			csv_num(o, x->slow);
 			csv_num(o, x->slow_lo);
 			csv_num(o, x->slow_hi);
+			sbuf_putc(o, ',');
+			if (x->sessions)
+				sbuf_printf(o, "%u", x->sessions);
+			sbuf_putc(o, ',');
+			csv_field(o, x->bound);
 			sbuf_putc(o, '\n');
 		}
 }
@@ -227,6 +245,28 @@ static void jstr_or_null(struct sbuf *o, const char *s)
 		json_put_str(o, s);
 	else
 		sbuf_puts(o, "null");
+}
+
+static void json_strongest(struct sbuf *o, const struct model *m, const struct rcell *c,
+			   const char *set)
+{
+	if (!c) {
+		sbuf_puts(o, "null");
+		return;
+	}
+	sbuf_putc(o, '{');
+	jkey(o, "benchmark");
+	json_put_str(o, c->bench);
+	sbuf_putc(o, ',');
+	jkey(o, "environment");
+	json_put_str(o, c->env);
+	sbuf_puts(o, ",\"baseline\":");
+	json_put_str(o, model_base_of(m, c));
+	sbuf_puts(o, ",\"slowdown\":");
+	json_put_num(o, c->slow);
+	sbuf_puts(o, ",\"set\":");
+	json_put_str(o, set);
+	sbuf_putc(o, '}');
 }
 
 void render_json(const struct model *m, const char *title, struct sbuf *o)
@@ -285,7 +325,16 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 			sbuf_puts(o, first ? "{" : ",{");
 			first = false;
 			jkey(o, "benchmark");
+			json_put_str(o, m->benches[bi].name);
+			sbuf_putc(o, ',');
+			jkey(o, "row");
 			json_put_str(o, x->bench);
+			if (x->sessions)
+				sbuf_printf(o, ",\"sessions\":%u", x->sessions);
+			if (x->bound) {
+				sbuf_puts(o, ",\"bound\":");
+				json_put_str(o, x->bound);
+			}
 			sbuf_putc(o, ',');
 			jkey(o, "kind");
 			json_put_str(o, x->kind);
@@ -315,20 +364,9 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 		}
 	sbuf_puts(o, "],");
 	jkey(o, "strongest");
-	if (m->strongest) {
-		sbuf_putc(o, '{');
-		jkey(o, "benchmark");
-		json_put_str(o, m->strongest->bench);
-		sbuf_putc(o, ',');
-		jkey(o, "environment");
-		json_put_str(o, m->strongest->env);
-		sbuf_puts(o, ",\"baseline\":");
-		json_put_str(o, strongest_base(m));
-		sbuf_puts(o, ",\"slowdown\":");
-		json_put_num(o, m->strongest->slow);
-		sbuf_putc(o, '}');
-	} else {
-		sbuf_puts(o, "null");
-	}
+	json_strongest(o, m, m->strongest, m->strongest_set);
+	sbuf_putc(o, ',');
+	jkey(o, "strongest_micro");
+	json_strongest(o, m, m->strongest_micro, "microbenchmarks");
 	sbuf_puts(o, "}\n");
 }

@@ -21,11 +21,11 @@ int report_parse_format(const char *s, enum report_format *f)
 }
 
 int report_render(const struct result_set *set, const struct report_opts *o, struct sbuf *out,
-		  struct err *e)
+		  struct sbuf *warn, struct err *e)
 {
 	struct model m;
 	struct sbuf title = SBUF_INIT;
-	int rc = model_build(&m, set, o->baseline, e);
+	int rc = model_build(&m, set, o->baseline, warn, e);
 
 	if (rc)
 		return rc;

@@ -19,10 +19,12 @@ struct report_opts {
 /* Parses "md", "html", "csv" or "json"; -EINVAL otherwise. */
 int report_parse_format(const char *s, enum report_format *f);
 
-/* Renders a report of set's records into out. Returns 0, or -EINVAL when
+/* Renders a report of set's records into out. Warnings (a benchmark recorded
+ * in several units or directions, shown as separate rows) are appended to
+ * warn when it is non-NULL, one line each. Returns 0, or -EINVAL when
  * o->baseline names an environment without records or set holds no records
  * (e says which). */
 int report_render(const struct result_set *set, const struct report_opts *o, struct sbuf *out,
-		  struct err *e);
+		  struct sbuf *warn, struct err *e);
 
 #endif

@@ -74,6 +74,9 @@ void result_to_json(const struct result *r, struct sbuf *o)
 	put_n(o, &first, "value", r->value);
 	put_s(o, &first, "unit", r->unit);
 	put_s(o, &first, "better", r->better);
+	if (r->sessions)
+		put_n(o, &first, "sessions", r->sessions);
+	put_s(o, &first, "bound", r->bound);
 	if (r->checksum_ok >= 0) {
 		put_key(o, &first, "checksum_ok");
 		sbuf_puts(o, r->checksum_ok ? "true" : "false");
@@ -116,6 +119,48 @@ static double get_num(const struct json *o, const char *key)
 	return json_get_num(o, key, &v) ? NAN : v;
 }
 
+static bool is_time_unit(const char *u)
+{
+	static const char *const t[] = { "s", "ms", "us", "ns" };
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		size_t n = strlen(t[k]);
+		if (!strncmp(u, t[k], n) && (!u[n] || u[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* 0 when j's numeric fields are numbers (or null, or absent), its times are
+ * not negative and its "bound" is "upper" or "lower" (or absent); else -EBADMSG with "NAME:LINE: ...". */
+static int check_numbers(const struct json *j, const char *name, int line, struct err *e)
+{
+	static const char *const nums[] = { "value", "wall_s", "user_s", "sys_s", "ratio",
+					    "sessions" };
+	const char *unit = json_get_str(j, "unit");
+	double v;
+
+	for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+		const struct json *f = json_get(j, nums[k]);
+		if (f && f->type != JSON_NUM && f->type != JSON_NULL)
+			return err_at(e, -EBADMSG, name, line, 0, "\"%s\" must be a number", nums[k]);
+	}
+	for (size_t k = 1; k < 4; k++)
+		if (!json_get_num(j, nums[k], &v) && v < 0)
+			return err_at(e, -EBADMSG, name, line, 0, "\"%s\" is a negative time (%g s)",
+				      nums[k], v);
+	if (!json_get_num(j, "value", &v) && v < 0 && is_time_unit(unit ? unit : "s"))
+		return err_at(e, -EBADMSG, name, line, 0, "\"value\" is a negative time (%g %s)", v,
+			      unit ? unit : "s");
+	if (!json_get_num(j, "sessions", &v) && (v < 1 || v > 1e9 || v != floor(v)))
+		return err_at(e, -EBADMSG, name, line, 0, "\"sessions\" must be a positive integer");
+	if (json_get(j, "bound") && (!json_get_str(j, "bound") ||
+				     (strcmp(json_get_str(j, "bound"), "upper") &&
+				      strcmp(json_get_str(j, "bound"), "lower"))))
+		return err_at(e, -EBADMSG, name, line, 0, "\"bound\" must be \"upper\" or \"lower\"");
+	return 0;
+}
+
 /* Fills r from the object j; -EBADMSG with "NAME:LINE: ..." when a required
  * field is missing or of the wrong type. */
 static int from_json(const struct json *j, const char *name, int line, struct result *r,
@@ -133,7 +178,10 @@ static int from_json(const struct json *j, const char *name, int line, struct re
 				      required[k]);
 	if (json_get_num(j, "iteration", &it) || it < 0 || it > 1e9 || it != floor(it))
 		return err_at(e, -EBADMSG, name, line, 0, "record lacks an integer \"iteration\"");
+	if (check_numbers(j, name, line, e))
+		return -EBADMSG;
 	memset(r, 0, sizeof(*r));
+	r->file = name ? xstrdup(name) : NULL;
 	r->line = line;
 	r->iteration = (int)it;
 	r->experiment = dup_str(j, "experiment");
@@ -155,6 +203,8 @@ static int from_json(const struct json *j, const char *name, int line, struct re
 	r->user_s = get_num(j, "user_s");
 	r->sys_s = get_num(j, "sys_s");
 	r->ratio = get_num(j, "ratio");
+	r->sessions = isnan(get_num(j, "sessions")) ? 0 : (unsigned)get_num(j, "sessions");
+	r->bound = dup_str(j, "bound");
 	ck = json_get(j, "checksum_ok");
 	r->checksum_ok = ck && ck->type == JSON_BOOL ? ck->b : -1;
 	if ((f = json_get(j, "facts")) && f->type == JSON_OBJ) {
@@ -335,7 +385,7 @@ void result_clear(struct result *r)
 {
 	char **s[] = { &r->experiment, &r->environment, &r->label, &r->benchmark, &r->kind,
 		       &r->size, &r->pin, &r->status, &r->error, &r->unit, &r->better, &r->checksum,
-		       &r->version, &r->timestamp };
+		       &r->version, &r->timestamp, &r->bound, &r->file };
 
 	for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++) {
 		free(*s[k]);

@@ -31,6 +31,10 @@ struct result {
 	int iteration;
 	int checksum_ok;          /* 1, 0, or -1 when not reported */
 	double value, wall_s, user_s, sys_s, ratio;
+	unsigned sessions;        /* web load records: the session count loaded; 0 when absent */
+	char *bound;              /* web search answers at the searched range's end:
+	                           * "upper" (value >= max passed), "lower" (value = min failed) */
+	char *file;               /* the file it was read from, or NULL */
 	int line;                 /* line in the file it was read from */
 };
 
@@ -74,8 +78,10 @@ int results_repair_tail(const char *path, struct sbuf *msg, struct err *e);
 
 /* Parses JSON Lines text[0..len) (name labels messages) into set (appended).
  * Blank lines are ignored. A line that is not a JSON object with string
- * "environment", "benchmark" and "status" and a numeric "iteration" is an
- * error "NAME:LINE: ..." (-EBADMSG) unless skip_bad, where it is counted in
+ * "environment", "benchmark" and "status" and a numeric "iteration", or whose
+ * "value", "wall_s", "user_s", "sys_s", "ratio" or "sessions" is neither a
+ * number nor null, or that records a negative time, is an error
+ * "NAME:LINE: ..." (-EBADMSG) unless skip_bad, where it is counted in
  * set->skipped and, when warn is non-NULL, its message is appended to warn
  * (one line each). */
 int results_parse(const char *name, const char *text, size_t len, bool skip_bad,

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct report_opts o = { REPORT_MD, NULL, NULL };
 		for (int f = REPORT_MD; f <= REPORT_JSON; f++) {
 			o.format = (enum report_format)f;
-			(void)report_render(&set, &o, &out, &e);
+			(void)report_render(&set, &o, &out, &warn, &e);
 			sbuf_reset(&out);
 		}
 	}

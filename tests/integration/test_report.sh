@@ -6,10 +6,10 @@ F=$SRC_DIR/tests/fixtures/results/task2.jsonl
 
 # CSV: median, min, max, 95% interval, n and slowdown per benchmark and environment
 expect 0 "$VMLAB" report --format csv "$F"
-contains "$T/out" '^benchmark,kind,environment,label,unit,better,n,failed,median,min,max,ci_lo,ci_hi,baseline,slowdown,slowdown_lo,slowdown_hi$'
-contains "$T/out" '^flow,cpu,native,native,s,lower,3,0,1,0\.9,1\.1,0\.9,1\.1,native,1,,$'
-contains "$T/out" '^flow,cpu,testbed:pv,testbed \(emulated hardware\),s,lower,3,0,2,1\.8,2\.2,1\.8,2\.2,native,2,1\.63636,2\.44444$'
-contains "$T/out" '^stencil,cpu,testbed:pv,testbed \(emulated hardware\),s,lower,3,1,0\.6,0\.6,0\.6,0\.6,0\.6,native,1\.2,1\.2,1\.2$'
+contains "$T/out" '^benchmark,kind,environment,label,unit,better,n,failed,median,min,max,ci_lo,ci_hi,baseline,slowdown,slowdown_lo,slowdown_hi,sessions,bound$'
+contains "$T/out" '^flow,cpu,native,native,s,lower,3,0,1,0\.9,1\.1,0\.9,1\.1,native,1,,,,$'
+contains "$T/out" '^flow,cpu,testbed:pv,testbed \(emulated hardware\),s,lower,3,0,2,1\.8,2\.2,1\.8,2\.2,native,2,1\.63636,2\.44444,,$'
+contains "$T/out" '^stencil,cpu,testbed:pv,testbed \(emulated hardware\),s,lower,3,1,0\.6,0\.6,0\.6,0\.6,0\.6,native,1\.2,1\.2,1\.2,,$'
 contains "$T/out" '^null_syscall,micro,testbed:pv,testbed \(emulated hardware\),ns/op,lower,3,0,500,490,510,490,510,native,10,'
 [ "$(wc -l <"$T/out")" = 7 ] || fail "csv: wanted 7 lines, got $(wc -l <"$T/out")"
 
@@ -18,7 +18,8 @@ expect 0 "$VMLAB" report "$F"
 contains "$T/out" '^# vmlab report: task2$'
 contains "$T/out" '19 records: 18 ok, 1 failed'
 contains "$T/out" '^\| testbed:pv \| native \| 2\.884x \| 3 \| null_syscall \(10\.000x\) \|$'
-contains "$T/out" '\*\*Strongest slowdown:\*\* flow on testbed:pv, 2\.000x \[1\.636, 2\.444\] of native'
+contains "$T/out" '\*\*Strongest slowdown among the CPU kernels:\*\* flow on testbed:pv, 2\.000x \[1\.636, 2\.444\] of native'
+contains "$T/out" '\*\*Strongest slowdown among the microbenchmarks:\*\* null_syscall on testbed:pv, 10\.000x'
 contains "$T/out" '^\| flow \| testbed:pv \| 3 \| 2 s \| 1\.8 s \| 2\.2 s \| 1\.8 \.\. 2\.2 \| 2\.000x \[1\.636, 2\.444\] \| native \| 0 \|$'
 contains "$T/out" 'checksum 0xdeadbeef, expected 0x1234abcd'
 contains "$T/out" 'testbed \(emulated hardware\)'
@@ -37,7 +38,8 @@ rows = {(x["benchmark"], x["environment"]): x for x in r["results"]}
 f = rows[("flow", "testbed:pv")]
 assert f["median"] == 2 and f["n"] == 3 and f["slowdown"] == 2
 assert 1.6 < f["slowdown_lo"] < 2 < f["slowdown_hi"] < 2.5
-assert r["strongest"] == {"benchmark": "flow", "environment": "testbed:pv", "baseline": "native", "slowdown": 2}
+assert r["strongest"] == {"benchmark": "flow", "environment": "testbed:pv", "baseline": "native", "slowdown": 2, "set": "CPU kernels"}
+assert r["strongest_micro"]["benchmark"] == "null_syscall" and r["strongest_micro"]["slowdown"] == 10
 assert f["baseline"] == "native" and rows[("flow", "native")]["baseline"] is None
 PY
 
@@ -53,6 +55,9 @@ contains "$H" '^<!DOCTYPE html>'
 contains "$H" '<svg xmlns="http://www.w3.org/2000/svg"'
 contains "$H" 'testbed:pv <span class="emu">\(emulated hardware\)</span>'
 contains "$H" '2\.000&times; \[1\.636, 2\.444\]'
+# test_strongest_names_its_set: the CPU kernels' and the microbenchmarks' strongest apart
+contains "$H" 'Strongest slowdown among the CPU kernels: <b>flow</b> on <b>testbed:pv</b>'
+contains "$H" 'Strongest slowdown among the microbenchmarks: <b>null_syscall</b> on <b>testbed:pv</b>, 10\.000&times;'
 # self-contained: no external resources
 grep -Eq '(src|href)=|url\(|@import' "$H" && fail "html refers to external resources"
 # bars: one per environment and benchmark (6), the geometric-mean chart (1),
@@ -84,7 +89,7 @@ expect 0 "$VMLAB" report "$T/split.jsonl"
 contains "$T/out" 'against \*\*testbed:bare\*\* for the testbed guests'
 contains "$T/out" '^\| testbed:pv \| testbed:bare \| '
 # the strongest slowdown is a guest's, never the emulation's (testbed:bare vs native)
-contains "$T/out" '\*\*Strongest slowdown:\*\* flow on testbed:pv, 1\.333x .* of testbed:bare'
+contains "$T/out" '\*\*Strongest slowdown among the CPU kernels:\*\* flow on testbed:pv, 1\.333x .* of testbed:bare'
 
 # malformed lines: FILE:LINE, exit 2, unless --skip-bad
 { head -3 "$F"; echo '{"environment":"native",'; tail -n +4 "$F"; } >"$T/bad.jsonl"
@@ -97,6 +102,54 @@ expect 0 "$VMLAB" report --skip-bad --format csv "$T/bad.jsonl"
 contains "$T/err" 'bad\.jsonl:4:'
 contains "$T/err" 'skipped 1 malformed line'
 contains "$T/out" '^flow,cpu,testbed:pv,testbed \(emulated hardware\),s,lower,3,0,2,'
+# test_string_value_is_an_error: a string where a number belongs is FILE:LINE, exit 2
+FX=$SRC_DIR/tests/fixtures/results
+expect 2 "$VMLAB" report "$FX/string_value.jsonl" -o "$T/sv.md"
+contains "$T/err" 'string_value\.jsonl:2: "value" must be a number'
+[ -e "$T/sv.md" ] && fail "string value: a report was written"
+# test_negative_time_is_an_error
+expect 2 "$VMLAB" report "$FX/negative_time.jsonl"
+contains "$T/err" 'negative_time\.jsonl:3: "value" is a negative time'
+echo '{"environment":"native","benchmark":"flow","status":"ok","iteration":1,"wall_s":-1}' >"$T/negwall.jsonl"
+expect 2 "$VMLAB" report "$T/negwall.jsonl"
+contains "$T/err" 'negwall\.jsonl:1: "wall_s" is a negative time'
+# test_mixed_units_not_merged: one row per unit and direction, a warning naming the lines
+expect 0 "$VMLAB" report --format csv "$FX/mixed_units.jsonl"
+contains "$T/out" '^flow,cpu,native,native,s,lower,2,0,4\.5,2,7,'
+contains "$T/out" '^flow,cpu,native,native,ops/s,higher,1,0,5000,5000,5000,'
+contains "$T/out" '^spin,cpu,native,native,s,lower,1,0,3,'
+contains "$T/out" '^spin,cpu,native,native,s,higher,1,0,4,'
+contains "$T/err" "warning: benchmark 'flow' is recorded in different units or directions.*s, lower is better \([^)]*mixed_units\.jsonl:1, [^)]*mixed_units\.jsonl:2\); ops/s, higher is better \([^)]*mixed_units\.jsonl:3\)"
+contains "$T/err" "warning: benchmark 'spin' .*mixed_units\.jsonl:4.*mixed_units\.jsonl:5"
+expect 0 "$VMLAB" report "$FX/mixed_units.jsonl"
+contains "$T/out" '^\| flow \[s, lower\] \| native \| 2 \| 4\.5 s \|'
+contains "$T/out" '^\| flow \[ops/s, higher\] \| native \| 1 \| 5000 ops/s \|'
+# test_nonfinite_ok_names_its_reason: status ok without a finite value is not a failure reading "ok"
+expect 0 "$VMLAB" report "$FX/nonfinite_ok.jsonl"
+contains "$T/out" '^\| flow \| native \| 1 \| status "ok" but no finite value \([^)]*nonfinite_ok\.jsonl:2\) \|$'
+grep -q '| ok |$' "$T/out" && fail "nonfinite ok: the error reads ok"
+
+# test_search_bound_not_an_answer: a search answer at its range's end reads as a bound
+expect 0 "$VMLAB" report "$FX/task4_search.jsonl"
+contains "$T/out" '^\| web-banking \| native \| 1 \| >= 1000 sessions \(bound\) \|.*\| - \| - \| 0 \|$'
+contains "$T/out" '^\| web-banking \| testbed:hvm \| 1 \| < 10 sessions \(bound\) \|'
+contains "$T/out" '^\| web-support \| testbed:hvm \| 1 \| 300 sessions \|.*\| 2\.000x '
+expect 0 "$VMLAB" report --format json "$FX/task4_search.jsonl"
+python3 - "$T/out" <<'PY2' || fail "json report: bound and sessions"
+import json, sys
+r = json.load(open(sys.argv[1]))
+rows = {(x["row"], x["environment"]): x for x in r["results"]}
+assert rows[("web-banking", "native")]["bound"] == "upper"
+assert rows[("web-banking", "native")]["slowdown"] is None
+assert rows[("web-banking-load @ 1000 sessions", "native")]["sessions"] == 1000
+PY2
+# test_load_rows_per_session_count: no median over runs at different session counts
+expect 0 "$VMLAB" report --format csv "$FX/task4_search.jsonl"
+contains "$T/out" '^web-banking-load,web-search,native,loopback,pages/s,higher,1,0,142\.6,.*,10,$'
+contains "$T/out" '^web-banking-load,web-search,native,loopback,pages/s,higher,2,0,1100,1098,1102,.*,1000,$'
+contains "$T/out" '^web-banking,web-search-result,native,.*,upper$'
+grep -q '^web-banking-load,web-search,native,loopback,pages/s,higher,4,' "$T/out" && fail "load records of different session counts merged"
+
 expect 2 "$VMLAB" report "$T/missing.jsonl"
 expect 2 "$VMLAB" report --format pdf "$F"
 : >"$T/empty.jsonl"

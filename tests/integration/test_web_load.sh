@@ -58,9 +58,11 @@ contains "$T/out" 'ecommerce: 3 sessions: PASS in 2 iterations'
 # search: every count passes here, so the answer is the top of the range
 expect 0 timeout 60 "$VMLAB" web search -w support --min 1 --max 4 -i 1 "${urls[@]}" "${short[@]}" \
   --results "$T/search.jsonl" --env native
-contains "$T/out" 'largest passing session count in \[1, 4\]: 4'
-contains "$T/search.jsonl" '^\{"kind":"web-search-result","environment":"native","benchmark":"web-support",.*"value":4,"unit":"sessions"'
-expect 0 "$VMLAB" report "$T/search.jsonl" && contains "$T/out" '\| web-support \| native \| 1 \| 4 sessions'
+# test_search_bound_is_said: the top of the range is a bound, not an answer
+contains "$T/out" 'largest passing session count in \[1, 4\]: >= 4 \(bound: the largest count tried, --max, passed\)$'
+contains "$T/search.jsonl" '^\{"kind":"web-search-result","environment":"native","benchmark":"web-support",.*"value":4,"unit":"sessions",.*"bound":"upper"'
+expect 0 "$VMLAB" report "$T/search.jsonl" && contains "$T/out" '\| web-support \| native \| 1 \| >= 4 sessions \(bound\) \|'
+contains "$T/out" '\| web-support-load @ 4 sessions \| native \| '
 
 # bad usage
 expect 2 "$VMLAB" web load -n 2 && contains "$T/err" 'workload'
@@ -75,6 +77,12 @@ expect 1 timeout 30 "$VMLAB" web run -w support -n 2 -i 1 --url "http://127.0.0.
   --tls-url "https://127.0.0.1:$dead" "${short[@]}" --json
 contains "$T/out" '"pass":false'
 [ "$(json_num "$T/out" connect)" -gt 0 ] || fail "no connect errors against a dead server"
+# test_search_bound_is_said: a lowest count that fails is "< LOW", recorded as a lower bound
+expect 1 timeout 30 "$VMLAB" web search -w support --min 2 --max 4 -i 1 --url "http://127.0.0.1:$dead" \
+  --tls-url "https://127.0.0.1:$dead" "${short[@]}" --results "$T/dead.jsonl"
+contains "$T/out" 'largest passing session count in \[2, 4\]: < 2 \(bound: the smallest count tried, --min, failed\)$'
+contains "$T/dead.jsonl" '"kind":"web-search-result",.*"status":"ok","value":2,.*"bound":"lower"'
+expect 0 "$VMLAB" report "$T/dead.jsonl" && contains "$T/out" '\| web-support \| native \| 1 \| < 2 sessions \(bound\) \|'
 
 # the server stops mid-run: the iteration ends at its deadline, errors counted
 timeout 30 "$VMLAB" web load -w support -n 4 "${urls[@]}" --rampup 0s --warmup 0s --run 3s \
