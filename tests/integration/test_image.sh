@@ -112,6 +112,11 @@ expect 2 "$VMLAB" image cat "$img:0:/etc/fstab" && contains "$T/err" ':0:/etc/fs
 expect 2 "$VMLAB" image cat "$img:/etc/nope" && contains "$T/err" 'disk.img:1:/etc/nope: no such file'
 expect 2 "$VMLAB" image cat "$img:/etc" && contains "$T/err" 'is a folder'
 expect 2 "$VMLAB" image inspect "$T/missing.img" && contains "$T/err" 'missing.img'
+# test_empty_image_is_an_error: a 0-byte file is not an empty disk
+: >"$T/empty.img"
+expect 2 "$VMLAB" image inspect "$T/empty.img" && contains "$T/err" 'empty.img: empty \(0 bytes\): not a disk image'
+expect 2 "$VMLAB" image fix-console "$T/empty.img" && contains "$T/err" 'empty.img: empty'
+[ -s "$T/empty.img" ] && fail "a refused edit wrote to empty.img"
 # read-only image: refused even for root (the mode bits are honoured)
 chmod 0444 "$img"
 expect 2 "$VMLAB" image fix-console "$img" && contains "$T/err" 'read-only \(mode 0444\).*nothing changed'
