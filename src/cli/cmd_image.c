@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/sbuf.h"
+#include "guest/editlog.h"
 #include "guest/extfs.h"
 #include "guest/fixes.h"
 #include "guest/image.h"
@@ -80,6 +82,25 @@ static int target_open(const char *img_path, int part, struct target *t, struct 
 	return 0;
 fail:
 	image_free(&t->img);
+	return r;
+}
+
+/* Rolls back an interrupted edit of img (one that left IMAGE.vmlab-edit),
+ * saying so on stderr as command name; refused (-EBUSY) while the image is
+ * in use. 0 or -errno with e set. */
+static int recover(const char *name, const char *img, const char *xl_json, struct err *e)
+{
+	char *log = editlog_name(img);
+	struct sbuf note = SBUF_INIT;
+	int r = 0;
+
+	if (access(log, F_OK) == 0 && (r = image_check_unused(img, xl_json, e)) == 0 &&
+	    (r = editlog_recover(img, log, &note, e)) > 0) {
+		fprintf(stderr, "vmlab %s: %s", name, sbuf_str(&note));
+		r = 0;
+	}
+	sbuf_free(&note);
+	free(log);
 	return r;
 }
 
@@ -165,7 +186,7 @@ static int cmd_ls_cat(int argc, char **argv, int cat)
 		return cli_usage_error(name, "takes one IMG[:PART]:/PATH argument");
 	if (image_parse_ref(argv[1], &buf, &img, &part, &path, &e) < 0)
 		return cli_fail(name, &e);
-	if ((r = target_open(img, part, &t, &e)) < 0) {
+	if (recover(name, img, NULL, &e) < 0 || (r = target_open(img, part, &t, &e)) < 0) {
 		free(buf);
 		return cli_fail(name, &e);
 	}
@@ -312,7 +333,7 @@ static int cmd_inspect(int argc, char **argv)
 
 	if (argc != 2)
 		return cli_usage_error("image inspect", "takes one IMG argument");
-	if (image_load(argv[1], &img, &e) < 0)
+	if (recover("image inspect", argv[1], NULL, &e) < 0 || image_load(argv[1], &img, &e) < 0)
 		return cli_fail("image inspect", &e);
 	printf("%s: %llu bytes, %s partition table\n", argv[1], (unsigned long long)img.pt.disk_bytes,
 	       scheme_name(img.pt.scheme));
@@ -512,7 +533,7 @@ static int cmd_fix(int argc, char **argv, int console_fix)
 		return cli_usage_error(name, "--console '%s': expected a terminal name like hvc0", console);
 	if (split_img_part(ref, &img, &part, &e) < 0)
 		return cli_fail(name, &e);
-	if ((r = target_open(img, part, &t, &e)) < 0) {
+	if ((r = recover(name, img, xl_json, &e)) < 0 || (r = target_open(img, part, &t, &e)) < 0) {
 		free(img);
 		return cli_fail(name, &e);
 	}
@@ -555,19 +576,22 @@ static int cmd_fix(int argc, char **argv, int console_fix)
 		else
 			r = extfs_symlink(fs, p.v[k].path, sbuf_str(&p.v[k].data), &e);
 	}
-	{
-		struct err ce = { 0 };
-		int rc = extfs_close(fs, &ce);
-
-		fs = NULL;
-		if (rc < 0 && r == 0) {
-			r = rc;
-			e = ce;
-		}
-	}
 	if (r < 0) {
-		fprintf(stderr, "vmlab %s: %s\nvmlab %s: the image may be partly edited; revert with: e2undo -o %llu %s %s\n",
-			name, e.msg, name, (unsigned long long)t.off, undo, img);
+		char msg[sizeof(e.msg)];
+
+		extfs_discard(fs);
+		fs = NULL;
+		snprintf(msg, sizeof(msg), "%s", e.msg);
+		err_set(&e, r, "%s; nothing changed", msg);
+		goto out;
+	}
+	r = extfs_close(fs, &e);
+	fs = NULL;
+	if (r < 0) {
+		char *log = editlog_name(img);
+
+		fprintf(stderr, "vmlab %s: %s%s\n", name, e.msg, access(log, F_OK) ? "; nothing changed" : "");
+		free(log);
 		r = 1;
 		goto done;
 	}

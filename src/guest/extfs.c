@@ -284,6 +284,18 @@ int extfs_close(struct extfs *x, struct err *e)
 	return r;
 }
 
+void extfs_discard(struct extfs *x)
+{
+	if (!x)
+		return;
+	ext2fs_free(x->fs);
+	stage_free(x->stage);
+	free(x->label);
+	free(x->undo_path);
+	free(x->image);
+	free(x);
+}
+
 uint64_t extfs_bytes(const struct extfs *x)
 {
 	return (uint64_t)ext2fs_blocks_count(x->fs->super) * x->fs->blocksize;

@@ -30,6 +30,9 @@ int extfs_open(const char *image, uint64_t offset, const char *label, const char
  * put back as before when possible. */
 int extfs_close(struct extfs *fs, struct err *e);
 
+/* Closes without writing anything: a staged edit is dropped. */
+void extfs_discard(struct extfs *fs);
+
 /* Bytes the file system spans (blocks count times block size). */
 uint64_t extfs_bytes(const struct extfs *fs);
 
