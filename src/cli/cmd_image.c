@@ -21,7 +21,9 @@ static const char usage[] =
 	"Reads and edits the ext2/3/4 file systems of guest disk images (raw files or\n"
 	"block devices with an MBR or GPT partition table, or none) through libext2fs,\n"
 	"without mounting them. Every edit saves the blocks it overwrites to an undo\n"
-	"file first; `e2undo -o OFFSET UNDOFILE IMG` (printed after each edit) reverts it.\n\n"
+	"file first; `e2undo -o OFFSET UNDOFILE IMG` (printed after each edit) reverts it.\n"
+	"An edit is staged whole, recorded in IMG.vmlab-edit, then written; the next\n"
+	"vmlab image command rolls back one that was interrupted.\n\n"
 	"  inspect IMG                        partitions, file systems, labels, UUIDs,\n"
 	"                                     and the guest's console and root set-up\n"
 	"  cat IMG[:PART]:/PATH               print a file\n"
@@ -665,6 +667,7 @@ static const char fix_console_usage[] =
 	"change, then the undo file and the e2undo command that reverts the edit.\n"
 	"  --dry-run, -n         print the changes, change nothing\n"
 	"  --xl-list-json FILE   recorded `xl list -l` output for the in-use check\n"
+	"An interrupted edit is rolled back by the next vmlab image command.\n"
 	"See vmlab-image(1).\n";
 
 static const char fix_root_usage[] =
@@ -675,6 +678,7 @@ static const char fix_root_usage[] =
 	"command that reverts the edit.\n"
 	"  --dry-run, -n         print the changes, change nothing\n"
 	"  --xl-list-json FILE   recorded `xl list -l` output for the in-use check\n"
+	"An interrupted edit is rolled back by the next vmlab image command.\n"
 	"See vmlab-image(1).\n";
 
 static const struct subcmd subs[] = {
