@@ -268,4 +268,11 @@ for sub in fix-console:/etc/inittab fix-root:/etc/fstab; do
   [ $kills -ge 4 ] || fail "$cmd: only $kills write points"
   echo "$cmd: killed at each of $kills write points, recovered every time"
 done
+# a damaged edit record: exit 2 naming its byte offset, nothing changed
+cp "$T/kill.orig" "$kimg"
+printf 'VMLABED1 torn' >"$kimg.vmlab-edit"
+expect 2 "$VMLAB" image cat "$kimg:/etc/inittab" && contains "$T/err" 'kill.img.vmlab-edit: byte [0-9]+: .*nothing changed'
+same "$kimg" "$T/kill.orig"
+[ -e "$kimg.vmlab-edit" ] || fail "a damaged edit record was removed"
+rm -f "$kimg.vmlab-edit"
 finish
