@@ -1,8 +1,10 @@
 /* vmlab: the command table and the dispatcher; nothing else. */
+#include "base/sbuf.h"
 #include "cli/cmd.h"
 #include "version.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct cmd *const commands[] = {
@@ -38,6 +40,42 @@ static int help(FILE *f)
 	return 0;
 }
 
+/* Runs command c on argv[0..argc) (argv[0] is its name). -h/--help shows
+ * c's usage; in a family only right after the name, since its subcommands
+ * answer a later --help themselves. */
+static int dispatch(const struct cmd *c, int argc, char **argv)
+{
+	if (c->family ? argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		      : cli_wants_help(argc, argv))
+		return cli_print_usage(c);
+	return c->run(argc, argv);
+}
+
+/* `vmlab help CMD [SUB...]`: CMD's usage, or exactly what
+ * `vmlab CMD SUB... --help` prints. */
+static int help_cmd(int argc, char **argv)
+{
+	const struct cmd *c;
+	char **args;
+	int n = 0, r;
+
+	if (argc < 2)
+		return help(stdout);
+	if (!(c = find(argv[1]))) {
+		fprintf(stderr, "vmlab help: unknown command '%s'\n", argv[1]);
+		return 2;
+	}
+	if (argc == 2)
+		return cli_print_usage(c);
+	args = xcalloc((size_t)argc + 1, sizeof(*args));
+	for (int k = 1; k < argc; k++)
+		args[n++] = argv[k];
+	args[n++] = "--help";
+	r = dispatch(c, n, args);
+	free(args);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
@@ -50,21 +88,11 @@ int main(int argc, char **argv)
 		printf("vmlab %s\n", VMLAB_VERSION);
 		return 0;
 	}
-	if (!strcmp(argv[1], "help")) {
-		if (argc < 3)
-			return help(stdout);
-		if (!(c = find(argv[2]))) {
-			fprintf(stderr, "vmlab help: unknown command '%s'\n", argv[2]);
-			return 2;
-		}
-		return cli_print_usage(c);
-	}
+	if (!strcmp(argv[1], "help"))
+		return help_cmd(argc - 1, argv + 1);
 	if (!(c = find(argv[1]))) {
 		fprintf(stderr, "vmlab: unknown command '%s'; try 'vmlab --help'\n", argv[1]);
 		return 2;
 	}
-	if (c->family ? argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))
-		      : cli_wants_help(argc - 1, argv + 1))
-		return cli_print_usage(c);
-	return c->run(argc - 1, argv + 1);
+	return dispatch(c, argc - 1, argv + 1);
 }

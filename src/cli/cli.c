@@ -57,7 +57,7 @@ int subcmd_dispatch(const char *family, const char *usage, const struct subcmd *
 		if (strcmp(s->name, argv[1]))
 			continue;
 		if (!s->own_help && cli_wants_help(argc - 1, argv + 1)) {
-			fputs(usage, stdout);
+			fputs(s->usage ? s->usage : usage, stdout);
 			return 0;
 		}
 		return s->run(argc - 1, argv + 1);

@@ -1,5 +1,6 @@
 /* vmlab image: look into and edit guest disk images without mounting them. */
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -7,8 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/sbuf.h"
+#include "guest/editlog.h"
 #include "guest/extfs.h"
 #include "guest/fixes.h"
 #include "guest/image.h"
@@ -18,7 +21,9 @@ static const char usage[] =
 	"Reads and edits the ext2/3/4 file systems of guest disk images (raw files or\n"
 	"block devices with an MBR or GPT partition table, or none) through libext2fs,\n"
 	"without mounting them. Every edit saves the blocks it overwrites to an undo\n"
-	"file first; `e2undo -o OFFSET UNDOFILE IMG` (printed after each edit) reverts it.\n\n"
+	"file first; `e2undo -o OFFSET UNDOFILE IMG` (printed after each edit) reverts it.\n"
+	"An edit is staged whole, recorded in IMG.vmlab-edit, then written; the next\n"
+	"vmlab image command rolls back one that was interrupted.\n\n"
 	"  inspect IMG                        partitions, file systems, labels, UUIDs,\n"
 	"                                     and the guest's console and root set-up\n"
 	"  cat IMG[:PART]:/PATH               print a file\n"
@@ -79,6 +84,25 @@ static int target_open(const char *img_path, int part, struct target *t, struct 
 	return 0;
 fail:
 	image_free(&t->img);
+	return r;
+}
+
+/* Rolls back an interrupted edit of img (one that left IMAGE.vmlab-edit),
+ * saying so on stderr as command name; refused (-EBUSY) while the image is
+ * in use. 0 or -errno with e set. */
+static int recover(const char *name, const char *img, const char *xl_json, struct err *e)
+{
+	char *log = editlog_name(img);
+	struct sbuf note = SBUF_INIT;
+	int r = 0;
+
+	if (access(log, F_OK) == 0 && (r = image_check_unused(img, xl_json, e)) == 0 &&
+	    (r = editlog_recover(img, log, &note, e)) > 0) {
+		fprintf(stderr, "vmlab %s: %s", name, sbuf_str(&note));
+		r = 0;
+	}
+	sbuf_free(&note);
+	free(log);
 	return r;
 }
 
@@ -161,10 +185,10 @@ static int cmd_ls_cat(int argc, char **argv, int cat)
 	int part, r;
 
 	if (argc != 2)
-		return cli_usage_error("image", "%s takes one IMG[:PART]:/PATH argument", argv[0]);
+		return cli_usage_error(name, "takes one IMG[:PART]:/PATH argument");
 	if (image_parse_ref(argv[1], &buf, &img, &part, &path, &e) < 0)
 		return cli_fail(name, &e);
-	if ((r = target_open(img, part, &t, &e)) < 0) {
+	if (recover(name, img, NULL, &e) < 0 || (r = target_open(img, part, &t, &e)) < 0) {
 		free(buf);
 		return cli_fail(name, &e);
 	}
@@ -310,8 +334,8 @@ static int cmd_inspect(int argc, char **argv)
 	int part;
 
 	if (argc != 2)
-		return cli_usage_error("image", "inspect takes one IMG argument");
-	if (image_load(argv[1], &img, &e) < 0)
+		return cli_usage_error("image inspect", "takes one IMG argument");
+	if (recover("image inspect", argv[1], NULL, &e) < 0 || image_load(argv[1], &img, &e) < 0)
 		return cli_fail("image inspect", &e);
 	printf("%s: %llu bytes, %s partition table\n", argv[1], (unsigned long long)img.pt.disk_bytes,
 	       scheme_name(img.pt.scheme));
@@ -498,20 +522,20 @@ static int cmd_fix(int argc, char **argv, int console_fix)
 		} else if (!strcmp(argv[k], "--xl-list-json") && k + 1 < argc) {
 			xl_json = argv[++k];
 		} else if (argv[k][0] == '-') {
-			return cli_usage_error("image", "%s: unknown option '%s'", argv[0], argv[k]);
+			return cli_usage_error(name, "unknown option '%s'", argv[k]);
 		} else if (ref) {
-			return cli_usage_error("image", "%s takes one IMG[:PART] argument", argv[0]);
+			return cli_usage_error(name, "takes one IMG[:PART] argument");
 		} else {
 			ref = argv[k];
 		}
 	}
 	if (!ref)
-		return cli_usage_error("image", "%s needs IMG[:PART]", argv[0]);
+		return cli_usage_error(name, "needs IMG[:PART]");
 	if (!console[0] || strchr(console, '/') || strlen(console) > 32)
-		return cli_usage_error("image", "--console '%s': expected a terminal name like hvc0", console);
+		return cli_usage_error(name, "--console '%s': expected a terminal name like hvc0", console);
 	if (split_img_part(ref, &img, &part, &e) < 0)
 		return cli_fail(name, &e);
-	if ((r = target_open(img, part, &t, &e)) < 0) {
+	if ((r = recover(name, img, xl_json, &e)) < 0 || (r = target_open(img, part, &t, &e)) < 0) {
 		free(img);
 		return cli_fail(name, &e);
 	}
@@ -554,19 +578,22 @@ static int cmd_fix(int argc, char **argv, int console_fix)
 		else
 			r = extfs_symlink(fs, p.v[k].path, sbuf_str(&p.v[k].data), &e);
 	}
-	{
-		struct err ce = { 0 };
-		int rc = extfs_close(fs, &ce);
-
-		fs = NULL;
-		if (rc < 0 && r == 0) {
-			r = rc;
-			e = ce;
-		}
-	}
 	if (r < 0) {
-		fprintf(stderr, "vmlab %s: %s\nvmlab %s: the image may be partly edited; revert with: e2undo -o %llu %s %s\n",
-			name, e.msg, name, (unsigned long long)t.off, undo, img);
+		char msg[sizeof(e.msg)];
+
+		extfs_discard(fs);
+		fs = NULL;
+		snprintf(msg, sizeof(msg), "%s", e.msg);
+		err_set(&e, r, "%s; nothing changed", msg);
+		goto out;
+	}
+	r = extfs_close(fs, &e);
+	fs = NULL;
+	if (r < 0) {
+		char *log = editlog_name(img);
+
+		fprintf(stderr, "vmlab %s: %s%s\n", name, e.msg, access(log, F_OK) ? "; nothing changed" : "");
+		free(log);
 		r = 1;
 		goto done;
 	}
@@ -586,23 +613,86 @@ done:
 	return r;
 }
 
-static int run(int argc, char **argv)
+static int inspect_main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(usage, stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "inspect"))
-		return cmd_inspect(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "cat"))
-		return cmd_ls_cat(argc - 1, argv + 1, 1);
-	if (!strcmp(argv[1], "ls"))
-		return cmd_ls_cat(argc - 1, argv + 1, 0);
-	if (!strcmp(argv[1], "fix-console"))
-		return cmd_fix(argc - 1, argv + 1, 1);
-	if (!strcmp(argv[1], "fix-root"))
-		return cmd_fix(argc - 1, argv + 1, 0);
-	return cli_usage_error("image", "unknown subcommand '%s'", argv[1]);
+	return cmd_inspect(argc, argv);
 }
 
-const struct cmd cmd_image = { "image", "look into and edit guest disk images without mounting", usage, run };
+static int cat_main(int argc, char **argv)
+{
+	return cmd_ls_cat(argc, argv, 1);
+}
+
+static int ls_main(int argc, char **argv)
+{
+	return cmd_ls_cat(argc, argv, 0);
+}
+
+static int fix_console_main(int argc, char **argv)
+{
+	return cmd_fix(argc, argv, 1);
+}
+
+static int fix_root_main(int argc, char **argv)
+{
+	return cmd_fix(argc, argv, 0);
+}
+
+static const char inspect_usage[] =
+	"usage: vmlab image inspect IMG\n"
+	"Prints the partitions of IMG (start, size, type, boot flag), the file system\n"
+	"of each with its label and UUID, then the guest's console and root set-up:\n"
+	"inittab gettys, enabled systemd gettys, the fstab line mounting /, grub's\n"
+	"console= words and the kernels in /boot.\n"
+	"See vmlab-image(1).\n";
+
+static const char cat_usage[] =
+	"usage: vmlab image cat IMG[:PART]:/PATH\n"
+	"Writes the file /PATH of partition PART (default: the one holding /etc) to\n"
+	"standard output; links inside the guest are followed inside the guest.\n"
+	"See vmlab-image(1).\n";
+
+static const char ls_usage[] =
+	"usage: vmlab image ls IMG[:PART]:/PATH\n"
+	"Lists the folder /PATH (or the one file) like ls -l: mode, links, numeric\n"
+	"owner and group, size, modification time (UTC), name, a link's target.\n"
+	"See vmlab-image(1).\n";
+
+static const char fix_console_usage[] =
+	"usage: vmlab image fix-console IMG[:PART] [--console TTY] [--dry-run]\n"
+	"                               [--xl-list-json FILE]\n"
+	"Makes a getty run on the Xen console TTY (default hvc0): /etc/inittab's tty2\n"
+	"getty line moves to it (without one, a copy of the first getty line is\n"
+	"added); systemd guests get serial-getty@TTY.service enabled. Prints each\n"
+	"change, then the undo file and the e2undo command that reverts the edit.\n"
+	"  --dry-run, -n         print the changes, change nothing\n"
+	"  --xl-list-json FILE   recorded `xl list -l` output for the in-use check\n"
+	"An interrupted edit is rolled back by the next vmlab image command.\n"
+	"See vmlab-image(1).\n";
+
+static const char fix_root_usage[] =
+	"usage: vmlab image fix-root IMG[:PART] [--dry-run] [--xl-list-json FILE]\n"
+	"Rewrites the /etc/fstab entries naming /dev/sdaN, /dev/hdaN, /dev/xvdaN or\n"
+	"/dev/vdaN to UUID= of the file system on partition N, so the image boots as\n"
+	"HVM and as PV. Prints each change, then the undo file and the e2undo\n"
+	"command that reverts the edit.\n"
+	"  --dry-run, -n         print the changes, change nothing\n"
+	"  --xl-list-json FILE   recorded `xl list -l` output for the in-use check\n"
+	"An interrupted edit is rolled back by the next vmlab image command.\n"
+	"See vmlab-image(1).\n";
+
+static const struct subcmd subs[] = {
+	{ "inspect", "partitions and guest set-up", inspect_main, 0, inspect_usage },
+	{ "cat", "print a file", cat_main, 0, cat_usage },
+	{ "ls", "list a folder", ls_main, 0, ls_usage },
+	{ "fix-console", "a getty on the Xen console", fix_console_main, 0, fix_console_usage },
+	{ "fix-root", "fstab entries by UUID", fix_root_main, 0, fix_root_usage },
+	{ 0 },
+};
+
+static int run(int argc, char **argv)
+{
+	return subcmd_dispatch("image", usage, subs, argc, argv);
+}
+
+const struct cmd cmd_image = { "image", "look into and edit guest disk images without mounting", usage, run, 1 };

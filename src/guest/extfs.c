@@ -13,13 +13,28 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest/editlog.h"
+#include "guest/stage.h"
+
 #define MAX_READ (64u << 20)
 
 struct extfs {
 	ext2_filsys fs;
 	char *label;
-	char *undo_path;
+	char *undo_path;         /* NULL: read-only */
+	char *image;
+	uint64_t offset;
+	uint32_t blocksize;
+	struct stage *stage;     /* the edit, until extfs_close commits it */
 };
+
+static void stage_free(struct stage *st)
+{
+	if (st) {
+		stage_end(st);
+		free(st);
+	}
+}
 
 /* A negative errno for a libext2fs or com_err code. */
 static int map_code(errcode_t c)
@@ -75,6 +90,7 @@ int extfs_open(const char *image, uint64_t offset, const char *label, const char
 	io_manager io = unix_io_manager;
 	int flags = EXT2_FLAG_64BITS;
 	ext2_filsys fs = NULL;
+	struct stage *stage = NULL;
 	errcode_t c;
 	struct stat st;
 
@@ -97,9 +113,12 @@ int extfs_open(const char *image, uint64_t offset, const char *label, const char
 		if (access(undo_path, F_OK) == 0)
 			return err_set(e, -EEXIST, "%s: undo file already exists; move it away first",
 				       undo_path);
-		set_undo_io_backing_manager(unix_io_manager);
-		set_undo_io_backup_file((char *)undo_path);
-		io = undo_io_manager;
+		stage = xcalloc(1, sizeof(*stage));
+		if ((fd = stage_begin(stage, image)) < 0) {
+			free(stage);
+			return err_set(e, fd, "%s: %s", image, strerror(-fd));
+		}
+		io = stage_io_manager;
 		flags |= EXT2_FLAG_RW;
 	}
 	c = ext2fs_open2(image, opts, flags, 0, 0, io, &fs);
@@ -111,27 +130,137 @@ int extfs_open(const char *image, uint64_t offset, const char *label, const char
 				    (unsigned long long)offset);
 		else
 			r = ext_err(e, c, label, "opening the file system", NULL);
-		if (undo_path)
-			unlink(undo_path);
+		stage_free(stage);
 		return r;
 	}
 	if (undo_path && ext2fs_has_feature_journal_needs_recovery(fs->super)) {
 		ext2fs_close_free(&fs);
-		unlink(undo_path);
+		stage_free(stage);
 		return err_set(e, -EROFS,
 			       "%s: the journal needs recovery (the guest was not shut down cleanly); boot it or run e2fsck first; nothing changed",
 			       label);
 	}
 	if (undo_path && (c = ext2fs_read_bitmaps(fs))) {
 		ext2fs_close_free(&fs);
-		unlink(undo_path);
+		stage_free(stage);
 		return ext_err(e, c, label, "reading bitmaps", NULL);
 	}
 	*out = xcalloc(1, sizeof(**out));
 	(*out)->fs = fs;
 	(*out)->label = xstrdup(label);
 	(*out)->undo_path = undo_path ? xstrdup(undo_path) : NULL;
+	(*out)->image = xstrdup(image);
+	(*out)->offset = offset;
+	(*out)->blocksize = fs->blocksize;
+	(*out)->stage = stage;
 	return 0;
+}
+
+/* Writes the blocks of l into the image through libext2fs's undo I/O
+ * manager (so l->undo_path records what they held) with the image's cache
+ * off, then fsyncs the image and the undo file. */
+static int write_through_undo(struct extfs *x, const struct editlog *l, struct err *e)
+{
+	char opts[64];
+	io_channel ch;
+	errcode_t c, closed;
+	int fd;
+
+	snprintf(opts, sizeof(opts), "offset=%llu&cache=off", (unsigned long long)x->offset);
+	set_undo_io_backing_manager(unix_io_manager);
+	set_undo_io_backup_file(l->undo_path);
+	if ((c = undo_io_manager->open(x->image, IO_FLAG_RW, &ch)))
+		return ext_err(e, c, x->label, "opening for writing", NULL);
+	if ((c = io_channel_set_options(ch, opts)) || (c = io_channel_set_blksize(ch, (int)l->block_size))) {
+		io_channel_close(ch);
+		return ext_err(e, c, x->label, "opening for writing", NULL);
+	}
+	for (size_t k = 0; k < l->n && !c; k++) {
+		editlog_write_point();
+		c = io_channel_write_blk64(ch, l->blk[k], 1, l->after + k * l->block_size);
+	}
+	editlog_write_point();
+	closed = io_channel_close(ch);
+	if (c || (c = closed))
+		return ext_err(e, c, x->label, "writing", NULL);
+	for (int k = 0; k < 2; k++) {
+		const char *f = k ? l->undo_path : x->image;
+
+		if ((fd = open(f, O_RDONLY | O_CLOEXEC)) < 0 || fsync(fd) < 0) {
+			int r = err_set(e, -errno, "%s: fsync: %s", f, strerror(errno));
+
+			if (fd >= 0)
+				close(fd);
+			return r;
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+/* The blocks the staged edit changes, with their contents before and after. */
+static int collect(struct extfs *x, struct editlog *l, struct err *e)
+{
+	uint32_t bs = x->blocksize;
+	unsigned char *before = xmalloc(bs), *after = xmalloc(bs);
+	int r = 0;
+
+	l->offset = x->offset;
+	l->block_size = bs;
+	for (size_t k = 0; k < x->stage->n && r == 0; k++) {
+		uint64_t b = x->stage->unit[k] * STAGE_UNIT / bs;
+
+		if (l->n && l->blk[l->n - 1] == b)
+			continue;
+		if ((r = stage_read_base(x->stage, b * bs, before, bs)) < 0 ||
+		    (r = stage_read(x->stage, b * bs, after, bs)) < 0) {
+			r = err_set(e, r, "%s: reading block %llu: %s", x->label, (unsigned long long)b, strerror(-r));
+			break;
+		}
+		if (memcmp(before, after, bs))
+			editlog_add(l, b, before, after);
+	}
+	free(before);
+	free(after);
+	return r;
+}
+
+/* Makes the staged edit durable: the intent record first, then the
+ * blocks, then the record goes. A failure on the way writes the old
+ * blocks back; when even that fails the record stays for editlog_recover. */
+static int commit(struct extfs *x, struct err *e)
+{
+	struct editlog l = { 0 };
+	char *log = editlog_name(x->image);
+	int r;
+
+	if ((r = collect(x, &l, e)) < 0 || l.n == 0)
+		goto out;
+	l.undo_path = xstrdup(x->undo_path);
+	editlog_write_point();
+	if ((r = editlog_write(log, &l, e)) < 0)
+		goto out;
+	editlog_write_point();
+	if ((r = write_through_undo(x, &l, e)) < 0) {
+		struct err re = { 0 };
+
+		if (editlog_restore(x->image, &l, &re) == 0 && editlog_remove(log, &re) == 0) {
+			unlink(l.undo_path);
+			goto out;
+		}
+		char msg[sizeof(e->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		err_set(e, r, "%s; %s; the next vmlab image command on %s rolls the edit back", msg, re.msg,
+			x->image);
+		goto out;
+	}
+	r = editlog_remove(log, e);
+	editlog_write_point();
+out:
+	editlog_free(&l);
+	free(log);
+	return r;
 }
 
 int extfs_close(struct extfs *x, struct err *e)
@@ -141,18 +270,30 @@ int extfs_close(struct extfs *x, struct err *e)
 
 	if (!x)
 		return 0;
-	/* Without orig_super the superblock is written as a whole block:
-	 * libext2fs's undo manager records byte-range writes at the file
-	 * system offset added twice (e2fsprogs 1.47), so e2undo would not
-	 * restore the superblock of a file system inside a partition. */
-	if (x->undo_path && x->fs->orig_super)
-		ext2fs_free_mem(&x->fs->orig_super);
 	if ((c = ext2fs_close_free(&x->fs)))
 		r = ext_err(e, c, x->label, "writing back the file system", NULL);
+	else if (x->undo_path && x->stage->err)
+		r = err_set(e, -x->stage->err, "%s: staging the edit: %s", x->label, strerror(x->stage->err));
+	else if (x->undo_path)
+		r = commit(x, e);
+	stage_free(x->stage);
 	free(x->label);
 	free(x->undo_path);
+	free(x->image);
 	free(x);
 	return r;
+}
+
+void extfs_discard(struct extfs *x)
+{
+	if (!x)
+		return;
+	ext2fs_free(x->fs);
+	stage_free(x->stage);
+	free(x->label);
+	free(x->undo_path);
+	free(x->image);
+	free(x);
 }
 
 uint64_t extfs_bytes(const struct extfs *x)

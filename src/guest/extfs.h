@@ -12,18 +12,26 @@
 struct extfs;
 
 /* Opens the file system starting at byte offset of image. With undo_path
- * NULL it is opened read-only; else read-write through libext2fs's undo I/O
- * manager, which saves every block before it is first overwritten into
- * undo_path (created; it must not exist), so `e2undo -o OFFSET UNDO IMAGE`
- * restores the image. -EINVAL when there is no ext2/3/4 file system there,
+ * NULL it is opened read-only; else for an edit, which is staged in memory
+ * (guest/stage.h): the image is not written before extfs_close. -EINVAL when there is no ext2/3/4 file system there,
  * -EROFS when a writable open is refused (read-only file, journal needing
  * recovery, unsupported features). label names the file system in messages
  * ("disk.img:1"). */
 int extfs_open(const char *image, uint64_t offset, const char *label, const char *undo_path,
 	       struct extfs **out, struct err *e);
-/* Writes back what changed (superblock, bitmaps) and closes; fs is freed
- * even on failure. */
+/* Closes; fs is freed even on failure. For an edit, commits it: the
+ * changed blocks, before and after, go to the intent record
+ * IMAGE.vmlab-edit (guest/editlog.h), durably; then into the image through
+ * libext2fs's undo I/O manager, which saves what they held into undo_path
+ * (created; it must not exist), so `e2undo -o OFFSET UNDO IMAGE` restores
+ * the image; then the record is removed. A kill at any point leaves the
+ * image as before (with the record, which the next editlog_recover rolls
+ * back) or as after, with a complete undo file. On failure the image is
+ * put back as before when possible. */
 int extfs_close(struct extfs *fs, struct err *e);
+
+/* Closes without writing anything: a staged edit is dropped. */
+void extfs_discard(struct extfs *fs);
 
 /* Bytes the file system spans (blocks count times block size). */
 uint64_t extfs_bytes(const struct extfs *fs);

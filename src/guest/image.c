@@ -26,6 +26,11 @@ int image_load(const char *path, struct image *img, struct err *e)
 	memset(img, 0, sizeof(*img));
 	if ((r = part_read(path, &img->pt, e)) < 0)
 		return r;
+	if (img->pt.disk_bytes == 0)
+		return err_set(e, -EINVAL, "%s: empty (0 bytes): not a disk image", path);
+	if (img->pt.disk_bytes < img->pt.sector_bytes)
+		return err_set(e, -EINVAL, "%s: %llu bytes, less than one %u-byte sector: not a disk image", path,
+			       (unsigned long long)img->pt.disk_bytes, img->pt.sector_bytes);
 	if (img->pt.scheme == PART_NONE)
 		r = fstype_probe(path, 0, img->pt.disk_bytes, &img->fs[0], e);
 	for (int k = 0; r == 0 && k < img->pt.nparts; k++)

@@ -17,7 +17,8 @@ struct image {
 };
 
 /* Reads the partition table of path and probes each partition's file
- * system. Caller frees with image_free. */
+ * system. An empty path, or one shorter than a sector, is -EINVAL naming
+ * it (not a disk image). Caller frees with image_free. */
 int image_load(const char *path, struct image *img, struct err *e);
 void image_free(struct image *img);
 

@@ -14,4 +14,23 @@ for c in $("$VMLAB" --help | awk '/^commands:/{f=1;next} f && /^  [a-z]/{print $
   expect 0 "$VMLAB" help "$c" && contains "$T/out" "usage: vmlab $c"
   expect 0 "$VMLAB" "$c" --help && contains "$T/out" "usage: vmlab $c"
 done
+# test_help_subcommand_shows_its_usage: `vmlab help F S` prints exactly what
+# `vmlab F S --help` prints (same output, same exit status) for every word
+# that starts an indented line of a command's usage (the subcommands of
+# every family, and harmless other words).
+for c in $("$VMLAB" --help | awk '/^commands:/{f=1;next} f && /^  [a-z]/{print $1}'); do
+  for s in $("$VMLAB" help "$c" | sed -nE 's/^  ([a-z][a-z0-9-]*)( .*)?$/\1/p' | sort -u); do
+    a=0 b=0
+    timeout 20 "$VMLAB" help "$c" "$s" >"$T/help.out" 2>&1 || a=$?
+    timeout 20 "$VMLAB" "$c" "$s" --help >"$T/flag.out" 2>&1 || b=$?
+    [ "$a" = "$b" ] || fail "vmlab help $c $s exits $a, vmlab $c $s --help exits $b"
+    cmp -s "$T/help.out" "$T/flag.out" || fail "vmlab help $c $s differs from vmlab $c $s --help"
+  done
+done
+expect 0 "$VMLAB" help web serve && contains "$T/out" '^usage: vmlab web serve '
+expect 0 "$VMLAB" help cfg check && contains "$T/out" '^usage: vmlab cfg check '
+for s in inspect cat ls fix-console fix-root; do
+  expect 0 "$VMLAB" help image "$s" && contains "$T/out" "^usage: vmlab image $s "
+done
+expect 2 "$VMLAB" help image no-such-sub && contains "$T/err" "unknown subcommand 'no-such-sub'"
 finish

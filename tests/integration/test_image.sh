@@ -112,6 +112,11 @@ expect 2 "$VMLAB" image cat "$img:0:/etc/fstab" && contains "$T/err" ':0:/etc/fs
 expect 2 "$VMLAB" image cat "$img:/etc/nope" && contains "$T/err" 'disk.img:1:/etc/nope: no such file'
 expect 2 "$VMLAB" image cat "$img:/etc" && contains "$T/err" 'is a folder'
 expect 2 "$VMLAB" image inspect "$T/missing.img" && contains "$T/err" 'missing.img'
+# test_empty_image_is_an_error: a 0-byte file is not an empty disk
+: >"$T/empty.img"
+expect 2 "$VMLAB" image inspect "$T/empty.img" && contains "$T/err" 'empty.img: empty \(0 bytes\): not a disk image'
+expect 2 "$VMLAB" image fix-console "$T/empty.img" && contains "$T/err" 'empty.img: empty'
+[ -s "$T/empty.img" ] && fail "a refused edit wrote to empty.img"
 # read-only image: refused even for root (the mode bits are honoured)
 chmod 0444 "$img"
 expect 2 "$VMLAB" image fix-console "$img" && contains "$T/err" 'read-only \(mode 0444\).*nothing changed'
@@ -208,4 +213,66 @@ for k in ext2 ext3; do
   e2undo "$T/$k.img.e2undo" "$T/$k.img" >/dev/null 2>&1 || fail "e2undo $k"
   same "$T/$k.img" "$T/$k.orig"
 done
+
+# test_killed_edit_rolls_back: an edit killed at any of its write points
+# (VMLAB_TEST_KILL_AT_WRITE=N raises SIGKILL at the N-th) leaves the image
+# either as before (with IMG.vmlab-edit, which the next vmlab image command
+# rolls back, saying so) or as after with an undo file e2undo accepts;
+# e2fsck -fn is clean and the file whole after every one.
+mkdir -p "$T/k/etc"
+cp "$T/root/etc/inittab" "$T/k/etc/inittab"
+printf '/dev/sda1 / ext4 defaults 0 1\n' >"$T/k/etc/fstab"
+kimg=$T/kill.img
+truncate -s 24M "$kimg"
+printf 'label: dos\nstart=2048, type=83\n' | sfdisk -q --no-reread --no-tell-kernel "$kimg" || fail "sfdisk kill.img"
+mke2fs -q -F -t ext4 -E offset=1048576 -d "$T/k" "$kimg" 16M || fail "mke2fs kill.img"
+cp "$kimg" "$T/kill.orig"
+for sub in fix-console:/etc/inittab fix-root:/etc/fstab; do
+  cmd=${sub%%:*} file=${sub#*:}
+  "$VMLAB" image cat "$kimg:$file" >"$T/k.old" || fail "cat $file"
+  cp "$kimg" "$T/k.tmp" && "$VMLAB" image "$cmd" "$T/k.tmp" >/dev/null || fail "$cmd without a kill"
+  "$VMLAB" image cat "$T/k.tmp:$file" >"$T/k.new"
+  rm -f "$T"/k.tmp*
+  cmp -s "$T/k.old" "$T/k.new" && fail "$cmd changes nothing in $file"
+  done_at=0 kills=0
+  for n in $(seq 1 40); do
+    cp "$T/kill.orig" "$kimg"
+    rm -f "$kimg".*
+    rc=0
+    (VMLAB_TEST_KILL_AT_WRITE=$n "$VMLAB" image "$cmd" "$kimg" >/dev/null 2>&1) 2>/dev/null || rc=$?
+    if [ $rc = 0 ]; then done_at=$n; break; fi
+    [ $rc = 137 ] || { fail "$cmd killed at write $n: exit $rc, wanted 137 (SIGKILL)"; continue; }
+    kills=$((kills + 1))
+    had_log=0; [ -e "$kimg.vmlab-edit" ] && had_log=1
+    expect 0 "$VMLAB" image cat "$kimg:$file" || continue
+    [ $had_log = 1 ] && contains "$T/err" "kill.img: an edit was interrupted; rolled back from .*kill.img.vmlab-edit"
+    [ -e "$kimg.vmlab-edit" ] && fail "$cmd killed at write $n: the edit record is still there"
+    e2fsck -fn "$kimg?offset=1048576" >"$T/fsck" 2>&1 || { fail "$cmd killed at write $n: e2fsck -fn:"; tail -5 "$T/fsck" >&2; }
+    if cmp -s "$T/out" "$T/k.old"; then
+      same "$kimg" "$T/kill.orig"
+      [ -e "$kimg.p1.e2undo" ] && fail "$cmd killed at write $n: rolled back but left an undo file"
+      # the re-run is not refused
+      expect 0 "$VMLAB" image "$cmd" "$kimg" && contains "$T/out" "undo file $kimg.p1.e2undo"
+    elif cmp -s "$T/out" "$T/k.new"; then
+      :
+    else
+      fail "$cmd killed at write $n: $file is neither the old nor the new one"
+    fi
+    # whatever undo file is there, the printed e2undo command restores the original
+    if [ -e "$kimg.p1.e2undo" ]; then
+      e2undo -o 1048576 "$kimg.p1.e2undo" "$kimg" >"$T/e2undo" 2>&1 || { fail "$cmd killed at write $n: e2undo refuses:"; cat "$T/e2undo" >&2; }
+      same "$kimg" "$T/kill.orig"
+    fi
+  done
+  [ $done_at -gt 0 ] || fail "$cmd still killed at write 40"
+  [ $kills -ge 4 ] || fail "$cmd: only $kills write points"
+  echo "$cmd: killed at each of $kills write points, recovered every time"
+done
+# a damaged edit record: exit 2 naming its byte offset, nothing changed
+cp "$T/kill.orig" "$kimg"
+printf 'VMLABED1 torn' >"$kimg.vmlab-edit"
+expect 2 "$VMLAB" image cat "$kimg:/etc/inittab" && contains "$T/err" 'kill.img.vmlab-edit: byte [0-9]+: .*nothing changed'
+same "$kimg" "$T/kill.orig"
+[ -e "$kimg.vmlab-edit" ] || fail "a damaged edit record was removed"
+rm -f "$kimg.vmlab-edit"
 finish

@@ -1,5 +1,5 @@
 /* Unit tests of src/guest/image.c: IMG[:PART]:/PATH references and undo
- * file names. */
+ * file names, loading images. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,11 +73,41 @@ static void test_undo_names(void **state)
 	rmdir(dir);
 }
 
+/* An empty file, or one shorter than a sector, is not a disk image: an
+ * error naming it, not an empty disk. */
+static void test_empty_image_is_an_error(void **state)
+{
+	char dir[] = "/tmp/vmlab-empty.XXXXXX";
+	char img[64];
+	struct image im;
+	struct err e = { 0 };
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(img, sizeof(img), "%s/empty.img", dir);
+	assert_non_null(f = fopen(img, "w"));
+	fclose(f);
+	assert_int_equal(image_load(img, &im, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, img));
+	assert_non_null(strstr(e.msg, "empty"));
+	assert_non_null(f = fopen(img, "w"));
+	fputs("short", f);
+	fclose(f);
+	assert_int_equal(image_load(img, &im, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "5 bytes"));
+	assert_int_equal(truncate(img, 512), 0);
+	assert_int_equal(image_load(img, &im, &e), 0);
+	image_free(&im);
+	unlink(img);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refs),
 		cmocka_unit_test(test_undo_names),
+		cmocka_unit_test(test_empty_image_is_an_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
