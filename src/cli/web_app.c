@@ -1,4 +1,5 @@
 /* vmlab web app: run the FastCGI application alone. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -87,8 +88,12 @@ int web_app_main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	rc = web_app_serve(app, listen, max_conns, &stop, ready, NULL, &e);
-	if (rc)
+	if (rc) {
+		/* after a timeout connection threads may still use it: it stays */
+		if (rc != -ETIMEDOUT)
+			web_app_free(app);
 		return cli_fail("web app", &e);
-	/* connection threads may still run: leave the application to exit() */
+	}
+	web_app_free(app);
 	return 0;
 }

@@ -30,7 +30,8 @@ static const char usage[] =
 	"  -d, --duration T      run time (default 10s)\n"
 	"  -R, --rate N          constant total request rate; latency is measured from\n"
 	"                        each request's intended send time (coordinated\n"
-	"                        omission corrected). Default: as fast as possible\n"
+	"                        omission corrected); a failed request uses up its\n"
+	"                        slot. Default: as fast as possible\n"
 	"      --timeout T       a request or connect older than T is a timeout (2s)\n"
 	"  -H, --header H        add a request header (repeatable)\n"
 	"      --latency         print the latency distribution\n"
@@ -131,6 +132,12 @@ static void print_text(const char *url, const struct http_load_cfg *cfg, const s
 	}
 	if (st->err[HE_STATUS])
 		printf("  Non-2xx or 3xx responses: %" PRIu64 "\n", st->err[HE_STATUS]);
+	if (st->failed)
+		printf("  Failed requests: %" PRIu64 ", time to the error avg %s, p99 %s, max %s"
+		       " (not in the latency above)\n", st->failed,
+		       fmt_ns(hist_mean(&st->fail_lat), a, sizeof(a)),
+		       fmt_ns((double)hist_quantile(&st->fail_lat, 0.99), b, sizeof(b)),
+		       fmt_ns((double)st->fail_lat.max, c, sizeof(c)));
 	printf("Requests/sec: %10.2f\n", secs > 0 ? (double)st->requests / secs : 0);
 	printf("Transfer/sec: %10s\n", fmt_bytes(secs > 0 ? (double)st->bytes / secs : 0, a, sizeof(a)));
 	if (st->requests)
@@ -167,8 +174,8 @@ static void json_record(struct sbuf *o, const char *url, const struct http_load_
 	json_put_num(o, (double)cfg->duration_ns / 1e9);
 	sbuf_puts(o, ",\"rate\":");
 	json_put_num(o, cfg->rate);
-	sbuf_printf(o, ",\"requests\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"connects\":%" PRIu64,
-		    st->requests, st->bytes, st->connects);
+	sbuf_printf(o, ",\"requests\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"connects\":%" PRIu64
+		    ",\"failed\":%" PRIu64, st->requests, st->bytes, st->connects, st->failed);
 	sbuf_puts(o, ",\"elapsed_s\":");
 	json_put_num(o, secs);
 	sbuf_puts(o, ",\"start_s\":");
@@ -201,8 +208,16 @@ static void json_record(struct sbuf *o, const char *url, const struct http_load_
 	sbuf_puts(o, "},\"status_classes\":{");
 	for (int i = 0; i < 6; i++)
 		sbuf_printf(o, "%s\"%s\":%" PRIu64, i ? "," : "", cls[i], st->status[i]);
+	sbuf_printf(o, "},\"failed_latency_ns\":{\"min\":%" PRIu64 ",\"max\":%" PRIu64,
+		    st->fail_lat.total ? st->fail_lat.min : 0, st->fail_lat.max);
+	sbuf_puts(o, ",\"mean\":");
+	json_put_num(o, hist_mean(&st->fail_lat));
+	sbuf_printf(o, ",\"p50\":%" PRIu64 ",\"p99\":%" PRIu64, hist_quantile(&st->fail_lat, 0.5),
+		    hist_quantile(&st->fail_lat, 0.99));
 	sbuf_puts(o, "},\"hist\":\"");
 	hist_serialise(&st->lat, o);
+	sbuf_puts(o, "\",\"failed_hist\":\"");
+	hist_serialise(&st->fail_lat, o);
 	sbuf_puts(o, "\"}\n");
 }
 

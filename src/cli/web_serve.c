@@ -120,8 +120,12 @@ int web_serve_main(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage_error("web serve", "unexpected argument '%s'", argv[optind]);
 	if (stop_dir) {
-		if (web_serve_stop(stop_dir, &e))
+		unsigned left;
+
+		if (web_serve_stop(stop_dir, &left, &e))
 			return cli_fail("web serve", &e);
+		if (left)
+			printf("stopped %u process%s left by an earlier serve\n", left, left == 1 ? "" : "es");
 		printf("stopped\n");
 		return 0;
 	}

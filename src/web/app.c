@@ -28,6 +28,8 @@ struct web_app {
 	unsigned nidle, pool_max;
 	char *pad;               /* MAX_PAD bytes of page filler */
 	atomic_uint conns;
+	int *live;               /* web_app_serve: fd of each connection slot, -1 free (mu) */
+	unsigned nlive;
 };
 
 int web_app_new(const char *besim_addr, unsigned pool_max, struct web_app **out, struct err *e)
@@ -432,6 +434,7 @@ out:
 struct conn_arg {
 	struct web_app *app;
 	int fd;
+	unsigned slot;           /* index in app->live */
 };
 
 /* Writes out's records to fd; returns 0 or -1. */
@@ -450,6 +453,7 @@ static void *conn_main(void *arg)
 	struct fcgi_req rq = { 0 };
 	struct sbuf in = SBUF_INIT, out = SBUF_INIT, cgi = SBUF_INIT;
 	int fd = ca->fd, done = 0;
+	unsigned slot = ca->slot;
 
 	free(ca);
 	while (!done) {
@@ -497,13 +501,53 @@ static void *conn_main(void *arg)
 			break;
 	}
 	flush_out(fd, &out);
+	pthread_mutex_lock(&a->mu);
+	a->live[slot] = -1;
+	pthread_mutex_unlock(&a->mu);
 	close(fd);
 	fcgi_req_free(&rq);
 	sbuf_free(&in);
 	sbuf_free(&out);
 	sbuf_free(&cgi);
+	/* the last use of a: web_app_serve may return and a be freed after this */
 	atomic_fetch_sub(&a->conns, 1);
 	return NULL;
+}
+
+/* Takes a free connection slot for fd; returns its index or -1 (all used). */
+static int live_add(struct web_app *a, int fd)
+{
+	int slot = -1;
+
+	pthread_mutex_lock(&a->mu);
+	for (unsigned k = 0; k < a->nlive && slot < 0; k++)
+		if (a->live[k] < 0) {
+			a->live[k] = fd;
+			slot = (int)k;
+		}
+	pthread_mutex_unlock(&a->mu);
+	return slot;
+}
+
+/* Shuts every live connection down (its thread then ends) and waits up to
+ * 5 s for the threads. Returns 0 when all ended, else -ETIMEDOUT. */
+static int live_drain(struct web_app *a, struct err *e)
+{
+	uint64_t waited_ms = 0;
+
+	pthread_mutex_lock(&a->mu);
+	for (unsigned k = 0; k < a->nlive; k++)
+		if (a->live[k] >= 0)
+			shutdown(a->live[k], SHUT_RDWR);
+	pthread_mutex_unlock(&a->mu);
+	while (atomic_load(&a->conns)) {
+		if (waited_ms >= 5000)
+			return err_set(e, -ETIMEDOUT, "%u connections still open 5 s after the stop",
+				       atomic_load(&a->conns));
+		usleep(10000);
+		waited_ms += 10;
+	}
+	return 0;
 }
 
 int web_app_serve(struct web_app *a, const char *addr, unsigned max_conns,
@@ -525,18 +569,22 @@ int web_app_serve(struct web_app *a, const char *addr, unsigned max_conns,
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
+	a->nlive = max_conns;
+	a->live = xmalloc(max_conns * sizeof(int));
+	for (unsigned k = 0; k < max_conns; k++)
+		a->live[k] = -1;
 	while (!*stop) {
 		struct pollfd pfd = { lfd, POLLIN, 0 };
 		struct conn_arg *ca;
 		pthread_t tid;
-		int fd;
+		int fd, slot;
 
 		if (poll(&pfd, 1, 200) <= 0)
 			continue;
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
 			continue;
-		if (atomic_load(&a->conns) >= max_conns) {
+		if (atomic_load(&a->conns) >= max_conns || (slot = live_add(a, fd)) < 0) {
 			close(fd);
 			continue;
 		}
@@ -545,14 +593,23 @@ int web_app_serve(struct web_app *a, const char *addr, unsigned max_conns,
 		ca = xmalloc(sizeof(*ca));
 		ca->app = a;
 		ca->fd = fd;
+		ca->slot = (unsigned)slot;
 		atomic_fetch_add(&a->conns, 1);
 		if (pthread_create(&tid, &attr, conn_main, ca)) {
 			atomic_fetch_sub(&a->conns, 1);
+			pthread_mutex_lock(&a->mu);
+			a->live[slot] = -1;
+			pthread_mutex_unlock(&a->mu);
 			close(fd);
 			free(ca);
 		}
 	}
 	pthread_attr_destroy(&attr);
 	close(lfd);
+	if ((rc = live_drain(a, e)))
+		return rc;  /* threads may still use a->live: left to exit() */
+	free(a->live);
+	a->live = NULL;
+	a->nlive = 0;
 	return 0;
 }

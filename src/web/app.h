@@ -25,7 +25,9 @@ void web_app_handle(struct web_app *app, const struct fcgi_req *rq, struct sbuf 
 
 /* Serves FastCGI on listen address addr until *stop becomes non-zero, one
  * thread per connection (at most max_conns). ready(arg, bound) is called once
- * listening. Returns 0 or -errno. */
+ * listening. At the stop, open connections are shut down; returns 0 once
+ * every connection thread has ended (app may then be freed), -ETIMEDOUT
+ * when some did not within 5 s (app must then stay), or -errno. */
 int web_app_serve(struct web_app *app, const char *addr, unsigned max_conns,
 		  volatile sig_atomic_t *stop, void (*ready)(void *arg, const char *bound), void *arg,
 		  struct err *e);

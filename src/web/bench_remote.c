@@ -138,6 +138,25 @@ int bench_record_merge(const char *text, size_t len, const char *name, struct ht
 			     (unsigned long long)one->lat.total, (unsigned long long)one->requests);
 		goto out;
 	}
+	/* records of a vmlab that did not count failed requests lack both */
+	if (json_get(j, "failed")) {
+		if ((rc = need_num(j, "failed", name, &v, e)))
+			goto out;
+		one->failed = (uint64_t)v;
+		h = json_get_str(j, "failed_hist");
+		if (!h) {
+			rc = err_set(e, -EBADMSG, "%s: record lacks \"failed_hist\"", name);
+			goto out;
+		}
+		if ((rc = hist_parse(&one->fail_lat, h, strlen(h), name, e)))
+			goto out;
+		if (one->fail_lat.total != one->failed) {
+			rc = err_set(e, -EBADMSG, "%s: failed_hist holds %llu values for %llu failed "
+				     "requests", name, (unsigned long long)one->fail_lat.total,
+				     (unsigned long long)one->failed);
+			goto out;
+		}
+	}
 	http_stats_merge(st, one);
 	rc = 0;
 out:

@@ -151,20 +151,60 @@ static int ci_prefix(const char *p, const char *end, const char *word)
 	return (size_t)(end - p) >= n && !strncasecmp(p, word, n);
 }
 
+/* The line starting at p, ended by LF at or before end (RFC 9112 2.2: a bare
+ * LF ends a line too; a CR is allowed only right before the LF). Sets *le to
+ * the end of its content and returns the start of the next line, or NULL
+ * when there is no LF or a bare CR. */
+static const char *next_line(const char *p, const char *end, const char **le)
+{
+	const char *lf = memchr(p, '\n', (size_t)(end - p));
+
+	if (!lf)
+		return NULL;
+	*le = lf > p && lf[-1] == '\r' ? lf - 1 : lf;
+	if (memchr(p, '\r', (size_t)(*le - p)))
+		return NULL;
+	return lf + 1;
+}
+
+/* Content-Length value v[0..eol): digits, then only blanks. Returns 0 or
+ * -EBADMSG. */
+static int parse_clen(const char *v, const char *eol, uint64_t *clen)
+{
+	const char *d;
+
+	while (v < eol && (*v == ' ' || *v == '\t'))
+		v++;
+	for (d = v, *clen = 0; v < eol && *v >= '0' && *v <= '9'; v++) {
+		if (*clen > 1000000)
+			return -EBADMSG;
+		*clen = *clen * 10 + (uint64_t)(*v - '0');
+	}
+	if (v == d)
+		return -EBADMSG;
+	while (v < eol && (*v == ' ' || *v == '\t'))
+		v++;
+	return v == eol ? 0 : -EBADMSG;
+}
+
 int besim_parse(const char *buf, size_t n, struct besim_req *r)
 {
 	const char *end, *p, *eol, *sp1, *sp2, *target, *q;
-	uint64_t clen = 0;
+	uint64_t clen = 0, v;
+	bool got_len = false;
 	int http11;
 	size_t head;
 
-	/* the head ends at the first empty line */
+	/* the head ends at the first empty line (CRLF or bare LF) */
 	end = NULL;
-	for (size_t k = 0; k + 3 < n; k++)
-		if (buf[k] == '\r' && buf[k + 1] == '\n' && buf[k + 2] == '\r' && buf[k + 3] == '\n') {
-			end = buf + k + 4;
-			break;
-		}
+	for (size_t k = 0; k + 1 < n && !end; k++) {
+		if (buf[k] != '\n')
+			continue;
+		if (buf[k + 1] == '\n')
+			end = buf + k + 2;
+		else if (k + 2 < n && buf[k + 1] == '\r' && buf[k + 2] == '\n')
+			end = buf + k + 3;
+	}
 	if (!end)
 		return n > BESIM_MAX_REQUEST ? -E2BIG : 0;
 	head = (size_t)(end - buf);
@@ -172,7 +212,8 @@ int besim_parse(const char *buf, size_t n, struct besim_req *r)
 		return -E2BIG;
 	memset(r, 0, sizeof(*r));
 	r->status = 200;
-	eol = memchr(buf, '\r', head);
+	if (!(p = next_line(buf, end, &eol)))
+		return -EBADMSG;
 	sp1 = memchr(buf, ' ', (size_t)(eol - buf));
 	if (!sp1)
 		return -EBADMSG;
@@ -182,45 +223,36 @@ int besim_parse(const char *buf, size_t n, struct besim_req *r)
 		return -EBADMSG;
 	http11 = sp2[8] == '1';
 	r->keep_alive = http11;
-	/* headers: Connection and Content-Length matter */
-	for (p = eol + 2; p < end - 2; p = eol + 2) {
-		const char *colon;
+	/* headers up to the empty line: Connection and Content-Length matter */
+	for (const char *next; (next = next_line(p, end, &eol)) && eol > p; p = next) {
+		const char *colon = memchr(p, ':', (size_t)(eol - p));
 
-		eol = memchr(p, '\r', (size_t)(end - p));
-		if (!eol || eol[1] != '\n')
-			return -EBADMSG;
-		colon = memchr(p, ':', (size_t)(eol - p));
 		if (!colon || colon == p)
 			return -EBADMSG;
 		for (const char *c = p; c < colon; c++)
 			if (*c <= ' ' || *c >= 127)
 				return -EBADMSG;
 		if (ci_prefix(p, colon + 1, "Connection:")) {
-			const char *v = colon + 1;
+			const char *cv = colon + 1;
 
-			while (v < eol && *v == ' ')
-				v++;
-			if (ci_prefix(v, eol, "close"))
+			while (cv < eol && *cv == ' ')
+				cv++;
+			if (ci_prefix(cv, eol, "close"))
 				r->keep_alive = false;
-			else if (ci_prefix(v, eol, "keep-alive"))
+			else if (ci_prefix(cv, eol, "keep-alive"))
 				r->keep_alive = true;
 		} else if (ci_prefix(p, colon + 1, "Content-Length:")) {
-			const char *v = colon + 1;
-
-			while (v < eol && *v == ' ')
-				v++;
-			if (v == eol)
+			/* RFC 9112 6.3: differing lengths are an unrecoverable error */
+			if (parse_clen(colon + 1, eol, &v) || (got_len && v != clen))
 				return -EBADMSG;
-			clen = 0;
-			for (; v < eol && *v != ' '; v++) {
-				if (*v < '0' || *v > '9' || clen > 1000000)
-					return -EBADMSG;
-				clen = clen * 10 + (uint64_t)(*v - '0');
-			}
+			clen = v;
+			got_len = true;
 		} else if (ci_prefix(p, colon + 1, "Transfer-Encoding:")) {
 			return -EBADMSG;
 		}
 	}
+	if (!next_line(p, end, &eol))
+		return -EBADMSG;
 	if (clen > BESIM_MAX_REQUEST)
 		return -E2BIG;
 	if (n - head < clen)

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,8 +120,9 @@ int http_build_get(const struct http_url *u, char *const *headers, int n, struct
 
 void http_stats_reset(struct http_stats *s)
 {
-	memset(s, 0, sizeof(*s) - sizeof(s->lat));
+	memset(s, 0, offsetof(struct http_stats, lat));
 	hist_reset(&s->lat);
+	hist_reset(&s->fail_lat);
 }
 
 void http_stats_merge(struct http_stats *dst, const struct http_stats *src)
@@ -134,7 +136,9 @@ void http_stats_merge(struct http_stats *dst, const struct http_stats *src)
 		dst->perr[i] += src->perr[i];
 	for (int i = 0; i < 6; i++)
 		dst->status[i] += src->status[i];
+	dst->failed += src->failed;
 	hist_merge(&dst->lat, &src->lat);
+	hist_merge(&dst->fail_lat, &src->fail_lat);
 }
 
 uint64_t http_stats_errors(const struct http_stats *s)
@@ -157,6 +161,7 @@ struct conn {
 	struct tconn t;
 	enum cstate state;
 	bool open;
+	bool busy;              /* a request was started and has no complete response yet */
 	unsigned gen;           /* bumped by every close */
 	size_t woff;
 	uint64_t t_origin;      /* latency origin: send time, or intended send time */
@@ -192,21 +197,52 @@ static void conn_close(struct conn *c)
 	}
 	c->gen++;
 	c->state = CS_IDLE;
+	c->busy = false;
 	c->have = 0;
 }
 
 static void conn_send(struct conn *c);
 static void conn_open(struct conn *c);
 
-/* Drops the connection after an error of the given kind; reconnects next tick. */
+/* Counts a request that ended in an error, from origin (ns) to now. */
+static void fail_request(struct worker *w, uint64_t origin)
+{
+	w->st.failed++;
+	hist_record(&w->st.fail_lat, w->now > origin ? w->now - origin : 0);
+}
+
+/* Closed connection c is opened again at its next slot (rate mode), or after
+ * backoff_ns. */
+static void conn_retry(struct conn *c, uint64_t backoff_ns)
+{
+	struct worker *w = c->w;
+
+	if (w->interval)
+		c->retry_at = c->next_send > w->now ? c->next_send : w->now;
+	else
+		c->retry_at = w->now + backoff_ns;
+}
+
+/* Drops the connection after an error of the given kind and schedules the
+ * reconnect. In rate mode, the slot that was due (its request in flight, or
+ * its connection still being made) is consumed and its request counted as
+ * failed; in closed loop, a request in flight is. */
 static void conn_fail(struct conn *c, int kind, bool parse)
 {
+	struct worker *w = c->w;
+
 	if (parse)
-		c->w->st.perr[-kind - 1]++;
+		w->st.perr[-kind - 1]++;
 	else
-		c->w->st.err[kind]++;
+		w->st.err[kind]++;
+	if (w->interval && (c->busy || c->next_send <= w->now)) {
+		fail_request(w, c->next_send);
+		c->next_send += w->interval;
+	} else if (c->busy) {
+		fail_request(w, c->t_origin);
+	}
 	conn_close(c);
-	c->retry_at = c->w->now + (kind == HE_CONNECT && !parse ? RECONNECT_NS : 0);
+	conn_retry(c, kind == HE_CONNECT && !parse ? RECONNECT_NS : 0);
 }
 
 /* The connection is ready for a request: send now or wait for its time. */
@@ -228,8 +264,7 @@ static void conn_open(struct conn *c)
 
 	fd = socket(cfg->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		c->w->st.err[HE_CONNECT]++;
-		c->retry_at = w->now + RECONNECT_NS;
+		conn_fail(c, HE_CONNECT, false);
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -295,6 +330,7 @@ static void conn_send(struct conn *c)
 
 	c->t_origin = w->interval ? c->next_send : w->now;
 	c->t_op = w->now;
+	c->busy = true;
 	c->woff = 0;
 	http_resp_init(&c->resp, false);
 	conn_write(c);
@@ -307,6 +343,7 @@ static void conn_done(struct conn *c)
 	int cls = c->resp.status / 100;
 
 	w->now = clock_mono_ns();
+	c->busy = false;
 	w->st.requests++;
 	hist_record(&w->st.lat, w->now > c->t_origin ? w->now - c->t_origin : 0);
 	w->st.status[cls < 6 ? cls : 0]++;
@@ -345,8 +382,9 @@ static void conn_read(struct conn *c, bool peer_closed)
 			int rc = http_resp_eof(&c->resp, c->have);
 
 			if (c->state != CS_READING) {
+				/* closed while idle: no request lost */
 				conn_close(c);
-				c->retry_at = w->now;
+				conn_retry(c, 0);
 				return;
 			}
 			if (rc == HTTP_DONE) {

@@ -2,7 +2,10 @@
  * (epoll, edge-triggered), each owning its connections and statistics;
  * keep-alive, one request in flight per connection, closed loop or a
  * constant rate with latency from the intended send time (wrk2-style
- * coordinated-omission correction). */
+ * coordinated-omission correction). At a constant rate every intended send
+ * time (slot) is used once: a request that fails consumes its slot, and a
+ * closed connection is opened again no earlier than its next slot, so the
+ * rate holds whatever the server does. */
 #ifndef VMLAB_WEB_HTTP_CLIENT_H
 #define VMLAB_WEB_HTTP_CLIENT_H
 
@@ -60,7 +63,9 @@ struct http_stats {
 	uint64_t err[HE_KINDS];
 	uint64_t perr[HTTP_E_KINDS];  /* parser errors, index -kind - 1 */
 	uint64_t status[6];     /* responses by status class (index status/100) */
-	struct hist lat;        /* response latency, ns */
+	uint64_t failed;        /* requests that ended in an error before a complete response */
+	struct hist lat;        /* latency of complete responses (any status), ns */
+	struct hist fail_lat;   /* failed requests: from the latency origin to the error, ns */
 };
 
 void http_stats_reset(struct http_stats *s);

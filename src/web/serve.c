@@ -1,6 +1,7 @@
 /* Preparing, starting and supervising nginx, the application and BeSim. */
 #include "web/serve.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -47,6 +48,76 @@ static pid_t serve_pid_of(const char *dir)
 	}
 	sbuf_free(&cmd);
 	return ok ? (pid_t)pid : 0;
+}
+
+/* The process group recorded in dir/serve.pid ("pgid N" line), or 0. */
+static pid_t serve_pgid_of(const char *dir)
+{
+	struct sbuf s = SBUF_INIT;
+	char path[PATH_MAX + 32];
+	const char *p;
+	long pg = 0;
+
+	snprintf(path, sizeof(path), "%s/serve.pid", dir);
+	if (file_read(path, &s, NULL) == 0 && (p = strstr(sbuf_str(&s), "\npgid ")))
+		pg = strtol(p + 6, NULL, 10);
+	sbuf_free(&s);
+	return pg > 1 && pg <= INT_MAX ? (pid_t)pg : 0;
+}
+
+/* Live processes of group pgid that are serve's (nginx, vmlab web app or
+ * besim, by their command line), so a reused group id is left alone. */
+static unsigned group_members(pid_t pgid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	unsigned n = 0;
+
+	if (!d || pgid <= 0) {
+		if (d)
+			closedir(d);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		struct sbuf st = SBUF_INIT, cmd = SBUF_INIT;
+		char path[300];
+		const char *rp;
+		char state;
+		long pg;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		if (file_read(path, &st, NULL) == 0 && (rp = strrchr(sbuf_str(&st), ')')) &&
+		    sscanf(rp + 1, " %c %*d %ld", &state, &pg) == 2 && pg == pgid && state != 'Z') {
+			snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+			if (file_read(path, &cmd, NULL) == 0 &&
+			    (memmem(cmd.buf, cmd.len, "nginx", 5) ||
+			     memmem(cmd.buf, cmd.len, "web\0app\0", 8) ||
+			     memmem(cmd.buf, cmd.len, "web\0besim\0", 10)))
+				n++;
+		}
+		sbuf_free(&st);
+		sbuf_free(&cmd);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Writes dir/serve.pid: this process, and its children's group once known. */
+static int write_pidfile(const char *dir, pid_t pgid, struct err *e)
+{
+	struct sbuf s = SBUF_INIT;
+	char path[PATH_MAX + 32];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/serve.pid", dir);
+	sbuf_printf(&s, "%d\n", (int)getpid());
+	if (pgid > 0)
+		sbuf_printf(&s, "pgid %d\n", (int)pgid);
+	rc = file_write_atomic(path, s.buf, s.len, e);
+	sbuf_free(&s);
+	return rc;
 }
 
 /* addr with port 0 replaced by a port free now; when ours (a process started
@@ -154,8 +225,9 @@ struct child {
 	char addr[80];    /* where it listens, for the readiness check */
 };
 
-/* Starts argv with stdout and stderr to log (appended). */
-static pid_t spawn(char *const argv[], const char *log, struct err *e)
+/* Starts argv with stdout and stderr to log (appended), in process group
+ * *pgid (a new one, which *pgid then names, when 0). */
+static pid_t spawn(char *const argv[], const char *log, pid_t *pgid, struct err *e)
 {
 	pid_t parent = getpid(), pid = fork();
 
@@ -169,9 +241,9 @@ static pid_t spawn(char *const argv[], const char *log, struct err *e)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		/* the children must not outlive vmlab */
+		/* the children must not outlive vmlab, nor leave its group */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() != parent)
+		if (getppid() != parent || setpgid(0, *pgid) < 0)
 			_exit(127);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -182,6 +254,10 @@ static pid_t spawn(char *const argv[], const char *log, struct err *e)
 		dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	/* also here, so the group exists before the next spawn (EACCES: done) */
+	(void)setpgid(pid, *pgid ? *pgid : pid);
+	if (!*pgid)
+		*pgid = pid;
 	return pid;
 }
 
@@ -210,31 +286,53 @@ static int wait_ready(struct child *c, const char *log, struct err *e)
 	return err_set(e, -ETIMEDOUT, "%s: not listening on %s after 10 s (see %s)", c->name, c->addr, log);
 }
 
-static void stop_children(struct child *cs, int n)
+/* Reaps every exited child (orphans of the group come to this subreaper
+ * too); clears the pids of cs[0..n) that exited. */
+static void reap(struct child *cs, int n)
 {
-	uint64_t end;
+	pid_t r;
 	int st;
+
+	while ((r = waitpid(-1, &st, WNOHANG)) > 0)
+		for (int k = 0; k < n; k++)
+			if (cs[k].pid == r)
+				cs[k].pid = 0;
+	if (r < 0 && errno == ECHILD)
+		for (int k = 0; k < n; k++)
+			cs[k].pid = 0;
+}
+
+/* Stops the whole tree: cs[0..n) and everything in their process group
+ * pgid (nginx's workers): SIGTERM, SIGKILL after 10 s, and waits until none
+ * is left (5 s more at most). */
+static void stop_tree(struct child *cs, int n, pid_t pgid)
+{
+	uint64_t end = clock_mono_ns() + 10000000000ull;
+	bool killed = false;
 
 	for (int k = n - 1; k >= 0; k--)
 		if (cs[k].pid > 0)
 			kill(cs[k].pid, SIGTERM);
-	end = clock_mono_ns() + 10000000000ull;
-	for (int k = n - 1; k >= 0; k--) {
-		while (cs[k].pid > 0) {
-			pid_t r = waitpid(cs[k].pid, &st, WNOHANG);
+	if (pgid > 0)
+		kill(-pgid, SIGTERM);
+	for (;;) {
+		bool left = pgid > 0 && kill(-pgid, 0) == 0;
 
-			if (r == cs[k].pid || (r < 0 && errno == ECHILD)) {
-				cs[k].pid = 0;
-				break;
-			}
-			if (clock_mono_ns() > end) {
-				kill(cs[k].pid, SIGKILL);
-				waitpid(cs[k].pid, &st, 0);
-				cs[k].pid = 0;
-				break;
-			}
-			usleep(10000);
+		reap(cs, n);
+		for (int k = 0; k < n; k++)
+			left = left || cs[k].pid > 0;
+		if (!left || (killed && clock_mono_ns() > end))
+			break;
+		if (!killed && clock_mono_ns() > end) {
+			for (int k = 0; k < n; k++)
+				if (cs[k].pid > 0)
+					kill(cs[k].pid, SIGKILL);
+			if (pgid > 0)
+				kill(-pgid, SIGKILL);
+			killed = true;
+			end = clock_mono_ns() + 5000000000ull;
 		}
+		usleep(10000);
 	}
 }
 
@@ -271,7 +369,8 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 	char logp[3][PATH_MAX + 64], sess[16], thr[16], host[80];
 	struct child cs[3];
 	int nc = 0, rc, st;
-	struct sbuf conf = SBUF_INIT, pid = SBUF_INIT;
+	pid_t pgid = 0;
+	struct sbuf conf = SBUF_INIT;
 	struct web_fileset_opts fo = { o->sessions, o->wl_mask, WEB_FILESET_SEED };
 	struct web_fileset_stats fst;
 	struct stat sb;
@@ -293,6 +392,9 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 		if (old)
 			return err_set(e, -EBUSY, "%s: already served by process %d (vmlab web serve --stop %s)",
 				       dir, (int)old, o->dir);
+		if (group_members(serve_pgid_of(dir)))
+			return err_set(e, -EBUSY, "%s: processes of an earlier serve are left in group %d "
+				       "(vmlab web serve --stop %s)", dir, (int)serve_pgid_of(dir), o->dir);
 	}
 	if ((rc = prepare_dirs(dir, e)))
 		return rc;
@@ -336,12 +438,10 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 	sbuf_free(&conf);
 	if (rc)
 		return rc;
-	snprintf(path, sizeof(path), "%s/serve.pid", dir);
-	sbuf_printf(&pid, "%d\n", (int)getpid());
-	rc = file_write_atomic(path, pid.buf, pid.len, e);
-	sbuf_free(&pid);
-	if (rc)
+	if ((rc = write_pidfile(dir, 0, e)))
 		return rc;
+	/* orphans of the tree (nginx's workers when their master dies) come here */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
 	snprintf(sess, sizeof(sess), "%u", o->sessions);
 	snprintf(thr, sizeof(thr), "%u", o->besim_threads ? o->besim_threads : 1);
@@ -352,7 +452,8 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 		snprintf(logp[nc], sizeof(logp[nc]), "%s/logs/besim.log", dir);
 		cs[nc].name = "besim";
 		snprintf(cs[nc].addr, sizeof(cs[nc].addr), "%s", besa);
-		if ((cs[nc].pid = spawn(argv, logp[nc], e)) < 0 || (rc = wait_ready(&cs[nc], logp[nc], e))) {
+		if ((cs[nc].pid = spawn(argv, logp[nc], &pgid, e)) < 0 ||
+		    (rc = write_pidfile(dir, pgid, e)) || (rc = wait_ready(&cs[nc], logp[nc], e))) {
 			rc = cs[nc].pid < 0 ? cs[nc].pid : rc;
 			cs[nc].pid = cs[nc].pid < 0 ? 0 : cs[nc].pid;
 			nc++;
@@ -366,7 +467,8 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 		snprintf(logp[nc], sizeof(logp[nc]), "%s/logs/app.log", dir);
 		cs[nc].name = "app";
 		snprintf(cs[nc].addr, sizeof(cs[nc].addr), "%s", appa);
-		if ((cs[nc].pid = spawn(argv, logp[nc], e)) < 0 || (rc = wait_ready(&cs[nc], logp[nc], e))) {
+		if ((cs[nc].pid = spawn(argv, logp[nc], &pgid, e)) < 0 ||
+		    (rc = write_pidfile(dir, pgid, e)) || (rc = wait_ready(&cs[nc], logp[nc], e))) {
 			rc = cs[nc].pid < 0 ? cs[nc].pid : rc;
 			cs[nc].pid = cs[nc].pid < 0 ? 0 : cs[nc].pid;
 			nc++;
@@ -384,7 +486,8 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 		snprintf(logp[nc], sizeof(logp[nc]), "%s/logs/nginx.stderr", dir);
 		cs[nc].name = "nginx";
 		snprintf(cs[nc].addr, sizeof(cs[nc].addr), "%s", http);
-		if ((cs[nc].pid = spawn(argv, logp[nc], e)) < 0 || (rc = wait_ready(&cs[nc], logp[nc], e))) {
+		if ((cs[nc].pid = spawn(argv, logp[nc], &pgid, e)) < 0 ||
+		    (rc = write_pidfile(dir, pgid, e)) || (rc = wait_ready(&cs[nc], logp[nc], e))) {
 			rc = cs[nc].pid < 0 ? cs[nc].pid : rc;
 			cs[nc].pid = cs[nc].pid < 0 ? 0 : cs[nc].pid;
 			nc++;
@@ -402,39 +505,74 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 	fflush(info);
 
 	while (!*stop) {
-		pid_t r = waitpid(-1, &st, WNOHANG);
+		pid_t r;
 
-		for (int k = 0; r > 0 && k < nc; k++)
-			if (cs[k].pid == r) {
+		/* an orphan of the group (a worker whose master died) is reaped here too */
+		while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
+			for (int k = 0; k < nc; k++) {
+				if (cs[k].pid != r)
+					continue;
 				cs[k].pid = 0;
-				if (*stop)  /* a terminal's SIGINT reaches the children too */
-					break;
-				rc = err_set(e, -ECHILD, "%s exited unexpectedly (status %d; see %s)", cs[k].name,
-					     WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), logp[k]);
+				rc = err_set(e, -ECHILD, "%s exited unexpectedly (status %d; see %s)",
+					     cs[k].name, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+					     logp[k]);
 				goto fail;
 			}
+		}
 		usleep(50000);
 	}
 	rc = 0;
 fail:
-	stop_children(cs, nc);
+	stop_tree(cs, nc, pgid);
 	snprintf(path, sizeof(path), "%s/serve.pid", dir);
 	unlink(path);
 	return rc;
 }
 
-int web_serve_stop(const char *dir, struct err *e)
+/* SIGTERM, then SIGKILL after 10 s, to group pgid until none of serve's
+ * processes is left in it. Returns 0 or -ETIMEDOUT. */
+static int stop_leftovers(const char *dir, pid_t pgid, struct err *e)
 {
-	pid_t pid = serve_pid_of(dir);
-	uint64_t end;
+	uint64_t end = clock_mono_ns() + 10000000000ull;
 
-	if (!pid || kill(pid, SIGTERM))
-		return err_set(e, -ENOENT, "%s: no vmlab web serve running here", dir);
-	end = clock_mono_ns() + 20000000000ull;
-	while (kill(pid, 0) == 0) {
+	kill(-pgid, SIGTERM);
+	while (group_members(pgid)) {
+		if (clock_mono_ns() > end + 5000000000ull)
+			return err_set(e, -ETIMEDOUT, "%s: group %d did not stop in 15 s", dir, (int)pgid);
 		if (clock_mono_ns() > end)
-			return err_set(e, -ETIMEDOUT, "%s: process %d did not stop in 20 s", dir, (int)pid);
+			kill(-pgid, SIGKILL);
 		usleep(20000);
+	}
+	return 0;
+}
+
+int web_serve_stop(const char *dir, unsigned *leftovers, struct err *e)
+{
+	pid_t pid = serve_pid_of(dir), pgid = serve_pgid_of(dir);
+	char path[PATH_MAX + 32];
+	uint64_t end;
+	int rc;
+
+	*leftovers = 0;
+	if (pid && kill(pid, SIGTERM) == 0) {
+		end = clock_mono_ns() + 20000000000ull;
+		while (kill(pid, 0) == 0) {
+			if (clock_mono_ns() > end)
+				return err_set(e, -ETIMEDOUT, "%s: process %d did not stop in 20 s", dir,
+					       (int)pid);
+			usleep(20000);
+		}
+	} else {
+		pid = 0;
+	}
+	*leftovers = group_members(pgid);
+	if (!pid && !*leftovers)
+		return err_set(e, -ENOENT, "%s: no vmlab web serve running here", dir);
+	if (*leftovers && (rc = stop_leftovers(dir, pgid, e)))
+		return rc;
+	if (!pid) {
+		snprintf(path, sizeof(path), "%s/serve.pid", dir);
+		unlink(path);
 	}
 	return 0;
 }

@@ -30,14 +30,17 @@ struct web_serve_opts {
 void web_nginx_conf(const struct web_serve_opts *o, const char *app_addr, struct sbuf *out);
 
 /* Prepares dir (file set, certificate, configuration), starts BeSim, the
- * application and nginx, prints the URLs to info, and supervises them until
+ * application and nginx in one process group of their own (recorded in
+ * dir/serve.pid; each child gets SIGTERM when this process dies), prints the URLs to info, and supervises them until
  * *stop becomes non-zero (then stops them all, returns 0) or one of them
  * exits (stops the others, returns -ECHILD naming it in e). */
 int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *info,
 		  struct err *e);
 
 /* Stops the `vmlab web serve` running for dir (its dir/serve.pid) and waits
- * up to 20 s for it to finish. Returns 0, -ENOENT (none running) or -ETIMEDOUT. */
-int web_serve_stop(const char *dir, struct err *e);
+ * up to 20 s for it to finish, then stops what is left of the process group
+ * its children ran in (after a serve that was killed), counted in
+ * *leftovers. Returns 0, -ENOENT (nothing running) or -ETIMEDOUT. */
+int web_serve_stop(const char *dir, unsigned *leftovers, struct err *e);
 
 #endif

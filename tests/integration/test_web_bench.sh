@@ -139,6 +139,50 @@ for m in garbage:status-line huge:header-too-large truncate:truncated; do
   expect 1 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$mport/" -t1 -c2 -d500ms --json
   [ "$(json_num "$T/out" "$kind")" -gt 0 ] || fail "$mode: no $kind errors counted"
 done
+# test_rate_kept_after_errors: a server that sends a short body and closes
+# gets one connection per slot of -R, each failed request counted with its
+# time to the error, not a reconnect storm
+cat >"$T/short-body.py" <<'PY'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(128)
+s.settimeout(30)
+n = 0
+while True:
+    c, _ = s.accept()
+    n += 1
+    with open(sys.argv[2], "w") as f:
+        f.write("%d\n" % n)
+    try:
+        c.recv(4096)
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort")
+    except OSError:
+        pass
+    c.close()
+PY
+for _ in 1 2 3; do
+  bport=$(free_port)
+  python3 "$T/short-body.py" "$bport" "$T/accepts" &
+  pids+=($!)
+  sleep 0.5
+  kill -0 $! 2>/dev/null && break
+done
+expect 1 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$bport/" -t1 -c2 -R100 -d3s --json
+opened=$(cat "$T/accepts" 2>/dev/null || echo 0)
+[ "$opened" -ge 270 ] && [ "$opened" -le 330 ] || fail "-R100 -d3s opened $opened connections, not 300 +- 10%"
+failed=$(json_num "$T/out" failed)
+[ "${failed:-0}" -ge 270 ] && [ "${failed:-0}" -le 330 ] || fail "${failed:-0} failed requests counted, not 300 +- 10%"
+[ "$(json_num "$T/out" truncated)" = "$failed" ] || fail "failed requests and truncated errors differ"
+grep -q '"failed_latency_ns":{"min":[1-9]' "$T/out" || fail "no time to the error recorded"
+expect 1 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$bport/" -t1 -c2 -R100 -d1s
+contains "$T/out" '^  Failed requests: [0-9]+, time to the error avg .* \(not in the latency above\)'
+# a refused port at a fixed rate: one connect attempt per slot
+expect 1 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$dead/" -t1 -c2 -R100 -d2s --json
+c=$(json_num "$T/out" connect)
+[ "${c:-0}" -ge 180 ] && [ "${c:-0}" -le 220 ] || fail "-R100 -d2s refused: ${c:-0} connect errors, not 200 +- 10%"
+
 # a chunked body is read to its end and the connection kept
 cport=$(free_port)
 "$T/delay-server" "$cport" 0 0 1 chunked &

@@ -159,6 +159,27 @@ expect 2 "$VMLAB" web serve --stop "$S" && contains "$T/err" "no vmlab web serve
 kill -0 "$other" 2>/dev/null || fail "--stop signalled a process that is not vmlab web serve"
 kill "$other"; wait "$other" 2>/dev/null
 
+# test_master_death_stops_tree: nginx's master killed, serve exits 1 and
+# takes the whole tree with it (the orphaned worker too); the port is free
+start
+kill -KILL "$(cat "$S/nginx.pid")"
+for _ in $(seq 50); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$serve_pid" 2>/dev/null && fail "serve still runs 5 s after nginx's master died"
+wait "$serve_pid"; rc=$?; serve_pid=
+[ "$rc" = 1 ] || fail "serve exited $rc after nginx's master died, wanted 1"
+contains "$T/serve.err" "nginx exited unexpectedly"
+gone
+ss -ltn "( sport = :${http##*:} )" | grep -q ":${http##*:}" && fail "something still listens on $http"
+# serve itself killed along with nginx's master: --stop finds the leftovers
+start
+kill -KILL "$(head -1 "$S/serve.pid")" "$(cat "$S/nginx.pid")"
+wait "$serve_pid" 2>/dev/null; serve_pid=
+expect 0 timeout 30 "$VMLAB" web serve --stop "$S"
+contains "$T/out" "left by an earlier serve"
+gone
+ss -ltn "( sport = :${http##*:} )" | grep -q ":${http##*:}" && fail "something still listens on $http after --stop"
+expect 2 "$VMLAB" web serve --stop "$S" && contains "$T/err" "no vmlab web serve running"
+
 # components on other hosts: serve uses a BeSim already running and leaves it running
 "$VMLAB" web besim --listen 127.0.0.1:0 --threads 2 >"$T/ext.out" 2>&1 &
 ext_pid=$!

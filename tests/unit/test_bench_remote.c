@@ -81,11 +81,47 @@ static void test_rejects(void **state)
 	free(st);
 }
 
+/* failed requests and their time to the error travel with the record */
+static void test_failed_requests_merged(void **state)
+{
+	struct http_stats *st = malloc(sizeof(*st));
+	const char *hist = "hist1 1 0 1000 1000 1000 1000000 506:1";
+	char r[4096], *base;
+	double el, cpu;
+	struct err e;
+	size_t n;
+
+	http_stats_reset(st);
+	base = record(1, hist, 1);
+	n = strlen(base) - 2;  /* without "}\n" */
+	snprintf(r, sizeof(r), "%.*s,\"failed\":2,\"failed_hist\":\"%s\"}", (int)n, base,
+		 "hist1 2 0 5000 9000 14000 106000000 796:1 908:1");
+	assert_int_equal(bench_record_merge(r, strlen(r), "a", st, &el, &cpu, &e), 0);
+	assert_int_equal(bench_record_merge(r, strlen(r), "b", st, &el, &cpu, &e), 0);
+	assert_int_equal(st->failed, 4);
+	assert_int_equal(st->fail_lat.total, 4);
+	assert_int_equal(st->fail_lat.max, 9000);
+	assert_int_equal(st->lat.total, 2);
+	/* a count without its histogram, or one that disagrees with it */
+	snprintf(r, sizeof(r), "%.*s,\"failed\":2}", (int)n, base);
+	assert_int_equal(bench_record_merge(r, strlen(r), "c", st, &el, &cpu, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "failed_hist"));
+	snprintf(r, sizeof(r), "%.*s,\"failed\":3,\"failed_hist\":\"%s\"}", (int)n, base,
+		 "hist1 2 0 5000 9000 14000 106000000 796:1 908:1");
+	assert_int_equal(bench_record_merge(r, strlen(r), "d", st, &el, &cpu, &e), -EBADMSG);
+	snprintf(r, sizeof(r), "%.*s,\"failed\":\"x\",\"failed_hist\":\"%s\"}", (int)n, base,
+		 hist);
+	assert_int_equal(bench_record_merge(r, strlen(r), "e", st, &el, &cpu, &e), -EBADMSG);
+	assert_int_equal(st->failed, 4);
+	free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_exact),
 		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_failed_requests_merged),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

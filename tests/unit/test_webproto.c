@@ -306,6 +306,42 @@ static void test_besim(void **state)
 	sbuf_free(&out2);
 }
 
+/* RFC 9112 6.3: two different Content-Length values are a 400, not the last one */
+static void test_besim_conflicting_content_length_rejected(void **state)
+{
+	struct besim_req r;
+
+	assert_int_equal(parse_lit("GET /besim?1&2&3 HTTP/1.1\r\nContent-Length: 5\r\n"
+				   "Content-Length: 0\r\n\r\n", &r), -EBADMSG);
+	assert_int_equal(parse_lit("GET /besim?1&2&3 HTTP/1.1\r\nContent-Length: 0\r\n"
+				   "Content-Length: 5\r\n\r\nhello", &r), -EBADMSG);
+	assert_int_equal(parse_lit("GET /besim?1&2&3 HTTP/1.1\r\nContent-Length: 5x\r\n\r\n", &r),
+			 -EBADMSG);
+	/* the same value twice is one length */
+	assert_int_equal(parse_lit("GET /besim?1&2&3 HTTP/1.1\r\nContent-Length: 2\r\n"
+				   "content-length: 2 \r\n\r\nab", &r), 70);
+	assert_int_equal(r.status, 200);
+}
+
+/* RFC 9112 2.2: a bare LF ends a line; such requests are answered, not left waiting */
+static void test_besim_bare_lf_answered(void **state)
+{
+	struct besim_req r;
+
+	assert_int_equal(parse_lit("GET /besim?1&2&3 HTTP/1.1\n\n", &r), 27);
+	assert_int_equal(r.status, 200);
+	assert_true(r.keep_alive);
+	assert_int_equal(parse_lit("GET /besim?1&2&3 HTTP/1.1\nConnection: close\n\n", &r), 45);
+	assert_false(r.keep_alive);
+	assert_int_equal(parse_lit("GET /besim?1&2&3 HTTP/1.1\r\nHost: x\n\r\n", &r), 37);
+	assert_int_equal(r.status, 200);
+	/* incomplete, then complete */
+	assert_int_equal(parse_lit("GET /besim?1&2&3 HTTP/1.1\nHost: x\n", &r), 0);
+	/* a bare CR is not a line end */
+	assert_int_equal(parse_lit("GET /besim?1&2&3 HTTP/1.1\rHost: x\n\n", &r), -EBADMSG);
+	assert_int_equal(parse_lit("GET /besim?1&2&3 HTTP/1.1\nHost: x\ry\n\n", &r), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_query_parse),
 		cmocka_unit_test(test_page_values),
 		cmocka_unit_test(test_besim),
+		cmocka_unit_test(test_besim_conflicting_content_length_rejected),
+		cmocka_unit_test(test_besim_bare_lf_answered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
