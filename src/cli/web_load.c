@@ -13,6 +13,7 @@
 #include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "run/env.h"
 #include "web/session.h"
 
 int web_load_main(int argc, char **argv);
@@ -371,6 +372,11 @@ static int search_result(const struct opts *o, unsigned answer, bool min_failed)
 		sbuf_puts(&rec, ",\"label\":");
 		json_put_str(&rec, o->label);
 	}
+	if (o->cfg.concurrent) {
+		sbuf_puts(&rec, ",\"facts\":{\"concurrent\":");
+		json_put_str(&rec, o->cfg.concurrent);
+		sbuf_putc(&rec, '}');
+	}
 	sbuf_printf(&rec, ",\"benchmark\":\"web-%s\",\"iteration\":1,", o->cfg.wl->name);
 	if (!answer && !min_failed)
 		sbuf_puts(&rec, "\"status\":\"failed\",\"error\":\"no session count passed in "
@@ -392,6 +398,7 @@ static int search_result(const struct opts *o, unsigned answer, bool min_failed)
 
 static int main_common(enum mode mode, const char *name, const char *usage, int argc, char **argv)
 {
+	struct sbuf vms = SBUF_INIT;
 	struct opts o = { .mode = mode, .name = name, .env = "native" };
 	struct sigaction sa = { .sa_handler = on_signal };
 	bool pass;
@@ -404,10 +411,17 @@ static int main_common(enum mode mode, const char *name, const char *usage, int 
 	}
 	if ((rc = parse_args(&o, argc, argv)))
 		return rc;
+	if (host_concurrent_vms(&vms) > 0) {
+		o.cfg.concurrent = sbuf_str(&vms);
+		fprintf(stderr, "vmlab %s: warning: this machine runs virtual machines this load did not "
+			"start (%s): the numbers are disturbed; `vmlab testbed down` first for clean ones "
+			"(recorded in the facts as \"concurrent\")\n", name, o.cfg.concurrent);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGINT, &sa, NULL);
 	if (!(o.cfg.tls_ctx = transport_tls_ctx_new(&(struct err){ 0 }))) {
 		fprintf(stderr, "vmlab %s: cannot set up TLS\n", name);
+		sbuf_free(&vms);
 		return 1;
 	}
 	if (mode == M_LOAD) {
@@ -457,6 +471,7 @@ static int main_common(enum mode mode, const char *name, const char *usage, int 
 			rc = search_result(&o, answer, min_failed);
 	}
 	transport_tls_ctx_free(o.cfg.tls_ctx);
+	sbuf_free(&vms);
 	return rc;
 }
 

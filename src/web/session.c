@@ -717,6 +717,11 @@ void web_load_json(struct sbuf *o, const char *kind, const struct web_load_cfg *
 		sbuf_puts(o, ",\"label\":");
 		json_put_str(o, label);
 	}
+	if (cfg->concurrent) {
+		sbuf_puts(o, ",\"facts\":{\"concurrent\":");
+		json_put_str(o, cfg->concurrent);
+		sbuf_putc(o, '}');
+	}
 	sbuf_printf(o, ",\"benchmark\":\"web-%s-load\",\"status\":\"ok\",\"value\":", wl->name);
 	json_put_num(o, cfg->run_ns ? (double)s->pages * 1e9 / (double)cfg->run_ns : 0);
 	sbuf_puts(o, ",\"unit\":\"pages/s\",\"better\":\"higher\",\"workload\":");

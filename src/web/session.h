@@ -35,6 +35,8 @@ struct web_load_cfg {
 	uint64_t timeout_ns;       /* a request older than this is a timeout */
 	uint64_t seed;
 	uint32_t min_pages;        /* QoS needs this many pages (0: the workload's MIN_REQUESTS) */
+	const char *concurrent;    /* other VMs running beside the load (recorded as
+	                            * facts.concurrent), NULL when none */
 };
 
 /* Counts of the measured interval (pages completed inside it). */

@@ -60,7 +60,7 @@ expect 0 timeout 60 "$VMLAB" web search -w support --min 1 --max 4 -i 1 "${urls[
   --results "$T/search.jsonl" --env native
 # test_search_bound_is_said: the top of the range is a bound, not an answer
 contains "$T/out" 'largest passing session count in \[1, 4\]: >= 4 \(bound: the largest count tried, --max, passed\)$'
-contains "$T/search.jsonl" '^\{"kind":"web-search-result","environment":"native","benchmark":"web-support",.*"value":4,"unit":"sessions",.*"bound":"upper"'
+contains "$T/search.jsonl" '^\{"kind":"web-search-result","environment":"native",("facts":\{[^}]*\},)?"benchmark":"web-support",.*"value":4,"unit":"sessions",.*"bound":"upper"'
 expect 0 "$VMLAB" report "$T/search.jsonl" && contains "$T/out" '\| web-support \| native \| 1 \| >= 4 sessions \(bound\) \|'
 contains "$T/out" '\| web-support-load @ 4 sessions \| native \| '
 
@@ -83,6 +83,19 @@ expect 1 timeout 30 "$VMLAB" web search -w support --min 2 --max 4 -i 1 --url "h
 contains "$T/out" 'largest passing session count in \[2, 4\]: < 2 \(bound: the smallest count tried, --min, failed\)$'
 contains "$T/dead.jsonl" '"kind":"web-search-result",.*"status":"ok","value":2,.*"bound":"lower"'
 expect 0 "$VMLAB" report "$T/dead.jsonl" && contains "$T/out" '\| web-support \| native \| 1 \| < 2 sessions \(bound\) \|'
+
+# test_web_beside_foreign_vm: a load beside a VM it did not start (a testbed
+# left up) warns and records it in its records' facts
+mkdir -p "$T/fakeqemu" && cp "$(command -v sleep)" "$T/fakeqemu/qemu-system-x86_64"
+"$T/fakeqemu/qemu-system-x86_64" 60 &
+qpid=$!
+expect 1 timeout 30 "$VMLAB" web search -w support --min 2 --max 4 -i 1 --url "http://127.0.0.1:$dead" \
+  --tls-url "https://127.0.0.1:$dead" "${short[@]}" --results "$T/beside.jsonl"
+kill $qpid; wait $qpid 2>/dev/null
+contains "$T/err" "warning: this machine runs virtual machines this load did not start \\(.*qemu-system-x86_64 pid $qpid"
+contains "$T/beside.jsonl" "\"kind\":\"web-search\",.*\"facts\":\\{\"concurrent\":\"([^\"]*, )?qemu-system-x86_64 pid $qpid"
+contains "$T/beside.jsonl" "\"kind\":\"web-search-result\",.*\"facts\":\\{\"concurrent\":\"([^\"]*, )?qemu-system-x86_64 pid $qpid"
+grep -q "pid $qpid" "$T/dead.jsonl" && fail "a load before the VM started recorded it"
 
 # the server stops mid-run: the iteration ends at its deadline, errors counted
 timeout 30 "$VMLAB" web load -w support -n 4 "${urls[@]}" --rampup 0s --warmup 0s --run 3s \
