@@ -904,22 +904,26 @@ static void removal_span(const struct xlcfg *c, const struct stmt *st, size_t *f
 {
 	const char *t = c->text;
 	size_t ls = st->start, p = st->term_end;
+	/* a bad last byte that libxlutil ignores is past the end */
+	size_t end = c->toks[c->ntoks - 1].start;
 
 	while (ls > 0 && (t[ls - 1] == ' ' || t[ls - 1] == '\t'))
 		ls--;
 	bool alone_before = ls == 0 || t[ls - 1] == '\n';
 	size_t q = p;
-	while (q < c->len && (t[q] == ' ' || t[q] == '\t'))
+	while (q < end && (t[q] == ' ' || t[q] == '\t'))
 		q++;
 	size_t after_blank = q;
-	if (q < c->len && t[q] == '#') {
-		const char *nl = memchr(t + q, '\n', c->len - q);
-		q = nl ? (size_t)(nl - t) : c->len;
+	if (q < end && t[q] == '#') {
+		const char *nl = memchr(t + q, '\n', end - q);
+		q = nl ? (size_t)(nl - t) : end;
 	}
-	bool alone_after = q >= c->len || t[q] == '\n';
+	bool alone_after = q >= end || t[q] == '\n';
 	if (alone_before && alone_after) {
-		*from = ls;
-		*to = q < c->len ? q + 1 : q;
+		/* the last line has no newline: the one before it goes, so the
+		 * file still ends without one */
+		*from = q >= end && ls > 0 ? ls - 1 : ls;
+		*to = q < end ? q + 1 : q;
 	} else if (alone_after) {
 		/* last on a shared line: the blanks before it go, a comment stays */
 		*from = ls;
@@ -983,11 +987,15 @@ int xlcfg_set(struct xlcfg *c, const char *key, const char *value_src, struct er
 	sp = xcalloc(c->nstmts + 2, sizeof(*sp));
 	if (last == SIZE_MAX) {
 		/* before the EOF token: a bad last byte that libxlutil ignores
-		 * stays last */
+		 * stays last; a file without a final newline keeps none, so
+		 * that del gives back its bytes */
 		size_t at = c->toks[c->ntoks - 1].start;
-		if (at && c->text[at - 1] != '\n')
+		bool open_end = at && c->text[at - 1] != '\n';
+		if (open_end)
 			sbuf_putc(&line, '\n');
-		sbuf_printf(&line, "%s = %s\n", key, value_src);
+		sbuf_printf(&line, "%s = %s", key, value_src);
+		if (!open_end)
+			sbuf_putc(&line, '\n');
 		sp[n++] = (struct splice){ at, at, sbuf_str(&line) };
 	} else {
 		const struct stmt *st = &c->stmts[last];
