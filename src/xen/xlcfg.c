@@ -936,6 +936,22 @@ static int reparse(struct xlcfg *c, char *text, size_t len, struct err *e)
 	return 0;
 }
 
+/* Whether byte pos of c's text is inside a comment token ("#...\n"). */
+static bool in_comment(const struct xlcfg *c, size_t pos)
+{
+	size_t lo = 0, hi = c->ntoks;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->toks[mid].start <= pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	const struct tok *k = &c->toks[lo];
+	return k->type == T_NL && k->start <= pos && pos < k->end && c->text[k->start] == '#';
+}
+
 /* The bytes [from, to) that removing statement st takes out: its whole
  * line(s) when it is alone there (a trailing comment goes too), else the
  * statement, its ';' and the blanks after it. */
@@ -960,8 +976,8 @@ static void removal_span(const struct xlcfg *c, const struct stmt *st, size_t *f
 	bool alone_after = q >= end || t[q] == '\n';
 	if (alone_before && alone_after) {
 		/* the last line has no newline: the one before it goes, so the
-		 * file still ends without one */
-		*from = q >= end && ls > 0 ? ls - 1 : ls;
+		 * file still ends without one, unless it ends a comment */
+		*from = q >= end && ls > 0 && !in_comment(c, ls - 1) ? ls - 1 : ls;
 		*to = q < end ? q + 1 : q;
 	} else if (alone_after) {
 		/* last on a shared line: the blanks before it go, a comment stays */

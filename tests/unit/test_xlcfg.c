@@ -245,6 +245,11 @@ static void test_set_del_keeps_open_last_line(void **state)
 		assert_text(c, texts[k]);
 		xlcfg_free(c);
 	}
+	/* deleting an open last line after a comment keeps the comment's newline */
+	struct xlcfg *c = parse_ok("#\001\nx=9");
+	assert_int_equal(xlcfg_del(c, "x", &e), 0);
+	assert_text(c, "#\001\n");
+	xlcfg_free(c);
 }
 
 /* 100,000 distinct keys parse and look up in linear time: well under the
