@@ -59,6 +59,8 @@ struct xlcfg {
 	size_t nstmts;
 	struct entry *ents;
 	size_t nents;
+	size_t *slots;          /* open addressing over ents: index + 1, 0 empty */
+	size_t nslots;          /* a power of two, at least twice nents */
 };
 
 /* ------------------------------------------------------------------ values */
@@ -577,12 +579,44 @@ fail:
 	return rc;
 }
 
-static struct entry *ent_find(struct entry *en, size_t n, const char *key)
+static size_t key_hash(const char *key)
 {
-	for (size_t k = 0; k < n; k++)
-		if (!strcmp(en[k].key, key))
-			return &en[k];
-	return NULL;
+	size_t h = 14695981039346656037ull & SIZE_MAX;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * (size_t)1099511628211ull;
+	return h;
+}
+
+/* The slot holding key in c's index, or the empty slot where it would go;
+ * c->nslots must be non-zero. */
+static size_t slot_of(const struct xlcfg *c, const char *key)
+{
+	size_t m = c->nslots - 1, k = key_hash(key) & m;
+
+	while (c->slots[k] && strcmp(c->ents[c->slots[k] - 1].key, key))
+		k = (k + 1) & m;
+	return k;
+}
+
+/* Makes room in c's index for one more entry. */
+static void index_grow(struct xlcfg *c)
+{
+	if (2 * (c->nents + 1) <= c->nslots)
+		return;
+	free(c->slots);
+	c->nslots = c->nslots ? 2 * c->nslots : 64;
+	c->slots = xcalloc(c->nslots, sizeof(*c->slots));
+	for (size_t k = 0; k < c->nents; k++)
+		c->slots[slot_of(c, c->ents[k].key)] = k + 1;
+}
+
+static struct entry *ent_find(const struct xlcfg *c, const char *key)
+{
+	if (!c->nslots)
+		return NULL;
+	size_t k = c->slots[slot_of(c, key)];
+	return k ? &c->ents[k - 1] : NULL;
 }
 
 /* Applies the statements in order: "=" replaces, "+=" concatenates strings
@@ -591,7 +625,7 @@ static int build_entries(struct xlcfg *c, struct err *e)
 {
 	for (size_t k = 0; k < c->nstmts; k++) {
 		const struct stmt *st = &c->stmts[k];
-		struct entry *en = ent_find(c->ents, c->nents, st->key);
+		struct entry *en = ent_find(c, st->key);
 		struct xlcfg_value *v = value_copy(st->val);
 
 		if (st->add && en) {
@@ -626,7 +660,9 @@ static int build_entries(struct xlcfg *c, struct err *e)
 		if (st->add && v->kind == XLCFG_NUMBER)
 			v->kind = XLCFG_STRING;
 		if (!en) {
+			index_grow(c);
 			c->ents = xrealloc(c->ents, (c->nents + 1) * sizeof(*c->ents));
+			c->slots[slot_of(c, st->key)] = c->nents + 1;
 			en = &c->ents[c->nents++];
 			en->key = xstrdup(st->key);
 			en->val = NULL;
@@ -645,6 +681,9 @@ static void cfg_clear(struct xlcfg *c)
 	free(c->toks);
 	stmts_free(c->stmts, c->nstmts);
 	ents_free(c->ents, c->nents);
+	free(c->slots);
+	c->slots = NULL;
+	c->nslots = 0;
 	c->text = NULL;
 	c->toks = NULL;
 	c->stmts = NULL;
@@ -733,7 +772,7 @@ const char *xlcfg_key(const struct xlcfg *c, size_t i)
 
 static const struct entry *ent_get(const struct xlcfg *c, const char *key)
 {
-	return ent_find(c->ents, c->nents, key);
+	return ent_find(c, key);
 }
 
 const struct xlcfg_value *xlcfg_get(const struct xlcfg *c, const char *key)
@@ -897,6 +936,22 @@ static int reparse(struct xlcfg *c, char *text, size_t len, struct err *e)
 	return 0;
 }
 
+/* Whether byte pos of c's text is inside a comment token ("#...\n"). */
+static bool in_comment(const struct xlcfg *c, size_t pos)
+{
+	size_t lo = 0, hi = c->ntoks;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->toks[mid].start <= pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	const struct tok *k = &c->toks[lo];
+	return k->type == T_NL && k->start <= pos && pos < k->end && c->text[k->start] == '#';
+}
+
 /* The bytes [from, to) that removing statement st takes out: its whole
  * line(s) when it is alone there (a trailing comment goes too), else the
  * statement, its ';' and the blanks after it. */
@@ -904,22 +959,26 @@ static void removal_span(const struct xlcfg *c, const struct stmt *st, size_t *f
 {
 	const char *t = c->text;
 	size_t ls = st->start, p = st->term_end;
+	/* a bad last byte that libxlutil ignores is past the end */
+	size_t end = c->toks[c->ntoks - 1].start;
 
 	while (ls > 0 && (t[ls - 1] == ' ' || t[ls - 1] == '\t'))
 		ls--;
 	bool alone_before = ls == 0 || t[ls - 1] == '\n';
 	size_t q = p;
-	while (q < c->len && (t[q] == ' ' || t[q] == '\t'))
+	while (q < end && (t[q] == ' ' || t[q] == '\t'))
 		q++;
 	size_t after_blank = q;
-	if (q < c->len && t[q] == '#') {
-		const char *nl = memchr(t + q, '\n', c->len - q);
-		q = nl ? (size_t)(nl - t) : c->len;
+	if (q < end && t[q] == '#') {
+		const char *nl = memchr(t + q, '\n', end - q);
+		q = nl ? (size_t)(nl - t) : end;
 	}
-	bool alone_after = q >= c->len || t[q] == '\n';
+	bool alone_after = q >= end || t[q] == '\n';
 	if (alone_before && alone_after) {
-		*from = ls;
-		*to = q < c->len ? q + 1 : q;
+		/* the last line has no newline: the one before it goes, so the
+		 * file still ends without one, unless it ends a comment */
+		*from = q >= end && ls > 0 && !in_comment(c, ls - 1) ? ls - 1 : ls;
+		*to = q < end ? q + 1 : q;
 	} else if (alone_after) {
 		/* last on a shared line: the blanks before it go, a comment stays */
 		*from = ls;
@@ -983,11 +1042,15 @@ int xlcfg_set(struct xlcfg *c, const char *key, const char *value_src, struct er
 	sp = xcalloc(c->nstmts + 2, sizeof(*sp));
 	if (last == SIZE_MAX) {
 		/* before the EOF token: a bad last byte that libxlutil ignores
-		 * stays last */
+		 * stays last; a file without a final newline keeps none, so
+		 * that del gives back its bytes */
 		size_t at = c->toks[c->ntoks - 1].start;
-		if (at && c->text[at - 1] != '\n')
+		bool open_end = at && c->text[at - 1] != '\n';
+		if (open_end)
 			sbuf_putc(&line, '\n');
-		sbuf_printf(&line, "%s = %s\n", key, value_src);
+		sbuf_printf(&line, "%s = %s", key, value_src);
+		if (!open_end)
+			sbuf_putc(&line, '\n');
 		sp[n++] = (struct splice){ at, at, sbuf_str(&line) };
 	} else {
 		const struct stmt *st = &c->stmts[last];

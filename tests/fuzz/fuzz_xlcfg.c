@@ -102,6 +102,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		xlcfg_free(want);
 		sbuf_free(&src);
+		/* set then del of a new key gives back the input's bytes */
+		if (!xlcfg_get(orig, key)) {
+			if (xlcfg_del(c, key, &e))
+				abort();
+			xlcfg_write(c, &b);
+			if (b.len != size || (size && memcmp(b.buf, data, size)))
+				abort();
+			sbuf_free(&b);
+		}
 	}
 	same_values(orig, c2, key);
 	free(key);

@@ -123,11 +123,9 @@ for f in "$C"/*.cfg /etc/xen/xlexample.*; do
     *)
       nok=$((nok + 1))
       expect 0 "$VMLAB" cfg dump --json "$T/c.cfg" && cp "$T/out" "$T/d1"
-      # set + del of a new key gives back the original bytes (when the file ends in a newline)
-      if [ ! -s "$f" ] || [ "$(tail -c1 "$f" | od -An -c | tr -d ' ')" = '\n' ]; then
-        expect 0 "$VMLAB" cfg set "$T/c.cfg" zz.roundtrip=1 && expect 0 "$VMLAB" cfg del "$T/c.cfg" zz.roundtrip
-        same "$T/c.cfg" "$f"
-      fi
+      # set + del of a new key gives back the original bytes, final newline or not
+      expect 0 "$VMLAB" cfg set "$T/c.cfg" zz.roundtrip=1 && expect 0 "$VMLAB" cfg del "$T/c.cfg" zz.roundtrip
+      same "$T/c.cfg" "$f"
       expect 0 "$VMLAB" cfg fmt "$T/c.cfg"
       expect 0 "$VMLAB" cfg dump --json "$T/c.cfg" && same "$T/out" "$T/d1"
       expect 0 "$VMLAB" cfg fmt --check "$T/c.cfg"

@@ -49,6 +49,22 @@ for f in "${files[@]}"; do
   if [ "$verdict" = "parse ok" ]; then
     nkeys=$((nkeys + ${#keys[@]}))
     ncmp=$((ncmp + 3 * ${#keys[@]}))
+    # every file Xen accepts: set then del of new keys gives back its bytes;
+    # an existing key set then deleted is gone and the file still parses
+    cp "$f" "$T/rt.cfg"
+    for k in zz.new zz.other_new; do
+      "$VMLAB" cfg set "$T/rt.cfg" "$k=1" 2>/dev/null && "$VMLAB" cfg del "$T/rt.cfg" "$k" 2>/dev/null ||
+        fail "$f: set/del of new key $k failed"
+    done
+    cmp -s "$f" "$T/rt.cfg" || fail "$f: set + del of new keys changed its bytes"
+    for k in "${keys[@]}"; do
+      "$VMLAB" cfg get "$T/rt.cfg" "$k" >/dev/null 2>&1 || continue
+      "$VMLAB" cfg set "$T/rt.cfg" "$k=1" 2>/dev/null && "$VMLAB" cfg del "$T/rt.cfg" "$k" 2>/dev/null ||
+        fail "$f: set/del of existing key $k failed"
+      ! "$VMLAB" cfg get "$T/rt.cfg" "$k" >/dev/null 2>&1 || fail "$f: $k still set after del"
+      [ "$(head -1 < <("$ORACLE" "$T/rt.cfg"))" = "parse ok" ] || fail "$f: libxlutil rejects it after del $k"
+      break
+    done
   fi
 done
 echo "corpus configs: $ncurated"
