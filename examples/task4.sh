@@ -31,22 +31,26 @@ trap 'exit 130' INT TERM
 sessions=${VMLAB_WEB_MAX_SESSIONS:-1000}
 [ $quick = 1 ] && { sessions=${VMLAB_WEB_MAX_SESSIONS:-200}; scale=${VMLAB_THINK_SCALE:-0.001}; }
 vmlab web serve --dir "$dir/web" --sessions "$sessions" --workload all --workers 1 \
-  --listen 127.0.0.1:18080 --tls-listen 127.0.0.1:18443 \
-  --app-listen 127.0.0.1:19300 --besim-listen 127.0.0.1:19400 >"$dir/serve.log" 2>&1 &
+  --listen 127.0.0.1:0 --tls-listen 127.0.0.1:0 \
+  --app-listen 127.0.0.1:0 --besim-listen 127.0.0.1:0 >"$dir/serve.log" 2>&1 &
 serve_pid=$!
-for _ in $(seq 1 600); do
-  grep -q 'http://' "$dir/serve.log" 2>/dev/null && break
+# free ports, picked by serve: the URLs come from what it prints
+for _ in $(seq 1 1200); do
+  grep -q '^serving;' "$dir/serve.log" 2>/dev/null && break
   kill -0 "$serve_pid" 2>/dev/null || { cat "$dir/serve.log" >&2; exit 1; }
   sleep 0.5
 done
 cat "$dir/serve.log"
+http_url=$(sed -n 's|^static: *\(http://[^/]*\)/.*|\1|p' "$dir/serve.log")
+tls_url=$(sed -n 's|^banking: *\(https://[^/]*\)/.*|\1|p' "$dir/serve.log")
+[ -n "$http_url" ] && [ -n "$tls_url" ] || { echo "task4.sh: web serve printed no URLs" >&2; exit 1; }
 
 phases=(-i 2 --rampup 2s --warmup 3s --run 10s --rampdown 1s)
 [ $quick = 1 ] && phases=(-i 1 --rampup 1s --warmup 2s --run 5s --rampdown 1s)
 for w in banking ecommerce support; do
   echo "== task 4: $w: largest passing session count (think times x$scale)"
   vmlab web search -w "$w" --min 10 --max "$sessions" "${phases[@]}" \
-    --url http://127.0.0.1:18080 --tls-url https://127.0.0.1:18443 \
+    --url "$http_url" --tls-url "$tls_url" \
     --think-scale "$scale" \
     --fileset-sessions "$sessions" --label "loopback, think x$scale" --results "$results" ||
     echo "task 4: $w: not even 10 sessions passed QoS"
