@@ -88,6 +88,18 @@ static struct xlcfg_value *value_copy(const struct xlcfg_value *v)
 	return c;
 }
 
+/* p holds n elements of size bytes, in an array this function sized (or
+ * NULL when n is 0); returns it with room for n + 1. Capacities double
+ * (16, 32, 64, ...) so n pushes cost O(n), also where realloc always moves. */
+static void *grow(void *p, size_t n, size_t size)
+{
+	if (n == 0)
+		return xrealloc(p, 16 * size);
+	if (n >= 16 && !(n & (n - 1)))
+		return xrealloc(p, 2 * n * size);
+	return p;
+}
+
 static void list_push(struct xlcfg_value *l, struct xlcfg_value *item)
 {
 	l->items = xrealloc(l->items, (l->nitems + 1) * sizeof(*l->items));
@@ -568,7 +580,7 @@ static int parse_file(struct parser *ps, struct stmt **out, size_t *nout)
 			goto fail;
 		}
 		st.key = xstrndup(ps->text + k->start, k->end - k->start);
-		s = xrealloc(s, (n + 1) * sizeof(*s));
+		s = grow(s, n, sizeof(*s));
 		s[n++] = st;
 	}
 	*out = s;
@@ -661,7 +673,7 @@ static int build_entries(struct xlcfg *c, struct err *e)
 			v->kind = XLCFG_STRING;
 		if (!en) {
 			index_grow(c);
-			c->ents = xrealloc(c->ents, (c->nents + 1) * sizeof(*c->ents));
+			c->ents = grow(c->ents, c->nents, sizeof(*c->ents));
 			c->slots[slot_of(c, st->key)] = c->nents + 1;
 			en = &c->ents[c->nents++];
 			en->key = xstrdup(st->key);
