@@ -36,5 +36,24 @@ free_port() {
     ss -ltn "( sport = :$p )" | grep -q ":$p" || { echo $p; return; }
   done
 }
+# kill_tree PID...: SIGKILL each PID and then every process below it, the
+# parent first so that none can start a replacement (nginx's master
+# respawns a killed worker, which then outlives the test).
+kill_tree() {
+  local p kids
+  for p in "$@"; do
+    kids=$(pgrep -P "$p" 2>/dev/null)
+    kill -9 "$p" 2>/dev/null
+    [ -z "$kids" ] || kill_tree $kids
+  done
+}
+# procs_using DIR: "PID ARGS" of every process holding a file below DIR open.
+procs_using() {
+  local d
+  for d in /proc/[0-9]*; do
+    ls -l "$d/fd" 2>/dev/null | grep -qF -- " $1/" || continue
+    echo "${d#/proc/} $(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)"
+  done
+}
 # json_num FILE KEY: the first number stored under "KEY" in FILE.
 json_num() { grep -o "\"$2\":[0-9.e+-]*" "$1" | head -1 | cut -d: -f2; }

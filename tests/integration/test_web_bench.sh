@@ -9,7 +9,7 @@ command -v cc >/dev/null || skip "no C compiler for the delay server"
 
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+  kill_tree "${pids[@]}"
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -105,7 +105,7 @@ el=$(( ($(date +%s%N) - start) / 1000000 ))
 timeout 20 "$VMLAB" web bench "$url" -t1 -c4 -d3s --json >"$T/die.json" 2>"$T/die.err" &
 bench=$!
 sleep 1
-kill -9 $(pgrep -P "$ngx") "$ngx"  # master and its worker
+kill_tree "$ngx"  # master and its worker
 start=$(date +%s%N)
 wait $bench || fail "bench exit $? after the server died: $(cat "$T/die.err")"
 el=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -191,4 +191,8 @@ sleep 0.3
 expect 0 timeout 20 "$VMLAB" web bench "http://127.0.0.1:$cport/" -t1 -c2 -d500ms --json
 contains "$T/out" '"errors":\{"connect":0,"read":0,"write":0,"timeout":0,"status":0,'
 [ "$(json_num "$T/out" connects)" = 2 ] || fail "chunked: connections not kept alive"
+# test_no_orphan_nginx_worker: stopping the servers leaves no process behind
+kill_tree "${pids[@]}"; sleep 0.5
+left=$(procs_using "$T")
+[ -z "$left" ] || fail "left running after the servers were stopped: $left"
 finish

@@ -10,7 +10,7 @@ command -v ssh-keygen >/dev/null || skip "ssh-keygen is not installed"
 
 chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
 pids=()
-trap 'for p in "${pids[@]}"; do pkill -9 -P $p 2>/dev/null; kill -9 $p 2>/dev/null; done; rm -rf "$T"' EXIT  # nginx's workers too
+trap 'kill_tree "${pids[@]}"; rm -rf "$T"' EXIT  # nginx's workers too
 
 # nginx with a 1 KiB file
 port=$(free_port)
@@ -97,4 +97,8 @@ expect 1 timeout 60 "$VMLAB" web bench "$url" -t1 -c1 -d500ms --hosts 127.0.0.1,
   "${sargs[@]}" --remote-vmlab "$vm"
 contains "$T/err" 'nosuchhost\.invalid'
 contains "$T/out" '^1 of 2 hosts'
+# test_no_orphan_nginx_worker: stopping the servers leaves no process behind
+kill_tree "${pids[@]}"; sleep 0.5
+left=$(procs_using "$T")
+[ -z "$left" ] || fail "left running after the servers were stopped: $left"
 finish
