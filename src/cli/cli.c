@@ -1,6 +1,8 @@
 /* Helpers shared by the command files. */
 #include "cli/cmd.h"
 
+#include "base/sbuf.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,8 +38,37 @@ int cli_wants_help(int argc, char **argv)
 
 int cli_print_usage(const struct cmd *c)
 {
-	fputs(c->usage, stdout);
+	if (c->help)
+		cli_usage_write(c->help, stdout);
+	else
+		fputs(c->usage, stdout);
 	return 0;
+}
+
+void cli_usage_write(const struct cli_usage *u, FILE *f)
+{
+	struct sbuf o = SBUF_INIT;
+
+	if (u->opts)
+		opt_help(u->opts, &o);
+	fprintf(f, "%s%s%s", u->head, sbuf_str(&o), u->tail ? u->tail : "");
+	sbuf_free(&o);
+}
+
+int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+	     struct opt_res *r)
+{
+	static const struct opt none[] = { { 0 } };
+	struct err e = { 0 };
+	int rc = opt_parse(u->opts ? u->opts : none, dst, argc, argv, r, &e);
+
+	if (rc == OPT_HELP) {
+		cli_usage_write(u, stdout);
+		return 0;
+	}
+	if (rc)
+		return cli_usage_error(name, "%s", e.msg);
+	return CLI_GO;
 }
 
 #include "cli/subcmd.h"
