@@ -4,6 +4,7 @@
 #include "base/sbuf.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,14 +46,23 @@ int cli_print_usage(const struct cmd *c)
 	return 0;
 }
 
-void cli_usage_write(const struct cli_usage *u, FILE *f)
+char *cli_usage_str(const struct cli_usage *u)
 {
 	struct sbuf o = SBUF_INIT;
 
+	sbuf_puts(&o, u->head);
 	if (u->opts)
 		opt_help(u->opts, &o);
-	fprintf(f, "%s%s%s", u->head, sbuf_str(&o), u->tail ? u->tail : "");
-	sbuf_free(&o);
+	sbuf_puts(&o, u->tail ? u->tail : "");
+	return sbuf_take(&o);
+}
+
+void cli_usage_write(const struct cli_usage *u, FILE *f)
+{
+	char *s = cli_usage_str(u);
+
+	fputs(s, f);
+	free(s);
 }
 
 int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,

@@ -52,6 +52,9 @@ int cli_wants_help(int argc, char **argv);
 /* Prints c's help (c->help, else c->usage) to stdout; returns 0. */
 int cli_print_usage(const struct cmd *c);
 
+/* u's help text; the caller frees it. */
+char *cli_usage_str(const struct cli_usage *u);
+
 /* Writes u's help text to f. */
 void cli_usage_write(const struct cli_usage *u, FILE *f);
 
