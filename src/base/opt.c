@@ -23,7 +23,7 @@ static void *field_of(const struct opt *o, void *dst)
 static void fmt_value(const struct opt *o, double v, char *buf, size_t len)
 {
 	static const struct { const char *sfx; double mult; } dur[] = {
-		{ "h", 3600e9 }, { "m", 60e9 }, { "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 },
+		{ "h", 3600e9 }, { "s", 1e9 }, { "ms", 1e6 }, { "us", 1e3 },
 	}, size[] = {
 		{ "T", 1099511627776.0 }, { "G", 1073741824.0 }, { "M", 1048576.0 }, { "K", 1024.0 },
 	};
