@@ -311,8 +311,9 @@ static int apply_defaults(const struct opt *tab, void *dst, struct err *e)
 	return 0;
 }
 
-int opt_parse(const struct opt *tab, void *dst, int argc, char **argv, struct opt_res *r,
-	      struct err *e)
+/* opt_parse and opt_parse_prefix: prefix stops at the first positional. */
+static int parse(const struct opt *tab, void *dst, int argc, char **argv, struct opt_res *r,
+		 int prefix, struct err *e)
 {
 	int only_pos = 0, rc;
 
@@ -326,7 +327,17 @@ int opt_parse(const struct opt *tab, void *dst, int argc, char **argv, struct op
 
 		if (!only_pos && !strcmp(a, "--")) {
 			only_pos = 1;
+			if (prefix) {
+				r->pos = argv + i + 1;
+				r->npos = argc - i - 1;
+				return 0;
+			}
 			continue;
+		}
+		if (prefix && (a[0] != '-' || !a[1])) {
+			r->pos = argv + i;
+			r->npos = argc - i;
+			return 0;
 		}
 		if (only_pos || a[0] != '-' || !a[1]) {
 			argv[1 + r->npos++] = a; /* 1 + npos <= i: a slot already read */
@@ -338,6 +349,18 @@ int opt_parse(const struct opt *tab, void *dst, int argc, char **argv, struct op
 			return rc;
 	}
 	return 0;
+}
+
+int opt_parse(const struct opt *tab, void *dst, int argc, char **argv, struct opt_res *r,
+	      struct err *e)
+{
+	return parse(tab, dst, argc, argv, r, 0, e);
+}
+
+int opt_parse_prefix(const struct opt *tab, void *dst, int argc, char **argv, struct opt_res *r,
+		     struct err *e)
+{
+	return parse(tab, dst, argc, argv, r, 1, e);
 }
 
 bool opt_given(const struct opt *tab, const struct opt_res *r, const char *name)

@@ -79,6 +79,12 @@ struct opt_res {
 int opt_parse(const struct opt *tab, void *dst, int argc, char **argv, struct opt_res *r,
 	      struct err *e);
 
+/* The same, but the options end at the first positional argument (or
+ * after "--"): r->pos = the rest of argv, in place, untouched; for commands
+ * that pass their tail to another program. */
+int opt_parse_prefix(const struct opt *tab, void *dst, int argc, char **argv, struct opt_res *r,
+		     struct err *e);
+
 /* True when the option named name (long name, or a one-letter short name)
  * appeared in the argv of r. */
 bool opt_given(const struct opt *tab, const struct opt_res *r, const char *name);

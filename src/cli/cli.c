@@ -65,12 +65,14 @@ void cli_usage_write(const struct cli_usage *u, FILE *f)
 	free(s);
 }
 
-int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
-	     struct opt_res *r)
+static int opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		struct opt_res *r, int prefix)
 {
 	static const struct opt none[] = { { 0 } };
+	const struct opt *tab = u->opts ? u->opts : none;
 	struct err e = { 0 };
-	int rc = opt_parse(u->opts ? u->opts : none, dst, argc, argv, r, &e);
+	int rc = prefix ? opt_parse_prefix(tab, dst, argc, argv, r, &e)
+			: opt_parse(tab, dst, argc, argv, r, &e);
 
 	if (rc == OPT_HELP) {
 		cli_usage_write(u, stdout);
@@ -79,6 +81,18 @@ int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, c
 	if (rc)
 		return cli_usage_error(name, "%s", e.msg);
 	return CLI_GO;
+}
+
+int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+	     struct opt_res *r)
+{
+	return opts(name, u, dst, argc, argv, r, 0);
+}
+
+int cli_opts_prefix(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		    struct opt_res *r)
+{
+	return opts(name, u, dst, argc, argv, r, 1);
 }
 
 #include "cli/subcmd.h"

@@ -68,4 +68,8 @@ void cli_usage_write(const struct cli_usage *u, FILE *f);
 int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
 	     struct opt_res *r);
 
+/* cli_opts with opt_parse_prefix: options end at the first positional. */
+int cli_opts_prefix(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		    struct opt_res *r);
+
 #endif

@@ -203,6 +203,26 @@ static void test_opt_bad_values(void **state)
 	assert_int_equal(v.conns, 5);
 }
 
+static void test_opt_prefix_stops_at_first_positional(void **state)
+{
+	struct o v;
+	struct opt_res r;
+	struct err e = { 0 };
+	char **argv = ARGV("--json", "vm.cfg", "-c", "x", "--to");
+
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(opt_parse_prefix(tab, &v, 6, argv, &r, &e), 0);
+	assert_true(v.json);
+	assert_int_equal(v.conns, 10);
+	assert_int_equal(r.npos, 4);
+	assert_string_equal(r.pos[0], "vm.cfg");
+	assert_string_equal(r.pos[1], "-c");
+	argv = ARGV("-l", "--", "-c", "1");
+	assert_int_equal(opt_parse_prefix(tab, &v, 5, argv, &r, &e), 0);
+	assert_int_equal(r.npos, 2);
+	assert_string_equal(r.pos[0], "-c");
+}
+
 static void test_opt_usage_errors(void **state)
 {
 	struct o v;
@@ -286,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_opt_positionals_bundles_and_dashdash),
 		cmocka_unit_test(test_opt_ranges),
 		cmocka_unit_test(test_opt_bad_values),
+		cmocka_unit_test(test_opt_prefix_stops_at_first_positional),
 		cmocka_unit_test(test_opt_usage_errors),
 		cmocka_unit_test(test_opt_value_alone),
 		cmocka_unit_test(test_opt_help),
