@@ -1,5 +1,4 @@
 /* vmlab web fileset: write the deterministic static file set. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,21 +13,11 @@ struct fileset_args {
 	unsigned wl_mask;
 };
 
-static int parse_workload(const char *arg, void *dst, struct err *e)
-{
-	unsigned m = web_workload_mask(arg);
-
-	if (!m)
-		return err_set(e, -EINVAL, "'%s': unknown workload", arg);
-	*(unsigned *)dst = m;
-	return 0;
-}
-
 #define F(x) offsetof(struct fileset_args, x)
 static const struct opt opts[] = {
 	{ "sessions", 's', OPT_COUNT, F(sessions), .def = "1", .min = 1, .max = 1000000,
 	  .help = "simultaneous sessions the set is scaled for" },
-	{ "workload", 'w', OPT_CUSTOM, F(wl_mask), .parse = parse_workload,
+	{ "workload", 'w', OPT_CUSTOM, F(wl_mask), .parse = web_workload_opt,
 	  .metavar = "banking|ecommerce|support|all", .help = "the workloads (default all)" },
 	{ "seed", 0, OPT_COUNT, F(seed), .help = "contents seed (for tests)" },
 	{ 0 },
