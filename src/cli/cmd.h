@@ -4,6 +4,7 @@
 #ifndef VMLAB_CLI_CMD_H
 #define VMLAB_CLI_CMD_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "base/err.h"
@@ -57,6 +58,17 @@ char *cli_usage_str(const struct cli_usage *u);
 
 /* Writes u's help text to f. */
 void cli_usage_write(const struct cli_usage *u, FILE *f);
+
+/* Set by SIGINT or SIGTERM once cli_stop_on_signals ran: a server command
+ * passes it as its stop flag. */
+extern volatile sig_atomic_t cli_stop;
+
+/* SIGINT and SIGTERM set cli_stop; SIGPIPE is ignored. */
+void cli_stop_on_signals(void);
+
+/* A server's ready callback: prints "WHAT listening on BOUND" (what is the
+ * const char * in arg) and flushes stdout. */
+void cli_print_listening(void *arg, const char *bound);
 
 /* What cli_opts returns when the command goes on. */
 #define CLI_GO (-1)

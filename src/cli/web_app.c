@@ -39,21 +39,6 @@ static const struct cli_usage help = {
 	opts,
 };
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void ready(void *arg, const char *bound)
-{
-	(void)arg;
-	printf("app listening on %s\n", bound);
-	fflush(stdout);
-}
-
 int web_app_main(int argc, char **argv);
 
 int web_app_main(int argc, char **argv)
@@ -61,7 +46,6 @@ int web_app_main(int argc, char **argv)
 	struct app_opts o = { 0 };
 	struct opt_res r;
 	struct web_app *app;
-	struct sigaction sa;
 	struct err e = { 0 };
 	int rc = cli_opts("web app", &help, &o, argc, argv, &r);
 
@@ -71,12 +55,8 @@ int web_app_main(int argc, char **argv)
 		return cli_usage_error("web app", "unexpected argument '%s'", r.pos[0]);
 	if (web_app_new(o.besim, (unsigned)o.pool, &app, &e))
 		return cli_fail("web app", &e);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	rc = web_app_serve(app, o.listen, (unsigned)o.max_conns, &stop, ready, NULL, &e);
+	cli_stop_on_signals();
+	rc = web_app_serve(app, o.listen, (unsigned)o.max_conns, &cli_stop, cli_print_listening, "app", &e);
 	if (rc) {
 		/* after a timeout connection threads may still use it: it stays */
 		if (rc != -ETIMEDOUT)

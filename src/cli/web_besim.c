@@ -34,28 +34,12 @@ static const struct cli_usage help = {
 	opts,
 };
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void ready(void *arg, const char *bound)
-{
-	(void)arg;
-	printf("besim listening on %s\n", bound);
-	fflush(stdout);
-}
-
 int web_besim_main(int argc, char **argv);
 
 int web_besim_main(int argc, char **argv)
 {
 	struct besim_opts o = { 0 };
 	struct opt_res r;
-	struct sigaction sa;
 	struct err e = { 0 };
 	int rc = cli_opts("web besim", &help, &o, argc, argv, &r);
 
@@ -63,12 +47,8 @@ int web_besim_main(int argc, char **argv)
 		return rc;
 	if (r.npos)
 		return cli_usage_error("web besim", "unexpected argument '%s'", r.pos[0]);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (besim_serve(o.listen, (unsigned)o.threads, web_dirs_for_sessions((unsigned)o.sessions), &stop, ready, NULL, &e))
+	cli_stop_on_signals();
+	if (besim_serve(o.listen, (unsigned)o.threads, web_dirs_for_sessions((unsigned)o.sessions), &cli_stop, cli_print_listening, "besim", &e))
 		return cli_fail("web besim", &e);
 	return 0;
 }

@@ -64,14 +64,6 @@ static const struct cli_usage help = {
 	opts,
 };
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
 int web_serve_main(int argc, char **argv);
 
 int web_serve_main(int argc, char **argv)
@@ -80,7 +72,6 @@ int web_serve_main(int argc, char **argv)
 	struct web_serve_opts o;
 	const char *stop_dir;
 	char self[PATH_MAX];
-	struct sigaction sa;
 	struct err e = { 0 };
 	struct opt_res r;
 	ssize_t n;
@@ -116,12 +107,8 @@ int web_serve_main(int argc, char **argv)
 	}
 	self[n] = 0;
 	o.self = self;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (web_serve_run(&o, &stop, stdout, &e))
+	cli_stop_on_signals();
+	if (web_serve_run(&o, &cli_stop, stdout, &e))
 		return cli_fail("web serve", &e);
 	printf("stopped\n");
 	return 0;
