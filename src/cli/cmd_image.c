@@ -536,14 +536,33 @@ static const struct opt fix_root_opts[] = {
 
 static const struct cli_usage fix_console_help, fix_root_help;
 
+/* The options of fix-console / fix-root into o, the IMG[:PART] into *ref.
+ * Returns CLI_GO or the exit status. */
+static int fix_args(const char *name, int console_fix, int argc, char **argv, struct fix_opts *o,
+		    const char **ref)
+{
+	struct opt_res res;
+	int r = cli_opts(name, console_fix ? &fix_console_help : &fix_root_help, o, argc, argv, &res);
+
+	if (r != CLI_GO)
+		return r;
+	if (res.npos > 1)
+		return cli_usage_error(name, "takes one IMG[:PART] argument");
+	if (!res.npos)
+		return cli_usage_error(name, "needs IMG[:PART]");
+	*ref = res.pos[0];
+	if (!o->console[0] || strchr(o->console, '/') || strlen(o->console) > 32)
+		return cli_usage_error(name, "--console '%s': expected a terminal name like hvc0",
+				       o->console);
+	return CLI_GO;
+}
+
 static int cmd_fix(int argc, char **argv, int console_fix)
 {
 	const char *name = console_fix ? "image fix-console" : "image fix-root";
-	const char *console, *xl_json, *ref;
+	const char *console, *xl_json, *ref = NULL;
 	struct fix_opts o = { .console = "hvc0" };
-	struct opt_res res;
-	int dry, part, r = cli_opts(name, console_fix ? &fix_console_help : &fix_root_help, &o, argc,
-				    argv, &res);
+	int dry, part, r = fix_args(name, console_fix, argc, argv, &o, &ref);
 	char *img = NULL, *undo = NULL;
 	struct err e = { 0 };
 	struct target t;
@@ -553,13 +572,7 @@ static int cmd_fix(int argc, char **argv, int console_fix)
 
 	if (r != CLI_GO)
 		return r;
-	if (res.npos > 1)
-		return cli_usage_error(name, "takes one IMG[:PART] argument");
-	if (!res.npos)
-		return cli_usage_error(name, "needs IMG[:PART]");
-	ref = res.pos[0], console = o.console, xl_json = o.xl_json, dry = o.dry;
-	if (!console[0] || strchr(console, '/') || strlen(console) > 32)
-		return cli_usage_error(name, "--console '%s': expected a terminal name like hvc0", console);
+	console = o.console, xl_json = o.xl_json, dry = o.dry;
 	if (split_img_part(ref, &img, &part, &e) < 0)
 		return cli_fail(name, &e);
 	if ((r = recover(name, img, xl_json, &e)) < 0 || (r = target_open(img, part, &t, &e)) < 0) {
