@@ -6,34 +6,45 @@
 #include "cli/cmd.h"
 #include "xen/xlcfg.h"
 
-static const char usage[] =
+/* --string applies to the argument after it: cfg_set_main parses the
+ * options before each argument in turn (cli_opts_prefix). */
+static const struct opt opts[] = {
+	{ "string", 's', OPT_FLAG, 0, .help = "take the next KEY=TEXT's TEXT as text and quote it" },
+	{ 0 },
+};
+
+static const struct cli_usage help = {
 	"usage: vmlab cfg set FILE [--string|-s] KEY=VALUE...\n"
 	"Sets each KEY to VALUE, written in xl.cfg syntax: 512, 0x10, 'text',\n"
 	"\"text\", [ 'a', 'b' ]. A bare word such as name=vm is not a value: quote\n"
 	"it (name=\"'vm'\") or put --string before the argument, which takes the\n"
 	"rest after '=' as text and quotes it. The key's last assignment is changed\n"
 	"in place (earlier ones and += chains are removed); a new key is added at\n"
-	"the end. All arguments are checked before anything is written.\n";
+	"the end. All arguments are checked before anything is written.\n\n",
+	opts,
+};
 
 int cfg_set_main(int argc, char **argv)
 {
 	const char *file = NULL;
 	struct xlcfg *c = NULL;
 	struct err e = { 0 };
-	int rc = 0, as_string = 0, nset = 0;
+	struct opt_res res;
+	bool as_string = false, s;
+	int rc = 0, nset = 0;
 
-	if (cli_wants_help(argc, argv))
-		return fputs(usage, stdout), 0;
-	for (int k = 1; k < argc; k++) {
-		const char *a = argv[k];
-		if (!strcmp(a, "--string") || !strcmp(a, "-s")) {
-			as_string = 1;
-			continue;
-		}
-		if (a[0] == '-' && a[1]) {
-			rc = cli_usage_error("cfg set", "unknown option '%s'", a);
+	/* argv[k] is the last argument read: the options before the next one follow it */
+	for (int k = 0; k < argc; k = (int)(res.pos - argv)) {
+		const char *a;
+
+		s = false;
+		if ((rc = cli_opts_prefix("cfg set", &help, &s, argc - k, argv + k, &res)) != CLI_GO)
 			goto out;
-		}
+		rc = 0;
+		as_string = as_string || s;
+		if (!res.npos)
+			break;
+		a = res.pos[0];
 		if (!file) {
 			file = a;
 			if (xlcfg_load(file, &c, &e)) {
@@ -64,7 +75,7 @@ int cfg_set_main(int argc, char **argv)
 			rc = 2;
 			goto out;
 		}
-		as_string = 0;
+		as_string = false;
 		nset++;
 	}
 	if (!file || !nset) {

@@ -1,7 +1,10 @@
 /* Helpers shared by the command files. */
 #include "cli/cmd.h"
 
+#include "base/sbuf.h"
+
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,10 +37,87 @@ int cli_wants_help(int argc, char **argv)
 	return 0;
 }
 
+volatile sig_atomic_t cli_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	cli_stop = 1;
+}
+
+void cli_stop_on_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void cli_print_listening(void *arg, const char *bound)
+{
+	printf("%s listening on %s\n", (const char *)arg, bound);
+	fflush(stdout);
+}
+
 int cli_print_usage(const struct cmd *c)
 {
-	fputs(c->usage, stdout);
+	if (c->help)
+		cli_usage_write(c->help, stdout);
+	else
+		fputs(c->usage, stdout);
 	return 0;
+}
+
+char *cli_usage_str(const struct cli_usage *u)
+{
+	struct sbuf o = SBUF_INIT;
+
+	sbuf_puts(&o, u->head);
+	if (u->opts)
+		opt_help(u->opts, &o);
+	sbuf_puts(&o, u->tail ? u->tail : "");
+	return sbuf_take(&o);
+}
+
+void cli_usage_write(const struct cli_usage *u, FILE *f)
+{
+	char *s = cli_usage_str(u);
+
+	fputs(s, f);
+	free(s);
+}
+
+static int opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		struct opt_res *r, int prefix)
+{
+	static const struct opt none[] = { { 0 } };
+	const struct opt *tab = u->opts ? u->opts : none;
+	struct err e = { 0 };
+	int rc = prefix ? opt_parse_prefix(tab, dst, argc, argv, r, &e)
+			: opt_parse(tab, dst, argc, argv, r, &e);
+
+	if (rc == OPT_HELP) {
+		cli_usage_write(u, stdout);
+		return 0;
+	}
+	if (rc)
+		return cli_usage_error(name, "%s", e.msg);
+	return CLI_GO;
+}
+
+int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+	     struct opt_res *r)
+{
+	return opts(name, u, dst, argc, argv, r, 0);
+}
+
+int cli_opts_prefix(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		    struct opt_res *r)
+{
+	return opts(name, u, dst, argc, argv, r, 1);
 }
 
 #include "cli/subcmd.h"
