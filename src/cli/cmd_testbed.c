@@ -5,7 +5,7 @@
 #include "base/proc.h"
 #include "base/sbuf.h"
 #include "base/shquote.h"
-#include "run/testbed.h"
+#include "testbed/testbed.h"
 #include "xen/xl.h"
 
 #include <ctype.h>

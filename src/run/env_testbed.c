@@ -4,7 +4,7 @@
  * on open and destroyed on close. Results are labelled as emulated hardware. */
 #include "run/env.h"
 #include "base/proc.h"
-#include "run/testbed.h"
+#include "testbed/testbed.h"
 
 #include <errno.h>
 #include <stdbool.h>

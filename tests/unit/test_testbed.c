@@ -1,4 +1,4 @@
-/* Unit tests of src/run/testbed: state file, ssh command lines, ports, paths. */
+/* Unit tests of src/testbed/testbed: state file, ssh command lines, ports, paths. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "run/testbed.h"
+#include "testbed/testbed.h"
 
 static void test_state_parse(void **state)
 {

@@ -1,5 +1,5 @@
 /* The testbed's files, state, accelerator choice and ssh command lines. */
-#include "run/testbed.h"
+#include "testbed/testbed.h"
 
 #include "base/fileio.h"
 #include "base/sbuf.h"

@@ -1,8 +1,8 @@
 /* The testbed: real Xen 4.17 and its dom0 booted in QEMU on this machine.
  * Where its files live, the state of a running one, the QEMU command line,
  * and the ssh command lines that reach dom0 and its guests. */
-#ifndef VMLAB_RUN_TESTBED_H
-#define VMLAB_RUN_TESTBED_H
+#ifndef VMLAB_TESTBED_TESTBED_H
+#define VMLAB_TESTBED_TESTBED_H
 
 #include <limits.h>
 #include <stddef.h>
