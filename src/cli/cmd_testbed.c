@@ -94,17 +94,6 @@ static int need_up(const struct tb_paths *p, struct tb_state *s)
 	return 0;
 }
 
-static char *self_exe(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = 0;
-	return xstrdup(buf);
-}
-
 static int run_status(char *const argv[], const struct proc_opts *o, const char *what)
 {
 	struct err e = { 0 };
@@ -126,14 +115,9 @@ static int run_status(char *const argv[], const struct proc_opts *o, const char 
 static int build_images(const struct tb_paths *p, int rebuild)
 {
 	char script[PATH_MAX + 16];
-	char *exe, *av[8];
+	char *exe = (char *)proc_self_exe(), *av[8];
 	int n = 0, st;
 
-	exe = self_exe();
-	if (!exe) {
-		fprintf(stderr, "vmlab %s: cannot find the vmlab binary (/proc/self/exe)\n", NAME);
-		return 1;
-	}
 	snprintf(script, sizeof(script), "%s/build.sh", p->data);
 	av[n++] = "bash";
 	av[n++] = script;
@@ -145,7 +129,6 @@ static int build_images(const struct tb_paths *p, int rebuild)
 		av[n++] = "--rebuild";
 	av[n] = NULL;
 	st = run_status(av, NULL, "build");
-	free(exe);
 	return st != 0;
 }
 
@@ -284,7 +267,7 @@ static int ssh_ok(const struct tb_paths *p, const struct tb_state *s, const char
 		st = -1;
 		sleep(1);
 	}
-	tb_argv_free(av);
+	argv_free(av);
 	sbuf_free(&out);
 	sbuf_free(&er);
 	return st == 0;
@@ -533,7 +516,7 @@ static int do_down(int argc, char **argv)
 		struct proc_opts o = { .out = &out, .errout = &er, .timeout_ms = 30000 };
 
 		(void)proc_run(av, &o, &st, &e);
-		tb_argv_free(av);
+		argv_free(av);
 		sbuf_free(&out);
 		sbuf_free(&er);
 	}
@@ -569,7 +552,7 @@ static int exec_in(const struct tb_paths *p, const struct tb_state *s, const cha
 	struct proc_opts o = { .timeout_ms = (uint64_t)timeout_s * 1000 };
 	int st = run_status(av, &o, "the command");
 
-	tb_argv_free(av);
+	argv_free(av);
 	return st;
 }
 
@@ -609,7 +592,7 @@ static int do_ssh(int argc, char **argv)
 	fflush(stdout);
 	execvp(av[0], av);
 	fprintf(stderr, "vmlab %s: ssh: %s\n", NAME, strerror(errno));
-	tb_argv_free(av);
+	argv_free(av);
 	return 1;
 }
 
@@ -661,7 +644,7 @@ static int do_cp(int argc, char **argv)
 			fprintf(stderr, "vmlab %s: cp failed: %s", NAME, sbuf_str(&er));
 		sbuf_free(&out);
 	}
-	tb_argv_free(av);
+	argv_free(av);
 	sbuf_free(&data);
 	sbuf_free(&er);
 	sbuf_free(&sh);
@@ -862,7 +845,7 @@ static int guest_up(int argc, char **argv)
 		t0 = tb_now_ms();
 		st = run_status(av, &o, "guest up");
 	}
-	tb_argv_free(av);
+	argv_free(av);
 	if (st == 0) {
 		snprintf(dir, sizeof(dir), "%s/guests", p.dir);
 		guest_file(&p, g.name, f, sizeof(f));
@@ -951,7 +934,7 @@ static int guest_down(int argc, char **argv)
 
 		st = run_status(av, &o, "guest down");
 	}
-	tb_argv_free(av);
+	argv_free(av);
 	sbuf_free(&sh);
 	guest_file(&p, g.name, f, sizeof(f));
 	(void)unlink(f);
@@ -1074,7 +1057,7 @@ static int do_status(int argc, char **argv)
 
 		st = run_status(av, &o, "status");
 	}
-	tb_argv_free(av);
+	argv_free(av);
 	if (st != 0) {
 		fprintf(stderr, "vmlab %s: xl in dom0 failed: %s", NAME, sbuf_str(&er));
 		st = 1;

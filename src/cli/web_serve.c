@@ -74,10 +74,8 @@ int web_serve_main(int argc, char **argv)
 		.nginx = "nginx",
 	};
 	const char *stop_dir = NULL;
-	char self[PATH_MAX];
 	struct sigaction sa;
 	struct err e = { 0 };
-	ssize_t n;
 	int c, rc;
 
 	optind = 1;
@@ -133,13 +131,7 @@ int web_serve_main(int argc, char **argv)
 		fprintf(stderr, "vmlab web serve: %s not found (install the Debian package nginx)\n", o.nginx);
 		return 1;
 	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0) {
-		fprintf(stderr, "vmlab web serve: cannot find its own binary\n");
-		return 1;
-	}
-	self[n] = 0;
-	o.self = self;
+	o.self = proc_self_exe();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);

@@ -34,7 +34,7 @@ static int native_exec(struct env *v, char *const args[], uint64_t timeout_ms, s
 	while (args[n])
 		n++;
 	argv = xcalloc(n + 2, sizeof(*argv));
-	argv[0] = (char *)env_self_exe();
+	argv[0] = (char *)proc_self_exe();
 	for (size_t k = 0; k < n; k++)
 		argv[k + 1] = args[k];
 	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms,

@@ -57,7 +57,7 @@ static int tb_cli(char *const args[], uint64_t timeout_ms, struct sbuf *out, str
 	while (args[n])
 		n++;
 	argv = xcalloc(n + 3, sizeof(*argv));
-	argv[0] = (char *)env_self_exe();
+	argv[0] = (char *)proc_self_exe();
 	argv[1] = "testbed";
 	for (size_t k = 0; k < n; k++)
 		argv[k + 2] = args[k];

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "base/err.h"
+#include "base/sshargv.h"
 
 struct tb_paths {
 	char home[PATH_MAX];     /* $VMLAB_HOME, default ~/.cache/vmlab */
@@ -63,7 +64,7 @@ int tb_ram_mib(struct err *e);
  * default), "default", "always_emulate", "native_paravirt". */
 int tb_tsc_mode_valid(const char *m);
 
-/* A NULL-terminated argv (caller frees with tb_argv_free) of ssh reaching
+/* A NULL-terminated argv (caller frees with argv_free, base/sshargv.h) of ssh reaching
  * dom0 (guest_ip NULL) or a guest through dom0, running cmd (NULL: a login
  * shell; tty asks for a terminal). Every word of cmd is quoted for the
  * remote shell with shquote. */
@@ -73,7 +74,6 @@ char **tb_ssh_argv(const struct tb_paths *p, const struct tb_state *s, const cha
  * what it inserted). */
 char **tb_ssh_argv_sh(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip,
 		      const char *sh);
-void tb_argv_free(char **argv);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t tb_now_ms(void);

@@ -92,7 +92,7 @@ static void test_ssh_argv(void **state)
 	assert_true(k > 0);
 	assert_string_equal(av[k + 1], "printf '%s|' 'two words' 'it'\\''s'");
 	assert_null(av[k + 2]);
-	tb_argv_free(av);
+	argv_free(av);
 
 	/* Through dom0: the ProxyCommand line is for a local shell, so the key path is quoted. */
 	av = tb_ssh_argv(&p, &s, "10.0.0.11", 0, cmd);
@@ -104,12 +104,12 @@ static void test_ssh_argv(void **state)
 	assert_non_null(strstr(av[k], "-i '/home/u/my cache/testbed/id_ed25519'"));
 	assert_non_null(strstr(av[k], "-p 10022 -W %h:%p root@127.0.0.1"));
 	assert_int_equal(find(av, "-p"), -1);
-	tb_argv_free(av);
+	argv_free(av);
 
 	av = tb_ssh_argv_sh(&p, &s, NULL, "xl info && xl list");
 	k = find(av, "--");
 	assert_string_equal(av[k + 1], "xl info && xl list");
-	tb_argv_free(av);
+	argv_free(av);
 }
 
 static void test_free_port(void **state)
