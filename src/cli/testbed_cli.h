@@ -1,0 +1,39 @@
+/* What the vmlab testbed subcommands (src/cli/testbed_*.c) share: argument
+ * checks, the running testbed, messages. Each subcommand file defines one
+ * testbed_NAME_main (cli/subcmd.h). */
+#ifndef VMLAB_CLI_TESTBED_CLI_H
+#define VMLAB_CLI_TESTBED_CLI_H
+
+#include "cli/cmd.h"
+#include "testbed/boot.h"
+#include "testbed/testbed.h"
+
+#define TB_CLI "testbed"
+
+/* Parses s as a whole number in lo..hi into *out; on error prints a usage
+ * error naming opt and returns 2, else 0. */
+int tbc_uint(const char *opt, const char *s, long lo, long hi, long *out);
+
+/* Fills p; prints the error and returns its exit status when it fails. */
+int tbc_paths(struct tb_paths *p);
+
+/* Loads the running testbed into s: 0 when one is up, else prints why and
+ * returns the exit status (1 when none is up). */
+int tbc_need_up(const struct tb_paths *p, struct tb_state *s);
+
+/* Prints "vmlab testbed: MSG" for a failed library call (nothing when e has
+ * no message: the failing program spoke already) and returns 1. */
+int tbc_fail(const struct err *e);
+
+/* The index after the first "--" in argv[from..), or -1. */
+int tbc_after_dashes(int argc, char **argv, int from);
+
+/* Runs cmd in dom0 (ip NULL) or a guest with this terminal's output;
+ * returns its exit status (124 when it timed out). */
+int tbc_exec_in(const struct tb_paths *p, const struct tb_state *s, const char *ip, char *const cmd[],
+		long timeout_s);
+
+/* Progress lines of the library, printed as "vmlab testbed: MSG". */
+extern const struct tb_progress tbc_progress;
+
+#endif
