@@ -19,7 +19,7 @@ int testbed_build_main(int argc, char **argv)
 	}
 	if ((st = tbc_paths(&p)))
 		return st;
-	if (tb_build(&p, rebuild, &e) < 0)
+	if (tb_build(&p, rebuild, NULL, &e) < 0)
 		return tbc_fail(&e);
 	printf("testbed built in %.1f s: %s\n", (double)(tb_now_ms() - t0) / 1000.0, p.dir);
 	return 0;

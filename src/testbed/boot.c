@@ -31,7 +31,7 @@ void tb_say(const struct tb_progress *pr, const char *fmt, ...)
 	pr->say(pr->ctx, buf);
 }
 
-int tb_build(const struct tb_paths *p, int rebuild, struct err *e)
+int tb_build(const struct tb_paths *p, int rebuild, struct sbuf *log, struct err *e)
 {
 	char script[PATH_MAX + 16], env[PATH_MAX + 16];
 	char *av[10];
@@ -58,8 +58,22 @@ int tb_build(const struct tb_paths *p, int rebuild, struct err *e)
 	if (rebuild)
 		av[n++] = "--rebuild";
 	av[n] = NULL;
-	if ((rc = proc_run(av, NULL, &st, e)) < 0)
-		return rc;
+	{
+		struct proc_opts o = { .out = log, .errout = log };
+
+		if ((rc = proc_run(av, &o, &st, e)) < 0)
+			return rc;
+	}
+	if (st != 0 && log) {
+		const char *t = sbuf_str(log), *l;
+		size_t len = log->len;
+
+		while (len && t[len - 1] == '\n')
+			len--;
+		l = memrchr(t, '\n', len);
+		l = l ? l + 1 : t;
+		return err_set(e, -EIO, "%.*s", (int)(t + len - l), l);
+	}
 	if (st != 0) {
 		e->code = -EIO;
 		e->msg[0] = 0;    /* build.sh said why */
@@ -222,7 +236,8 @@ static int file_in(const struct tb_paths *p, const char *name, char *buf, size_t
 
 /* Checks the images, rebuilds them for this binary when needed, makes
  * vg0.img: everything QEMU needs before it starts. */
-static int prepare(const struct tb_paths *p, const struct tb_progress *pr, struct err *e)
+static int prepare(const struct tb_paths *p, const struct tb_up_opts *o, const struct tb_progress *pr,
+		   struct err *e)
 {
 	char xen[PATH_MAX], kern[PATH_MAX], initrd[PATH_MAX], key[PATH_MAX], vg[PATH_MAX];
 	int rc, fd;
@@ -233,7 +248,7 @@ static int prepare(const struct tb_paths *p, const struct tb_progress *pr, struc
 	/* dom0 and the guests run the vmlab that runs `up` */
 	if (!images_carry_self(p)) {
 		tb_say(pr, "this vmlab differs from the one in the testbed images: reassembling them");
-		if ((rc = tb_build(p, 0, e)) < 0)
+		if ((rc = tb_build(p, 0, o->build_log, e)) < 0)
 			return rc;
 	}
 	if (!proc_have("qemu-system-x86_64"))
@@ -333,7 +348,7 @@ int tb_up(const struct tb_paths *p, const struct tb_up_opts *o, const struct tb_
 	}
 	memset(s, 0, sizeof(*s));
 	tb_state_remove(p);
-	if ((rc = prepare(p, pr, e)) < 0)
+	if ((rc = prepare(p, o, pr, e)) < 0)
 		return rc;
 	if ((bo.ram_mib = tb_ram_mib(e)) < 0)
 		return bo.ram_mib;

@@ -19,10 +19,11 @@ struct tb_progress {
 void tb_say(const struct tb_progress *pr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Writes dir/testbed.env (tb_const_env) and runs build.sh for this vmlab
- * binary; build.sh's own output goes to this process's stdout and stderr.
- * Returns 0 when the images are built and carry this binary, -EIO when
- * build.sh failed (it said why). */
-int tb_build(const struct tb_paths *p, int rebuild, struct err *e);
+ * binary; build.sh's output (stdout and stderr) goes into log, or to this
+ * process's when log is NULL. Returns 0 when the images are built and carry
+ * this binary, -EIO when build.sh failed (its last line on stderr says why;
+ * e's message is then empty when log is NULL, else that line). */
+int tb_build(const struct tb_paths *p, int rebuild, struct sbuf *log, struct err *e);
 
 /* What QEMU is started with. Files are named relative to the testbed
  * folder, where QEMU runs. */
@@ -40,6 +41,7 @@ struct tb_up_opts {
 	int bare;
 	long timeout_s;          /* until the ready marker is on the console */
 	int start_port;          /* first port tried for ssh */
+	struct sbuf *build_log;  /* a rebuild's output; NULL: this process's */
 };
 
 /* Boots the testbed unless it is up already in that mode (*already = 1, s
