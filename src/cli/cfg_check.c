@@ -8,49 +8,40 @@
 #include "xen/cfgcheck.h"
 #include "xen/xlcfg.h"
 
-static const char usage[] =
+static bool json;
+
+static const struct opt opts[] = {
+	{ "json", 0, OPT_FLAG, .ptr = &json, .help = "print one JSON array instead of lines" },
+	{ 0 },
+};
+
+static const struct cli_usage help = {
 	"usage: vmlab cfg check [--json] FILE...\n"
 	"Parses each FILE with libxlutil's grammar and checks it as xl create would:\n"
 	"type/builder, name, memory/maxmem, vcpus/maxvcpus, cpus/cpus_soft, cpu_weight,\n"
 	"cap, on_* actions, kernel/bootloader/firmware, disk, vif and pci specs, and\n"
 	"settings that the guest type ignores.\n"
 	"Prints FILE:LINE:COL: error|warning: MESSAGE lines (--json: one JSON array).\n"
-	"Exit status: 2 when any file has an error, 0 otherwise (warnings only).\n";
+	"Exit status: 2 when any file has an error, 0 otherwise (warnings only).\n\n",
+	opts,
+};
 
 int cfg_check_main(int argc, char **argv)
 {
 	struct sbuf out = SBUF_INIT;
-	int json = 0, nfiles = 0, bad = 0, first = 1;
+	struct opt_res res;
+	int bad = 0, first = 1, rc = cli_opts("cfg check", &help, NULL, argc, argv, &res);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			fputs(usage, stdout);
-			return 0;
-		}
-		if (!strcmp(argv[i], "--json"))
-			json = 1;
-		else if (!strcmp(argv[i], "--"))
-			break;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage_error("cfg check", "unknown option %s", argv[i]);
-		else
-			nfiles++;
-	}
-	if (!nfiles)
+	if (rc != CLI_GO)
+		return rc;
+	if (!res.npos)
 		return cli_usage_error("cfg check", "no FILE given");
 	if (json)
 		sbuf_putc(&out, '[');
-	for (int i = 1, opts = 1; i < argc; i++) {
+	for (int i = 1; i <= res.npos; i++) {
 		struct xlcfg *c = NULL;
 		struct cfg_report r = { 0 };
 		struct err e = { 0 };
-
-		if (opts && !strcmp(argv[i], "--")) {
-			opts = 0;
-			continue;
-		}
-		if (opts && argv[i][0] == '-' && argv[i][1])
-			continue;
 		if (xlcfg_load(argv[i], &c, &e)) {
 			bad = 1;
 			if (json) {

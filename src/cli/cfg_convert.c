@@ -1,6 +1,5 @@
 /* vmlab cfg convert FILE --to pv|pvh|hvm: convert an xl.cfg between guest types. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +11,44 @@
 #include "xen/convert.h"
 #include "xen/xlcfg.h"
 
-static const char usage[] =
+struct conv_args {
+	struct convert_opts o;
+	int to;                    /* enum guest_type */
+	const char *out, *script;
+	bool dry;
+};
+
+static const char *const types[] = { "pv", "pvh", "hvm", NULL };
+
+#define F(x) offsetof(struct conv_args, x)
+static const struct opt opts[] = {
+	{ "to", 0, OPT_ENUM, F(to), .words = types,
+	  .help = "the guest type to convert to (required)" },
+	{ "output", 'o', OPT_STRING, F(out), .metavar = "OUT",
+	  .help = "where to write the result (default FILE with \"-TYPE\" before \".cfg\")" },
+	{ "dry-run", 0, OPT_FLAG, F(dry), .help = "write nothing; print the resulting config" },
+	{ "kernel", 0, OPT_STRING, F(o.kernel), .metavar = "K",
+	  .help = "the PV/PVH kernel (default: the newest vmlinuz-V in --boot-dir)" },
+	{ "ramdisk", 0, OPT_STRING, F(o.ramdisk), .metavar = "R",
+	  .help = "its initrd (default: initrd.img-V of that kernel)" },
+	{ "boot-dir", 0, OPT_STRING, F(o.boot_dir), .metavar = "DIR",
+	  .help = "where dom0's kernels are (default /boot)" },
+	{ "root-partition", 0, OPT_INT, F(o.root_partition), .min = 1, .max = 255,
+	  .help = "the root file system's partition (default: the first Linux partition, "
+		  "else 1)" },
+	{ "name", 0, OPT_STRING, F(o.name), .metavar = "NAME",
+	  .help = "the new guest's name (default NAME-TYPE)" },
+	{ "boot-volume", 0, OPT_STRING, F(o.boot_volume), .metavar = "PATH",
+	  .help = "pv|pvh -> hvm: the new boot volume (default ROOTVOL-boot)" },
+	{ "boot-size", 0, OPT_STRING, F(o.boot_size), .metavar = "SIZE",
+	  .help = "its size (default 256M)" },
+	{ "script", 0, OPT_STRING, F(script), .metavar = "S",
+	  .help = "write the commands that create the boot volume to S" },
+	{ 0 },
+};
+#undef F
+
+static const struct cli_usage help = {
 	"usage: vmlab cfg convert FILE --to pv|pvh|hvm [-o OUT] [--dry-run]\n"
 	"           [--kernel K] [--ramdisk R] [--boot-dir DIR] [--root-partition N]\n"
 	"           [--name NAME] [--boot-volume PATH] [--boot-size SIZE] [--script S]\n"
@@ -28,20 +64,9 @@ static const char usage[] =
 	"                 prints (or with --script S writes) the sh commands that create it\n"
 	"OUT defaults to FILE with \"-TYPE\" before \".cfg\". Written atomically;\n"
 	"--dry-run writes nothing and prints the resulting config.\n"
-	"Bad input (or a config vmlab cfg check rejects): exit 2, nothing written.\n";
-
-static int parse_type(const char *s, enum guest_type *t)
-{
-	if (!strcmp(s, "pv"))
-		*t = GUEST_PV;
-	else if (!strcmp(s, "pvh"))
-		*t = GUEST_PVH;
-	else if (!strcmp(s, "hvm"))
-		*t = GUEST_HVM;
-	else
-		return -1;
-	return 0;
-}
+	"Bad input (or a config vmlab cfg check rejects): exit 2, nothing written.\n\n",
+	opts,
+};
 
 static char *default_out(const char *in, enum guest_type t)
 {
@@ -57,89 +82,29 @@ static char *default_out(const char *in, enum guest_type t)
 
 int cfg_convert_main(int argc, char **argv)
 {
-	enum { O_TO = 1000, O_DRY, O_KERNEL, O_RAMDISK, O_BOOTDIR, O_ROOTPART, O_NAME, O_BOOTVOL,
-	       O_BOOTSIZE, O_SCRIPT };
-	static const struct option lopts[] = {
-		{ "to", required_argument, NULL, O_TO },
-		{ "output", required_argument, NULL, 'o' },
-		{ "dry-run", no_argument, NULL, O_DRY },
-		{ "kernel", required_argument, NULL, O_KERNEL },
-		{ "ramdisk", required_argument, NULL, O_RAMDISK },
-		{ "boot-dir", required_argument, NULL, O_BOOTDIR },
-		{ "root-partition", required_argument, NULL, O_ROOTPART },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "boot-volume", required_argument, NULL, O_BOOTVOL },
-		{ "boot-size", required_argument, NULL, O_BOOTSIZE },
-		{ "script", required_argument, NULL, O_SCRIPT },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	struct convert_opts o = { .to = GUEST_PV };
+	struct conv_args a = { .to = -1 };
 	struct convert_result res = { 0 };
 	struct cfg_report rep = { 0 };
 	struct sbuf text = SBUF_INIT;
 	struct xlcfg *c = NULL, *back = NULL;
 	struct err e = { 0 };
-	const char *in, *out_arg = NULL, *script = NULL;
-	char *out = NULL, *end;
-	int opt, have_to = 0, dry = 0, status = 0;
+	struct opt_res r;
+	struct convert_opts o;
+	const char *in, *out_arg, *script;
+	char *out = NULL;
+	int dry, status = cli_opts("cfg convert", &help, &a, argc, argv, &r);
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "o:h", lopts, NULL)) != -1) {
-		switch (opt) {
-		case O_TO:
-			if (parse_type(optarg, &o.to))
-				return cli_usage_error("cfg convert", "--to: pv, pvh or hvm, not `%s'",
-						       optarg);
-			have_to = 1;
-			break;
-		case 'o':
-			out_arg = optarg;
-			break;
-		case O_DRY:
-			dry = 1;
-			break;
-		case O_KERNEL:
-			o.kernel = optarg;
-			break;
-		case O_RAMDISK:
-			o.ramdisk = optarg;
-			break;
-		case O_BOOTDIR:
-			o.boot_dir = optarg;
-			break;
-		case O_ROOTPART:
-			o.root_partition = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || o.root_partition < 1 || o.root_partition > 255)
-				return cli_usage_error("cfg convert", "--root-partition: a number "
-						       "1..255, not `%s'", optarg);
-			break;
-		case O_NAME:
-			o.name = optarg;
-			break;
-		case O_BOOTVOL:
-			o.boot_volume = optarg;
-			break;
-		case O_BOOTSIZE:
-			o.boot_size = optarg;
-			break;
-		case O_SCRIPT:
-			script = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return cli_usage_error("cfg convert", "unknown or incomplete option %s",
-					       argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
+	if (status != CLI_GO)
+		return status;
+	status = 0;
+	if (r.npos != 1)
 		return cli_usage_error("cfg convert", "expected one FILE");
-	if (!have_to)
+	if (a.to < 0)
 		return cli_usage_error("cfg convert", "--to pv|pvh|hvm is required");
-	in = argv[optind];
+	a.o.to = (enum guest_type)a.to;
+	o = a.o;
+	out_arg = a.out, script = a.script, dry = a.dry;
+	in = r.pos[0];
 	if (xlcfg_load(in, &c, &e))
 		return cli_fail("cfg convert", &e);
 	cfgcheck_run(c, &rep);

@@ -6,23 +6,24 @@
 #include "cli/cmd.h"
 #include "xen/xlcfg.h"
 
-static const char usage[] =
+static const struct cli_usage help = {
 	"usage: vmlab cfg del FILE KEY...\n"
 	"Removes every assignment of each KEY: the whole line when the assignment\n"
 	"is alone on it (with its trailing comment), else just the statement.\n"
-	"Exit 1 and nothing written when a KEY is not set.\n";
+	"Exit 1 and nothing written when a KEY is not set.\n",
+};
 
 int cfg_del_main(int argc, char **argv)
 {
+	struct opt_res res;
 	struct xlcfg *c;
 	struct err e = { 0 };
-	int rc = 0;
+	int rc = cli_opts("cfg del", &help, NULL, argc, argv, &res);
 
-	if (cli_wants_help(argc, argv))
-		return fputs(usage, stdout), 0;
-	for (int k = 1; k < argc; k++)
-		if (argv[k][0] == '-' && argv[k][1])
-			return cli_usage_error("cfg del", "unknown option '%s'", argv[k]);
+	if (rc != CLI_GO)
+		return rc;
+	rc = 0;
+	argc = res.npos + 1; /* the positionals are argv[1..] now */
 	if (argc < 3)
 		return cli_usage_error("cfg del", "needs FILE and at least one KEY");
 	for (int k = 2; k < argc; k++)

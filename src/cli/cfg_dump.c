@@ -6,34 +6,37 @@
 #include "cli/cmd.h"
 #include "xen/xlcfg.h"
 
-static const char usage[] =
+static bool json;
+
+static const struct opt opts[] = {
+	{ "json", 0, OPT_FLAG, .ptr = &json, .help = "one JSON object instead of xl.cfg lines" },
+	{ 0 },
+};
+
+static const struct cli_usage help = {
 	"usage: vmlab cfg dump [--json] FILE\n"
 	"Prints every key's final value, in order of first appearance. With --json\n"
 	"one JSON object: strings as JSON strings, lists as arrays, and a NUMBER\n"
 	"token that Xen reads as a number (strtol base 0: 512, 0x10, 010) as a JSON\n"
 	"number; anything else (\"512\" in quotes, 08, 1e5, a += value) stays a string.\n"
-	"Without --json: one 'key = value' line per key in xl.cfg syntax.\n";
+	"Without --json: one 'key = value' line per key in xl.cfg syntax.\n\n",
+	opts,
+};
 
 int cfg_dump_main(int argc, char **argv)
 {
-	const char *file = NULL;
-	int json = 0;
+	const char *file;
+	struct opt_res r;
 	struct xlcfg *c;
 	struct err e = { 0 };
 	struct sbuf b = SBUF_INIT;
+	int rc = cli_opts("cfg dump", &help, NULL, argc, argv, &r);
 
-	if (cli_wants_help(argc, argv))
-		return fputs(usage, stdout), 0;
-	for (int k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--json"))
-			json = 1;
-		else if (argv[k][0] == '-' && argv[k][1])
-			return cli_usage_error("cfg dump", "unknown option '%s'", argv[k]);
-		else if (!file)
-			file = argv[k];
-		else
-			return cli_usage_error("cfg dump", "too many arguments");
-	}
+	if (rc != CLI_GO)
+		return rc;
+	if (r.npos > 1)
+		return cli_usage_error("cfg dump", "too many arguments");
+	file = r.npos ? r.pos[0] : NULL;
 	if (!file)
 		return cli_usage_error("cfg dump", "needs FILE");
 	if (xlcfg_load(file, &c, &e))

@@ -6,13 +6,25 @@
 #include "cli/cmd.h"
 #include "xen/xlcfg.h"
 
-static const char usage[] =
+struct fmt_opts {
+	bool check, to_stdout;
+};
+
+static const struct opt opts[] = {
+	{ "check", 0, OPT_FLAG, offsetof(struct fmt_opts, check),
+	  .help = "write nothing; exit 1 when FILE is not in canonical layout" },
+	{ "stdout", 0, OPT_FLAG, offsetof(struct fmt_opts, to_stdout),
+	  .help = "print the result instead of rewriting FILE" },
+	{ 0 },
+};
+
+static const struct cli_usage help = {
 	"usage: vmlab cfg fmt [--check|--stdout] FILE\n"
 	"Rewrites FILE in canonical layout: 'key = value' one per line, lists as\n"
 	"[ 'a', 'b' ] (one item per line when they hold comments), comments kept,\n"
-	"runs of blank lines folded. Values are unchanged (checked before writing).\n"
-	"  --check   write nothing; exit 1 when FILE is not in canonical layout\n"
-	"  --stdout  print the result instead of rewriting FILE\n";
+	"runs of blank lines folded. Values are unchanged (checked before writing).\n",
+	opts,
+};
 
 /* The final values of c as JSON, for comparing two parses. */
 static void values(const struct xlcfg *c, struct sbuf *out)
@@ -28,26 +40,22 @@ static void values(const struct xlcfg *c, struct sbuf *out)
 
 int cfg_fmt_main(int argc, char **argv)
 {
-	const char *file = NULL;
-	int check = 0, to_stdout = 0, rc = 0;
+	const char *file;
+	struct fmt_opts o = { 0 };
+	struct opt_res r;
+	int rc = cli_opts("cfg fmt", &help, &o, argc, argv, &r);
+	bool check, to_stdout;
 	struct xlcfg *c, *c2 = NULL;
 	struct err e = { 0 };
 	struct sbuf out = SBUF_INIT, orig = SBUF_INIT, v1 = SBUF_INIT, v2 = SBUF_INIT;
 
-	if (cli_wants_help(argc, argv))
-		return fputs(usage, stdout), 0;
-	for (int k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--check"))
-			check = 1;
-		else if (!strcmp(argv[k], "--stdout"))
-			to_stdout = 1;
-		else if (argv[k][0] == '-' && argv[k][1])
-			return cli_usage_error("cfg fmt", "unknown option '%s'", argv[k]);
-		else if (!file)
-			file = argv[k];
-		else
-			return cli_usage_error("cfg fmt", "too many arguments");
-	}
+	if (rc != CLI_GO)
+		return rc;
+	rc = 0;
+	check = o.check, to_stdout = o.to_stdout;
+	if (r.npos > 1)
+		return cli_usage_error("cfg fmt", "too many arguments");
+	file = r.npos ? r.pos[0] : NULL;
 	if (!file)
 		return cli_usage_error("cfg fmt", "needs FILE");
 	if (check && to_stdout)

@@ -5,32 +5,36 @@
 #include "cli/cmd.h"
 #include "xen/xlcfg.h"
 
-static const char usage[] =
+static bool json;
+
+static const struct opt opts[] = {
+	{ "json", 0, OPT_FLAG, .ptr = &json, .help = "print the value as JSON" },
+	{ 0 },
+};
+
+static const struct cli_usage help = {
 	"usage: vmlab cfg get [--json] FILE KEY\n"
 	"Prints KEY's final value (after += and last-assignment-wins): a string or\n"
-	"number as its text, a list in xl.cfg syntax; --json prints JSON.\n"
-	"Exit 1 when KEY is not set, 2 on bad input.\n";
+	"number as its text, a list in xl.cfg syntax; --json prints JSON.\n\n",
+	opts,
+	"\nExit 1 when KEY is not set, 2 on bad input.\n",
+};
 
 int cfg_get_main(int argc, char **argv)
 {
-	const char *pos[2];
-	int npos = 0, json = 0, rc = 0;
+	struct opt_res r;
+	char **pos;
+	int rc = cli_opts("cfg get", &help, NULL, argc, argv, &r);
 	struct xlcfg *c;
 	struct err e = { 0 };
 
-	if (cli_wants_help(argc, argv))
-		return fputs(usage, stdout), 0;
-	for (int k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--json"))
-			json = 1;
-		else if (argv[k][0] == '-' && argv[k][1])
-			return cli_usage_error("cfg get", "unknown option '%s'", argv[k]);
-		else if (npos < 2)
-			pos[npos++] = argv[k];
-		else
-			return cli_usage_error("cfg get", "too many arguments");
-	}
-	if (npos != 2)
+	if (rc != CLI_GO)
+		return rc;
+	rc = 0;
+	pos = r.pos;
+	if (r.npos > 2)
+		return cli_usage_error("cfg get", "too many arguments");
+	if (r.npos != 2)
 		return cli_usage_error("cfg get", "needs FILE and KEY");
 	if (xlcfg_load(pos[0], &c, &e))
 		return cli_fail("cfg get", &e);

@@ -6,14 +6,23 @@
 #include "cli/cmd.h"
 #include "xen/xlcfg.h"
 
-static const char usage[] =
+/* --string applies to the argument after it, so the loop below reads argv
+ * in order; the table gives the help and the man page check. */
+static const struct opt opts[] = {
+	{ "string", 's', OPT_FLAG, .help = "take the next KEY=TEXT's TEXT as text and quote it" },
+	{ 0 },
+};
+
+static const struct cli_usage help = {
 	"usage: vmlab cfg set FILE [--string|-s] KEY=VALUE...\n"
 	"Sets each KEY to VALUE, written in xl.cfg syntax: 512, 0x10, 'text',\n"
 	"\"text\", [ 'a', 'b' ]. A bare word such as name=vm is not a value: quote\n"
 	"it (name=\"'vm'\") or put --string before the argument, which takes the\n"
 	"rest after '=' as text and quotes it. The key's last assignment is changed\n"
 	"in place (earlier ones and += chains are removed); a new key is added at\n"
-	"the end. All arguments are checked before anything is written.\n";
+	"the end. All arguments are checked before anything is written.\n\n",
+	opts,
+};
 
 int cfg_set_main(int argc, char **argv)
 {
@@ -23,7 +32,7 @@ int cfg_set_main(int argc, char **argv)
 	int rc = 0, as_string = 0, nset = 0;
 
 	if (cli_wants_help(argc, argv))
-		return fputs(usage, stdout), 0;
+		return cli_usage_write(&help, stdout), 0;
 	for (int k = 1; k < argc; k++) {
 		const char *a = argv[k];
 		if (!strcmp(a, "--string") || !strcmp(a, "-s")) {

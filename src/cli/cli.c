@@ -1,7 +1,10 @@
 /* Helpers shared by the command files. */
 #include "cli/cmd.h"
 
+#include "base/sbuf.h"
+
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,8 +39,60 @@ int cli_wants_help(int argc, char **argv)
 
 int cli_print_usage(const struct cmd *c)
 {
-	fputs(c->usage, stdout);
+	if (c->help)
+		cli_usage_write(c->help, stdout);
+	else
+		fputs(c->usage, stdout);
 	return 0;
+}
+
+char *cli_usage_str(const struct cli_usage *u)
+{
+	struct sbuf o = SBUF_INIT;
+
+	sbuf_puts(&o, u->head);
+	if (u->opts)
+		opt_help(u->opts, &o);
+	sbuf_puts(&o, u->tail ? u->tail : "");
+	return sbuf_take(&o);
+}
+
+void cli_usage_write(const struct cli_usage *u, FILE *f)
+{
+	char *s = cli_usage_str(u);
+
+	fputs(s, f);
+	free(s);
+}
+
+static int opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		struct opt_res *r, int prefix)
+{
+	static const struct opt none[] = { { 0 } };
+	const struct opt *tab = u->opts ? u->opts : none;
+	struct err e = { 0 };
+	int rc = prefix ? opt_parse_prefix(tab, dst, argc, argv, r, &e)
+			: opt_parse(tab, dst, argc, argv, r, &e);
+
+	if (rc == OPT_HELP) {
+		cli_usage_write(u, stdout);
+		return 0;
+	}
+	if (rc)
+		return cli_usage_error(name, "%s", e.msg);
+	return CLI_GO;
+}
+
+int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+	     struct opt_res *r)
+{
+	return opts(name, u, dst, argc, argv, r, 0);
+}
+
+int cli_opts_prefix(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		    struct opt_res *r)
+{
+	return opts(name, u, dst, argc, argv, r, 1);
 }
 
 #include "cli/subcmd.h"

@@ -4,7 +4,18 @@
 #ifndef VMLAB_CLI_CMD_H
 #define VMLAB_CLI_CMD_H
 
+#include <stdio.h>
+
 #include "base/err.h"
+#include "base/opt.h"
+
+/* A command's --help text: head (usage line and description), the OPTIONS
+ * part rendered from the option table, then tail. */
+struct cli_usage {
+	const char *head;
+	const struct opt *opts;   /* NULL: none */
+	const char *tail;         /* NULL: none */
+};
 
 struct cmd {
 	const char *name;      /* "cfg" */
@@ -13,6 +24,7 @@ struct cmd {
 	int (*run)(int argc, char **argv);  /* argv[0] is the command name */
 	int family;            /* has subcommands: only `vmlab NAME --help` shows usage here;
 	                          later --help goes to the subcommand (cli/subcmd.h) */
+	const struct cli_usage *help;  /* when set, the --help text instead of usage */
 };
 
 /* Every command, defined in its own src/cli/cmd_NAME.c. */
@@ -37,7 +49,27 @@ int cli_usage_error(const char *name, const char *fmt, ...) __attribute__((forma
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
 
-/* Prints c->usage to stdout; returns 0. */
+/* Prints c's help (c->help, else c->usage) to stdout; returns 0. */
 int cli_print_usage(const struct cmd *c);
+
+/* u's help text; the caller frees it. */
+char *cli_usage_str(const struct cli_usage *u);
+
+/* Writes u's help text to f. */
+void cli_usage_write(const struct cli_usage *u, FILE *f);
+
+/* What cli_opts returns when the command goes on. */
+#define CLI_GO (-1)
+
+/* Parses argv (argv[0] is the command's name) against u->opts into dst
+ * (opt_parse). Returns CLI_GO, or the exit status the command returns now:
+ * 0 after printing u's help for -h/--help, 2 after a usage error
+ * "vmlab NAME: --connections 0: must be between 1 and 100000". */
+int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+	     struct opt_res *r);
+
+/* cli_opts with opt_parse_prefix: options end at the first positional. */
+int cli_opts_prefix(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		    struct opt_res *r);
 
 #endif

@@ -28,11 +28,11 @@ static const char usage[] =
 
 static const struct subcmd subs[] = {
 	{ "check", "parse and check", cfg_check_main, 1 },
-	{ "get", "print a value", cfg_get_main },
-	{ "set", "set values", cfg_set_main },
-	{ "del", "delete keys", cfg_del_main },
-	{ "fmt", "canonical layout", cfg_fmt_main },
-	{ "dump", "all values as JSON", cfg_dump_main },
+	{ "get", "print a value", cfg_get_main, 1 },
+	{ "set", "set values", cfg_set_main, 1 },
+	{ "del", "delete keys", cfg_del_main, 1 },
+	{ "fmt", "canonical layout", cfg_fmt_main, 1 },
+	{ "dump", "all values as JSON", cfg_dump_main, 1 },
 	{ "convert", "convert guest type", cfg_convert_main, 1 },
 	{ 0 },
 };

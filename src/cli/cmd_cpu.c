@@ -12,7 +12,6 @@
 #include "xen/cpulist.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <sched.h>
 #include <math.h>
 #include <regex.h>
@@ -21,7 +20,56 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
+struct run_opts {
+	int size_word;            /* index in sizes[] */
+	enum bench_size size;     /* BENCH_TEST + size_word */
+	long long iterations, copies, warmup;
+	struct bench_bind bind;
+	const char *pin;          /* --pin as given, NULL when unbound */
+	bool json;
+	const char *output;
+	const char *cmd, *regex, *metric_name, *name;
+	bool higher, lower;
+	int direction;            /* 1 higher is better, -1 lower, 0 unset */
+	uint64_t timeout_ns;
+};
+
+static const char *const sizes[] = { "test", "train", "ref", NULL };
+
+#define F(x) offsetof(struct run_opts, x)
+static const struct opt run_opts_tab[] = {
+	{ "size", 0, OPT_ENUM, F(size_word), .def = "test", .words = sizes,
+	  .help = "test (about 0.1-0.3 s), train (about 1 s), ref (2-10 s)" },
+	{ "iterations", 0, OPT_LONG, F(iterations), .def = "3", .min = 1, .max = 10000,
+	  .help = "timed iterations per kernel" },
+	{ "copies", 0, OPT_LONG, F(copies), .def = "1", .min = 1, .max = 64,
+	  .help = "run N copies at once in separate processes (rate run)" },
+	{ "warmup", 0, OPT_LONG, F(warmup), .def = "0", .min = 0, .max = 100,
+	  .help = "untimed iterations before the timed ones" },
+	{ "pin", 0, OPT_STRING, F(pin), .metavar = "CPUS",
+	  .help = "bind copy k to the k-th CPU of CPUS (xl syntax: 1, 0-3,^2, all); "
+		  "default: unbound" },
+	{ "json", 0, OPT_FLAG, F(json), .help = "one JSON object per finished iteration on stdout" },
+	{ "output", 'o', OPT_STRING, F(output), .metavar = "FILE",
+	  .help = "also append each JSON record to FILE (fsync'd)" },
+	{ "cmd", 0, OPT_STRING, F(cmd), .metavar = "COMMAND",
+	  .help = "time COMMAND, a shell command line run with sh -c, instead" },
+	{ "metric-regex", 0, OPT_STRING, F(regex), .metavar = "RE",
+	  .help = "POSIX extended regex; its first capture group in the command's stdout "
+		  "(else stderr) is the metric" },
+	{ "higher-is-better", 0, OPT_FLAG, F(higher), .help = "the metric's direction" },
+	{ "lower-is-better", 0, OPT_FLAG, F(lower), .help = "the metric's direction" },
+	{ "metric-name", 0, OPT_STRING, F(metric_name), .metavar = "NAME",
+	  .help = "name of the metric (default: metric, or wall_s without a regex)" },
+	{ "name", 0, OPT_STRING, F(name), .metavar = "NAME", .def = "cmd",
+	  .help = "benchmark name in records" },
+	{ "timeout", 0, OPT_DURATION, F(timeout_ns), .min = 1, .max = OPT_NOMAX,
+	  .help = "kill the command after T (default: none)" },
+	{ 0 },
+};
+#undef F
+
+static const struct cli_usage help = {
 	"usage: vmlab cpu list [--json]\n"
 	"       vmlab cpu run [NAMES...] [--size test|train|ref] [--iterations N] [--copies N]\n"
 	"                     [--warmup N] [--pin CPUS] [--json] [-o FILE]\n"
@@ -33,35 +81,30 @@ static const char usage[] =
 	"measured time (times copies for a rate run); the suite score is the geometric\n"
 	"mean of the per-benchmark median ratios.\n\n"
 	"  list                 the kernels, the program each models, reference times\n"
-	"  run [NAMES...]       run the named kernels (default: all)\n"
-	"    --size S           test (about 0.1-0.3 s), train (about 1 s), ref (2-10 s); default test\n"
-	"    --iterations N     timed iterations per kernel (default 3)\n"
-	"    --copies N         run N copies at once in separate processes (rate run; default 1)\n"
-	"    --warmup N         untimed iterations before the timed ones (default 0)\n"
-	"    --pin CPUS         bind copy k to the k-th CPU of CPUS (xl syntax: 1, 0-3,^2,\n"
-	"                       all); default: unbound\n"
-	"    --json             one JSON object per finished iteration on stdout\n"
-	"    -o, --output FILE  also append each JSON record to FILE (fsync'd)\n"
-	"    --cmd COMMAND      time COMMAND, a shell command line run with sh -c, instead\n"
-	"    --metric-regex RE  POSIX extended regex; its first capture group in the\n"
-	"                       command's stdout (else stderr) is the metric\n"
-	"    --higher-is-better / --lower-is-better   direction of the metric\n"
-	"    --metric-name NAME name of the metric (default: metric, or wall_s without a regex)\n"
-	"    --name NAME        benchmark name in records (default: cmd)\n"
-	"    --timeout DURATION kill the command after DURATION (default: none)\n\n"
-	"Exit status: 0 all runs verified, 1 a run failed (checksum mismatch, crash,\n"
-	"no metric), 2 bad usage. See vmlab-cpu(1).\n";
+	"  run [NAMES...]       run the named kernels (default: all)\n\n"
+	"options of run (--json also for list):\n",
+	run_opts_tab,
+	"\nExit status: 0 all runs verified, 1 a run failed (checksum mismatch, crash,\n"
+	"no metric), 2 bad usage. See vmlab-cpu(1).\n",
+};
+
+static const struct opt list_opts[] = {
+	{ "json", 0, OPT_FLAG, .help = "one JSON object per kernel" },
+	{ 0 },
+};
+
+static const struct cli_usage list_help = { "", list_opts };
 
 static int list_main(int argc, char **argv)
 {
-	int json = 0;
+	bool json = false;
+	struct opt_res r;
+	int rc = cli_opts("cpu list", &list_help, &json, argc, argv, &r);
 
-	for (int k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--json"))
-			json = 1;
-		else
-			return cli_usage_error("cpu list", "unknown argument '%s'", argv[k]);
-	}
+	if (rc != CLI_GO)
+		return rc;
+	if (r.npos)
+		return cli_usage_error("cpu list", "unknown argument '%s'", r.pos[0]);
 	if (!json) {
 		printf("%-10s %-18s %9s  %s\n", "NAME", "LIKE", "REF_S", "SUMMARY");
 		for (const struct bench_ops *const *b = bench_suite; *b; b++)
@@ -94,18 +137,6 @@ static int list_main(int argc, char **argv)
 	return 0;
 }
 
-struct run_opts {
-	enum bench_size size;
-	long iterations, copies, warmup;
-	struct bench_bind bind;
-	const char *pin;          /* --pin as given, NULL when unbound */
-	int json;
-	const char *output;
-	const char *cmd, *regex, *metric_name, *name;
-	int direction;            /* 1 higher is better, -1 lower, 0 unset */
-	uint64_t timeout_ns;
-};
-
 /* A fixed-point JSON number (NaN and infinities become null). */
 static void put_fixed(struct sbuf *o, double v, int prec)
 {
@@ -131,17 +162,6 @@ static int emit(const struct run_opts *o, struct sbuf *rec)
 	return 0;
 }
 
-static long parse_count(const char *opt, const char *s, long lo, long hi, int *bad)
-{
-	uint64_t v;
-
-	if (units_parse_count(s, &v) < 0 || v < (uint64_t)lo || v > (uint64_t)hi) {
-		*bad = cli_usage_error("cpu run", "%s: '%s' is not a count in %ld..%ld", opt, s, lo, hi);
-		return 0;
-	}
-	return (long)v;
-}
-
 static double median_of(const double *v, size_t n)
 {
 	return n ? stats_median(v, n) : NAN;
@@ -165,10 +185,10 @@ static int run_suite(const struct run_opts *o, const struct bench_ops **list, in
 		const char *first_bad = NULL;
 		struct bench_run r;
 
-		for (long w = 0; w < o->warmup; w++)
+		for (long long w = 0; w < o->warmup; w++)
 			if (bench_run_copies(k, o->size, (int)o->copies, &o->bind, &r, &e) < 0)
 				goto fail;
-		for (long it = 1; it <= o->iterations; it++) {
+		for (long long it = 1; it <= o->iterations; it++) {
 			struct sbuf rec = SBUF_INIT;
 			double ratio;
 
@@ -178,7 +198,7 @@ static int run_suite(const struct run_opts *o, const struct bench_ops **list, in
 				? (double)o->copies * ref / r.wall_s : NAN;
 			sbuf_puts(&rec, "{\"kind\":\"cpu\",\"benchmark\":");
 			json_put_str(&rec, k->name);
-			sbuf_printf(&rec, ",\"size\":\"%s\",\"iteration\":%ld,\"copies\":%ld",
+			sbuf_printf(&rec, ",\"size\":\"%s\",\"iteration\":%lld,\"copies\":%lld",
 				    bench_size_name(o->size), it, o->copies);
 			if (o->pin) {
 				sbuf_puts(&rec, ",\"pin\":");
@@ -209,7 +229,7 @@ static int run_suite(const struct run_opts *o, const struct bench_ops **list, in
 				rs[nok++] = ratio;
 			} else {
 				bad++;
-				fprintf(stderr, "vmlab cpu run: %s iteration %ld: %s: %s\n", k->name, it,
+				fprintf(stderr, "vmlab cpu run: %s iteration %lld: %s: %s\n", k->name, it,
 					bench_status_name(r.status), r.error);
 				if (!first_bad)
 					first_bad = bench_status_name(r.status);
@@ -231,7 +251,7 @@ static int run_suite(const struct run_opts *o, const struct bench_ops **list, in
 		}
 	}
 	if (!o->json) {
-		printf("\nscore (geometric mean of %d median ratios, %ld cop%s): %.3f\n", nratios, o->copies,
+		printf("\nscore (geometric mean of %d median ratios, %lld cop%s): %.3f\n", nratios, o->copies,
 		       o->copies == 1 ? "y" : "ies", nratios ? stats_geomean(ratios, (size_t)nratios) : NAN);
 		printf("reference: %s\n", bench_ref_machine);
 	}
@@ -336,7 +356,7 @@ static int run_external(const struct run_opts *o)
 		}
 		have_re = 1;
 	}
-	for (long it = 1; it <= o->iterations + o->warmup; it++) {
+	for (long long it = 1; it <= o->iterations + o->warmup; it++) {
 		double wall, user, sys, metric;
 		int status;
 		char msg[256] = "";
@@ -349,7 +369,7 @@ static int run_external(const struct run_opts *o)
 			continue;
 		sbuf_puts(&rec, "{\"kind\":\"cmd\",\"benchmark\":");
 		json_put_str(&rec, o->name);
-		sbuf_printf(&rec, ",\"iteration\":%ld,\"copies\":1,\"wall_s\":", it - o->warmup);
+		sbuf_printf(&rec, ",\"iteration\":%lld,\"copies\":1,\"wall_s\":", it - o->warmup);
 		put_fixed(&rec, wall, 6);
 		sbuf_puts(&rec, ",\"user_s\":");
 		put_fixed(&rec, user, 6);
@@ -364,7 +384,7 @@ static int run_external(const struct run_opts *o)
 		if (bad) {
 			sbuf_puts(&rec, ",\"error\":");
 			json_put_str(&rec, msg);
-			fprintf(stderr, "vmlab cpu run: %s iteration %ld: %s: %s\n", o->name, it - o->warmup, st,
+			fprintf(stderr, "vmlab cpu run: %s iteration %lld: %s: %s\n", o->name, it - o->warmup, st,
 				msg);
 			failed++;
 		} else {
@@ -437,70 +457,24 @@ static int parse_pin(const char *s, struct bench_bind *bind)
 
 static int run_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "size", required_argument, 0, O_SIZE },
-		{ "iterations", required_argument, 0, O_ITER },
-		{ "copies", required_argument, 0, O_COPIES },
-		{ "warmup", required_argument, 0, O_WARMUP },
-		{ "json", no_argument, 0, O_JSON },
-		{ "output", required_argument, 0, 'o' },
-		{ "cmd", required_argument, 0, O_CMD },
-		{ "metric-regex", required_argument, 0, O_REGEX },
-		{ "higher-is-better", no_argument, 0, O_HIGHER },
-		{ "lower-is-better", no_argument, 0, O_LOWER },
-		{ "metric-name", required_argument, 0, O_MNAME },
-		{ "name", required_argument, 0, O_NAME },
-		{ "timeout", required_argument, 0, O_TIMEOUT },
-		{ "pin", required_argument, 0, O_PIN },
-		{ 0 },
-	};
-	struct run_opts o = { .size = BENCH_TEST, .iterations = 3, .copies = 1, .name = "cmd" };
+	struct run_opts o = { 0 };
+	struct opt_res r;
 	const struct bench_ops **list;
-	int c, bad = 0, n = 0, size_given = 0, rc;
+	int n = 0, rc = cli_opts("cpu run", &help, &o, argc, argv, &r);
 	const char *env;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1 && !bad) {
-		switch (c) {
-		case O_SIZE:
-			if (bench_size_parse(optarg, &o.size) < 0)
-				return cli_usage_error("cpu run", "--size '%s': expected test, train or ref", optarg);
-			size_given = 1;
-			break;
-		case O_ITER: o.iterations = parse_count("--iterations", optarg, 1, 10000, &bad); break;
-		case O_COPIES: o.copies = parse_count("--copies", optarg, 1, 64, &bad); break;
-		case O_WARMUP: o.warmup = parse_count("--warmup", optarg, 0, 100, &bad); break;
-		case O_JSON: o.json = 1; break;
-		case 'o': o.output = optarg; break;
-		case O_CMD: o.cmd = optarg; break;
-		case O_REGEX: o.regex = optarg; break;
-		case O_HIGHER: o.direction = o.direction < 0 ? 2 : 1; break;
-		case O_LOWER: o.direction = o.direction > 0 ? 2 : -1; break;
-		case O_MNAME: o.metric_name = optarg; break;
-		case O_NAME: o.name = optarg; break;
-		case O_PIN:
-			if ((rc = parse_pin(optarg, &o.bind)))
-				return rc;
-			o.pin = optarg;
-			break;
-		case O_TIMEOUT:
-			if (units_parse_duration(optarg, &o.timeout_ns) < 0 || !o.timeout_ns)
-				return cli_usage_error("cpu run", "--timeout '%s': expected a duration such as 30s",
-						       optarg);
-			break;
-		default:
-			return cli_usage_error("cpu run", "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
-	}
-	if (bad)
-		return bad;
+	if (rc != CLI_GO)
+		return rc;
+	if (o.pin && (rc = parse_pin(o.pin, &o.bind)))
+		return rc;
+	o.size = (enum bench_size)(BENCH_TEST + o.size_word);
+	o.direction = o.higher && o.lower ? 2 : o.higher ? 1 : o.lower ? -1 : 0;
 	if (o.direction == 2)
 		return cli_usage_error("cpu run", "--higher-is-better and --lower-is-better exclude each other");
 	if (o.cmd) {
-		if (optind < argc)
-			return cli_usage_error("cpu run", "--cmd takes no benchmark names ('%s')", argv[optind]);
-		if (size_given || o.copies != 1 || o.pin)
+		if (r.npos)
+			return cli_usage_error("cpu run", "--cmd takes no benchmark names ('%s')", r.pos[0]);
+		if (opt_given(run_opts_tab, &r, "size") || o.copies != 1 || o.pin)
 			return cli_usage_error("cpu run", "--size, --copies and --pin apply to built-in kernels only");
 		if (o.regex && !o.direction)
 			return cli_usage_error("cpu run",
@@ -511,16 +485,17 @@ static int run_main(int argc, char **argv)
 	}
 	if (o.regex || o.direction || o.metric_name || o.timeout_ns)
 		return cli_usage_error("cpu run", "--metric-regex, --*-is-better, --metric-name and --timeout need --cmd");
-	list = xcalloc((size_t)(argc - optind) + 16, sizeof(*list));
-	if (optind == argc) {
+	list = xcalloc((size_t)r.npos + 16, sizeof(*list));
+	if (!r.npos) {
 		for (const struct bench_ops *const *b = bench_suite; *b; b++)
 			if (!(*b)->not_scored)
 				list[n++] = *b;
 	}
-	for (int k = optind; k < argc; k++) {
-		if (!(list[n++] = bench_find(argv[k]))) {
+	for (int k = 0; k < r.npos; k++) {
+		if (!(list[n++] = bench_find(r.pos[k]))) {
 			free(list);
-			return cli_usage_error("cpu run", "unknown benchmark '%s' (see 'vmlab cpu list')", argv[k]);
+			return cli_usage_error("cpu run", "unknown benchmark '%s' (see 'vmlab cpu list')",
+					       r.pos[k]);
 		}
 	}
 	/* Test hook documented in vmlab-cpu(1): proves that mismatches are caught. */
@@ -539,7 +514,12 @@ static const struct subcmd subs[] = {
 
 static int run(int argc, char **argv)
 {
-	return subcmd_dispatch("cpu", usage, subs, argc, argv);
+	char *u = cli_usage_str(&help);
+	int rc = subcmd_dispatch("cpu", u, subs, argc, argv);
+
+	free(u);
+	return rc;
 }
 
-const struct cmd cmd_cpu = { "cpu", "run the CPU benchmark suite or an external benchmark", usage, run };
+const struct cmd cmd_cpu = { "cpu", "run the CPU benchmark suite or an external benchmark", NULL, run,
+			     .help = &help };

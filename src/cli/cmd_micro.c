@@ -5,29 +5,43 @@
 #include "base/units.h"
 #include "cli/cmd.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+struct micro_opts {
+	uint64_t min_ns, reps;
+	bool json, list;
+	const char *output;
+};
+
+#define F(x) offsetof(struct micro_opts, x)
+static const struct opt opts[] = {
+	{ "min-time", 0, OPT_DURATION, F(min_ns), .def = "0.2s", .min = 1e6, .max = 60e9,
+	  .metavar = "D", .help = "minimum duration of one repetition" },
+	{ "repetitions", 0, OPT_COUNT, F(reps), .def = "5", .min = 1, .max = 1000,
+	  .help = "repetitions" },
+	{ "json", 0, OPT_FLAG, F(json), .help = "one JSON object per microbenchmark on stdout" },
+	{ "output", 'o', OPT_STRING, F(output), .metavar = "FILE",
+	  .help = "also append each JSON record to FILE (fsync'd)" },
+	{ "list", 0, OPT_FLAG, F(list), .help = "list the microbenchmarks" },
+	{ 0 },
+};
+#undef F
+
+static const struct cli_usage help = {
 	"usage: vmlab micro [NAMES...] [--min-time DURATION] [--repetitions N] [--json] [-o FILE]\n"
 	"       vmlab micro --list\n"
 	"Times the operations virtualization makes dearer, the lmbench way: each\n"
 	"repetition repeats the operation until it lasts --min-time, and the result\n"
 	"per operation (ns/op, or MB/s for bandwidths) is reported as min, median and\n"
 	"max over the repetitions.\n\n"
-	"  NAMES              microbenchmarks to run (default: all; see --list)\n"
-	"  --min-time D       minimum duration of one repetition (default 0.2s)\n"
-	"  --repetitions N    repetitions (default 5)\n"
-	"  --json             one JSON object per microbenchmark on stdout\n"
-	"  -o, --output FILE  also append each JSON record to FILE (fsync'd)\n"
-	"  --list             list the microbenchmarks\n\n"
-	"Exit status: 0 ok (unsupported ones are reported as such), 1 a\n"
-	"microbenchmark failed, 2 bad usage. See vmlab-micro(1).\n";
-
-enum { O_MIN = 256, O_REPS, O_JSON, O_LIST };
+	"  NAMES                microbenchmarks to run (default: all; see --list)\n",
+	opts,
+	"\nExit status: 0 ok (unsupported ones are reported as such), 1 a\n"
+	"microbenchmark failed, 2 bad usage. See vmlab-micro(1).\n",
+};
 
 static void put_val(struct sbuf *o, double v)
 {
@@ -37,110 +51,91 @@ static void put_val(struct sbuf *o, double v)
 		sbuf_puts(o, "null");
 }
 
-static int run(int argc, char **argv)
+/* Measures m, prints its row or record and appends the record to o->output.
+ * Returns 1 when m failed, else 0; a failed append is reported and sets
+ * *fatal to the exit status. */
+static int measure_one(const struct micro_ops *m, const struct micro_opts *o, int *fatal)
 {
-	static const struct option longopts[] = {
-		{ "min-time", required_argument, 0, O_MIN },
-		{ "repetitions", required_argument, 0, O_REPS },
-		{ "json", no_argument, 0, O_JSON },
-		{ "list", no_argument, 0, O_LIST },
-		{ "output", required_argument, 0, 'o' },
-		{ 0 },
-	};
-	uint64_t min_ns = 200000000ull, reps = 5;
-	const struct micro_ops **list;
-	const char *output = NULL;
-	int c, json = 0, n = 0, failed = 0;
+	struct micro_result r;
+	struct sbuf rec = SBUF_INIT;
+	const char *st;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_MIN:
-			if (units_parse_duration(optarg, &min_ns) < 0 || min_ns < 1000000 ||
-			    min_ns > 60000000000ull)
-				return cli_usage_error("micro", "--min-time '%s': expected a duration from 1ms to 60s",
-						       optarg);
-			break;
-		case O_REPS:
-			if (units_parse_count(optarg, &reps) < 0 || reps < 1 || reps > 1000)
-				return cli_usage_error("micro", "--repetitions '%s': expected 1..1000", optarg);
-			break;
-		case O_JSON: json = 1; break;
-		case 'o': output = optarg; break;
-		case O_LIST:
-			for (const struct micro_ops *const *m = micro_suite; *m; m++)
-				printf("%-14s %-6s %s\n", (*m)->name, (*m)->unit, (*m)->summary);
-			return 0;
-		default:
-			return cli_usage_error("micro", "unknown or incomplete option '%s'", argv[optind - 1]);
-		}
+	micro_measure(m, o->min_ns, (int)o->reps, &r);
+	st = r.status == MICRO_OK ? "ok" : r.status == MICRO_UNSUPPORTED ? "unsupported" : "error";
+	rc = r.status == MICRO_ERROR;
+	sbuf_puts(&rec, "{\"kind\":\"micro\",\"benchmark\":");
+	json_put_str(&rec, m->name);
+	sbuf_puts(&rec, ",\"unit\":");
+	json_put_str(&rec, m->unit);
+	sbuf_printf(&rec, ",\"higher_is_better\":%s", m->bytes_per_op > 0 ? "true" : "false");
+	sbuf_puts(&rec, ",\"min\":");
+	put_val(&rec, r.status == MICRO_OK ? r.min : NAN);
+	sbuf_puts(&rec, ",\"median\":");
+	put_val(&rec, r.status == MICRO_OK ? r.median : NAN);
+	sbuf_puts(&rec, ",\"max\":");
+	put_val(&rec, r.status == MICRO_OK ? r.max : NAN);
+	sbuf_printf(&rec, ",\"repetitions\":%d,\"ops\":%llu,\"status\":\"%s\"", r.repetitions,
+		    (unsigned long long)r.ops, st);
+	if (r.status != MICRO_OK) {
+		sbuf_puts(&rec, ",\"error\":");
+		json_put_str(&rec, r.error);
+		fprintf(stderr, "vmlab micro: %s: %s: %s\n", m->name, st, r.error);
 	}
-	list = xcalloc((size_t)(argc - optind) + 32, sizeof(*list));
-	if (optind == argc)
-		for (const struct micro_ops *const *m = micro_suite; *m; m++)
-			list[n++] = *m;
-	for (int k = optind; k < argc; k++)
-		if (!(list[n++] = micro_find(argv[k]))) {
-			free(list);
-			return cli_usage_error("micro", "unknown microbenchmark '%s' (see 'vmlab micro --list')",
-					       argv[k]);
-		}
-	if (!json)
-		printf("%-14s %-6s %12s %12s %12s %4s %12s  %s\n", "BENCHMARK", "UNIT", "MIN", "MEDIAN", "MAX",
-		       "REPS", "OPS", "STATUS");
-	for (int k = 0; k < n; k++) {
-		struct micro_result r;
-		struct sbuf rec = SBUF_INIT;
-		const char *st;
-
-		micro_measure(list[k], min_ns, (int)reps, &r);
-		st = r.status == MICRO_OK ? "ok" : r.status == MICRO_UNSUPPORTED ? "unsupported" : "error";
-		if (r.status == MICRO_ERROR)
-			failed++;
-		sbuf_puts(&rec, "{\"kind\":\"micro\",\"benchmark\":");
-		json_put_str(&rec, list[k]->name);
-		sbuf_puts(&rec, ",\"unit\":");
-		json_put_str(&rec, list[k]->unit);
-		sbuf_printf(&rec, ",\"higher_is_better\":%s", list[k]->bytes_per_op > 0 ? "true" : "false");
-		sbuf_puts(&rec, ",\"min\":");
-		put_val(&rec, r.status == MICRO_OK ? r.min : NAN);
-		sbuf_puts(&rec, ",\"median\":");
-		put_val(&rec, r.status == MICRO_OK ? r.median : NAN);
-		sbuf_puts(&rec, ",\"max\":");
-		put_val(&rec, r.status == MICRO_OK ? r.max : NAN);
-		sbuf_printf(&rec, ",\"repetitions\":%d,\"ops\":%llu,\"status\":\"%s\"", r.repetitions,
-			    (unsigned long long)r.ops, st);
-		if (r.status != MICRO_OK) {
-			sbuf_puts(&rec, ",\"error\":");
-			json_put_str(&rec, r.error);
-			fprintf(stderr, "vmlab micro: %s: %s: %s\n", list[k]->name, st, r.error);
-		}
-		sbuf_puts(&rec, "}\n");
-		if (json) {
-			fputs(sbuf_str(&rec), stdout);
-			fflush(stdout);
-		} else if (r.status == MICRO_OK) {
-			printf("%-14s %-6s %12.2f %12.2f %12.2f %4d %12llu  ok\n", list[k]->name, list[k]->unit,
-			       r.min, r.median, r.max, r.repetitions, (unsigned long long)r.ops);
-		} else {
-			printf("%-14s %-6s %12s %12s %12s %4s %12s  %s\n", list[k]->name, list[k]->unit, "-", "-",
-			       "-", "-", "-", st);
-		}
+	sbuf_puts(&rec, "}\n");
+	if (o->json) {
+		fputs(sbuf_str(&rec), stdout);
 		fflush(stdout);
-		if (output) {
-			struct err e = { 0 };
-
-			if (file_append_sync(output, rec.buf, rec.len, &e) < 0) {
-				sbuf_free(&rec);
-				free(list);
-				return cli_fail("micro", &e);
-			}
-		}
-		sbuf_free(&rec);
+	} else if (r.status == MICRO_OK) {
+		printf("%-14s %-6s %12.2f %12.2f %12.2f %4d %12llu  ok\n", m->name, m->unit,
+		       r.min, r.median, r.max, r.repetitions, (unsigned long long)r.ops);
+	} else {
+		printf("%-14s %-6s %12s %12s %12s %4s %12s  %s\n", m->name, m->unit, "-", "-",
+		       "-", "-", "-", st);
 	}
-	free(list);
-	return failed ? 1 : 0;
+	fflush(stdout);
+	if (o->output) {
+		struct err e = { 0 };
+
+		if (file_append_sync(o->output, rec.buf, rec.len, &e) < 0)
+			*fatal = cli_fail("micro", &e);
+	}
+	sbuf_free(&rec);
+	return rc;
 }
 
-const struct cmd cmd_micro = { "micro", "microbenchmarks of the costs virtualization changes", usage, run };
+static int run(int argc, char **argv)
+{
+	struct micro_opts o = { 0 };
+	struct opt_res r;
+	const struct micro_ops **list;
+	int n = 0, failed = 0, fatal = 0, rc = cli_opts("micro", &help, &o, argc, argv, &r);
+
+	if (rc != CLI_GO)
+		return rc;
+	if (o.list) {
+		for (const struct micro_ops *const *m = micro_suite; *m; m++)
+			printf("%-14s %-6s %s\n", (*m)->name, (*m)->unit, (*m)->summary);
+		return 0;
+	}
+	list = xcalloc((size_t)r.npos + 32, sizeof(*list));
+	if (!r.npos)
+		for (const struct micro_ops *const *m = micro_suite; *m; m++)
+			list[n++] = *m;
+	for (int k = 0; k < r.npos; k++)
+		if (!(list[n++] = micro_find(r.pos[k]))) {
+			free(list);
+			return cli_usage_error("micro", "unknown microbenchmark '%s' (see 'vmlab micro --list')",
+					       r.pos[k]);
+		}
+	if (!o.json)
+		printf("%-14s %-6s %12s %12s %12s %4s %12s  %s\n", "BENCHMARK", "UNIT", "MIN", "MEDIAN", "MAX",
+		       "REPS", "OPS", "STATUS");
+	for (int k = 0; k < n && !fatal; k++)
+		failed += measure_one(list[k], &o, &fatal);
+	free(list);
+	return fatal ? fatal : failed ? 1 : 0;
+}
+
+const struct cmd cmd_micro = { "micro", "microbenchmarks of the costs virtualization changes", NULL, run,
+			       .help = &help };

@@ -14,7 +14,20 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
+struct run_args {
+	const char *results;
+	bool facts;
+};
+
+static const struct opt opts[] = {
+	{ "results", 0, OPT_STRING, offsetof(struct run_args, results), .metavar = "FILE",
+	  .help = "write to FILE instead of the experiment's results path" },
+	{ "facts", 0, OPT_FLAG, offsetof(struct run_args, facts),
+	  .help = "print this host's facts as JSON (used in environments)" },
+	{ 0 },
+};
+
+static const struct cli_usage help = {
 	"usage: vmlab run EXPERIMENT [--results FILE]\n"
 	"       vmlab run --facts\n"
 	"Runs every benchmark of the experiment file in every environment, the\n"
@@ -37,11 +50,11 @@ static const char usage[] =
 	"  timeout = \"30m\"         # per run\n"
 	"  connect_timeout = 10    # seconds, ssh\n"
 	"  ssh_options = [ \"-i\", \"KEY\" ]   # extra ssh arguments\n"
-	"  guest_memory = 512      # MiB for testbed guests\n\n"
-	"  --results FILE   write to FILE instead of the experiment's results path\n"
-	"  --facts          print this host's facts as JSON (used in environments)\n\n"
-	"Exit status: 0 all runs ok, 1 some run failed, 2 bad experiment file\n"
-	"(FILE:LINE:COL: message), 130 interrupted. See vmlab-run(1).\n";
+	"  guest_memory = 512      # MiB for testbed guests\n\n",
+	opts,
+	"\nExit status: 0 all runs ok, 1 some run failed, 2 bad experiment file\n"
+	"(FILE:LINE:COL: message), 130 interrupted. See vmlab-run(1).\n",
+};
 
 static volatile sig_atomic_t stop_flag;
 
@@ -222,28 +235,24 @@ static int run(int argc, char **argv)
 	struct progress p = { isatty(2) != 0, false };
 	struct run_opts o = { &stop_flag, on_progress, &p };
 	struct sigaction sa, old;
-	const char *file = NULL, *results = NULL;
-	int rc;
+	const char *file, *results;
+	struct run_args a = { 0 };
+	struct opt_res r;
+	int rc = cli_opts("run", &help, &a, argc, argv, &r);
 
-	for (int k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--facts")) {
-			if (argc != 2)
-				return cli_usage_error("run", "--facts takes nothing else");
-			return print_facts();
-		} else if (!strcmp(argv[k], "--results")) {
-			if (k + 1 >= argc)
-				return cli_usage_error("run", "--results needs a file");
-			results = argv[++k];
-		} else if (argv[k][0] == '-' && argv[k][1]) {
-			return cli_usage_error("run", "unknown option '%s'", argv[k]);
-		} else if (file) {
-			return cli_usage_error("run", "one experiment file at a time");
-		} else {
-			file = argv[k];
-		}
+	if (rc != CLI_GO)
+		return rc;
+	if (a.facts) {
+		if (argc != 2)
+			return cli_usage_error("run", "--facts takes nothing else");
+		return print_facts();
 	}
-	if (!file)
+	if (r.npos > 1)
+		return cli_usage_error("run", "one experiment file at a time");
+	if (!r.npos)
 		return cli_usage_error("run", "no experiment file given");
+	file = r.pos[0];
+	results = a.results;
 	rc = experiment_load(file, &x, &e);
 	if (rc) {
 		fprintf(stderr, "vmlab run: %s\n", e.msg);
@@ -281,4 +290,5 @@ static int run(int argc, char **argv)
 	return s.failed ? 1 : 0;
 }
 
-const struct cmd cmd_run = { "run", "run an experiment (benchmarks x environments)", usage, run };
+const struct cmd cmd_run = { "run", "run an experiment (benchmarks x environments)", NULL, run,
+			     .help = &help };

@@ -18,30 +18,39 @@
 #include "xen/xl.h"
 #include "xen/xlcfg.h"
 
-static const char usage[] =
+struct up_opts {
+	const char *json, *states;
+	bool dry, no_wait;
+	uint64_t wait_ns;
+};
+
+#define F(x) offsetof(struct up_opts, x)
+static const struct opt opts[] = {
+	{ "dry-run", 0, OPT_FLAG, F(dry), .help = "check, then print the xl command instead of running it" },
+	{ "wait", 0, OPT_DURATION, F(wait_ns), .def = "60s",
+	  .help = "wait at most T (e.g. 30s, 2m) for shut-down or dying domains to release CFG's disks" },
+	{ "no-wait", 0, OPT_FLAG, F(no_wait), .help = "fail at once when such a domain still holds a disk" },
+	{ "xl-list-json", 0, OPT_STRING, F(json), .metavar = "FILE",
+	  .help = "take the domains from FILE (recorded `xl list -l` output) instead of asking xl; "
+		  "re-read while waiting" },
+	{ "xl-list", 0, OPT_STRING, F(states), .metavar = "FILE",
+	  .help = "with --xl-list-json: their states from FILE (recorded `xl list` output); without "
+		  "it every domain counts as running" },
+	{ 0 },
+};
+#undef F
+
+static const struct cli_usage help = {
 	"usage: vmlab up [--dry-run] [--wait T | --no-wait] [--xl-list-json FILE [--xl-list FILE]]\n"
 	"                CFG [XL-CREATE-OPTIONS...]\n"
 	"Starts the domain of the xl config CFG with `xl create CFG OPTIONS...`, after\n"
 	"checking with `xl list -l` that no running domain uses one of its disks: one\n"
 	"image booted twice (say as HVM and as PV) at once corrupts its file systems.\n"
 	"A domain that has shut down or is dying (state s or d in `xl list`) still\n"
-	"holds its disks until it is destroyed: up waits for it to be gone.\n\n"
-	"  --dry-run            check, then print the xl command instead of running it\n"
-	"  --wait T             wait at most T (e.g. 30s, 2m; default 60s) for shut-down\n"
-	"                       or dying domains to release CFG's disks\n"
-	"  --no-wait            fail at once when such a domain still holds a disk\n"
-	"  --xl-list-json FILE  take the domains from FILE (recorded `xl list -l`\n"
-	"                       output) instead of asking xl; re-read while waiting\n"
-	"  --xl-list FILE       with --xl-list-json: their states from FILE (recorded\n"
-	"                       `xl list` output); without it every domain counts as\n"
-	"                       running\n\n"
-	"Exit status: 0 started, 1 a disk is in use, still held after the wait, or xl\n"
-	"failed, 2 bad config or usage. See vmlab-image(1).\n";
-
-struct up_opts {
-	const char *json, *states;
-	int dry;
-	uint64_t wait_ns;
+	"holds its disks until it is destroyed: up waits for it to be gone.\n\n",
+	opts,
+	"\nExit status: 0 started, 1 a disk is in use, still held after the wait, or xl\n"
+	"failed, 2 bad config or usage. See vmlab-image(1).\n",
 };
 
 /* The domains (`xl list -l`) and, when known, their states (`xl list`,
@@ -155,47 +164,17 @@ static int wait_disks_free(const struct up_opts *o, const char *cfgpath, const s
 	}
 }
 
-static int parse_opts(int argc, char **argv, struct up_opts *o)
+/* Runs (or with dry prints) `xl create CFG` with the n arguments xargs. */
+static int create(const char *cfgpath, size_t ndisks, int dry, int n_x, char **xargs, struct err *e)
 {
-	int k;
-
-	for (k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--dry-run")) {
-			o->dry = 1;
-		} else if (!strcmp(argv[k], "--no-wait")) {
-			o->wait_ns = 0;
-		} else if (!strcmp(argv[k], "--wait") && k + 1 < argc) {
-			if (units_parse_duration(argv[++k], &o->wait_ns) < 0)
-				return cli_usage_error("up", "--wait '%s': not a duration (e.g. 30s, 2m)", argv[k]), -1;
-		} else if (!strcmp(argv[k], "--xl-list-json") && k + 1 < argc) {
-			o->json = argv[++k];
-		} else if (!strcmp(argv[k], "--xl-list") && k + 1 < argc) {
-			o->states = argv[++k];
-		} else if (!strcmp(argv[k], "--")) {
-			continue;
-		} else if (argv[k][0] == '-') {
-			return cli_usage_error("up", "unknown option '%s' (xl create options go after CFG)", argv[k]), -1;
-		} else {
-			break;
-		}
-	}
-	if (o->states && !o->json)
-		return cli_usage_error("up", "--xl-list goes with --xl-list-json"), -1;
-	if (k >= argc)
-		return cli_usage_error("up", "needs CFG"), -1;
-	return k;
-}
-
-static int create(const char *cfgpath, size_t ndisks, int dry, int argc, char **argv, int k, struct err *e)
-{
-	char **argvx = xcalloc((size_t)(argc - k) + 4, sizeof(char *));
+	char **argvx = xcalloc((size_t)n_x + 4, sizeof(char *));
 	int n = 0, r = 0, st = 0;
 
 	argvx[n++] = "xl";
 	argvx[n++] = "create";
 	argvx[n++] = (char *)cfgpath;
-	for (int i = k; i < argc; i++)
-		argvx[n++] = argv[i];
+	for (int i = 0; i < n_x; i++)
+		argvx[n++] = xargs[i];
 	if (dry) {
 		char *s = proc_argv_str(argvx);
 
@@ -211,21 +190,28 @@ static int create(const char *cfgpath, size_t ndisks, int dry, int argc, char **
 
 static int run(int argc, char **argv)
 {
-	struct up_opts o = { .wait_ns = 60ull * 1000000000ull };
+	struct up_opts o = { 0 };
+	struct opt_res res;
 	const char *cfgpath;
 	struct err e = { 0 };
 	struct xlcfg *c = NULL;
 	struct cfg_disk *disks = NULL;
 	size_t ndisks = 0;
-	int k, r;
+	int r = cli_opts_prefix("up", &help, &o, argc, argv, &res);
 
-	if ((k = parse_opts(argc, argv, &o)) < 0)
-		return 2;
-	cfgpath = argv[k++];
+	if (r != CLI_GO)
+		return r;
+	if (o.no_wait)
+		o.wait_ns = 0;
+	if (o.states && !o.json)
+		return cli_usage_error("up", "--xl-list goes with --xl-list-json");
+	if (!res.npos)
+		return cli_usage_error("up", "needs CFG");
+	cfgpath = res.pos[0];
 	if (xlcfg_load(cfgpath, &c, &e) < 0)
 		return cli_fail("up", &e);
 	if ((r = cfg_disks(c, &disks, &ndisks, &e)) == 0 && (r = wait_disks_free(&o, cfgpath, disks, ndisks, &e)) == 0)
-		r = create(cfgpath, ndisks, o.dry, argc, argv, k, &e);
+		r = create(cfgpath, ndisks, o.dry, res.npos - 1, res.pos + 1, &e);
 	if (r < 0)
 		r = cli_fail("up", &e);
 	cfg_disks_free(disks, ndisks);
@@ -233,4 +219,5 @@ static int run(int argc, char **argv)
 	return r;
 }
 
-const struct cmd cmd_up = { "up", "start a domain unless its disks are in use", usage, run };
+const struct cmd cmd_up = { "up", "start a domain unless its disks are in use", NULL, run,
+			    .help = &help };
