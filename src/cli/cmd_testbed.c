@@ -39,10 +39,10 @@ static const struct subcmd subs[] = {
 	{ "build", "assemble the images", testbed_build_main, 1 },
 	{ "up", "boot Xen and dom0", testbed_up_main, 1 },
 	{ "down", "shut down", testbed_down_main, 1 },
-	{ "status", "up or not, Xen, guests", testbed_status_main, 1 },
-	{ "exec", "run a command in dom0", testbed_exec_main, 1 },
-	{ "ssh", "a shell in dom0", testbed_ssh_main, 1 },
-	{ "cp", "copy a file to or from dom0", testbed_cp_main, 1 },
+	{ "status", "up or not, Xen, guests", testbed_status_main },
+	{ "exec", "run a command in dom0", testbed_exec_main },
+	{ "ssh", "a shell in dom0", testbed_ssh_main },
+	{ "cp", "copy a file to or from dom0", testbed_cp_main },
 	{ "guest", "guests: up, exec, down", testbed_guest_main, 1 },
 	{ 0 },
 };
@@ -52,4 +52,4 @@ static int run(int argc, char **argv)
 	return subcmd_dispatch("testbed", usage, subs, argc, argv);
 }
 
-const struct cmd cmd_testbed = { "testbed", "real Xen 4.17 with dom0 and guests, booted in QEMU", usage, run };
+const struct cmd cmd_testbed = { "testbed", "real Xen 4.17 with dom0 and guests, booted in QEMU", usage, run, 1 };

@@ -2,21 +2,32 @@
 #include "cli/testbed_cli.h"
 
 #include <stdio.h>
-#include <string.h>
+
+static bool rebuild;
+
+static const struct opt opts[] = {
+	{ "rebuild", 0, OPT_FLAG, .ptr = &rebuild, .help = "download and assemble everything anew" },
+	{ 0 },
+};
+
+static const struct cli_usage help = {
+	"usage: vmlab testbed build [--rebuild]\n"
+	"Downloads the Debian 12 packages and assembles the dom0 and guest images.\n\n",
+	opts, NULL,
+};
 
 int testbed_build_main(int argc, char **argv)
 {
 	struct tb_paths p;
 	struct err e = { 0 };
-	int rebuild = 0, st;
+	struct opt_res r;
+	int st = cli_opts("testbed build", &help, NULL, argc, argv, &r);
 	uint64_t t0 = tb_now_ms();
 
-	for (int k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--rebuild"))
-			rebuild = 1;
-		else
-			return cli_usage_error(TB_CLI, "build: unknown argument '%s'", argv[k]);
-	}
+	if (st != CLI_GO)
+		return st;
+	if (r.npos)
+		return cli_usage_error(TB_CLI, "build: unknown argument '%s'", r.pos[0]);
 	if ((st = tbc_paths(&p)))
 		return st;
 	if (tb_build(&p, rebuild, NULL, &e) < 0)

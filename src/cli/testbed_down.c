@@ -2,33 +2,43 @@
 #include "cli/testbed_cli.h"
 
 #include <stdio.h>
-#include <string.h>
+
+static long long timeout_s;
+
+static const struct opt opts[] = {
+	{ "timeout", 0, OPT_LONG, .ptr = &timeout_s, .def = "60", .min = 0, .max = 86400, .metavar = "S",
+	  .help = "seconds for a clean shutdown before QEMU is killed (0: kill now)" },
+	{ 0 },
+};
+
+static const struct cli_usage help = {
+	"usage: vmlab testbed down [--timeout S]\n"
+	"Shuts the testbed down cleanly, kills QEMU after the timeout.\n\n",
+	opts, NULL,
+};
 
 int testbed_down_main(int argc, char **argv)
 {
 	struct tb_paths p;
 	struct tb_state s;
 	struct err e = { 0 };
-	long timeout_s = 60;
-	int st, how;
+	struct opt_res r;
+	int st = cli_opts("testbed down", &help, NULL, argc, argv, &r), how;
 	uint64_t t0 = tb_now_ms();
 
-	for (int k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--timeout") && k + 1 < argc) {
-			if ((st = tbc_uint("--timeout", argv[++k], 0, 86400, &timeout_s)))
-				return st;
-		} else
-			return cli_usage_error(TB_CLI, "down: unknown argument '%s'", argv[k]);
-	}
+	if (st != CLI_GO)
+		return st;
+	if (r.npos)
+		return cli_usage_error(TB_CLI, "down: unknown argument '%s'", r.pos[0]);
 	if ((st = tbc_paths(&p)))
 		return st;
-	if (tb_down(&p, timeout_s, &s, &how, &e) < 0)
+	if (tb_down(&p, (long)timeout_s, &s, &how, &e) < 0)
 		return cli_fail(TB_CLI, &e);
 	if (how == 0)
 		printf("testbed is not up\n");
 	else if (how == 2)
 		printf("testbed down: QEMU (pid %ld) killed after %ld s without a clean shutdown\n", (long)s.pid,
-		       timeout_s);
+		       (long)timeout_s);
 	else
 		printf("testbed down: clean shutdown in %.1f s\n", (double)(tb_now_ms() - t0) / 1000.0);
 	return 0;

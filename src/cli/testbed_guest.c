@@ -6,66 +6,86 @@
 #include "testbed/guest.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Parses the options of guest up (argv[2..]) into o; 0 or the exit status. */
-static int up_args(int argc, char **argv, struct tb_guest_opts *o)
+struct up_args {
+	const char *name, *extra, *tsc_mode;
+	long long memory_mib, vcpus, timeout_s;
+};
+
+static int parse_name(const char *arg, void *dst, struct err *e)
 {
-	int st;
-
-	for (int k = 2; k < argc; k++) {
-		const char *opt = argv[k], *v = k + 1 < argc ? argv[k + 1] : NULL;
-
-		if (!v)
-			return cli_usage_error(TB_CLI, "guest up: %s wants a value", opt);
-		k++;
-		if (!strcmp(opt, "--name")) {
-			if (!tb_guest_name_valid(v))
-				return cli_usage_error(TB_CLI, "guest up: name '%s': use letters, digits, - and _", v);
-			o->name = v;
-		} else if (!strcmp(opt, "--memory")) {
-			if ((st = tbc_uint("--memory", v, 32, 65536, &o->memory_mib)))
-				return st;
-		} else if (!strcmp(opt, "--vcpus")) {
-			if ((st = tbc_uint("--vcpus", v, 1, 64, &o->vcpus)))
-				return st;
-		} else if (!strcmp(opt, "--timeout")) {
-			if ((st = tbc_uint("--timeout", v, 1, 86400, &o->timeout_s)))
-				return st;
-		} else if (!strcmp(opt, "--extra")) {
-			if (strpbrk(v, "\"'\\\n"))
-				return cli_usage_error(TB_CLI, "guest up: --extra may not hold quotes, backslashes or newlines");
-			o->extra = v;
-		} else if (!strcmp(opt, "--tsc-mode")) {
-			if (!tb_tsc_mode_valid(v))
-				return cli_usage_error(TB_CLI, "guest up: --tsc-mode '%s': expected native, default, "
-						       "always_emulate or native_paravirt", v);
-			o->tsc_mode = v;
-		} else
-			return cli_usage_error(TB_CLI, "guest up: unknown argument '%s'", opt);
-	}
+	if (!tb_guest_name_valid(arg))
+		return err_set(e, -EINVAL, "'%s': use letters, digits, - and _", arg);
+	*(const char **)dst = arg;
 	return 0;
 }
+
+static int parse_extra(const char *arg, void *dst, struct err *e)
+{
+	if (strpbrk(arg, "\"'\\\n"))
+		return err_set(e, -EINVAL, "may not hold quotes, backslashes or newlines");
+	*(const char **)dst = arg;
+	return 0;
+}
+
+static int parse_tsc(const char *arg, void *dst, struct err *e)
+{
+	if (!tb_tsc_mode_valid(arg))
+		return err_set(e, -EINVAL, "'%s': expected native, default, always_emulate or native_paravirt", arg);
+	*(const char **)dst = arg;
+	return 0;
+}
+
+#define UP(f) offsetof(struct up_args, f)
+static const struct opt up_opts[] = {
+	{ "name", 0, OPT_CUSTOM, UP(name), .parse = parse_name, .metavar = "N",
+	  .help = "the guest's name (default: TYPE and its index)" },
+	{ "memory", 0, OPT_LONG, UP(memory_mib), .min = 32, .max = 65536, .metavar = "MB",
+	  .help = "memory in MiB (default 128, hvm 256)" },
+	{ "vcpus", 0, OPT_LONG, UP(vcpus), .min = 1, .max = 64, .metavar = "N", .help = "virtual CPUs (default 1)" },
+	{ "timeout", 0, OPT_LONG, UP(timeout_s), .min = 1, .max = 86400, .metavar = "S",
+	  .help = "seconds until its ssh answers (default 120, hvm 600)" },
+	{ "extra", 0, OPT_CUSTOM, UP(extra), .parse = parse_extra, .metavar = "ARGS",
+	  .help = "more kernel options" },
+	{ "tsc-mode", 0, OPT_CUSTOM, UP(tsc_mode), .parse = parse_tsc, .metavar = "MODE",
+	  .help = "xl's tsc_mode: native (default), default, always_emulate, native_paravirt" },
+	{ 0 },
+};
+#undef UP
+
+static const struct cli_usage up_help = {
+	"usage: vmlab testbed guest up pv|pvh|hvm [OPTIONS]\n"
+	"Creates a guest, waits until its ssh answers, prints its name.\n\n",
+	up_opts, NULL,
+};
 
 static int guest_up(int argc, char **argv)
 {
 	struct tb_paths p;
 	struct tb_state s;
-	struct tb_guest_opts o = { 0 };
+	struct up_args a = { 0 };
+	struct tb_guest_opts o;
 	struct tb_guest g;
 	struct err e = { 0 };
 	struct sbuf diag = SBUF_INIT;
+	struct opt_res r;
 	uint64_t took_ms = 0;
-	int st, rc;
+	int st = cli_opts("testbed guest up", &up_help, &a, argc, argv, &r), rc;
 
-	if (argc < 2)
-		return cli_usage_error(TB_CLI, "guest up wants a type: pv, pvh or hvm");
-	if (!tb_guest_type_valid(argv[1]))
-		return cli_usage_error(TB_CLI, "guest up: type '%s' is not pv, pvh or hvm", argv[1]);
-	o.type = argv[1];
-	if ((st = up_args(argc, argv, &o)))
+	if (st != CLI_GO)
 		return st;
+	if (r.npos < 1)
+		return cli_usage_error(TB_CLI, "guest up wants a type: pv, pvh or hvm");
+	if (!tb_guest_type_valid(r.pos[0]))
+		return cli_usage_error(TB_CLI, "guest up: type '%s' is not pv, pvh or hvm", r.pos[0]);
+	if (r.npos > 1)
+		return cli_usage_error(TB_CLI, "guest up: unknown argument '%s'", r.pos[1]);
+	o = (struct tb_guest_opts){ .type = r.pos[0], .name = a.name, .memory_mib = (long)a.memory_mib,
+				    .vcpus = (long)a.vcpus, .timeout_s = (long)a.timeout_s, .extra = a.extra,
+				    .tsc_mode = a.tsc_mode };
 	tb_guest_defaults(&o);
 	if ((st = tbc_paths(&p)) || (st = tbc_need_up(&p, &s)))
 		return st;
@@ -146,7 +166,7 @@ static const char usage[] =
 	"       vmlab testbed guest down NAME\n";
 
 static const struct subcmd subs[] = {
-	{ "up", "create a guest", guest_up },
+	{ "up", "create a guest", guest_up, 1 },
 	{ "exec", "run a command in a guest", guest_exec },
 	{ "down", "shut a guest down", guest_down },
 	{ 0 },

@@ -4,31 +4,50 @@
 #include "base/sbuf.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_PORT 10022
 
+struct args {
+	bool bare;
+	long long timeout_s;
+};
+
+static const struct opt opts[] = {
+	{ "bare", 0, OPT_FLAG, offsetof(struct args, bare), .help = "boot the same kernel without Xen" },
+	{ "timeout", 0, OPT_LONG, offsetof(struct args, timeout_s), .def = "300", .min = 1, .max = 86400,
+	  .metavar = "S", .help = "seconds until dom0 is ready" },
+	{ 0 },
+};
+
+static const struct cli_usage help = {
+	"usage: vmlab testbed up [--bare] [--timeout S]\n"
+	"Boots Xen and dom0 in QEMU (--bare: the same kernel without Xen).\n\n",
+	opts, "\nEnvironment: VMLAB_TESTBED_PORT (first ssh port tried, default 10022),\n"
+	"VMLAB_TESTBED_ACCEL=kvm|tcg.\n",
+};
+
 int testbed_up_main(int argc, char **argv)
 {
 	struct tb_paths p;
 	struct tb_state s = { 0 };
-	struct tb_up_opts o = { .timeout_s = 300, .start_port = DEFAULT_PORT };
+	struct tb_up_opts o = { .start_port = DEFAULT_PORT };
+	struct args a = { 0 };
 	struct err e = { 0 };
+	struct opt_res r;
 	const char *env;
 	uint64_t t0 = tb_now_ms();
-	int st, already, rc;
+	int st = cli_opts("testbed up", &help, &a, argc, argv, &r), already, rc;
 
-	for (int k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--bare"))
-			o.bare = 1;
-		else if (!strcmp(argv[k], "--timeout") && k + 1 < argc) {
-			if ((st = tbc_uint("--timeout", argv[++k], 1, 86400, &o.timeout_s)))
-				return st;
-		} else
-			return cli_usage_error(TB_CLI, "up: unknown argument '%s'", argv[k]);
-	}
+	if (st != CLI_GO)
+		return st;
+	if (r.npos)
+		return cli_usage_error(TB_CLI, "up: unknown argument '%s'", r.pos[0]);
+	o.bare = a.bare;
+	o.timeout_s = (long)a.timeout_s;
 	if ((st = tbc_paths(&p)))
 		return st;
 	if ((env = getenv("VMLAB_TESTBED_PORT")) && *env) {
