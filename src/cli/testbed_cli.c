@@ -60,6 +60,22 @@ int tbc_after_dashes(int argc, char **argv, int from)
 	return -1;
 }
 
+int tbc_timeout_cmd(const char *what, const char *hint, int argc, char **argv, int from, long *timeout_s,
+		    int *cmd)
+{
+	int st, c = tbc_after_dashes(argc, argv, from);
+
+	for (int k = from; k < (c < 0 ? argc : c - 1); k++) {
+		if (!strcmp(argv[k], "--timeout") && k + 1 < argc) {
+			if ((st = tbc_uint("--timeout", argv[++k], 1, 86400, timeout_s)))
+				return st;
+		} else
+			return cli_usage_error(TB_CLI, "%s: unknown argument '%s'%s", what, argv[k], hint);
+	}
+	*cmd = c >= 0 && c < argc ? c : -1;
+	return 0;
+}
+
 int tbc_exec_in(const struct tb_paths *p, const struct tb_state *s, const char *ip, char *const cmd[],
 		long timeout_s)
 {

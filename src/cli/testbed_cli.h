@@ -28,6 +28,13 @@ int tbc_fail(const struct err *e);
 /* The index after the first "--" in argv[from..), or -1. */
 int tbc_after_dashes(int argc, char **argv, int from);
 
+/* Parses "[--timeout S] -- CMD..." in argv[from..) (what names the
+ * subcommand in messages, hint follows an unknown argument's message):
+ * *timeout_s (1..86400) when given, *cmd the index of CMD's first word, or
+ * -1 when there is no command. Returns 0 or the exit status of a usage error. */
+int tbc_timeout_cmd(const char *what, const char *hint, int argc, char **argv, int from, long *timeout_s,
+		    int *cmd);
+
 /* Runs cmd in dom0 (ip NULL) or a guest with this terminal's output;
  * returns its exit status (124 when it timed out). */
 int tbc_exec_in(const struct tb_paths *p, const struct tb_state *s, const char *ip, char *const cmd[],

@@ -123,18 +123,13 @@ static int guest_exec(int argc, char **argv)
 	struct tb_state s;
 	struct tb_guest g;
 	long timeout_s = 0;
-	int st, k, cmd = tbc_after_dashes(argc, argv, 2);
+	int st, cmd;
 
 	if (argc < 2)
 		return cli_usage_error(TB_CLI, "guest exec wants NAME -- CMD...");
-	for (k = 2; k < (cmd < 0 ? argc : cmd - 1); k++) {
-		if (!strcmp(argv[k], "--timeout") && k + 1 < argc) {
-			if ((st = tbc_uint("--timeout", argv[++k], 1, 86400, &timeout_s)))
-				return st;
-		} else
-			return cli_usage_error(TB_CLI, "guest exec: unknown argument '%s'", argv[k]);
-	}
-	if (cmd < 0 || cmd >= argc)
+	if ((st = tbc_timeout_cmd("guest exec", "", argc, argv, 2, &timeout_s, &cmd)))
+		return st;
+	if (cmd < 0)
 		return cli_usage_error(TB_CLI, "guest exec: no command (write 'guest exec NAME -- CMD...')");
 	if ((st = need_guest(argv[1], &p, &s, &g)))
 		return st;
