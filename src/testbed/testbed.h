@@ -1,6 +1,9 @@
 /* The testbed: real Xen 4.17 and its dom0 booted in QEMU on this machine.
- * Where its files live, the state of a running one, the QEMU command line,
- * and the ssh command lines that reach dom0 and its guests. */
+ * Where its files live, the state of a running one (the one struct
+ * tb_state), the host's accelerator, port and memory, and the ssh command
+ * lines that reach dom0 and its guests. Booting is in testbed/boot.h,
+ * guests in testbed/guest.h, commands and files in testbed/exec.h, the
+ * fixed facts in testbed/tbconst.h. */
 #ifndef VMLAB_TESTBED_TESTBED_H
 #define VMLAB_TESTBED_TESTBED_H
 
@@ -61,7 +64,7 @@ int tb_free_port(int start, struct err *e);
 int tb_ram_mib(struct err *e);
 
 /* 1 when m is one of xl's tsc_mode values: "native" (the testbed's
- * default), "default", "always_emulate", "native_paravirt". */
+ * default, TB_TSC_MODE_DEFAULT), "default", "always_emulate", "native_paravirt". */
 int tb_tsc_mode_valid(const char *m);
 
 /* A NULL-terminated argv (caller frees with argv_free, base/sshargv.h) of ssh reaching
