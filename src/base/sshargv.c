@@ -22,6 +22,17 @@ void argv_free(char **argv)
 	free(argv);
 }
 
+char **argv_prefixed(const char *first, char *const rest[])
+{
+	char **av = NULL;
+	size_t n = 0;
+
+	argv_add(&av, &n, first);
+	for (size_t k = 0; rest[k]; k++)
+		argv_add(&av, &n, rest[k]);
+	return av;
+}
+
 char **ssh_argv(char *const opts[], const char *dest, char *const cmd[], const char *sh)
 {
 	char **av = NULL;

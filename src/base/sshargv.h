@@ -17,6 +17,10 @@ char **ssh_argv(char *const opts[], const char *dest, char *const cmd[], const c
  * (NULL: a new one); *n is its length. */
 void argv_add(char ***argv, size_t *n, const char *word);
 
+/* A new argv (free with argv_free): a copy of first, then copies of the
+ * words of rest (NULL-terminated). */
+char **argv_prefixed(const char *first, char *const rest[]);
+
 /* Frees an argv made by ssh_argv or argv_add (each word, then the array). */
 void argv_free(char **argv);
 

@@ -204,25 +204,16 @@ fail:
 static int ssh_exec(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
 		    struct sbuf *errout, int *status, struct err *e)
 {
-	size_t n = 0;
-	char **argv;
-	char *cmd;
+	char **argv = argv_prefixed(REMOTE_BIN, args);
+	char *cmd = shquote_argv(argv);
 	int rc;
-
-	while (args[n])
-		n++;
-	argv = xcalloc(n + 2, sizeof(*argv));
-	argv[0] = REMOTE_BIN;
-	for (size_t k = 0; k < n; k++)
-		argv[k + 1] = args[k];
-	cmd = shquote_argv(argv);
 	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms,
 			       .started = v->on_child, .started_ctx = v->child_ctx };
 	rc = ssh_run(v, NULL, cmd, &o, status, e);
 	if (!rc && *status == 255)
 		rc = err_set(e, -EHOSTUNREACH, "%s: connection lost", v->name);
 	free(cmd);
-	free(argv);
+	argv_free(argv);
 	return rc;
 }
 

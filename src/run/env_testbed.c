@@ -66,12 +66,12 @@ static const char *last_line(const struct sbuf *s, char *buf, size_t len)
 }
 
 /* Rewrites a failed testbed step's error as "ENV: unreachable: testbed STEP: why". */
-static int unreachable(struct env *v, const char *step, int rc, struct err *e)
+static int unreachable(struct env *v, const char *step, struct err *e)
 {
 	char why[sizeof(e->msg)];
 
 	snprintf(why, sizeof(why), "%s", e->msg[0] ? e->msg : "failed");
-	return err_set(e, rc == -ENOSYS ? rc : -EHOSTUNREACH, "%s: unreachable: vmlab testbed %s: %.800s", v->name,
+	return err_set(e, -EHOSTUNREACH, "%s: unreachable: vmlab testbed %s: %.800s", v->name,
 		       step, why);
 }
 
@@ -103,18 +103,10 @@ static int tb_raw(struct env *v, char *const cmd[], uint64_t timeout_ms, struct 
 static int tb_exec_vmlab(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
 			 struct sbuf *errout, int *status, struct err *e)
 {
-	size_t n = 0;
-	char **argv;
-	int rc;
+	char **argv = argv_prefixed("vmlab", args);
+	int rc = tb_raw(v, argv, timeout_ms, out, errout, status, e);
 
-	while (args[n])
-		n++;
-	argv = xcalloc(n + 2, sizeof(*argv));
-	argv[0] = "vmlab";
-	for (size_t i = 0; i < n; i++)
-		argv[i + 1] = args[i];
-	rc = tb_raw(v, argv, timeout_ms, out, errout, status, e);
-	free(argv);
+	argv_free(argv);
 	return rc;
 }
 
@@ -158,7 +150,7 @@ static int tb_bring_up(struct env *v, struct tb_env *s, struct err *e)
 	int rc, already, how;
 
 	if ((rc = tb_paths_get(&s->p, e)) < 0)
-		return unreachable(v, "up", rc, e);
+		return unreachable(v, "up", e);
 	rc = tb_up(&s->p, &o, NULL, &s->s, &already, e);
 	if (rc == -EBUSY) {
 		/* the testbed is up in one mode at a time: bare (no Xen) or xen */
@@ -167,7 +159,7 @@ static int tb_bring_up(struct env *v, struct tb_env *s, struct err *e)
 	}
 	sbuf_free(&log);
 	if (rc < 0)
-		return unreachable(v, o.bare ? "up --bare" : "up", rc, e);
+		return unreachable(v, o.bare ? "up --bare" : "up", e);
 	if (o.bare)
 		return 0;
 	snprintf(name, sizeof(name), "vmlab-run-%s-%ld", v->arg, (long)getpid());
@@ -175,7 +167,7 @@ static int tb_bring_up(struct env *v, struct tb_env *s, struct err *e)
 	rc = tb_guest_up(&s->p, &s->s, &go, &s->g, &took_ms, NULL, e);
 	if (rc < 0) {
 		memset(&s->g, 0, sizeof(s->g));
-		return unreachable(v, "guest up", rc, e);
+		return unreachable(v, "guest up", e);
 	}
 	return 0;
 }
