@@ -8,6 +8,7 @@
 
 #include "base/sbuf.h"
 #include "testbed/testbed.h"
+#include "testbed/wait.h"
 
 /* Called with one line of progress (no trailing newline); NULL: none. */
 struct tb_progress {
@@ -59,16 +60,5 @@ int tb_up(const struct tb_paths *p, const struct tb_up_opts *o, const struct tb_
  * up, 1 for a clean shutdown, 2 when QEMU was killed; s the one that was
  * up. The state and the guest records are removed in every case. */
 int tb_down(const struct tb_paths *p, long timeout_s, struct tb_state *s, int *how, struct err *e);
-
-/* 1 when marker occurs in file log at or after *off; *off advances past
- * what was searched (minus an overlap), so repeated calls scan new text. */
-int tb_log_has(const char *log, const char *marker, off_t *off);
-
-/* The last lines of log (at most lines+1 newlines' worth) into out. */
-void tb_log_tail(const char *log, int lines, struct sbuf *out);
-
-/* 1 when ssh into dom0 (guest_ip NULL) or the guest answers within tries
- * attempts a second apart. */
-int tb_ssh_answers(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip, int tries);
 
 #endif
