@@ -142,6 +142,7 @@ static int unit_value(const struct opt *o, const char *arg, void *field, struct 
 	uint64_t v;
 	int rc;
 	const char *what;
+	struct opt lim = *o;
 
 	if (o->type == OPT_SIZE)
 		rc = units_parse_size(arg, &v), what = "a size such as 512K or 2G";
@@ -153,9 +154,13 @@ static int unit_value(const struct opt *o, const char *arg, void *field, struct 
 		return err_set(e, rc, "'%s': too large", arg);
 	if (rc)
 		return err_set(e, rc, "'%s': not %s", arg, what);
-	if (opt_check_range(o, (double)v, e))
+	lim.min = 0, lim.max = o->type == OPT_UCOUNT ? UINT_MAX : 18446744073709551615.0;
+	if (opt_check_range(&lim, (double)v, e) || opt_check_range(o, (double)v, e))
 		return -ERANGE;
-	*(uint64_t *)field = v;
+	if (o->type == OPT_UCOUNT)
+		*(unsigned *)field = (unsigned)v;
+	else
+		*(uint64_t *)field = v;
 	return 0;
 }
 
@@ -185,6 +190,7 @@ int opt_value(const struct opt *o, const char *arg, void *field, struct err *e)
 	case OPT_SIZE:
 	case OPT_DURATION:
 	case OPT_COUNT:
+	case OPT_UCOUNT:
 		return unit_value(o, arg, field, e);
 	case OPT_ENUM:
 		return enum_value(o, arg, (int *)field, e);
@@ -377,7 +383,7 @@ static void metavar(const struct opt *o, struct sbuf *out)
 	static const char *const by_type[] = {
 		[OPT_INT] = "N", [OPT_UINT] = "N", [OPT_LONG] = "N", [OPT_DOUBLE] = "X",
 		[OPT_STRING] = "STR", [OPT_SIZE] = "SIZE", [OPT_DURATION] = "T",
-		[OPT_COUNT] = "N", [OPT_LIST] = "STR", [OPT_CUSTOM] = "VALUE",
+		[OPT_COUNT] = "N", [OPT_LIST] = "STR", [OPT_CUSTOM] = "VALUE", [OPT_UCOUNT] = "N",
 	};
 
 	if (o->type == OPT_FLAG)

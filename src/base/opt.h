@@ -25,6 +25,7 @@ enum opt_type {
 	OPT_ENUM,      /* int: index of the argument in words */
 	OPT_LIST,      /* struct opt_list: every occurrence appended (repeatable) */
 	OPT_CUSTOM,    /* parse() stores the value */
+	OPT_UCOUNT,    /* unsigned: "10k" as OPT_COUNT */
 };
 
 /* Destination of OPT_LIST: the arguments in command-line order; v[n] is NULL.

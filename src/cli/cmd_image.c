@@ -174,6 +174,8 @@ static void print_long(struct extfs *fs, const char *path, const char *name, con
 	putchar('\n');
 }
 
+static const struct cli_usage cat_help, ls_help, inspect_help;
+
 static int cmd_ls_cat(int argc, char **argv, int cat)
 {
 	const char *name = cat ? "image cat" : "image ls";
@@ -182,9 +184,12 @@ static int cmd_ls_cat(int argc, char **argv, int cat)
 	struct extfs *fs = NULL;
 	struct err e = { 0 };
 	char *buf = NULL;
-	int part, r;
+	struct opt_res res;
+	int part, r = cli_opts(name, cat ? &cat_help : &ls_help, NULL, argc, argv, &res);
 
-	if (argc != 2)
+	if (r != CLI_GO)
+		return r;
+	if (res.npos != 1)
 		return cli_usage_error(name, "takes one IMG[:PART]:/PATH argument");
 	if (image_parse_ref(argv[1], &buf, &img, &part, &path, &e) < 0)
 		return cli_fail(name, &e);
@@ -331,9 +336,12 @@ static int cmd_inspect(int argc, char **argv)
 	struct err e = { 0 };
 	struct target t;
 	struct extfs *fs;
-	int part;
+	struct opt_res res;
+	int part, r = cli_opts("image inspect", &inspect_help, NULL, argc, argv, &res);
 
-	if (argc != 2)
+	if (r != CLI_GO)
+		return r;
+	if (res.npos != 1)
 		return cli_usage_error("image inspect", "takes one IMG argument");
 	if (recover("image inspect", argv[1], NULL, &e) < 0 || image_load(argv[1], &img, &e) < 0)
 		return cli_fail("image inspect", &e);
@@ -502,11 +510,40 @@ out:
 	return r;
 }
 
+struct fix_opts {
+	bool dry;
+	const char *console, *xl_json;
+};
+
+#define F(x) offsetof(struct fix_opts, x)
+#define FIX_DRY { "dry-run", 'n', OPT_FLAG, F(dry), .help = "print the changes, change nothing" }
+#define FIX_XL_JSON { "xl-list-json", 0, OPT_STRING, F(xl_json), .metavar = "FILE", \
+		      .help = "recorded `xl list -l` output for the in-use check" }
+static const struct opt fix_console_opts[] = {
+	{ "console", 0, OPT_STRING, F(console), .def = "hvc0", .metavar = "TTY",
+	  .help = "the Xen console's terminal" },
+	FIX_DRY,
+	FIX_XL_JSON,
+	{ 0 },
+};
+
+static const struct opt fix_root_opts[] = {
+	FIX_DRY,
+	FIX_XL_JSON,
+	{ 0 },
+};
+#undef F
+
+static const struct cli_usage fix_console_help, fix_root_help;
+
 static int cmd_fix(int argc, char **argv, int console_fix)
 {
 	const char *name = console_fix ? "image fix-console" : "image fix-root";
-	const char *console = "hvc0", *xl_json = NULL, *ref = NULL;
-	int dry = 0, part, r;
+	const char *console, *xl_json, *ref;
+	struct fix_opts o = { .console = "hvc0" };
+	struct opt_res res;
+	int dry, part, r = cli_opts(name, console_fix ? &fix_console_help : &fix_root_help, &o, argc,
+				    argv, &res);
 	char *img = NULL, *undo = NULL;
 	struct err e = { 0 };
 	struct target t;
@@ -514,23 +551,13 @@ static int cmd_fix(int argc, char **argv, int console_fix)
 	struct plan p = { .n = 0 };
 	struct sbuf changes = SBUF_INIT;
 
-	for (int k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "--dry-run") || !strcmp(argv[k], "-n")) {
-			dry = 1;
-		} else if (console_fix && !strcmp(argv[k], "--console") && k + 1 < argc) {
-			console = argv[++k];
-		} else if (!strcmp(argv[k], "--xl-list-json") && k + 1 < argc) {
-			xl_json = argv[++k];
-		} else if (argv[k][0] == '-') {
-			return cli_usage_error(name, "unknown option '%s'", argv[k]);
-		} else if (ref) {
-			return cli_usage_error(name, "takes one IMG[:PART] argument");
-		} else {
-			ref = argv[k];
-		}
-	}
-	if (!ref)
+	if (r != CLI_GO)
+		return r;
+	if (res.npos > 1)
+		return cli_usage_error(name, "takes one IMG[:PART] argument");
+	if (!res.npos)
 		return cli_usage_error(name, "needs IMG[:PART]");
+	ref = res.pos[0], console = o.console, xl_json = o.xl_json, dry = o.dry;
 	if (!console[0] || strchr(console, '/') || strlen(console) > 32)
 		return cli_usage_error(name, "--console '%s': expected a terminal name like hvc0", console);
 	if (split_img_part(ref, &img, &part, &e) < 0)
@@ -638,55 +665,58 @@ static int fix_root_main(int argc, char **argv)
 	return cmd_fix(argc, argv, 0);
 }
 
-static const char inspect_usage[] =
+static const struct cli_usage inspect_help = {
 	"usage: vmlab image inspect IMG\n"
 	"Prints the partitions of IMG (start, size, type, boot flag), the file system\n"
 	"of each with its label and UUID, then the guest's console and root set-up:\n"
 	"inittab gettys, enabled systemd gettys, the fstab line mounting /, grub's\n"
 	"console= words and the kernels in /boot.\n"
-	"See vmlab-image(1).\n";
+	"See vmlab-image(1).\n",
+};
 
-static const char cat_usage[] =
+static const struct cli_usage cat_help = {
 	"usage: vmlab image cat IMG[:PART]:/PATH\n"
 	"Writes the file /PATH of partition PART (default: the one holding /etc) to\n"
 	"standard output; links inside the guest are followed inside the guest.\n"
-	"See vmlab-image(1).\n";
+	"See vmlab-image(1).\n",
+};
 
-static const char ls_usage[] =
+static const struct cli_usage ls_help = {
 	"usage: vmlab image ls IMG[:PART]:/PATH\n"
 	"Lists the folder /PATH (or the one file) like ls -l: mode, links, numeric\n"
 	"owner and group, size, modification time (UTC), name, a link's target.\n"
-	"See vmlab-image(1).\n";
+	"See vmlab-image(1).\n",
+};
 
-static const char fix_console_usage[] =
+static const struct cli_usage fix_console_help = {
 	"usage: vmlab image fix-console IMG[:PART] [--console TTY] [--dry-run]\n"
 	"                               [--xl-list-json FILE]\n"
 	"Makes a getty run on the Xen console TTY (default hvc0): /etc/inittab's tty2\n"
 	"getty line moves to it (without one, a copy of the first getty line is\n"
 	"added); systemd guests get serial-getty@TTY.service enabled. Prints each\n"
-	"change, then the undo file and the e2undo command that reverts the edit.\n"
-	"  --dry-run, -n         print the changes, change nothing\n"
-	"  --xl-list-json FILE   recorded `xl list -l` output for the in-use check\n"
+	"change, then the undo file and the e2undo command that reverts the edit.\n",
+	fix_console_opts,
 	"An interrupted edit is rolled back by the next vmlab image command.\n"
-	"See vmlab-image(1).\n";
+	"See vmlab-image(1).\n",
+};
 
-static const char fix_root_usage[] =
+static const struct cli_usage fix_root_help = {
 	"usage: vmlab image fix-root IMG[:PART] [--dry-run] [--xl-list-json FILE]\n"
 	"Rewrites the /etc/fstab entries naming /dev/sdaN, /dev/hdaN, /dev/xvdaN or\n"
 	"/dev/vdaN to UUID= of the file system on partition N, so the image boots as\n"
 	"HVM and as PV. Prints each change, then the undo file and the e2undo\n"
-	"command that reverts the edit.\n"
-	"  --dry-run, -n         print the changes, change nothing\n"
-	"  --xl-list-json FILE   recorded `xl list -l` output for the in-use check\n"
+	"command that reverts the edit.\n",
+	fix_root_opts,
 	"An interrupted edit is rolled back by the next vmlab image command.\n"
-	"See vmlab-image(1).\n";
+	"See vmlab-image(1).\n",
+};
 
 static const struct subcmd subs[] = {
-	{ "inspect", "partitions and guest set-up", inspect_main, 0, inspect_usage },
-	{ "cat", "print a file", cat_main, 0, cat_usage },
-	{ "ls", "list a folder", ls_main, 0, ls_usage },
-	{ "fix-console", "a getty on the Xen console", fix_console_main, 0, fix_console_usage },
-	{ "fix-root", "fstab entries by UUID", fix_root_main, 0, fix_root_usage },
+	{ "inspect", "partitions and guest set-up", inspect_main, 1 },
+	{ "cat", "print a file", cat_main, 1 },
+	{ "ls", "list a folder", ls_main, 1 },
+	{ "fix-console", "a getty on the Xen console", fix_console_main, 1 },
+	{ "fix-root", "fstab entries by UUID", fix_root_main, 1 },
 	{ 0 },
 };
 

@@ -1,6 +1,5 @@
 /* vmlab web app: run the FastCGI application alone. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,16 +8,36 @@
 #include "cli/cmd.h"
 #include "web/app.h"
 
-static const char usage[] =
+struct app_opts {
+	const char *listen, *besim;
+	uint64_t max_conns, pool;
+};
+
+#define F(x) offsetof(struct app_opts, x)
+static const struct opt opts[] = {
+	{ "listen", 'l', OPT_STRING, F(listen), .def = "127.0.0.1:9300", .metavar = "ADDR:PORT",
+	  .help = "where to listen (port 0: any free port)" },
+	{ "besim", 'b', OPT_STRING, F(besim), .def = "127.0.0.1:9400", .metavar = "ADDR:PORT",
+	  .help = "the BeSim to query" },
+	{ "max-conns", 0, OPT_COUNT, F(max_conns), .def = "1024", .min = 1, .max = 65536,
+	  .help = "web-server connections at once (one thread each)" },
+	{ "pool", 0, OPT_COUNT, F(pool), .def = "64", .min = 1, .max = 65536,
+	  .help = "idle keep-alive connections to BeSim" },
+	{ 0 },
+};
+#undef F
+
+static const struct cli_usage help = {
 	"usage: vmlab web app [--listen ADDR:PORT] [--besim ADDR:PORT] [--max-conns N]\n"
 	"                     [--pool N]\n"
 	"Runs the FastCGI application of the Banking, Ecommerce and Support pages\n"
 	"(/bank/*, /ecommerce/*, /support/*). Each page queries BeSim over a pool of\n"
-	"at most --pool (64) idle keep-alive connections and renders HTML naming the\n"
-	"page's images; malformed parameters get 400. --listen defaults to\n"
-	"127.0.0.1:9300 (port 0: any free port), --besim to 127.0.0.1:9400. One\n"
-	"thread per web-server connection, at most --max-conns (1024). Stops on\n"
-	"SIGINT or SIGTERM. Prints 'app listening on HOST:PORT' when ready.\n";
+	"at most --pool idle keep-alive connections and renders HTML naming the\n"
+	"page's images; malformed parameters get 400. One thread per web-server\n"
+	"connection, at most --max-conns. Stops on SIGINT or SIGTERM. Prints\n"
+	"'app listening on HOST:PORT' when ready.\n\n",
+	opts,
+};
 
 static volatile sig_atomic_t stop;
 
@@ -39,55 +58,25 @@ int web_app_main(int argc, char **argv);
 
 int web_app_main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "listen", required_argument, 0, 'l' },
-		{ "besim", required_argument, 0, 'b' },
-		{ "max-conns", required_argument, 0, 'm' },
-		{ "pool", required_argument, 0, 'p' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 },
-	};
-	const char *listen = "127.0.0.1:9300", *besim = "127.0.0.1:9400";
-	unsigned max_conns = 1024, pool = 64;
+	struct app_opts o = { 0 };
+	struct opt_res r;
 	struct web_app *app;
 	struct sigaction sa;
 	struct err e = { 0 };
-	uint64_t v;
-	int c, rc;
+	int rc = cli_opts("web app", &help, &o, argc, argv, &r);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "l:b:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			listen = optarg;
-			break;
-		case 'b':
-			besim = optarg;
-			break;
-		case 'm':
-		case 'p':
-			if (units_parse_count(optarg, &v) || v < 1 || v > 65536)
-				return cli_usage_error("web app", "--%s: '%s' is not in 1..65536",
-						       c == 'm' ? "max-conns" : "pool", optarg);
-			*(c == 'm' ? &max_conns : &pool) = (unsigned)v;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return cli_usage_error("web app", "bad option");
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("web app", "unexpected argument '%s'", argv[optind]);
-	if (web_app_new(besim, pool, &app, &e))
+	if (rc != CLI_GO)
+		return rc;
+	if (r.npos)
+		return cli_usage_error("web app", "unexpected argument '%s'", r.pos[0]);
+	if (web_app_new(o.besim, (unsigned)o.pool, &app, &e))
 		return cli_fail("web app", &e);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	rc = web_app_serve(app, listen, max_conns, &stop, ready, NULL, &e);
+	rc = web_app_serve(app, o.listen, (unsigned)o.max_conns, &stop, ready, NULL, &e);
 	if (rc) {
 		/* after a timeout connection threads may still use it: it stays */
 		if (rc != -ETIMEDOUT)

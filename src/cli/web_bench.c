@@ -1,6 +1,5 @@
 /* vmlab web bench: raw HTTP load with wrk/wrk2 semantics. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
 #include <signal.h>
@@ -19,36 +18,62 @@
 
 int web_bench_main(int argc, char **argv);
 
-static const char usage[] =
+struct bench_opts {
+	unsigned threads, conns;
+	uint64_t dur, rate, tmo, start_at, start_delay;
+	bool latency, json;
+	const char *results, *hosts, *remote_vmlab, *env, *label;
+	struct opt_list headers, ssh_args;
+};
+
+#define F(x) offsetof(struct bench_opts, x)
+static const struct opt opts[] = {
+	{ "threads", 't', OPT_UCOUNT, F(threads), .def = "2", .min = 1, .max = 1024,
+	  .help = "event-loop threads" },
+	{ "connections", 'c', OPT_UCOUNT, F(conns), .def = "10", .min = 1, .max = 1000000,
+	  .help = "keep-alive connections in all" },
+	{ "duration", 'd', OPT_DURATION, F(dur), .def = "10s", .min = 1, .max = OPT_NOMAX,
+	  .help = "run time" },
+	{ "rate", 'R', OPT_COUNT, F(rate), .min = 1, .max = 100000000,
+	  .help = "constant total request rate; latency is measured from each request's intended "
+		  "send time (coordinated omission corrected); a failed request uses up its slot. "
+		  "Default: as fast as possible" },
+	{ "timeout", 0, OPT_DURATION, F(tmo), .def = "2s", .min = 1, .max = OPT_NOMAX,
+	  .help = "a request or connect older than T is a timeout" },
+	{ "header", 'H', OPT_LIST, F(headers), .metavar = "H", .help = "add a request header" },
+	{ "latency", 0, OPT_FLAG, F(latency), .help = "print the latency distribution" },
+	{ "json", 0, OPT_FLAG, F(json), .help = "print one JSON record instead of the text report" },
+	{ "results", 0, OPT_STRING, F(results), .metavar = "FILE",
+	  .help = "also append the JSON record to FILE (JSON Lines)" },
+	{ "env", 0, OPT_STRING, F(env), .def = "native", .metavar = "NAME",
+	  .help = "environment the record names" },
+	{ "label", 0, OPT_STRING, F(label), .metavar = "TEXT", .help = "its label in reports" },
+	{ "hosts", 0, OPT_STRING, F(hosts), .metavar = "LIST",
+	  .help = "run the load from these hosts instead ([user@]host, comma-separated), each with "
+		  "-t and -c, the rate split evenly; started over ssh at a common start time (clocks "
+		  "must agree), results merged exactly" },
+	{ "ssh-arg", 0, OPT_LIST, F(ssh_args), .metavar = "ARG",
+	  .help = "pass ARG to ssh (-p 2222, -i KEY...)" },
+	{ "remote-vmlab", 0, OPT_STRING, F(remote_vmlab), .def = "vmlab", .metavar = "P",
+	  .help = "the vmlab binary on the hosts" },
+	{ "start-delay", 0, OPT_DURATION, F(start_delay), .def = "5s", .min = 1, .max = OPT_NOMAX,
+	  .help = "start the hosts' clients T after launching them" },
+	{ "start-at", 0, OPT_COUNT, F(start_at), .metavar = "NS",
+	  .help = "start at this CLOCK_REALTIME time (ns since the epoch)" },
+	{ 0 },
+};
+#undef F
+
+static const struct cli_usage help = {
 	"usage: vmlab web bench URL [-t THREADS] [-c CONNECTIONS] [-d DURATION] [-R RATE]\n"
 	"                       [--timeout T] [-H 'Name: value']... [--latency] [--json]\n"
 	"                       [--results FILE] [--hosts H1,H2... [--ssh-arg ARG]...\n"
 	"                       [--remote-vmlab PATH]]\n"
-	"Raw HTTP/1.1 load against URL (http:// or https://), as wrk and wrk2 do.\n\n"
-	"  -t, --threads N       event-loop threads (default 2)\n"
-	"  -c, --connections N   keep-alive connections in all (default 10)\n"
-	"  -d, --duration T      run time (default 10s)\n"
-	"  -R, --rate N          constant total request rate; latency is measured from\n"
-	"                        each request's intended send time (coordinated\n"
-	"                        omission corrected); a failed request uses up its\n"
-	"                        slot. Default: as fast as possible\n"
-	"      --timeout T       a request or connect older than T is a timeout (2s)\n"
-	"  -H, --header H        add a request header (repeatable)\n"
-	"      --latency         print the latency distribution\n"
-	"      --json            print one JSON record instead of the text report\n"
-	"      --results FILE    also append the JSON record to FILE (JSON Lines)\n"
-	"      --env NAME        environment the record names (default native)\n"
-	"      --label TEXT      its label in reports\n"
-	"      --hosts LIST      run the load from these hosts instead ([user@]host,\n"
-	"                        comma-separated), each with -t and -c, the rate split\n"
-	"                        evenly; started over ssh at a common start time\n"
-	"                        (clocks must agree), results merged exactly\n"
-	"      --ssh-arg ARG     pass ARG to ssh (repeatable: -p 2222, -i KEY...)\n"
-	"      --remote-vmlab P  the vmlab binary on the hosts (default vmlab)\n"
-	"      --start-delay T   start the hosts' clients T after launching them (5s)\n"
-	"      --start-at NS     start at this CLOCK_REALTIME time (ns since the epoch)\n\n"
-	"Exit status: 0 done (errors are reported, not fatal), 1 no response at\n"
-	"all, 2 bad usage.\n";
+	"Raw HTTP/1.1 load against URL (http:// or https://), as wrk and wrk2 do.\n\n",
+	opts,
+	"\nExit status: 0 done (errors are reported, not fatal), 1 no response at\n"
+	"all, 2 bad usage.\n",
+};
 
 static const char NAME[] = "web bench";
 
@@ -221,84 +246,58 @@ static void json_record(struct sbuf *o, const char *url, const struct http_load_
 	sbuf_puts(o, "\"}\n");
 }
 
-static int parse_count(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *v)
+/* The argv of `vmlab web bench --json` for each of n hosts, in argv (room
+ * for 64 + 2 * 64 words), the numbers' text in num. */
+static void remote_argv(const struct bench_opts *o, const char *url, int n, char **argv,
+			char num[6][32])
 {
-	if (units_parse_count(s, v) || *v < min || *v > max)
-		return cli_usage_error(NAME, "%s: '%s' is not a count from %" PRIu64 " to %" PRIu64,
-				       opt, s, min, max);
-	return 0;
-}
+	int k = 0;
 
-static int parse_dur(const char *opt, const char *s, uint64_t *v)
-{
-	if (units_parse_duration(s, v) || *v == 0)
-		return cli_usage_error(NAME, "%s: '%s' is not a duration such as 10s or 500ms", opt, s);
-	return 0;
-}
-
-/* The prime client of a multi-host run: starts `vmlab web bench --json` on
- * every host over ssh with a common start start_delay ahead, merges their records
- * exactly and reports the total. Returns the exit status. */
-static int run_hosts(const char *url, const char *hosts, unsigned threads, unsigned conns,
-		     uint64_t dur, uint64_t rate, uint64_t tmo, char **headers, int nh,
-		     char **ssh_args, int nssh, const char *remote_vmlab, uint64_t start_delay,
-		     bool latency, bool json, const char *results, const char *env, const char *label)
-{
-	char *list = xstrdup(hosts), *save = NULL, *h;
-	struct bench_remote *r = NULL;
-	char *argv[64 + 2 * 64];
-	char t[32], c[32], d[32], rt[32], to[32], sa[32];
-	int n = 0, k = 0, ok = 0, rc = 1;
-	struct http_stats *st = xmalloc(sizeof(*st));
-	struct http_load_cfg cfg = { 0 };
-	struct sbuf rec = SBUF_INIT;
-	double elapsed = 0, cpu = 0, first = 0, last = 0;
-	struct err e = { 0 };
-
-	for (h = strtok_r(list, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
-		r = xrealloc(r, (size_t)(n + 1) * sizeof(*r));
-		memset(&r[n], 0, sizeof(r[n]));
-		r[n++].host = h;
-	}
-	if (n == 0 || nh > 60 || (rate && rate < (uint64_t)n)) {
-		rc = cli_usage_error(NAME, n == 0 ? "--hosts: no host" : nh > 60 ? "too many -H" :
-				     "-R: less than one request/s per host");
-		goto out;
-	}
-	snprintf(t, sizeof(t), "%u", threads);
-	snprintf(c, sizeof(c), "%u", conns);
-	snprintf(d, sizeof(d), "%" PRIu64 "ns", dur);
-	snprintf(rt, sizeof(rt), "%" PRIu64, rate / (uint64_t)n);
-	snprintf(to, sizeof(to), "%" PRIu64 "ns", tmo);
-	snprintf(sa, sizeof(sa), "%" PRIu64, clock_real_ns() + start_delay);
-	argv[k++] = (char *)remote_vmlab;
+	snprintf(num[0], 32, "%u", o->threads);
+	snprintf(num[1], 32, "%u", o->conns);
+	snprintf(num[2], 32, "%" PRIu64 "ns", o->dur);
+	snprintf(num[3], 32, "%" PRIu64, o->rate / (uint64_t)n);
+	snprintf(num[4], 32, "%" PRIu64 "ns", o->tmo);
+	snprintf(num[5], 32, "%" PRIu64, clock_real_ns() + o->start_delay);
+	argv[k++] = (char *)o->remote_vmlab;
 	argv[k++] = "web";
 	argv[k++] = "bench";
 	argv[k++] = (char *)url;
 	argv[k++] = "-t";
-	argv[k++] = t;
+	argv[k++] = num[0];
 	argv[k++] = "-c";
-	argv[k++] = c;
+	argv[k++] = num[1];
 	argv[k++] = "-d";
-	argv[k++] = d;
+	argv[k++] = num[2];
 	argv[k++] = "--timeout";
-	argv[k++] = to;
-	if (rate) {
+	argv[k++] = num[4];
+	if (o->rate) {
 		argv[k++] = "-R";
-		argv[k++] = rt;
+		argv[k++] = num[3];
 	}
-	for (int i = 0; i < nh; i++) {
+	for (int i = 0; i < o->headers.n; i++) {
 		argv[k++] = "-H";
-		argv[k++] = headers[i];
+		argv[k++] = (char *)o->headers.v[i];
 	}
 	argv[k++] = "--start-at";
-	argv[k++] = sa;
+	argv[k++] = num[5];
 	argv[k++] = "--json";
 	argv[k] = NULL;
-	bench_remote_run_all(r, n, ssh_args, nssh, argv, dur / 1000000 + 60000);
+}
+
+/* Merges the records of the n hosts in r into st; *elapsed is the longest
+ * run, *cpu the sum of CPU seconds, [*first, *last] the clients' start
+ * times. Prints each host's record unless json. Returns the hosts merged. */
+static int merge_hosts(struct bench_remote *r, int n, bool json, struct http_stats *st,
+		       double *elapsed, double *cpu, double *first, double *last)
+{
+	struct err e = { 0 };
+	int ok = 0;
+
 	http_stats_reset(st);
 	for (int i = 0; i < n; i++) {
-		double el = 0, cp = 0;
+		double el = 0, cp = 0, t0;
+		struct json *j = NULL;
 
 		if (r[i].rc) {
 			fprintf(stderr, "vmlab %s: %s: %s\n", NAME, r[i].host, r[i].e.msg);
@@ -313,48 +312,76 @@ static int run_hosts(const char *url, const char *hosts, unsigned threads, unsig
 			fprintf(stderr, "vmlab %s: %s\n", NAME, e.msg);
 			continue;
 		}
-		{
-			struct json *j = NULL;
-			double t0;
-
-			/* when each client really started (a late ssh start shows here) */
-			if (!json_parse(r[i].out.buf, r[i].out.len, r[i].host, &j, &e) &&
-			    !json_get_num(j, "start_s", &t0)) {
-				if (!ok || t0 < first)
-					first = t0;
-				if (!ok || t0 > last)
-					last = t0;
-			}
-			json_free(j);
+		/* when each client really started (a late ssh start shows here) */
+		if (!json_parse(r[i].out.buf, r[i].out.len, r[i].host, &j, &e) &&
+		    !json_get_num(j, "start_s", &t0)) {
+			if (!ok || t0 < *first)
+				*first = t0;
+			if (!ok || t0 > *last)
+				*last = t0;
 		}
+		json_free(j);
 		ok++;
-		cpu += cp;
-		if (el > elapsed)
-			elapsed = el;
+		*cpu += cp;
+		if (el > *elapsed)
+			*elapsed = el;
 		if (!json)
 			printf("%s: %s", r[i].host, sbuf_str(&r[i].out));
 	}
+	return ok;
+}
+
+/* The prime client of a multi-host run: starts `vmlab web bench --json` on
+ * every host over ssh with a common start start_delay ahead, merges their records
+ * exactly and reports the total. Returns the exit status. */
+static int run_hosts(const struct bench_opts *o, const char *url)
+{
+	char *list = xstrdup(o->hosts), *save = NULL, *h;
+	struct bench_remote *r = NULL;
+	char *argv[64 + 2 * 64];
+	char num[6][32];
+	int n = 0, ok, rc = 1;
+	struct http_stats *st = xmalloc(sizeof(*st));
+	struct http_load_cfg cfg = { 0 };
+	struct sbuf rec = SBUF_INIT;
+	double elapsed = 0, cpu = 0, first = 0, last = 0;
+	struct err e = { 0 };
+
+	for (h = strtok_r(list, ",", &save); h; h = strtok_r(NULL, ",", &save)) {
+		r = xrealloc(r, (size_t)(n + 1) * sizeof(*r));
+		memset(&r[n], 0, sizeof(r[n]));
+		r[n++].host = h;
+	}
+	if (n == 0 || o->headers.n > 60 || (o->rate && o->rate < (uint64_t)n)) {
+		rc = cli_usage_error(NAME, n == 0 ? "--hosts: no host" : o->headers.n > 60 ?
+				     "too many -H" : "-R: less than one request/s per host");
+		goto out;
+	}
+	remote_argv(o, url, n, argv, num);
+	bench_remote_run_all(r, n, (char *const *)o->ssh_args.v, o->ssh_args.n, argv,
+			     o->dur / 1000000 + 60000);
+	ok = merge_hosts(r, n, o->json, st, &elapsed, &cpu, &first, &last);
 	if (!ok) {
 		fprintf(stderr, "vmlab %s: no host delivered results\n", NAME);
 		goto out;
 	}
-	if (last - first > 0.05 * (double)dur / 1e9)
+	if (last - first > 0.05 * (double)o->dur / 1e9)
 		fprintf(stderr, "vmlab %s: warning: the clients started %.3fs apart (ssh slower than "
 			"--start-delay, or the hosts' clocks disagree)\n", NAME, last - first);
-	cfg.threads = threads;
-	cfg.conns = conns;
-	cfg.duration_ns = dur;
-	cfg.rate = (double)rate;
+	cfg.threads = o->threads;
+	cfg.conns = o->conns;
+	cfg.duration_ns = o->dur;
+	cfg.rate = (double)o->rate;
 	json_record(&rec, url, &cfg, st, elapsed, (uint64_t)(cpu * 1e9), 0, ok, first, last - first,
-		    env, label);
-	if (json)
+		    o->env, o->label);
+	if (o->json) {
 		fputs(sbuf_str(&rec), stdout);
-	else {
+	} else {
 		printf("%d of %d hosts, each:\n", ok, n);
-		print_text(url, &cfg, st, elapsed, latency, (uint64_t)(cpu * 1e9));
+		print_text(url, &cfg, st, elapsed, o->latency, (uint64_t)(cpu * 1e9));
 	}
 	fflush(stdout);
-	if (results && file_append_sync(results, rec.buf, rec.len, &e)) {
+	if (o->results && file_append_sync(o->results, rec.buf, rec.len, &e)) {
 		rc = cli_fail(NAME, &e);
 		goto out;
 	}
@@ -371,173 +398,60 @@ out:
 	return rc;
 }
 
-int web_bench_main(int argc, char **argv)
+/* Fills cfg's target from u: address, transport, TLS context, SNI.
+ * Returns 0 or the exit status after printing why. */
+static int target(const char *url, const struct http_url *u, struct http_load_cfg *cfg)
 {
-	static const struct option opts[] = {
-		{ "threads", required_argument, NULL, 't' },
-		{ "connections", required_argument, NULL, 'c' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "rate", required_argument, NULL, 'R' },
-		{ "header", required_argument, NULL, 'H' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "latency", no_argument, NULL, 'L' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "results", required_argument, NULL, 'o' },
-		{ "hosts", required_argument, NULL, 'X' },
-		{ "ssh-arg", required_argument, NULL, 'S' },
-		{ "remote-vmlab", required_argument, NULL, 'V' },
-		{ "start-at", required_argument, NULL, 'A' },
-		{ "start-delay", required_argument, NULL, 'D' },
-		{ "env", required_argument, NULL, 'E' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	uint64_t threads = 2, conns = 10, rate = 0, dur = 10000000000ull, tmo = 2000000000ull;
-	uint64_t u0, s0, u1, s1, start_at = 0, start_delay = 5000000000ull, t_start;
-	bool latency = false, json = false;
-	const char *results = NULL, *url, *hosts = NULL, *remote_vmlab = "vmlab";
-	const char *env = "native", *label = NULL;
-	char **headers = xcalloc((size_t)argc, sizeof(char *));
-	char **ssh_args = xcalloc((size_t)argc, sizeof(char *));
-	int nh = 0, nssh = 0, opt, rc = 2, gai;
-	struct http_url u;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	struct err e = { 0 };
+	int gai = getaddrinfo(u->host, u->port, &hints, &ai);
+
+	if (gai) {
+		fprintf(stderr, "vmlab %s: %s: cannot resolve '%s': %s\n", NAME, url, u->host,
+			gai_strerror(gai));
+		return 2;
+	}
+	memcpy(&cfg->addr, ai->ai_addr, ai->ai_addrlen);
+	cfg->addrlen = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	cfg->tp = u->tls ? &transport_tls : &transport_plain;
+	if (u->tls && !(cfg->tls_ctx = transport_tls_ctx_new(&e)))
+		return cli_fail(NAME, &e);
+	cfg->sni = u->host;
+	return 0;
+}
+
+/* One client on this machine: the load of o against url with request req.
+ * Returns the exit status. */
+static int run_local(const struct bench_opts *o, const char *url, const struct http_url *u,
+		     const struct sbuf *req)
+{
+	uint64_t u0, s0, u1, s1, t_start, elapsed = 0;
 	struct http_load_cfg cfg = { 0 };
 	struct http_stats *st = NULL;
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
-	struct sbuf req = SBUF_INIT, rec = SBUF_INIT;
+	struct sbuf rec = SBUF_INIT;
 	struct err e = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
-	uint64_t elapsed = 0;
 	double secs;
+	int rc = target(url, u, &cfg);
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":t:c:d:R:H:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 't':
-			if (parse_count("-t", optarg, 1, 1024, &threads))
-				goto out;
-			break;
-		case 'c':
-			if (parse_count("-c", optarg, 1, 1000000, &conns))
-				goto out;
-			break;
-		case 'd':
-			if (parse_dur("-d", optarg, &dur))
-				goto out;
-			break;
-		case 'R':
-			if (parse_count("-R", optarg, 1, 100000000, &rate))
-				goto out;
-			break;
-		case 'T':
-			if (parse_dur("--timeout", optarg, &tmo))
-				goto out;
-			break;
-		case 'H':
-			headers[nh++] = optarg;
-			break;
-		case 'L':
-			latency = true;
-			break;
-		case 'J':
-			json = true;
-			break;
-		case 'o':
-			results = optarg;
-			break;
-		case 'X':
-			hosts = optarg;
-			break;
-		case 'S':
-			ssh_args[nssh++] = optarg;
-			break;
-		case 'V':
-			remote_vmlab = optarg;
-			break;
-		case 'E':
-			env = optarg;
-			break;
-		case 'l':
-			label = optarg;
-			break;
-		case 'D':
-			if (parse_dur("--start-delay", optarg, &start_delay))
-				goto out;
-			break;
-		case 'A': {
-			char *end;
-
-			start_at = strtoull(optarg, &end, 10);
-			if (*end || end == optarg) {
-				rc = cli_usage_error(NAME, "--start-at: '%s' is not a time in ns", optarg);
-				goto out;
-			}
-			break;
-		}
-		case 'h':
-			fputs(usage, stdout);
-			rc = 0;
-			goto out;
-		case ':':
-			rc = cli_usage_error(NAME, "option '%s' needs a value", argv[optind - 1]);
-			goto out;
-		default:
-			rc = cli_usage_error(NAME, "unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind != argc - 1) {
-		rc = cli_usage_error(NAME, optind == argc ? "a URL is needed" : "one URL only");
+	if (rc)
 		goto out;
-	}
-	url = argv[optind];
-	if (conns < threads) {
-		rc = cli_usage_error(NAME, "-c %" PRIu64 " is fewer connections than -t %" PRIu64
-				     " threads", conns, threads);
-		goto out;
-	}
-	if (http_url_parse(url, &u, &e) || http_build_get(&u, headers, nh, &req, &e)) {
-		rc = cli_fail(NAME, &e);
-		goto out;
-	}
-	if (hosts) {
-		rc = run_hosts(url, hosts, (unsigned)threads, (unsigned)conns, dur, rate, tmo, headers,
-			       nh, ssh_args, nssh, remote_vmlab, start_delay, latency, json, results,
-			       env, label);
-		goto out;
-	}
-	gai = getaddrinfo(u.host, u.port, &hints, &ai);
-	if (gai) {
-		fprintf(stderr, "vmlab %s: %s: cannot resolve '%s': %s\n", NAME, url, u.host,
-			gai_strerror(gai));
-		rc = 2;
-		goto out;
-	}
-	memcpy(&cfg.addr, ai->ai_addr, ai->ai_addrlen);
-	cfg.addrlen = ai->ai_addrlen;
-	cfg.tp = u.tls ? &transport_tls : &transport_plain;
-	if (u.tls && !(cfg.tls_ctx = transport_tls_ctx_new(&e))) {
-		rc = cli_fail(NAME, &e);
-		goto out;
-	}
-	cfg.sni = u.host;
-	cfg.req = req.buf;
-	cfg.req_len = req.len;
-	cfg.threads = (unsigned)threads;
-	cfg.conns = (unsigned)conns;
-	cfg.duration_ns = dur;
-	cfg.timeout_ns = tmo;
-	cfg.rate = (double)rate;
+	cfg.req = req->buf;
+	cfg.req_len = req->len;
+	cfg.threads = o->threads;
+	cfg.conns = o->conns;
+	cfg.duration_ns = o->dur;
+	cfg.timeout_ns = o->tmo;
+	cfg.rate = (double)o->rate;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	st = xmalloc(sizeof(*st));
-	if (start_at > clock_real_ns()) {
+	if (o->start_at > clock_real_ns()) {
 		/* the common start of a multi-host run */
-		struct timespec ts = { (time_t)(start_at / 1000000000ull),
-				       (long)(start_at % 1000000000ull) };
+		struct timespec ts = { (time_t)(o->start_at / 1000000000ull),
+				       (long)(o->start_at % 1000000000ull) };
 
 		while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) == EINTR)
 			;
@@ -550,14 +464,14 @@ int web_bench_main(int argc, char **argv)
 	}
 	clock_cpu_ns(&u1, &s1);
 	secs = (double)elapsed / 1e9;
-	json_record(&rec, url, &cfg, st, secs, u1 - u0, s1 - s0, 1, (double)t_start / 1e9, 0, env,
-		    label);
-	if (json)
+	json_record(&rec, url, &cfg, st, secs, u1 - u0, s1 - s0, 1, (double)t_start / 1e9, 0, o->env,
+		    o->label);
+	if (o->json)
 		fputs(sbuf_str(&rec), stdout);
 	else
-		print_text(url, &cfg, st, secs, latency, (u1 - u0) + (s1 - s0));
+		print_text(url, &cfg, st, secs, o->latency, (u1 - u0) + (s1 - s0));
 	fflush(stdout);
-	if (results && file_append_sync(results, rec.buf, rec.len, &e)) {
+	if (o->results && file_append_sync(o->results, rec.buf, rec.len, &e)) {
 		rc = cli_fail(NAME, &e);
 		goto out;
 	}
@@ -565,18 +479,45 @@ int web_bench_main(int argc, char **argv)
 		fprintf(stderr, "vmlab %s: no response from %s in %.2fs (%" PRIu64 " errors)\n", NAME,
 			url, secs, http_stats_errors(st));
 		rc = 1;
-		goto out;
 	}
-	rc = 0;
 out:
-	if (ai)
-		freeaddrinfo(ai);
 	if (cfg.tls_ctx)
 		transport_tls_ctx_free(cfg.tls_ctx);
 	free(st);
-	free(headers);
-	free(ssh_args);
-	sbuf_free(&req);
 	sbuf_free(&rec);
+	return rc;
+}
+
+int web_bench_main(int argc, char **argv)
+{
+	struct bench_opts o = { 0 };
+	struct opt_res r;
+	struct http_url u;
+	struct sbuf req = SBUF_INIT;
+	struct err e = { 0 };
+	const char *url;
+	int rc = cli_opts(NAME, &help, &o, argc, argv, &r);
+
+	if (rc != CLI_GO)
+		goto out;
+	if (r.npos != 1) {
+		rc = cli_usage_error(NAME, r.npos == 0 ? "a URL is needed" : "one URL only");
+		goto out;
+	}
+	url = r.pos[0];
+	if (o.conns < o.threads) {
+		rc = cli_usage_error(NAME, "-c %u is fewer connections than -t %u threads", o.conns,
+				     o.threads);
+		goto out;
+	}
+	if (http_url_parse(url, &u, &e) ||
+	    http_build_get(&u, (char *const *)o.headers.v, o.headers.n, &req, &e)) {
+		rc = cli_fail(NAME, &e);
+		goto out;
+	}
+	rc = o.hosts ? run_hosts(&o, url) : run_local(&o, url, &u, &req);
+out:
+	opt_free(opts, &o);
+	sbuf_free(&req);
 	return rc;
 }

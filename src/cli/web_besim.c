@@ -1,5 +1,4 @@
 /* vmlab web besim: run the backend simulator alone. */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,14 +8,31 @@
 #include "web/besim.h"
 #include "web/workload.h"
 
-static const char usage[] =
+struct besim_opts {
+	const char *listen;
+	uint64_t threads, sessions;
+};
+
+#define F(x) offsetof(struct besim_opts, x)
+static const struct opt opts[] = {
+	{ "listen", 'l', OPT_STRING, F(listen), .def = "127.0.0.1:9400", .metavar = "ADDR:PORT",
+	  .help = "where to listen (port 0: any free port)" },
+	{ "threads", 't', OPT_COUNT, F(threads), .def = "1", .min = 1, .max = 256,
+	  .help = "server threads" },
+	{ "sessions", 's', OPT_COUNT, F(sessions), .def = "1", .min = 1, .max = 1000000,
+	  .help = "scales the folders named in answers" },
+	{ 0 },
+};
+#undef F
+
+static const struct cli_usage help = {
 	"usage: vmlab web besim [--listen ADDR:PORT] [--threads N] [--sessions N]\n"
 	"Runs BeSim, the backend simulator the web application queries over\n"
 	"keep-alive HTTP/1.1: GET /besim?WORKLOAD&COMMAND&ARG... answered with\n"
 	"deterministic records; malformed requests get 400 and the server goes on.\n"
-	"--listen defaults to 127.0.0.1:9400 (port 0: any free port), --threads to 1,\n"
-	"--sessions (scales the folders named in answers) to 1. Stops on SIGINT or\n"
-	"SIGTERM. Prints 'besim listening on HOST:PORT' when ready.\n";
+	"Stops on SIGINT or SIGTERM. Prints 'besim listening on HOST:PORT' when ready.\n\n",
+	opts,
+};
 
 static volatile sig_atomic_t stop;
 
@@ -37,51 +53,22 @@ int web_besim_main(int argc, char **argv);
 
 int web_besim_main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "listen", required_argument, 0, 'l' },
-		{ "threads", required_argument, 0, 't' },
-		{ "sessions", required_argument, 0, 's' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 },
-	};
-	const char *listen = "127.0.0.1:9400";
-	unsigned threads = 1, sessions = 1;
+	struct besim_opts o = { 0 };
+	struct opt_res r;
 	struct sigaction sa;
 	struct err e = { 0 };
-	uint64_t v;
-	int c;
+	int rc = cli_opts("web besim", &help, &o, argc, argv, &r);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "l:t:s:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			listen = optarg;
-			break;
-		case 't':
-			if (units_parse_count(optarg, &v) || v < 1 || v > 256)
-				return cli_usage_error("web besim", "--threads: '%s' is not in 1..256", optarg);
-			threads = (unsigned)v;
-			break;
-		case 's':
-			if (units_parse_count(optarg, &v) || v < 1 || v > 1000000)
-				return cli_usage_error("web besim", "--sessions: '%s' is not in 1..1000000", optarg);
-			sessions = (unsigned)v;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return cli_usage_error("web besim", "bad option");
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("web besim", "unexpected argument '%s'", argv[optind]);
+	if (rc != CLI_GO)
+		return rc;
+	if (r.npos)
+		return cli_usage_error("web besim", "unexpected argument '%s'", r.pos[0]);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (besim_serve(listen, threads, web_dirs_for_sessions(sessions), &stop, ready, NULL, &e))
+	if (besim_serve(o.listen, (unsigned)o.threads, web_dirs_for_sessions((unsigned)o.sessions), &stop, ready, NULL, &e))
 		return cli_fail("web besim", &e);
 	return 0;
 }

@@ -1,7 +1,6 @@
 /* vmlab web load | run | search: simulated user sessions against a server,
  * QoS pass/fail at a session count, and the largest passing session count. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
 #include <signal.h>
@@ -20,46 +19,6 @@ int web_load_main(int argc, char **argv);
 int web_run_main(int argc, char **argv);
 int web_search_main(int argc, char **argv);
 
-static const char usage_common[] =
-	"  -w, --workload W         banking, ecommerce or support (required)\n"
-	"      --url URL            the server's HTTP base (default http://127.0.0.1:8080)\n"
-	"      --tls-url URL        its HTTPS base (default https://127.0.0.1:8443)\n"
-	"  -t, --threads N          event-loop threads (default 1)\n"
-	"      --rampup T           sessions start spread over T (default 5s)\n"
-	"      --warmup T           then load without measuring (default 10s)\n"
-	"      --run T              the measured interval (default 30s)\n"
-	"      --rampdown T         load after the measured interval (default 2s)\n"
-	"      --think-scale F      multiply think times by F (default 1: as designed;\n"
-	"                           other values make a shorter, non-standard run)\n"
-	"      --fileset-sessions N the session count the server's file set was made\n"
-	"                           for (default: the session count loaded)\n"
-	"      --timeout T          a request older than T is an error (default 60s)\n"
-	"      --seed N             random seed (default 1)\n"
-	"      --min-pages N        pages an iteration needs to pass (default: the\n"
-	"                           workload's MIN_REQUESTS, 100)\n"
-	"      --json               print JSON records instead of text\n"
-	"      --results FILE       append each iteration's JSON record to FILE\n"
-	"      --env NAME           environment the records name (default native)\n"
-	"      --label TEXT         its label in reports\n";
-
-static const char usage_load[] =
-	"usage: vmlab web load -w WORKLOAD -n SESSIONS [OPTIONS]\n"
-	"One iteration of SESSIONS simulated users: page times, QoS shares, errors.\n\n"
-	"  -n, --sessions N         simultaneous user sessions (required)\n";
-static const char usage_run[] =
-	"usage: vmlab web run -w WORKLOAD -n SESSIONS [-i ITERATIONS] [OPTIONS]\n"
-	"QoS pass or fail at SESSIONS: every iteration must pass. Exit 0 pass, 1 fail.\n\n"
-	"  -n, --sessions N         simultaneous user sessions (required)\n"
-	"  -i, --iterations N       iterations (default 3)\n";
-static const char usage_search[] =
-	"usage: vmlab web search -w WORKLOAD --max N [--min N] [-i ITERATIONS] [OPTIONS]\n"
-	"The largest session count in [min, max] that passes QoS, by bisection with\n"
-	"one iteration per step, then ITERATIONS repeated at the answer.\n"
-	"Exit 0 found, 1 not even min passes.\n\n"
-	"      --min N              smallest count tried (default 1)\n"
-	"      --max N              largest count tried (required)\n"
-	"  -i, --iterations N       iterations at the answer (default 3)\n";
-
 enum mode { M_LOAD, M_RUN, M_SEARCH };
 
 struct opts {
@@ -70,6 +29,76 @@ struct opts {
 	bool json;
 	const char *results;
 	const char *env, *label;
+	const char *url, *tls_url, *wl;
+};
+
+#define F(x) offsetof(struct opts, x)
+#define COUNT(name, s, field, ...) { name, s, OPT_UCOUNT, F(field), .min = 1, .max = 1000000, __VA_ARGS__ }
+#define DUR(name, field, d, h) { name, 0, OPT_DURATION, F(cfg.field), .def = d, .help = h }
+#define SESSIONS COUNT("sessions", 'n', sessions, .help = "simultaneous user sessions (required)")
+#define COMMON_OPTS \
+	{ "workload", 'w', OPT_STRING, F(wl), .metavar = "W", \
+	  .help = "banking, ecommerce or support (required)" }, \
+	{ "url", 0, OPT_STRING, F(url), .def = "http://127.0.0.1:8080", .metavar = "URL", \
+	  .help = "the server's HTTP base" }, \
+	{ "tls-url", 0, OPT_STRING, F(tls_url), .def = "https://127.0.0.1:8443", .metavar = "URL", \
+	  .help = "its HTTPS base" }, \
+	COUNT("threads", 't', cfg.threads, .def = "1", .help = "event-loop threads"), \
+	DUR("rampup", rampup_ns, "5s", "sessions start spread over T"), \
+	DUR("warmup", warmup_ns, "10s", "then load without measuring"), \
+	DUR("run", run_ns, "30s", "the measured interval"), \
+	DUR("rampdown", rampdown_ns, "2s", "load after the measured interval"), \
+	{ "think-scale", 0, OPT_DOUBLE, F(cfg.think_scale), .def = "1", .min = 0, .max = 100, \
+	  .metavar = "F", .help = "multiply think times by F (1: as designed; other values make " \
+	  "a shorter, non-standard run)" }, \
+	COUNT("fileset-sessions", 0, fileset_sessions, .help = "the session count the server's " \
+	      "file set was made for (default: the session count loaded)"), \
+	DUR("timeout", timeout_ns, "60s", "a request older than T is an error"), \
+	{ "seed", 0, OPT_COUNT, F(cfg.seed), .def = "1", .help = "random seed" }, \
+	COUNT("min-pages", 0, cfg.min_pages, .help = "pages an iteration needs to pass (default: " \
+	      "the workload's MIN_REQUESTS, 100)"), \
+	{ "json", 0, OPT_FLAG, F(json), .help = "print JSON records instead of text" }, \
+	{ "results", 0, OPT_STRING, F(results), .metavar = "FILE", \
+	  .help = "append each iteration's JSON record to FILE" }, \
+	{ "env", 0, OPT_STRING, F(env), .def = "native", .metavar = "NAME", \
+	  .help = "environment the records name" }, \
+	{ "label", 0, OPT_STRING, F(label), .metavar = "TEXT", .help = "its label in reports" }, \
+	{ 0 }
+
+static const struct opt load_opts[] = { SESSIONS, COMMON_OPTS };
+static const struct opt run_opts[] = {
+	SESSIONS,
+	COUNT("iterations", 'i', iterations, .def = "3", .help = "iterations"),
+	COMMON_OPTS
+};
+static const struct opt search_opts[] = {
+	COUNT("min", 0, min, .def = "1", .help = "smallest count tried"),
+	COUNT("max", 0, max, .help = "largest count tried (required)"),
+	COUNT("iterations", 'i', iterations, .def = "3", .help = "iterations at the answer"),
+	COMMON_OPTS
+};
+#undef COMMON_OPTS
+#undef SESSIONS
+#undef DUR
+#undef COUNT
+#undef F
+
+static const struct cli_usage load_help = {
+	"usage: vmlab web load -w WORKLOAD -n SESSIONS [OPTIONS]\n"
+	"One iteration of SESSIONS simulated users: page times, QoS shares, errors.\n\n",
+	load_opts,
+};
+static const struct cli_usage run_help = {
+	"usage: vmlab web run -w WORKLOAD -n SESSIONS [-i ITERATIONS] [OPTIONS]\n"
+	"QoS pass or fail at SESSIONS: every iteration must pass. Exit 0 pass, 1 fail.\n\n",
+	run_opts,
+};
+static const struct cli_usage search_help = {
+	"usage: vmlab web search -w WORKLOAD --max N [--min N] [-i ITERATIONS] [OPTIONS]\n"
+	"The largest session count in [min, max] that passes QoS, by bisection with\n"
+	"one iteration per step, then ITERATIONS repeated at the answer.\n"
+	"Exit 0 found, 1 not even min passes.\n\n",
+	search_opts,
 };
 
 static void on_signal(int sig)
@@ -103,139 +132,20 @@ static int resolve(const char *name, const char *url, bool want_tls, struct sock
 	return 0;
 }
 
-static int parse_args(struct opts *o, int argc, char **argv)
+/* Parses argv into o; returns CLI_GO or the exit status. */
+static int parse_args(struct opts *o, const struct cli_usage *u, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "workload", required_argument, NULL, 'w' },
-		{ "sessions", required_argument, NULL, 'n' },
-		{ "iterations", required_argument, NULL, 'i' },
-		{ "min", required_argument, NULL, 'm' },
-		{ "max", required_argument, NULL, 'M' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "tls-url", required_argument, NULL, 'U' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "rampup", required_argument, NULL, 1 },
-		{ "warmup", required_argument, NULL, 2 },
-		{ "run", required_argument, NULL, 3 },
-		{ "rampdown", required_argument, NULL, 4 },
-		{ "think-scale", required_argument, NULL, 5 },
-		{ "fileset-sessions", required_argument, NULL, 6 },
-		{ "timeout", required_argument, NULL, 7 },
-		{ "seed", required_argument, NULL, 8 },
-		{ "min-pages", required_argument, NULL, 9 },
-		{ "env", required_argument, NULL, 10 },
-		{ "label", required_argument, NULL, 11 },
-		{ "json", no_argument, NULL, 'J' },
-		{ "results", required_argument, NULL, 'o' },
-		{ 0 },
-	};
-	const char *url = "http://127.0.0.1:8080", *tls_url = "https://127.0.0.1:8443", *wl = NULL;
 	struct web_load_cfg *c = &o->cfg;
-	uint64_t v;
-	char *end;
-	int opt, rc;
+	struct opt_res r;
+	const char *wl;
+	int rc;
 
-	c->threads = 1;
-	c->rampup_ns = 5000000000ull;
-	c->warmup_ns = 10000000000ull;
-	c->run_ns = 30000000000ull;
-	c->rampdown_ns = 2000000000ull;
-	c->think_scale = 1;
-	c->timeout_ns = WEB_PROTOCOL_TIMEOUT_MS * 1000000ull;
-	c->seed = 1;
-	o->iterations = o->mode == M_LOAD ? 1 : 3;
-	o->min = 1;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":w:n:i:t:", lo, NULL)) != -1) {
-		uint64_t *dur = NULL;
-		unsigned *cnt = NULL;
-
-		switch (opt) {
-		case 'w':
-			wl = optarg;
-			continue;
-		case 'u':
-			url = optarg;
-			continue;
-		case 'U':
-			tls_url = optarg;
-			continue;
-		case 'J':
-			o->json = true;
-			continue;
-		case 'o':
-			o->results = optarg;
-			continue;
-		case 'n':
-			cnt = &o->sessions;
-			break;
-		case 'i':
-			cnt = &o->iterations;
-			break;
-		case 'm':
-			cnt = &o->min;
-			break;
-		case 'M':
-			cnt = &o->max;
-			break;
-		case 't':
-			cnt = &c->threads;
-			break;
-		case 6:
-			cnt = &o->fileset_sessions;
-			break;
-		case 1:
-			dur = &c->rampup_ns;
-			break;
-		case 2:
-			dur = &c->warmup_ns;
-			break;
-		case 3:
-			dur = &c->run_ns;
-			break;
-		case 4:
-			dur = &c->rampdown_ns;
-			break;
-		case 7:
-			dur = &c->timeout_ns;
-			break;
-		case 5:
-			c->think_scale = strtod(optarg, &end);
-			if (*end || end == optarg || !(c->think_scale >= 0 && c->think_scale <= 100))
-				return cli_usage_error(o->name, "--think-scale: '%s' is not a number "
-						       "from 0 to 100", optarg);
-			continue;
-		case 8:
-			if (units_parse_count(optarg, &c->seed))
-				return cli_usage_error(o->name, "--seed: '%s' is not a number", optarg);
-			continue;
-		case 9:
-			cnt = &c->min_pages;
-			break;
-		case 10:
-			o->env = optarg;
-			continue;
-		case 11:
-			o->label = optarg;
-			continue;
-		case ':':
-			return cli_usage_error(o->name, "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_usage_error(o->name, "unknown option '%s'", argv[optind - 1]);
-		}
-		if (cnt) {
-			if (units_parse_count(optarg, &v) || v < 1 || v > 1000000)
-				return cli_usage_error(o->name, "%s: '%s' is not a count from 1 to 1000000",
-						       argv[optind - 1], optarg);
-			*cnt = (unsigned)v;
-		} else if (units_parse_duration(optarg, dur)) {
-			return cli_usage_error(o->name, "%s: '%s' is not a duration such as 10s",
-					       argv[optind - 1], optarg);
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error(o->name, "unexpected argument '%s'", argv[optind]);
+	o->iterations = 1; /* load: one; run and search default to 3 */
+	if ((rc = cli_opts(o->name, u, o, argc, argv, &r)) != CLI_GO)
+		return rc;
+	if (r.npos)
+		return cli_usage_error(o->name, "unexpected argument '%s'", r.pos[0]);
+	wl = o->wl;
 	if (!wl)
 		return cli_usage_error(o->name, "--workload is needed");
 	if (!(c->wl = web_workload_by_name(wl)))
@@ -246,12 +156,12 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		return cli_usage_error(o->name, "--max is needed, at least --min (%u)", o->min);
 	if (c->run_ns == 0)
 		return cli_usage_error(o->name, "--run must be longer than 0");
-	if ((rc = resolve(o->name, url, false, &c->http_addr, &c->http_len, c->http_host,
+	if ((rc = resolve(o->name, o->url, false, &c->http_addr, &c->http_len, c->http_host,
 			  sizeof(c->http_host))) ||
-	    (rc = resolve(o->name, tls_url, true, &c->https_addr, &c->https_len, c->https_host,
+	    (rc = resolve(o->name, o->tls_url, true, &c->https_addr, &c->https_len, c->https_host,
 			  sizeof(c->https_host))))
 		return rc;
-	return 0;
+	return CLI_GO;
 }
 
 static char *fmt_ms(double ns, char *buf, size_t n)
@@ -396,7 +306,8 @@ static int search_result(const struct opts *o, unsigned answer, bool min_failed)
 	return rc ? rc : answer ? 0 : 1;
 }
 
-static int main_common(enum mode mode, const char *name, const char *usage, int argc, char **argv)
+static int main_common(enum mode mode, const char *name, const struct cli_usage *u, int argc,
+		       char **argv)
 {
 	struct sbuf vms = SBUF_INIT;
 	struct opts o = { .mode = mode, .name = name, .env = "native" };
@@ -404,12 +315,7 @@ static int main_common(enum mode mode, const char *name, const char *usage, int 
 	bool pass;
 	int rc;
 
-	if (cli_wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		fputs(usage_common, stdout);
-		return 0;
-	}
-	if ((rc = parse_args(&o, argc, argv)))
+	if ((rc = parse_args(&o, u, argc, argv)) != CLI_GO)
 		return rc;
 	if (host_concurrent_vms(&vms) > 0) {
 		o.cfg.concurrent = sbuf_str(&vms);
@@ -477,15 +383,15 @@ static int main_common(enum mode mode, const char *name, const char *usage, int 
 
 int web_load_main(int argc, char **argv)
 {
-	return main_common(M_LOAD, "web load", usage_load, argc, argv);
+	return main_common(M_LOAD, "web load", &load_help, argc, argv);
 }
 
 int web_run_main(int argc, char **argv)
 {
-	return main_common(M_RUN, "web run", usage_run, argc, argv);
+	return main_common(M_RUN, "web run", &run_help, argc, argv);
 }
 
 int web_search_main(int argc, char **argv)
 {
-	return main_common(M_SEARCH, "web search", usage_search, argc, argv);
+	return main_common(M_SEARCH, "web search", &search_help, argc, argv);
 }

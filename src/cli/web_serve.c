@@ -1,5 +1,4 @@
 /* vmlab web serve: start nginx, the application and BeSim together. */
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,7 +11,45 @@
 #include "web/serve.h"
 #include "web/workload.h"
 
-static const char usage[] =
+struct serve_args {
+	struct web_serve_opts o;
+	uint64_t sessions, workers, besim_threads;
+	const char *stop_dir;
+};
+
+#define F(x) offsetof(struct serve_args, x)
+static const struct opt opts[] = {
+	{ "dir", 'd', OPT_STRING, F(o.dir), .def = "vmlab-web", .metavar = "DIR",
+	  .help = "the state folder" },
+	{ "listen", 'l', OPT_STRING, F(o.listen), .def = "127.0.0.1:8080", .metavar = "ADDR:PORT",
+	  .help = "nginx's HTTP address" },
+	{ "tls-listen", 0, OPT_STRING, F(o.tls_listen), .def = "127.0.0.1:8443",
+	  .metavar = "ADDR:PORT", .help = "nginx's HTTPS address" },
+	{ "app-listen", 0, OPT_STRING, F(o.app_listen), .def = "127.0.0.1:9300",
+	  .metavar = "ADDR:PORT", .help = "the application started here" },
+	{ "app", 0, OPT_STRING, F(o.app), .metavar = "ADDR:PORT",
+	  .help = "or an application already running there" },
+	{ "besim-listen", 0, OPT_STRING, F(o.besim_listen), .def = "127.0.0.1:9400",
+	  .metavar = "ADDR:PORT", .help = "BeSim started here" },
+	{ "besim", 0, OPT_STRING, F(o.besim), .metavar = "ADDR:PORT",
+	  .help = "or a BeSim already running there" },
+	{ "workload", 'w', OPT_CUSTOM, F(o.wl_mask), .parse = web_workload_opt,
+	  .metavar = "banking|ecommerce|support|all", .help = "the workloads (default all)" },
+	{ "sessions", 's', OPT_COUNT, F(sessions), .def = "1", .min = 1, .max = 1000000,
+	  .help = "simultaneous sessions the file set is scaled for" },
+	{ "workers", 0, OPT_COUNT, F(workers), .def = "0", .min = 0, .max = 1024,
+	  .help = "nginx workers (0: one per CPU)" },
+	{ "besim-threads", 0, OPT_COUNT, F(besim_threads), .def = "1", .min = 0, .max = 256,
+	  .help = "BeSim's threads" },
+	{ "nginx", 0, OPT_STRING, F(o.nginx), .def = "nginx", .metavar = "PATH",
+	  .help = "the nginx binary" },
+	{ "stop", 0, OPT_STRING, F(stop_dir), .metavar = "DIR",
+	  .help = "stop what a serve with state folder DIR started" },
+	{ 0 },
+};
+#undef F
+
+static const struct cli_usage help = {
 	"usage: vmlab web serve [--dir DIR] [--listen ADDR:PORT] [--tls-listen ADDR:PORT]\n"
 	"                       [--app-listen ADDR:PORT | --app ADDR:PORT]\n"
 	"                       [--besim-listen ADDR:PORT | --besim ADDR:PORT]\n"
@@ -23,10 +60,9 @@ static const char usage[] =
 	"nginx's configuration (DIR/nginx.conf), starts BeSim, the FastCGI\n"
 	"application and nginx, prints the URLs and runs until SIGINT or SIGTERM,\n"
 	"then stops all three. --app/--besim use a component already running\n"
-	"elsewhere instead of starting one. Port 0 picks a free port.\n"
-	"Defaults: DIR vmlab-web, HTTP 127.0.0.1:8080, HTTPS 127.0.0.1:8443, app\n"
-	"127.0.0.1:9300, BeSim 127.0.0.1:9400, all workloads, 1 session, one nginx\n"
-	"worker per CPU.\n";
+	"elsewhere instead of starting one. Port 0 picks a free port.\n\n",
+	opts,
+};
 
 static volatile sig_atomic_t stop;
 
@@ -36,87 +72,27 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static int count_opt(const char *opt, const char *s, unsigned max, unsigned *out)
-{
-	uint64_t v;
-
-	if (units_parse_count(s, &v) || v > max)
-		return cli_usage_error("web serve", "--%s: '%s' is not a count up to %u", opt, s, max);
-	*out = (unsigned)v;
-	return 0;
-}
-
 int web_serve_main(int argc, char **argv);
 
 int web_serve_main(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "dir", required_argument, 0, 'd' },
-		{ "listen", required_argument, 0, 'l' },
-		{ "tls-listen", required_argument, 0, 'T' },
-		{ "app-listen", required_argument, 0, 'A' },
-		{ "app", required_argument, 0, 'a' },
-		{ "besim-listen", required_argument, 0, 'B' },
-		{ "besim", required_argument, 0, 'b' },
-		{ "workload", required_argument, 0, 'w' },
-		{ "sessions", required_argument, 0, 's' },
-		{ "workers", required_argument, 0, 'W' },
-		{ "besim-threads", required_argument, 0, 't' },
-		{ "nginx", required_argument, 0, 'n' },
-		{ "stop", required_argument, 0, 'S' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 },
-	};
-	struct web_serve_opts o = {
-		.dir = "vmlab-web", .listen = "127.0.0.1:8080", .tls_listen = "127.0.0.1:8443",
-		.app_listen = "127.0.0.1:9300", .besim_listen = "127.0.0.1:9400",
-		.wl_mask = (1u << WEB_NWORKLOADS) - 1, .sessions = 1, .besim_threads = 1,
-		.nginx = "nginx",
-	};
-	const char *stop_dir = NULL;
+	struct serve_args a = { .o.wl_mask = (1u << WEB_NWORKLOADS) - 1 };
+	struct web_serve_opts o;
+	const char *stop_dir;
 	struct sigaction sa;
 	struct err e = { 0 };
-	int c, rc;
+	struct opt_res r;
+	int rc = cli_opts("web serve", &help, &a, argc, argv, &r);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:l:w:s:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'd': o.dir = optarg; break;
-		case 'l': o.listen = optarg; break;
-		case 'T': o.tls_listen = optarg; break;
-		case 'A': o.app_listen = optarg; break;
-		case 'a': o.app = optarg; break;
-		case 'B': o.besim_listen = optarg; break;
-		case 'b': o.besim = optarg; break;
-		case 'n': o.nginx = optarg; break;
-		case 'S': stop_dir = optarg; break;
-		case 'w':
-			if (!(o.wl_mask = web_workload_mask(optarg)))
-				return cli_usage_error("web serve", "--workload: unknown workload '%s'", optarg);
-			break;
-		case 's':
-			if ((rc = count_opt("sessions", optarg, 1000000, &o.sessions)))
-				return rc;
-			if (!o.sessions)
-				return cli_usage_error("web serve", "--sessions must be at least 1");
-			break;
-		case 'W':
-			if ((rc = count_opt("workers", optarg, 1024, &o.nginx_workers)))
-				return rc;
-			break;
-		case 't':
-			if ((rc = count_opt("besim-threads", optarg, 256, &o.besim_threads)))
-				return rc;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return cli_usage_error("web serve", "bad option");
-		}
-	}
-	if (optind != argc)
-		return cli_usage_error("web serve", "unexpected argument '%s'", argv[optind]);
+	if (rc != CLI_GO)
+		return rc;
+	if (r.npos)
+		return cli_usage_error("web serve", "unexpected argument '%s'", r.pos[0]);
+	o = a.o;
+	o.sessions = (unsigned)a.sessions;
+	o.nginx_workers = (unsigned)a.workers;
+	o.besim_threads = (unsigned)a.besim_threads;
+	stop_dir = a.stop_dir;
 	if (stop_dir) {
 		unsigned left;
 

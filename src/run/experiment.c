@@ -1,8 +1,8 @@
 /* Experiment file loader: one table of keys, types and checks. */
 #include "run/experiment.h"
 #include "base/fileio.h"
+#include "base/opt.h"
 #include "base/sbuf.h"
-#include "base/units.h"
 #include "bench/micro.h"
 #include "bench/suite.h"
 #include "run/env.h"
@@ -19,28 +19,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum key_type { K_STRING, K_LONG, K_LIST };
+/* The keys: their types, defaults and ranges, checked by base/opt's value
+ * checker. OPT_LIST keys take a list of strings, OPT_LONG a number, the
+ * others a string. */
+static const char *const sizes[] = { "test", "train", "ref", NULL };
 
-static const struct {
-	const char *key;
-
-	enum key_type type;
-} keys[] = {
-	{ "name", K_STRING },         { "benchmarks", K_LIST }, { "micro", K_LIST },
-	{ "cmds", K_LIST },           { "environments", K_LIST }, { "size", K_STRING },
-	{ "iterations", K_LONG },     { "warmup", K_LONG },       { "results", K_STRING },
-	{ "timeout", K_STRING },      { "connect_timeout", K_LONG }, { "ssh_options", K_LIST },
-	{ "guest_memory", K_LONG },   { "pin", K_STRING },         { "tsc_mode", K_STRING },
+static const struct opt keys[] = {
+	{ "name", 0, OPT_STRING },
+	{ "benchmarks", 0, OPT_LIST },
+	{ "micro", 0, OPT_LIST },
+	{ "cmds", 0, OPT_LIST },
+	{ "environments", 0, OPT_LIST },
+	{ "size", 0, OPT_ENUM, .def = "test", .words = sizes },
+	{ "iterations", 0, OPT_LONG, .def = "3", .min = 1, .max = 10000 },
+	{ "warmup", 0, OPT_LONG, .def = "1", .min = 0, .max = 100 },
+	{ "results", 0, OPT_STRING },
+	{ "timeout", 0, OPT_DURATION, .def = "30m", .min = 1e6, .max = OPT_NOMAX },
+	{ "connect_timeout", 0, OPT_LONG, .def = "10", .min = 1, .max = 3600 },
+	{ "ssh_options", 0, OPT_LIST },
+	{ "guest_memory", 0, OPT_LONG, .min = 32, .max = 65536 },
+	{ "pin", 0, OPT_STRING },
+	{ "tsc_mode", 0, OPT_STRING },
+	{ 0 },
 };
 
-#define NKEYS (sizeof(keys) / sizeof(keys[0]))
-
-static int key_index(const char *k)
+static const struct opt *key_opt(const char *k)
 {
-	for (size_t i = 0; i < NKEYS; i++)
-		if (!strcmp(keys[i].key, k))
-			return (int)i;
-	return -1;
+	for (const struct opt *o = keys; o->name; o++)
+		if (!strcmp(o->name, k))
+			return o;
+	return NULL;
 }
 
 /* A list of non-empty strings without control characters into *out. */
@@ -93,23 +101,57 @@ static int at_value(const struct xlcfg *c, const char *key, struct err *e, const
 		      "%s: %s", key, msg);
 }
 
-static int get_long(const struct xlcfg *c, const char *key, long lo, long hi, long *out,
-		    struct err *e)
+/* Number key into *out: its table default when absent, else checked
+ * against the table's range. */
+static int get_long(const struct xlcfg *c, const char *key, long *out, struct err *e)
 {
 	const struct xlcfg_value *v = xlcfg_get(c, key);
+	const struct opt *o = key_opt(key);
+	struct err sub = { 0, "" };
+	long long d = 0;
 	int rc;
 
-	if (!v)
+	if (!v) {
+		if (o->def && opt_value(o, o->def, &d, &sub))
+			return err_set(e, -EINVAL, "%s: default: %s", key, sub.msg);
+		*out = (long)d;
 		return 0;
+	}
 	if (v->kind != XLCFG_NUMBER)
 		return at_value(c, key, e, "expected a number");
 	rc = xlcfg_get_long(c, key, out, e);
 	if (rc)
 		return rc;
-	if (*out < lo || *out > hi) {
-		return at_value(c, key, e, "expected a number from %ld to %ld", lo, hi);
-	}
+	if (opt_check_range(o, (double)*out, &sub))
+		return at_value(c, key, e, "expected a number from %.0f to %.0f", o->min, o->max);
 	return 0;
+}
+
+/* String key of an enum or a duration into field: its table default
+ * when absent, else parsed and checked by the table's type. */
+static int get_typed(const struct xlcfg *c, const char *key, void *field, struct err *e)
+{
+	const struct xlcfg_value *v = xlcfg_get(c, key);
+	const struct opt *o = key_opt(key);
+	struct err sub = { 0, "" };
+	struct sbuf w = SBUF_INIT;
+	const char *s = o->def;
+	int rc;
+
+	if (v && v->kind != XLCFG_STRING)
+		return at_value(c, key, e, "expected a string");
+	if (v && (rc = xlcfg_get_string(c, key, &s, e)))
+		return rc;
+	if (!opt_value(o, s, field, &sub))
+		return 0;
+	if (o->type != OPT_ENUM)
+		return at_value(c, key, e, "expected a duration such as \"30m\" or \"90s\", not '%s'",
+				s);
+	for (int k = 0; o->words[k]; k++)
+		sbuf_printf(&w, "%s\"%s\"", !k ? "" : o->words[k + 1] ? ", " : " or ", o->words[k]);
+	rc = at_value(c, key, e, "expected %s, not '%s'", sbuf_str(&w), s);
+	sbuf_free(&w);
+	return rc;
 }
 
 static int get_str(const struct xlcfg *c, const char *key, const char **out, struct err *e)
@@ -185,27 +227,46 @@ static char *default_name(const char *file)
 	return dot && dot != b ? xstrndup(b, (size_t)(dot - b)) : xstrdup(b);
 }
 
-static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
+/* Every key is in the table and of its kind (list, number, string). */
+static int check_kinds(const struct xlcfg *c, struct err *e)
 {
-	const char *file = xlcfg_name(c), *s;
-	int rc;
+	const char *file = xlcfg_name(c);
 
 	for (size_t i = 0; i < xlcfg_nkeys(c); i++) {
 		const char *k = xlcfg_key(c, i);
-		int ki = key_index(k);
+		const struct opt *o = key_opt(k);
 		const struct xlcfg_value *v = xlcfg_get(c, k);
-		if (ki < 0)
-			return err_at(e, -EINVAL, file, xlcfg_line(c, k), 1,
-				      "unknown key '%s' (known: name, benchmarks, micro, cmds, "
-				      "environments, size, iterations, warmup, results, timeout, "
-				      "connect_timeout, ssh_options, guest_memory, pin, tsc_mode)", k);
-		if (keys[ki].type == K_LIST && v->kind != XLCFG_LIST)
+
+		if (!o) {
+			struct sbuf known = SBUF_INIT;
+			int rc;
+
+			for (const struct opt *p = keys; p->name; p++)
+				sbuf_printf(&known, "%s%s", p == keys ? "" : ", ", p->name);
+			rc = err_at(e, -EINVAL, file, xlcfg_line(c, k), 1, "unknown key '%s' (known: %s)",
+				    k, sbuf_str(&known));
+			sbuf_free(&known);
+			return rc;
+		}
+		if (o->type == OPT_LIST && v->kind != XLCFG_LIST)
 			return err_at(e, -EINVAL, file, v->line, v->col,
 				      "%s: expected a list [ \"...\", ... ]", k);
-		if (keys[ki].type != K_LIST && v->kind == XLCFG_LIST)
+		if (o->type != OPT_LIST && v->kind == XLCFG_LIST)
 			return err_at(e, -EINVAL, file, v->line, v->col, "%s: expected a %s, not a "
-				      "list", k, keys[ki].type == K_LONG ? "number" : "string");
+				      "list", k, o->type == OPT_LONG ? "number" : "string");
 	}
+	return 0;
+}
+
+static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
+{
+	const char *file = xlcfg_name(c), *s;
+	int rc, size;
+	long ct;
+	uint64_t ns;
+
+	if ((rc = check_kinds(c, e)))
+		return rc;
 	s = NULL;
 	if ((rc = get_str(c, "name", &s, e)))
 		return rc;
@@ -236,13 +297,9 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 					      "%s", ee.msg);
 		}
 	}
-	s = NULL;
-	if ((rc = get_str(c, "size", &s, e)))
+	if ((rc = get_typed(c, "size", &size, e)))
 		return rc;
-	if (s && strcmp(s, "test") && strcmp(s, "train") && strcmp(s, "ref"))
-		return at_value(c, "size", e, "expected \"test\", \"train\" or \"ref\", not '%s'",
-				s);
-	x->size = xstrdup(s ? s : "test");
+	x->size = xstrdup(sizes[size]);
 	s = NULL;
 	if ((rc = get_str(c, "pin", &s, e)))
 		return rc;
@@ -251,19 +308,12 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 			return rc;
 		x->pin = xstrdup(s);
 	}
-	x->iterations = 3;
-	x->warmup = 1;
-	if ((rc = get_long(c, "iterations", 1, 10000, &x->iterations, e)) ||
-	    (rc = get_long(c, "warmup", 0, 100, &x->warmup, e)))
+	if ((rc = get_long(c, "iterations", &x->iterations, e)) ||
+	    (rc = get_long(c, "warmup", &x->warmup, e)) ||
+	    (rc = get_long(c, "connect_timeout", &ct, e)) ||
+	    (rc = get_long(c, "guest_memory", &x->guest_memory_mb, e)))
 		return rc;
-	{
-		long ct = 10;
-		if ((rc = get_long(c, "connect_timeout", 1, 3600, &ct, e)))
-			return rc;
-		x->connect_timeout_ms = (uint64_t)ct * 1000;
-	}
-	if ((rc = get_long(c, "guest_memory", 32, 65536, &x->guest_memory_mb, e)))
-		return rc;
+	x->connect_timeout_ms = (uint64_t)ct * 1000;
 	s = NULL;
 	if ((rc = get_str(c, "tsc_mode", &s, e)))
 		return rc;
@@ -271,17 +321,9 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 		return at_value(c, "tsc_mode", e, "expected \"native\", \"default\", \"always_emulate\" "
 				"or \"native_paravirt\", not '%s'", s);
 	x->tsc_mode = s ? xstrdup(s) : NULL;
-	s = NULL;
-	if ((rc = get_str(c, "timeout", &s, e)))
+	if ((rc = get_typed(c, "timeout", &ns, e)))
 		return rc;
-	x->timeout_ms = 30ULL * 60 * 1000;
-	if (s) {
-		uint64_t ns;
-		if (units_parse_duration(s, &ns) || ns < 1000000)
-			return at_value(c, "timeout", e, "expected a duration such as \"30m\" "
-					"or \"90s\", not '%s'", s);
-		x->timeout_ms = ns / 1000000;
-	}
+	x->timeout_ms = ns / 1000000;
 	s = NULL;
 	if ((rc = get_str(c, "results", &s, e)))
 		return rc;

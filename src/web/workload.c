@@ -2,6 +2,7 @@
  * configuration) and the small functions that draw from them. */
 #include "web/workload.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -391,6 +392,16 @@ unsigned web_workload_mask(const char *sel)
 		return (1u << WEB_NWORKLOADS) - 1;
 	wl = web_workload_by_name(sel);
 	return wl ? 1u << wl->id : 0;
+}
+
+int web_workload_opt(const char *sel, void *dst, struct err *e)
+{
+	unsigned m = web_workload_mask(sel);
+
+	if (!m)
+		return err_set(e, -EINVAL, "'%s': unknown workload", sel);
+	*(unsigned *)dst = m;
+	return 0;
 }
 
 int web_page_index(const struct web_workload *wl, const char *name)

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/err.h"
+
 #include "base/sbuf.h"
 
 enum web_wl_id { WEB_BANKING, WEB_ECOMMERCE, WEB_SUPPORT, WEB_NWORKLOADS };
@@ -121,6 +123,9 @@ const struct web_workload *web_workload_by_name(const char *name);
 /* Selection "banking", "ecommerce", "support" or "all" as a mask of
  * (1 << enum web_wl_id) bits; 0 when unknown. */
 unsigned web_workload_mask(const char *sel);
+/* The same as an option parser (base/opt.h OPT_CUSTOM): stores the mask in
+ * the unsigned at dst; -EINVAL with "'SEL': unknown workload" in e. */
+int web_workload_opt(const char *sel, void *dst, struct err *e);
 /* Page index of name in wl, or -1. */
 int web_page_index(const struct web_workload *wl, const char *name);
 /* Page index whose path equals path (no query string), or -1. */

@@ -22,6 +22,7 @@ struct o {
 	int mode;
 	struct opt_list hdr;
 	int custom;
+	unsigned sessions;
 };
 
 static const char *const modes[] = { "pv", "pvh", "hvm", NULL };
@@ -54,6 +55,7 @@ static const struct opt tab[] = {
 	{ "to", 't', OPT_ENUM, offsetof(struct o, mode), .words = modes, .help = "guest type" },
 	{ "header", 'H', OPT_LIST, offsetof(struct o, hdr), .metavar = "H", .help = "a header" },
 	{ "even", 0, OPT_CUSTOM, offsetof(struct o, custom), .parse = parse_even },
+	{ "sessions", 0, OPT_UCOUNT, offsetof(struct o, sessions), .min = 1, .max = 1e6 },
 	{ 0 },
 };
 
@@ -98,7 +100,7 @@ static void test_opt_every_type(void **state)
 			     ARGV("--json", "-n", "-4", "--connections=7", "--offset", "12345678901",
 				  "--ratio", "0.25", "-oout.txt", "--size", "500M", "-d", "250ms",
 				  "--count", "10k", "--to", "hvm", "-H", "A: 1", "--header=B: 2",
-				  "--even", "4")),
+				  "--even", "4", "--sessions", "2k")),
 			 0);
 	assert_true(v.json);
 	assert_int_equal(v.n, -4);
@@ -115,6 +117,7 @@ static void test_opt_every_type(void **state)
 	assert_string_equal(v.hdr.v[1], "B: 2");
 	assert_null(v.hdr.v[2]);
 	assert_int_equal(v.custom, 4);
+	assert_int_equal(v.sessions, 2000);
 	assert_true(opt_given(tab, &r, "duration"));
 	assert_true(opt_given(tab, &r, "d"));
 	assert_false(opt_given(tab, &r, "latency"));
@@ -173,6 +176,8 @@ static void test_opt_ranges(void **state)
 	assert_string_equal(e.msg, "--size 1K: must be between 4K and 1G");
 	assert_int_equal(run(&v, &r, &e, ARGV("-n", "99999999999999999999")), -ERANGE);
 	assert_string_equal(e.msg, "--number '99999999999999999999': too large");
+	assert_int_equal(run(&v, &r, &e, ARGV("--sessions", "0")), -ERANGE);
+	assert_string_equal(e.msg, "--sessions 0: must be between 1 and 1000000");
 }
 
 static void test_opt_bad_values(void **state)
