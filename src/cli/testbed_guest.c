@@ -171,5 +171,12 @@ int testbed_guest_main(int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage_error(TB_CLI, "guest wants up, exec or down");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		/* the family's usage, then guest up's options from its table */
+		fputs(usage, stdout);
+		putchar('\n');
+		cli_usage_write(&up_help, stdout);
+		return 0;
+	}
 	return subcmd_dispatch("testbed guest", usage, subs, argc, argv);
 }
