@@ -27,7 +27,7 @@ int testbed_cp_main(int argc, char **argv)
 		return cli_usage_error(TB_CLI, "cp: exactly one of SRC and DEST must be dom0:PATH");
 	if ((st = tbc_paths(&p)) || (st = tbc_need_up(&p, &s)))
 		return st;
-	rc = rdst ? tb_cp_to(&p, &s, argv[1], rdst, &e) : tb_cp_from(&p, &s, rsrc, argv[2], &e);
+	rc = rdst ? tb_cp_to(&p, &s, NULL, argv[1], rdst, &e) : tb_cp_from(&p, &s, NULL, rsrc, argv[2], &e);
 	if (rc == -EIO || rc == -ETIMEDOUT)
 		return tbc_fail(&e);
 	if (rc < 0 && rdst)

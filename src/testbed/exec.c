@@ -22,11 +22,11 @@ int tb_exec(const struct tb_paths *p, const struct tb_state *s, const char *gues
 	return rc;
 }
 
-/* Runs sh in dom0 with stdin in (may be NULL), stdout into out. */
-static int dom0_cat(const struct tb_paths *p, const struct tb_state *s, const char *sh, const struct sbuf *in,
-		    struct sbuf *out, struct err *e)
+/* Runs sh in dom0 or the guest with stdin in (may be NULL), stdout into out. */
+static int remote_cat(const struct tb_paths *p, const struct tb_state *s, const char *ip, const char *sh,
+		      const struct sbuf *in, struct sbuf *out, struct err *e)
 {
-	char **av = tb_ssh_argv_sh(p, s, NULL, sh);
+	char **av = tb_ssh_argv_sh(p, s, ip, sh);
 	struct sbuf er = SBUF_INIT;
 	struct proc_opts o = { .stdin_data = in ? sbuf_str(in) : NULL, .stdin_len = in ? in->len : 0,
 			       .out = out, .errout = &er, .timeout_ms = 600000 };
@@ -43,8 +43,8 @@ static int dom0_cat(const struct tb_paths *p, const struct tb_state *s, const ch
 	return rc;
 }
 
-int tb_cp_to(const struct tb_paths *p, const struct tb_state *s, const char *src, const char *dst,
-	     struct err *e)
+int tb_cp_to(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip, const char *src,
+	     const char *dst, struct err *e)
 {
 	struct sbuf data = SBUF_INIT, sh = SBUF_INIT, out = SBUF_INIT;
 	char *q;
@@ -54,7 +54,7 @@ int tb_cp_to(const struct tb_paths *p, const struct tb_state *s, const char *src
 		q = shquote(dst);
 		sbuf_printf(&sh, "cat > %s", q);
 		free(q);
-		rc = dom0_cat(p, s, sbuf_str(&sh), &data, &out, e);
+		rc = remote_cat(p, s, guest_ip, sbuf_str(&sh), &data, &out, e);
 	}
 	sbuf_free(&data);
 	sbuf_free(&sh);
@@ -62,8 +62,8 @@ int tb_cp_to(const struct tb_paths *p, const struct tb_state *s, const char *src
 	return rc;
 }
 
-int tb_cp_from(const struct tb_paths *p, const struct tb_state *s, const char *src, const char *dst,
-	       struct err *e)
+int tb_cp_from(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip, const char *src,
+	       const char *dst, struct err *e)
 {
 	struct sbuf sh = SBUF_INIT, out = SBUF_INIT;
 	char *q = shquote(src);
@@ -71,7 +71,7 @@ int tb_cp_from(const struct tb_paths *p, const struct tb_state *s, const char *s
 
 	sbuf_printf(&sh, "cat %s", q);
 	free(q);
-	rc = dom0_cat(p, s, sbuf_str(&sh), NULL, &out, e);
+	rc = remote_cat(p, s, guest_ip, sbuf_str(&sh), NULL, &out, e);
 	if (rc == 0)
 		rc = file_write_atomic(dst, out.buf ? out.buf : "", out.len, e);
 	sbuf_free(&sh);

@@ -16,13 +16,13 @@
 int tb_exec(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip, char *const cmd[],
 	    uint64_t timeout_ms, struct sbuf *out, struct sbuf *errout, int *status, struct err *e);
 
-/* Copies local file src to path dst in dom0, or dom0's src to local dst
- * (written atomically). Returns 0, the -errno of a local file, or -EIO
- * with dom0's message. */
-int tb_cp_to(const struct tb_paths *p, const struct tb_state *s, const char *src, const char *dst,
-	     struct err *e);
-int tb_cp_from(const struct tb_paths *p, const struct tb_state *s, const char *src, const char *dst,
-	       struct err *e);
+/* Copies local file src to path dst in dom0 (guest_ip NULL) or the guest
+ * at guest_ip, or that machine's src to local dst (written atomically).
+ * Returns 0, the -errno of a local file, or -EIO with the remote message. */
+int tb_cp_to(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip, const char *src,
+	     const char *dst, struct err *e);
+int tb_cp_from(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip, const char *src,
+	       const char *dst, struct err *e);
 
 /* The output of xl info, xl list and xl sched-credit2 in dom0, each into
  * its buffer. Returns 0, -EIO when xl failed (e has its words) or its
