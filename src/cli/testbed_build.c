@@ -20,15 +20,10 @@ int testbed_build_main(int argc, char **argv)
 {
 	struct tb_paths p;
 	struct err e = { 0 };
-	struct opt_res r;
-	int st = cli_opts("testbed build", &help, NULL, argc, argv, &r);
+	int st = tbc_opts_paths("build", &help, NULL, argc, argv, &p);
 	uint64_t t0 = tb_now_ms();
 
 	if (st != CLI_GO)
-		return st;
-	if (r.npos)
-		return cli_usage_error(TB_CLI, "build: unknown argument '%s'", r.pos[0]);
-	if ((st = tbc_paths(&p)))
 		return st;
 	if (tb_build(&p, rebuild, NULL, &e) < 0)
 		return tbc_fail(&e);

@@ -31,6 +31,22 @@ int tbc_paths(struct tb_paths *p)
 	return 0;
 }
 
+int tbc_opts_paths(const char *sub, const struct cli_usage *u, void *dst, int argc, char **argv,
+		   struct tb_paths *p)
+{
+	char name[64];
+	struct opt_res r;
+	int st;
+
+	snprintf(name, sizeof(name), "%s %s", TB_CLI, sub);
+	if ((st = cli_opts(name, u, dst, argc, argv, &r)) != CLI_GO)
+		return st;
+	if (r.npos)
+		return cli_usage_error(TB_CLI, "%s: unknown argument '%s'", sub, r.pos[0]);
+	st = tbc_paths(p);
+	return st ? st : CLI_GO;
+}
+
 int tbc_need_up(const struct tb_paths *p, struct tb_state *s)
 {
 	struct err e = { 0 };

@@ -14,6 +14,12 @@
  * error naming opt and returns 2, else 0. */
 int tbc_uint(const char *opt, const char *s, long lo, long hi, long *out);
 
+/* For a subcommand sub that takes options only: parses them from u's table
+ * into dst (cli_opts), refuses any other argument, then fills p. Returns
+ * CLI_GO to go on, else the exit status to return now. */
+int tbc_opts_paths(const char *sub, const struct cli_usage *u, void *dst, int argc, char **argv,
+		   struct tb_paths *p);
+
 /* Fills p; prints the error and returns its exit status when it fails. */
 int tbc_paths(struct tb_paths *p);
 

@@ -22,15 +22,10 @@ int testbed_down_main(int argc, char **argv)
 	struct tb_paths p;
 	struct tb_state s;
 	struct err e = { 0 };
-	struct opt_res r;
-	int st = cli_opts("testbed down", &help, NULL, argc, argv, &r), how;
+	int st = tbc_opts_paths("down", &help, NULL, argc, argv, &p), how;
 	uint64_t t0 = tb_now_ms();
 
 	if (st != CLI_GO)
-		return st;
-	if (r.npos)
-		return cli_usage_error(TB_CLI, "down: unknown argument '%s'", r.pos[0]);
-	if ((st = tbc_paths(&p)))
 		return st;
 	if (tb_down(&p, (long)timeout_s, &s, &how, &e) < 0)
 		return cli_fail(TB_CLI, &e);

@@ -37,19 +37,14 @@ int testbed_up_main(int argc, char **argv)
 	struct tb_up_opts o = { .start_port = DEFAULT_PORT };
 	struct args a = { 0 };
 	struct err e = { 0 };
-	struct opt_res r;
 	const char *env;
 	uint64_t t0 = tb_now_ms();
-	int st = cli_opts("testbed up", &help, &a, argc, argv, &r), already, rc;
+	int st = tbc_opts_paths("up", &help, &a, argc, argv, &p), already, rc;
 
 	if (st != CLI_GO)
 		return st;
-	if (r.npos)
-		return cli_usage_error(TB_CLI, "up: unknown argument '%s'", r.pos[0]);
 	o.bare = a.bare;
 	o.timeout_s = (long)a.timeout_s;
-	if ((st = tbc_paths(&p)))
-		return st;
 	if ((env = getenv("VMLAB_TESTBED_PORT")) && *env) {
 		long v;
 
