@@ -8,23 +8,28 @@
 #   OUT/guest-initrd.gz    the PV/PVH/HVM guests' root file system
 #   OUT/id_ed25519[.pub]   the ssh key that reaches dom0 and the guests
 #   OUT/build.env          KERNEL=..., what was built
-# Usage: build.sh --out DIR --vmlab BINARY [--rebuild]
+#   OUT/testbed.env        the testbed's fixed facts (addresses, ready markers),
+#                          written by vmlab (src/testbed/tbconst.h) and copied
+#                          into both images as /etc/vmlab/testbed.env
+# Usage: build.sh --out DIR --vmlab BINARY --env FILE [--rebuild]
 # Environment: VMLAB_TESTBED_PACKAGES (package list, default packages.list
 # here), VMLAB_TESTBED_NEED_MB (free space a build from nothing needs).
 # Exit status: 0 built, 1 failed (the last line on stderr says why).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-out= vmlab= rebuild=0
+out= vmlab= env= rebuild=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
 	--vmlab) vmlab=$2; shift 2 ;;
+	--env) env=$2; shift 2 ;;
 	--rebuild) rebuild=1; shift ;;
 	*) echo "build.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
-[ -n "$out" ] && [ -n "$vmlab" ] || { echo "usage: build.sh --out DIR --vmlab BINARY [--rebuild]" >&2; exit 2; }
+[ -n "$out" ] && [ -n "$vmlab" ] && [ -n "$env" ] ||
+	{ echo "usage: build.sh --out DIR --vmlab BINARY --env FILE [--rebuild]" >&2; exit 2; }
 pkglist=${VMLAB_TESTBED_PACKAGES:-$here/packages.list}
 need_mb=${VMLAB_TESTBED_NEED_MB:-1500}
 
@@ -37,6 +42,8 @@ done
 [ -f "$pkglist" ] || die "$pkglist: no such package list"
 [ -x "$vmlab" ] || die "$vmlab: no vmlab binary to copy into dom0 and the guests"
 vmlab=$(readlink -f "$vmlab")
+[ -f "$env" ] || die "$env: no testbed.env (vmlab writes it)"
+env=$(readlink -f "$env")
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -91,7 +98,7 @@ fi
 [ -f "$pkgroot/boot/vmlinuz-$kver" ] || die "$pkgroot/boot/vmlinuz-$kver missing: run 'vmlab testbed build --rebuild'"
 
 # 4. Skip assembly when nothing changed (scripts, vmlab binary, packages).
-stamp=$( (echo "$pkgsum $kver"; cat "$here"/*.sh "$here"/dom0/* "$here"/guest/* "$vmlab") | sha256sum | cut -c1-16)
+stamp=$( (echo "$pkgsum $kver"; cat "$here"/*.sh "$here"/dom0/* "$here"/guest/* "$env" "$vmlab") | sha256sum | cut -c1-16)
 if [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ] && [ -f "$out/dom0-initrd.cpio" ] && [ -f "$out/guest-initrd.gz" ]; then
 	cmp -s "$vmlab" "$out/vmlab.bin" || cp "$vmlab" "$out/vmlab.bin"
 	step "up to date ($out)"
@@ -207,6 +214,7 @@ base_root() {
 	printf '/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n' >"$root/etc/ld.so.conf"
 	ln -s /bin/busybox "$root/init"
 	echo "KERNEL=$kver" >"$root/etc/vmlab/build.env"
+	install -m 644 "$env" "$root/etc/vmlab/testbed.env"
 }
 finish_root() { # ROOT
 	ldconfig -r "$1"

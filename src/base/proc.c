@@ -3,6 +3,7 @@
 #include "base/shquote.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -22,6 +23,21 @@ static uint64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+const char *proc_self_exe(void)
+{
+	static char path[PATH_MAX];
+
+	if (!path[0]) {
+		ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+
+		if (n <= 0)
+			strcpy(path, "/proc/self/exe");
+		else
+			path[n] = 0;
+	}
+	return path;
 }
 
 int proc_have(const char *prog)

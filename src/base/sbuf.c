@@ -128,3 +128,9 @@ void sbuf_free(struct sbuf *s)
 	s->buf = NULL;
 	s->len = s->cap = 0;
 }
+
+void sbuf_chomp(struct sbuf *b)
+{
+	while (b->len && b->buf[b->len - 1] == '\n')
+		b->buf[--b->len] = 0;
+}

@@ -29,6 +29,9 @@ void sbuf_free(struct sbuf *s);
 /* malloc/strdup that abort on out of memory. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
+/* Drops the newlines at the end of b. */
+void sbuf_chomp(struct sbuf *b);
+
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);

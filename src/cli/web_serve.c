@@ -71,10 +71,8 @@ int web_serve_main(int argc, char **argv)
 	struct serve_args a = { .o.wl_mask = (1u << WEB_NWORKLOADS) - 1 };
 	struct web_serve_opts o;
 	const char *stop_dir;
-	char self[PATH_MAX];
 	struct err e = { 0 };
 	struct opt_res r;
-	ssize_t n;
 	int rc = cli_opts("web serve", &help, &a, argc, argv, &r);
 
 	if (rc != CLI_GO)
@@ -100,13 +98,7 @@ int web_serve_main(int argc, char **argv)
 		fprintf(stderr, "vmlab web serve: %s not found (install the Debian package nginx)\n", o.nginx);
 		return 1;
 	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0) {
-		fprintf(stderr, "vmlab web serve: cannot find its own binary\n");
-		return 1;
-	}
-	self[n] = 0;
-	o.self = self;
+	o.self = proc_self_exe();
 	cli_stop_on_signals();
 	if (web_serve_run(&o, &cli_stop, stdout, &e))
 		return cli_fail("web serve", &e);

@@ -83,20 +83,6 @@ void env_release(struct env *v)
 	memset(v, 0, sizeof(*v));
 }
 
-const char *env_self_exe(void)
-{
-	static char path[PATH_MAX];
-
-	if (!path[0]) {
-		ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-		if (n <= 0)
-			strcpy(path, "/proc/self/exe");
-		else
-			path[n] = 0;
-	}
-	return path;
-}
-
 static char *trim_dup(const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t')) {

@@ -87,8 +87,6 @@ void host_facts_from_cpuinfo(struct host_facts *f, const char *text);
 /* Fills the Xen fields of f from `xl info` output (keeps fields it lacks). */
 void host_facts_from_xl_info(struct host_facts *f, const char *text);
 
-/* Path of the running vmlab binary (from /proc/self/exe); static storage. */
-const char *env_self_exe(void);
 
 /* Back ends. */
 extern const struct env_ops env_native_ops;

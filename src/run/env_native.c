@@ -1,6 +1,7 @@
 /* The "native" environment: this machine, running this vmlab binary as a child. */
 #include "run/env.h"
 #include "base/proc.h"
+#include "base/sshargv.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,20 +28,12 @@ static int native_open(struct env *v, struct err *e)
 static int native_exec(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
 		       struct sbuf *errout, int *status, struct err *e)
 {
-	size_t n = 0;
-	char **argv;
+	char **argv = argv_prefixed(proc_self_exe(), args);
 	int rc;
-
-	while (args[n])
-		n++;
-	argv = xcalloc(n + 2, sizeof(*argv));
-	argv[0] = (char *)env_self_exe();
-	for (size_t k = 0; k < n; k++)
-		argv[k + 1] = args[k];
 	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms,
 				.started = v->on_child, .started_ctx = v->child_ctx };
 	rc = proc_run(argv, &o, status, e);
-	free(argv);
+	argv_free(argv);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include "base/fileio.h"
 #include "base/proc.h"
 #include "base/shquote.h"
+#include "base/sshargv.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -58,38 +59,35 @@ static int ssh_check(const char *arg, struct err *e)
 	return 0;
 }
 
-/* Runs ssh with the shared options, then extra[] (NULL-terminated). */
-static int ssh_run(struct env *v, char *const extra[], const struct proc_opts *o, int *status,
-		   struct err *e)
+/* Runs ssh with the shared options, then the words of pre (NULL-terminated,
+ * may be NULL), the destination and the remote command line sh (NULL: none). */
+static int ssh_run(struct env *v, char *const pre[], const char *sh, const struct proc_opts *o,
+		   int *status, struct err *e)
 {
 	struct ssh_state *s = v->priv;
-	size_t nopt = 0, n = 0;
-	char **argv;
+	char **opts = NULL, **argv;
+	size_t n = 0;
 	int rc;
 
-	while (v->ssh_options && v->ssh_options[nopt])
-		nopt++;
-	argv = xcalloc(nopt + 24, sizeof(*argv));
-
-	argv[n++] = "ssh";
-	argv[n++] = "-oBatchMode=yes";
-	argv[n++] = "-oControlMaster=auto";
-	argv[n++] = s->ctl;
-	argv[n++] = "-oControlPersist=120";
-	argv[n++] = s->cto;
-	argv[n++] = "-oServerAliveInterval=15";
-	argv[n++] = "-oStrictHostKeyChecking=accept-new";
+	argv_add(&opts, &n, "-oBatchMode=yes");
+	argv_add(&opts, &n, "-oControlMaster=auto");
+	argv_add(&opts, &n, s->ctl);
+	argv_add(&opts, &n, "-oControlPersist=120");
+	argv_add(&opts, &n, s->cto);
+	argv_add(&opts, &n, "-oServerAliveInterval=15");
+	argv_add(&opts, &n, "-oStrictHostKeyChecking=accept-new");
 	if (s->port) {
-		argv[n++] = "-p";
-		argv[n++] = s->port;
+		argv_add(&opts, &n, "-p");
+		argv_add(&opts, &n, s->port);
 	}
-	for (size_t k = 0; k < nopt; k++)
-		argv[n++] = v->ssh_options[k];
-	for (size_t k = 0; extra[k] && k < 8; k++)
-		argv[n++] = extra[k];
-	argv[n] = NULL;
+	for (size_t k = 0; v->ssh_options && v->ssh_options[k]; k++)
+		argv_add(&opts, &n, v->ssh_options[k]);
+	for (size_t k = 0; pre && pre[k]; k++)
+		argv_add(&opts, &n, pre[k]);
+	argv = ssh_argv(opts, s->dest, NULL, sh);
 	rc = proc_run(argv, o, status, e);
-	free(argv);
+	argv_free(argv);
+	argv_free(opts);
 	return rc;
 }
 
@@ -113,11 +111,11 @@ static void ssh_close(struct env *v)
 
 	if (!s)
 		return;
-	char *extra[] = { "-O", "exit", s->dest, NULL };
+	char *pre[] = { "-O", "exit", NULL };
 	struct sbuf eo = SBUF_INIT;
 	struct proc_opts o = { .errout = &eo, .out = &eo, .timeout_ms = 10000 };
 	int st;
-	(void)ssh_run(v, extra, &o, &st, NULL);
+	(void)ssh_run(v, pre, NULL, &o, &st, NULL);
 	sbuf_free(&eo);
 	char sock[96];
 	snprintf(sock, sizeof(sock), "%s/cm", s->dir);
@@ -151,7 +149,7 @@ static int ssh_open(struct env *v, struct err *e)
 		 (unsigned long long)(v->connect_timeout_ms + 999) / 1000);
 	v->priv = s;
 
-	rc = file_read(env_self_exe(), &bin, e);
+	rc = file_read(proc_self_exe(), &bin, e);
 	if (rc)
 		goto fail;
 	{
@@ -160,11 +158,10 @@ static int ssh_open(struct env *v, struct err *e)
 		sbuf_printf(&c, "mkdir -p %s && cat > %s.new && chmod 755 %s.new && mv -f %s.new %s",
 			    REMOTE_DIR, REMOTE_BIN, REMOTE_BIN, REMOTE_BIN, REMOTE_BIN);
 		cmd = sbuf_take(&c);
-		char *extra[] = { s->dest, cmd, NULL };
 		struct proc_opts o = { .stdin_data = bin.buf, .stdin_len = bin.len, .out = &out,
 				       .errout = &eo,
 				       .timeout_ms = v->connect_timeout_ms + 120000 };
-		rc = ssh_run(v, extra, &o, &st, e);
+		rc = ssh_run(v, NULL, cmd, &o, &st, e);
 		free(cmd);
 	}
 	if (!rc && st != 0)
@@ -207,27 +204,16 @@ fail:
 static int ssh_exec(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
 		    struct sbuf *errout, int *status, struct err *e)
 {
-	struct ssh_state *s = v->priv;
-	size_t n = 0;
-	char **argv;
-	char *cmd;
+	char **argv = argv_prefixed(REMOTE_BIN, args);
+	char *cmd = shquote_argv(argv);
 	int rc;
-
-	while (args[n])
-		n++;
-	argv = xcalloc(n + 2, sizeof(*argv));
-	argv[0] = REMOTE_BIN;
-	for (size_t k = 0; k < n; k++)
-		argv[k + 1] = args[k];
-	cmd = shquote_argv(argv);
-	char *extra[] = { s->dest, cmd, NULL };
 	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms,
 			       .started = v->on_child, .started_ctx = v->child_ctx };
-	rc = ssh_run(v, extra, &o, status, e);
+	rc = ssh_run(v, NULL, cmd, &o, status, e);
 	if (!rc && *status == 255)
 		rc = err_set(e, -EHOSTUNREACH, "%s: connection lost", v->name);
 	free(cmd);
-	free(argv);
+	argv_free(argv);
 	return rc;
 }
 

@@ -1,10 +1,12 @@
 /* The "testbed:bare|pv|pvh|hvm" environments: the vmlab testbed (real Xen in
- * QEMU, see vmlab testbed), driven through its command line. bare runs in
- * the testbed machine booted without Xen; pv, pvh and hvm in a guest created
- * on open and destroyed on close. Results are labelled as emulated hardware. */
+ * QEMU, src/testbed), driven through its library. bare runs in the testbed
+ * machine booted without Xen; pv, pvh and hvm in a guest created on open and
+ * destroyed on close. Results are labelled as emulated hardware. */
 #include "run/env.h"
 #include "base/proc.h"
-#include "run/testbed.h"
+#include "testbed/boot.h"
+#include "testbed/exec.h"
+#include "testbed/guest.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -14,10 +16,14 @@
 #include <unistd.h>
 
 #define LABEL "testbed (emulated hardware)"
-#define UP_TIMEOUT_MS (15 * 60 * 1000)
+#define UP_TIMEOUT_S (15 * 60)
+#define DOWN_TIMEOUT_S 60
+#define FIRST_PORT 10022
 
 struct tb_env {
-	char *guest;           /* name of the guest we created, NULL for bare */
+	struct tb_paths p;
+	struct tb_state s;     /* the running testbed */
+	struct tb_guest g;     /* the guest we created (g.name[0] == 0 for bare) */
 };
 
 /* Whether this process has looked at the testbed yet, and whether it found
@@ -46,27 +52,6 @@ static int tb_check(const char *arg, struct err *e)
 		       "testbed:pvh or testbed:hvm", arg ? arg : "");
 }
 
-/* Runs `vmlab testbed ARGS...` (this binary); stdout into out. */
-static int tb_cli(char *const args[], uint64_t timeout_ms, struct sbuf *out, struct sbuf *errout,
-		  int *status, struct err *e)
-{
-	size_t n = 0;
-	char **argv;
-	int rc;
-
-	while (args[n])
-		n++;
-	argv = xcalloc(n + 3, sizeof(*argv));
-	argv[0] = (char *)env_self_exe();
-	argv[1] = "testbed";
-	for (size_t k = 0; k < n; k++)
-		argv[k + 2] = args[k];
-	struct proc_opts o = { .out = out, .errout = errout, .timeout_ms = timeout_ms };
-	rc = proc_run(argv, &o, status, e);
-	free(argv);
-	return rc;
-}
-
 static const char *last_line(const struct sbuf *s, char *buf, size_t len)
 {
 	const char *t = sbuf_str(s);
@@ -80,50 +65,14 @@ static const char *last_line(const struct sbuf *s, char *buf, size_t len)
 	return buf;
 }
 
-/* The reason in a failed testbed command's stderr: its last "vmlab ..."
- * message (guest consoles and libxl print around it), else its last line. */
-static const char *why_line(const struct sbuf *s, char *buf, size_t len)
+/* Rewrites a failed testbed step's error as "ENV: unreachable: testbed STEP: why". */
+static int unreachable(struct env *v, const char *step, struct err *e)
 {
-	const char *t = sbuf_str(s), *found = NULL;
+	char why[sizeof(e->msg)];
 
-	for (const char *p = t; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
-		if (!strncmp(p, "vmlab ", 6))
-			found = p;
-	if (!found)
-		return last_line(s, buf, len);
-	snprintf(buf, len, "%.*s", (int)strcspn(found, "\r\n"), found);
-	return buf;
-}
-
-/* Runs a testbed command that must succeed; its stdout into out, its
- * stderr into errout when non-NULL. */
-static int tb_must(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
-		   struct sbuf *errout, struct err *e)
-{
-	struct sbuf eo = SBUF_INIT;
-	char line[600];
-	int st = -1, rc = tb_cli(args, timeout_ms, out, &eo, &st, e);
-
-	if (errout)
-		sbuf_add(errout, eo.buf ? eo.buf : "", eo.len);
-
-	if (!rc && st != 0) {
-		why_line(&eo, line, sizeof(line));
-		if (strstr(line, "unknown command") || strstr(line, "unknown subcommand") ||
-		    strstr(line, "not part of this build"))
-			rc = err_set(e, -ENOSYS, "%s: not available: this vmlab has no testbed "
-				     "(%s)", v->name, line);
-		else
-			rc = err_set(e, -EHOSTUNREACH, "%s: unreachable: vmlab testbed %s %s: %s",
-				     v->name, args[0], args[1] ? args[1] : "",
-				     line[0] ? line : "failed");
-	} else if (rc) {
-		char why[sizeof(e->msg)];
-		snprintf(why, sizeof(why), "%s", e->msg);
-		err_set(e, rc, "%s: unreachable: %.900s", v->name, why);
-	}
-	sbuf_free(&eo);
-	return rc;
+	snprintf(why, sizeof(why), "%s", e->msg[0] ? e->msg : "failed");
+	return err_set(e, -EHOSTUNREACH, "%s: unreachable: vmlab testbed %s: %.800s", v->name,
+		       step, why);
 }
 
 static void tb_close(struct env *v)
@@ -132,12 +81,10 @@ static void tb_close(struct env *v)
 
 	if (!s)
 		return;
-	if (s->guest) {
-		char *args[] = { "guest", "down", s->guest, NULL };
-		struct sbuf out = SBUF_INIT;
-		(void)tb_must(v, args, 5 * 60 * 1000, &out, NULL, NULL);
-		sbuf_free(&out);
-		free(s->guest);
+	if (s->g.name[0]) {
+		struct err e = { 0 };
+
+		(void)tb_guest_down(&s->p, &s->s, &s->g, &e);
 	}
 	free(s);
 	v->priv = NULL;
@@ -148,44 +95,18 @@ static int tb_raw(struct env *v, char *const cmd[], uint64_t timeout_ms, struct 
 		  struct sbuf *errout, int *status, struct err *e)
 {
 	struct tb_env *s = v->priv;
-	size_t n = 0, k = 0;
-	char **argv;
-	int rc;
 
-	while (cmd[n])
-		n++;
-	argv = xcalloc(n + 5, sizeof(*argv));
-	if (s->guest) {
-		argv[k++] = "guest";
-		argv[k++] = "exec";
-		argv[k++] = s->guest;
-	} else {
-		argv[k++] = "exec";
-	}
-	argv[k++] = "--";
-	for (size_t i = 0; i < n; i++)
-		argv[k++] = cmd[i];
-	rc = tb_cli(argv, timeout_ms, out, errout, status, e);
-	free(argv);
-	return rc;
+	return tb_exec(&s->p, &s->s, s->g.name[0] ? s->g.ip : NULL, cmd, timeout_ms, out, errout, status, e);
 }
 
 /* The testbed images carry /usr/bin/vmlab, copied when they were built. */
-static int tb_exec(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
-		   struct sbuf *errout, int *status, struct err *e)
+static int tb_exec_vmlab(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
+			 struct sbuf *errout, int *status, struct err *e)
 {
-	size_t n = 0;
-	char **argv;
-	int rc;
+	char **argv = argv_prefixed("vmlab", args);
+	int rc = tb_raw(v, argv, timeout_ms, out, errout, status, e);
 
-	while (args[n])
-		n++;
-	argv = xcalloc(n + 2, sizeof(*argv));
-	argv[0] = "vmlab";
-	for (size_t i = 0; i < n; i++)
-		argv[i + 1] = args[i];
-	rc = tb_raw(v, argv, timeout_ms, out, errout, status, e);
-	free(argv);
+	argv_free(argv);
 	return rc;
 }
 
@@ -216,12 +137,46 @@ static int tb_plain_facts(struct env *v, struct err *e)
 	return rc;
 }
 
+/* Boots the testbed in the mode v needs (taking one in the other mode down
+ * first) and, for pv, pvh and hvm, creates our guest. */
+static int tb_bring_up(struct env *v, struct tb_env *s, struct err *e)
+{
+	struct sbuf log = SBUF_INIT;
+	struct tb_up_opts o = { .bare = !strcmp(v->arg, "bare"), .timeout_s = UP_TIMEOUT_S,
+				.start_port = FIRST_PORT, .build_log = &log };
+	struct tb_guest_opts go = { .type = v->arg, .memory_mib = v->guest_memory_mb, .tsc_mode = v->tsc_mode };
+	char name[64];
+	uint64_t took_ms;
+	int rc, already, how;
+
+	if ((rc = tb_paths_get(&s->p, e)) < 0)
+		return unreachable(v, "up", e);
+	rc = tb_up(&s->p, &o, NULL, &s->s, &already, e);
+	if (rc == -EBUSY) {
+		/* the testbed is up in one mode at a time: bare (no Xen) or xen */
+		if ((rc = tb_down(&s->p, DOWN_TIMEOUT_S, &s->s, &how, e)) == 0)
+			rc = tb_up(&s->p, &o, NULL, &s->s, &already, e);
+	}
+	sbuf_free(&log);
+	if (rc < 0)
+		return unreachable(v, o.bare ? "up --bare" : "up", e);
+	if (o.bare)
+		return 0;
+	snprintf(name, sizeof(name), "vmlab-run-%s-%ld", v->arg, (long)getpid());
+	go.name = name;
+	rc = tb_guest_up(&s->p, &s->s, &go, &s->g, &took_ms, NULL, e);
+	if (rc < 0) {
+		memset(&s->g, 0, sizeof(s->g));
+		return unreachable(v, "guest up", e);
+	}
+	return 0;
+}
+
 static int tb_open(struct env *v, struct err *e)
 {
 	struct tb_env *s = xcalloc(1, sizeof(*s));
 	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
 	bool bare = !strcmp(v->arg, "bare");
-	char line[600];
 	int rc, st = -1;
 
 	v->priv = s;
@@ -230,40 +185,11 @@ static int tb_open(struct env *v, struct err *e)
 		tb_looked = 1;
 		tb_found_up = tb_running();
 	}
-	{
-		/* the testbed is up in one mode at a time: bare (no Xen) or xen */
-		char *up_bare[] = { "up", "--bare", NULL }, *up[] = { "up", NULL };
-		char *down[] = { "down", NULL };
-		rc = tb_must(v, bare ? up_bare : up, UP_TIMEOUT_MS, &out, &eo, e);
-		if (rc == -EHOSTUNREACH && strstr(sbuf_str(&eo), "testbed down' first")) {
-			sbuf_reset(&out);
-			rc = tb_must(v, down, UP_TIMEOUT_MS, &out, NULL, e);
-			if (!rc)
-				rc = tb_must(v, bare ? up_bare : up, UP_TIMEOUT_MS, &out, NULL, e);
-		}
-		sbuf_reset(&eo);
-	}
-	if (rc)
+	if ((rc = tb_bring_up(v, s, e)))
 		goto fail;
-	if (!bare) {
-		char name[64];
-		snprintf(name, sizeof(name), "vmlab-run-%s-%ld", v->arg, (long)getpid());
-		char mem[24];
-		snprintf(mem, sizeof(mem), "%ld", v->guest_memory_mb);
-		const char *tsc = v->tsc_mode ? v->tsc_mode : "native";
-		char *args[] = { "guest", "up", (char *)v->arg, "--name", name, "--tsc-mode", (char *)tsc,
-				 v->guest_memory_mb ? "--memory" : NULL, mem, NULL };
-		sbuf_reset(&out);
-		rc = tb_must(v, args, UP_TIMEOUT_MS, &out, NULL, e);
-		if (rc)
-			goto fail;
-		last_line(&out, line, sizeof(line));
-		s->guest = xstrdup(line[0] ? line : name);
-	}
-	sbuf_reset(&out);
 	{
 		char *args[] = { "run", "--facts", NULL };
-		rc = tb_exec(v, args, 5 * 60 * 1000, &out, &eo, &st, e);
+		rc = tb_exec_vmlab(v, args, 5 * 60 * 1000, &out, &eo, &st, e);
 	}
 	if (!rc && st != 0)
 		rc = tb_plain_facts(v, e);
@@ -273,14 +199,16 @@ static int tb_open(struct env *v, struct err *e)
 		goto fail;
 	if (!bare) {
 		/* the hypervisor's facts come from dom0's xl info */
-		char *args[] = { "exec", "--", "xl", "info", NULL };
+		char *xl[] = { "xl", "info", NULL };
+		struct err ignored = { 0 };
+
 		sbuf_reset(&out);
-		if (tb_must(v, args, 60000, &out, NULL, NULL) == 0)
+		if (tb_exec(&s->p, &s->s, NULL, xl, 60000, &out, NULL, &st, &ignored) == 0 && st == 0)
 			host_facts_from_xl_info(&v->facts, sbuf_str(&out));
 		free(v->facts.guest_type);
 		v->facts.guest_type = xstrdup(v->arg);
 		free(v->facts.tsc_mode);
-		v->facts.tsc_mode = xstrdup(v->tsc_mode ? v->tsc_mode : "native");
+		v->facts.tsc_mode = xstrdup(v->tsc_mode ? v->tsc_mode : TB_TSC_MODE_DEFAULT);
 	}
 	sbuf_free(&out);
 	sbuf_free(&eo);
@@ -295,17 +223,16 @@ fail:
 /* Takes down the testbed this process booted (none when it found one up). */
 static void tb_finish(void)
 {
-	char *down[] = { "down", NULL };
-	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
-	int st = -1;
+	struct tb_paths p;
+	struct tb_state s;
+	struct err e = { 0 };
+	int how;
 
-	if (tb_looked && !tb_found_up && tb_running())
-		(void)tb_cli(down, 5 * 60 * 1000, &out, &eo, &st, NULL);
+	if (tb_looked && !tb_found_up && tb_running() && tb_paths_get(&p, &e) == 0)
+		(void)tb_down(&p, DOWN_TIMEOUT_S, &s, &how, &e);
 	tb_looked = tb_found_up = 0;
-	sbuf_free(&out);
-	sbuf_free(&eo);
 }
 
 const struct env_ops env_testbed_ops = {
-	"testbed", "testbed:bare|pv|pvh|hvm", tb_check, tb_open, tb_exec, tb_close, tb_finish,
+	"testbed", "testbed:bare|pv|pvh|hvm", tb_check, tb_open, tb_exec_vmlab, tb_close, tb_finish,
 };

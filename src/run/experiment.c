@@ -6,7 +6,7 @@
 #include "bench/micro.h"
 #include "bench/suite.h"
 #include "run/env.h"
-#include "run/testbed.h"
+#include "testbed/testbed.h"
 #include "xen/cpulist.h"
 #include "xen/xlcfg.h"
 

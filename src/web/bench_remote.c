@@ -8,7 +8,7 @@
 
 #include "base/json.h"
 #include "base/proc.h"
-#include "base/shquote.h"
+#include "base/sshargv.h"
 
 struct job {
 	struct bench_remote *r;
@@ -30,22 +30,19 @@ static void *job_main(void *arg)
 void bench_remote_run_all(struct bench_remote *r, int n, char *const *ssh_args, int nssh,
 			  char *const *remote_argv, uint64_t timeout_ms)
 {
-	char *cmd = shquote_argv(remote_argv);
+	char **ssh_opts = NULL;
+	size_t nopts = 0;
 	struct job *jobs = xcalloc((size_t)n, sizeof(*jobs));
+
+	for (int a = 0; a < nssh; a++)
+		argv_add(&ssh_opts, &nopts, ssh_args[a]);
 
 	for (int i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
-		int k = 0;
 
 		j->r = &r[i];
 		j->timeout_ms = timeout_ms;
-		j->argv = xcalloc((size_t)nssh + 5, sizeof(char *));
-		j->argv[k++] = "ssh";
-		for (int a = 0; a < nssh; a++)
-			j->argv[k++] = ssh_args[a];
-		j->argv[k++] = (char *)r[i].host;
-		j->argv[k++] = "--";
-		j->argv[k++] = cmd;
+		j->argv = ssh_argv(ssh_opts, r[i].host, remote_argv, NULL);
 		r[i].rc = 0;
 		r[i].status = -1;
 		if (pthread_create(&j->tid, NULL, job_main, j) == 0)
@@ -56,10 +53,10 @@ void bench_remote_run_all(struct bench_remote *r, int n, char *const *ssh_args, 
 	for (int i = 0; i < n; i++) {
 		if (jobs[i].started)
 			pthread_join(jobs[i].tid, NULL);
-		free(jobs[i].argv);
+		argv_free(jobs[i].argv);
 	}
 	free(jobs);
-	free(cmd);
+	argv_free(ssh_opts);
 }
 
 static int need_num(const struct json *o, const char *key, const char *name, double *v,

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "run/testbed.h"
+#include "testbed/testbed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -275,4 +275,21 @@ kill $qpid; wait $qpid 2>/dev/null
 expect 0 "$VMLAB" run c.vmlab --results out/c2.jsonl
 ! grep -q "pid $qpid" out/c2.jsonl || fail "a VM that has ended is still recorded as concurrent"
 
+# test_testbed_env_error_is_the_library_s: a testbed environment with no
+# testbed built learns why from the testbed library, not from the stderr of
+# a vmlab it runs (that gave "vmlab testbed up : vmlab testbed: ..."); the runs
+# are recorded failed and nothing is written to the testbed's folder.
+cat >t.vmlab <<'X'
+name = "t"
+benchmarks = [ "null" ]
+environments = [ "testbed:pv" ]
+size = "test"
+iterations = 1
+results = "out/t.jsonl"
+X
+VMLAB_HOME=$T/tbhome expect 1 "$VMLAB" run t.vmlab
+contains "$T/err" "^vmlab run: testbed:pv: unreachable: vmlab testbed up: the testbed is not built in $T/tbhome/testbed: run 'vmlab testbed build'"
+grep -q "vmlab testbed up : vmlab testbed:" "$T/err" && fail "the error is read back from a child vmlab's stderr"
+[ -e "$T/tbhome/testbed/state" ] && fail "a failed testbed environment left a state file"
+
 finish

@@ -184,6 +184,34 @@ static void test_fileio(void **state)
 	proc_run(rm, NULL, &st, &e);
 }
 
+/* The one self-path helper names this very program, absolute, every call. */
+static void test_proc_self_exe_is_this_program(void **state)
+{
+	const char *a = proc_self_exe(), *b = proc_self_exe();
+	const char *slash = strrchr(a, '/');
+
+	assert_ptr_equal(a, b);
+	assert_int_equal(a[0], '/');
+	assert_non_null(slash);
+	assert_string_equal(slash + 1, "test_base");
+	assert_int_equal(access(a, X_OK), 0);
+}
+
+/* sbuf_chomp drops only the trailing newlines. */
+static void test_sbuf_chomp(void **state)
+{
+	struct sbuf b = SBUF_INIT;
+
+	sbuf_puts(&b, "a\nb\n\n");
+	sbuf_chomp(&b);
+	assert_string_equal(sbuf_str(&b), "a\nb");
+	sbuf_chomp(&b);
+	assert_int_equal(b.len, 3);
+	sbuf_free(&b);
+	sbuf_chomp(&b);
+	assert_int_equal(b.len, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +221,8 @@ int main(void)
 		cmocka_unit_test(test_shquote),
 		cmocka_unit_test(test_shquote_through_sh),
 		cmocka_unit_test(test_proc),
+		cmocka_unit_test(test_proc_self_exe_is_this_program),
+		cmocka_unit_test(test_sbuf_chomp),
 		cmocka_unit_test(test_fileio),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

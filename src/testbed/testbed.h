@@ -1,8 +1,11 @@
 /* The testbed: real Xen 4.17 and its dom0 booted in QEMU on this machine.
- * Where its files live, the state of a running one, the QEMU command line,
- * and the ssh command lines that reach dom0 and its guests. */
-#ifndef VMLAB_RUN_TESTBED_H
-#define VMLAB_RUN_TESTBED_H
+ * Where its files live, the state of a running one (the one struct
+ * tb_state), the host's accelerator, port and memory, and the ssh command
+ * lines that reach dom0 and its guests. Booting is in testbed/boot.h,
+ * guests in testbed/guest.h, commands and files in testbed/exec.h, the
+ * fixed facts in testbed/tbconst.h. */
+#ifndef VMLAB_TESTBED_TESTBED_H
+#define VMLAB_TESTBED_TESTBED_H
 
 #include <limits.h>
 #include <stddef.h>
@@ -10,6 +13,7 @@
 #include <sys/types.h>
 
 #include "base/err.h"
+#include "base/sshargv.h"
 
 struct tb_paths {
 	char home[PATH_MAX];     /* $VMLAB_HOME, default ~/.cache/vmlab */
@@ -60,10 +64,10 @@ int tb_free_port(int start, struct err *e);
 int tb_ram_mib(struct err *e);
 
 /* 1 when m is one of xl's tsc_mode values: "native" (the testbed's
- * default), "default", "always_emulate", "native_paravirt". */
+ * default, TB_TSC_MODE_DEFAULT), "default", "always_emulate", "native_paravirt". */
 int tb_tsc_mode_valid(const char *m);
 
-/* A NULL-terminated argv (caller frees with tb_argv_free) of ssh reaching
+/* A NULL-terminated argv (caller frees with argv_free, base/sshargv.h) of ssh reaching
  * dom0 (guest_ip NULL) or a guest through dom0, running cmd (NULL: a login
  * shell; tty asks for a terminal). Every word of cmd is quoted for the
  * remote shell with shquote. */
@@ -73,7 +77,6 @@ char **tb_ssh_argv(const struct tb_paths *p, const struct tb_state *s, const cha
  * what it inserted). */
 char **tb_ssh_argv_sh(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip,
 		      const char *sh);
-void tb_argv_free(char **argv);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t tb_now_ms(void);

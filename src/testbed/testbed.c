@@ -1,9 +1,10 @@
 /* The testbed's files, state, accelerator choice and ssh command lines. */
-#include "run/testbed.h"
+#include "testbed/testbed.h"
 
 #include "base/fileio.h"
 #include "base/sbuf.h"
 #include "base/shquote.h"
+#include "base/sshargv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -290,114 +291,73 @@ int tb_ram_mib(struct err *e)
 	return (int)mib;
 }
 
-struct argv_b {
-	char **v;
-	size_t n;
-};
-
-static void add(struct argv_b *a, const char *s)
+/* The options every ssh to the testbed uses, appended to *av. */
+static void add_opts(char ***av, size_t *n, const struct tb_paths *p)
 {
-	a->v = xrealloc(a->v, (a->n + 2) * sizeof(*a->v));
-	a->v[a->n++] = xstrdup(s);
-	a->v[a->n] = NULL;
-}
-
-static void add_opts(struct argv_b *a, const struct tb_paths *p)
-{
+	static const char *const o[] = { "IdentitiesOnly=yes", "BatchMode=yes", "StrictHostKeyChecking=no",
+					 "UserKnownHostsFile=/dev/null", "LogLevel=ERROR", "ConnectTimeout=30",
+					 "ServerAliveInterval=15" };
 	char key[PATH_MAX + 8];
 
 	snprintf(key, sizeof(key), "%.*s/id_ed25519", PATH_MAX - 12, p->dir);
-	add(a, "-i");
-	add(a, key);
-	add(a, "-o");
-	add(a, "IdentitiesOnly=yes");
-	add(a, "-o");
-	add(a, "BatchMode=yes");
-	add(a, "-o");
-	add(a, "StrictHostKeyChecking=no");
-	add(a, "-o");
-	add(a, "UserKnownHostsFile=/dev/null");
-	add(a, "-o");
-	add(a, "LogLevel=ERROR");
-	add(a, "-o");
-	add(a, "ConnectTimeout=30");
-	add(a, "-o");
-	add(a, "ServerAliveInterval=15");
+	argv_add(av, n, "-i");
+	argv_add(av, n, key);
+	for (size_t k = 0; k < sizeof(o) / sizeof(o[0]); k++) {
+		argv_add(av, n, "-o");
+		argv_add(av, n, o[k]);
+	}
 }
 
-static struct argv_b ssh_base(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip,
-			      int tty)
+static char **tb_ssh(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip, int tty,
+		     char *const cmd[], const char *sh)
 {
-	struct argv_b a = { 0 };
-	char port[16];
+	char **opts = NULL, **av, port[16], dest[64];
+	size_t n = 0;
 
 	snprintf(port, sizeof(port), "%d", s->port);
-	add(&a, "ssh");
-	add_opts(&a, p);
-	add(&a, tty ? "-t" : "-T");
+	add_opts(&opts, &n, p);
+	argv_add(&opts, &n, tty ? "-t" : "-T");
 	if (guest_ip) {
 		/* ProxyCommand is run by the local shell: every word quoted. */
-		struct argv_b j = { 0 };
-		char *line;
+		char **j = NULL, *line;
+		size_t nj = 0;
 		struct sbuf sb = SBUF_INIT;
 
-		add(&j, "ssh");
-		add_opts(&j, p);
-		add(&j, "-p");
-		add(&j, port);
-		add(&j, "-W");
-		add(&j, "%h:%p");
-		add(&j, "root@127.0.0.1");
-		line = shquote_argv(j.v);
+		add_opts(&j, &nj, p);
+		argv_add(&j, &nj, "-p");
+		argv_add(&j, &nj, port);
+		argv_add(&j, &nj, "-W");
+		argv_add(&j, &nj, "%h:%p");
+		av = ssh_argv(j, "root@127.0.0.1", NULL, NULL);
+		line = shquote_argv(av);
+		argv_free(av);
+		argv_free(j);
 		sbuf_printf(&sb, "ProxyCommand=%s", line);
 		free(line);
-		tb_argv_free(j.v);
-		add(&a, "-o");
-		add(&a, sbuf_str(&sb));
+		argv_add(&opts, &n, "-o");
+		argv_add(&opts, &n, sbuf_str(&sb));
 		sbuf_free(&sb);
-		sbuf_printf(&sb, "root@%s", guest_ip);
-		add(&a, sbuf_str(&sb));
-		sbuf_free(&sb);
+		snprintf(dest, sizeof(dest), "root@%.40s", guest_ip);
 	} else {
-		add(&a, "-p");
-		add(&a, port);
-		add(&a, "root@127.0.0.1");
+		argv_add(&opts, &n, "-p");
+		argv_add(&opts, &n, port);
+		snprintf(dest, sizeof(dest), "root@127.0.0.1");
 	}
-	return a;
+	av = ssh_argv(opts, dest, cmd && cmd[0] ? cmd : NULL, sh);
+	argv_free(opts);
+	return av;
 }
 
 char **tb_ssh_argv(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip, int tty,
 		   char *const cmd[])
 {
-	struct argv_b a = ssh_base(p, s, guest_ip, tty);
-
-	if (cmd && cmd[0]) {
-		char *line = shquote_argv(cmd);
-
-		add(&a, "--");
-		add(&a, line);
-		free(line);
-	}
-	return a.v;
+	return tb_ssh(p, s, guest_ip, tty, cmd, NULL);
 }
 
 char **tb_ssh_argv_sh(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip,
 		      const char *sh)
 {
-	struct argv_b a = ssh_base(p, s, guest_ip, 0);
-
-	add(&a, "--");
-	add(&a, sh);
-	return a.v;
-}
-
-void tb_argv_free(char **argv)
-{
-	if (!argv)
-		return;
-	for (char **p = argv; *p; p++)
-		free(*p);
-	free(argv);
+	return tb_ssh(p, s, guest_ip, 0, NULL, sh);
 }
 
 int tb_tsc_mode_valid(const char *m)

@@ -1,0 +1,75 @@
+/* Guests of the testbed's Xen: their host-side records (dir/guests/NAME),
+ * the choice of index, address and name, their xl.cfg (written through the
+ * xl.cfg engine, src/xen/xlcfg.h), and creating and destroying them in dom0.
+ * Each call returns 0 or a negative errno with e filled; none prints. */
+#ifndef VMLAB_TESTBED_GUEST_H
+#define VMLAB_TESTBED_GUEST_H
+
+#include "base/sbuf.h"
+#include "testbed/boot.h"
+#include "testbed/tbconst.h"
+
+struct tb_guest {
+	char name[64];
+	char type[8];            /* "pv", "pvh" or "hvm" */
+	char ip[32];             /* TB_NET_PREFIX (TB_GUEST_HOST_BASE + index) */
+	int index;               /* 1..TB_MAX_GUESTS-1, unique among the running guests */
+};
+
+/* What `guest up` asks for; zero memory_mib/timeout_s take the type's
+ * default (tb_guest_defaults), NULL tsc_mode TB_TSC_MODE_DEFAULT. */
+struct tb_guest_opts {
+	const char *type;
+	const char *name;        /* NULL or "": TYPE followed by the index */
+	long memory_mib;
+	long vcpus;
+	long timeout_s;          /* until the guest's ready marker */
+	const char *extra;       /* more kernel options; no quotes, backslashes or newlines */
+	const char *tsc_mode;
+};
+
+/* 1 when n is a usable guest name: 1..40 letters, digits, - and _,
+ * starting with a letter or digit. */
+int tb_guest_name_valid(const char *n);
+
+/* 1 when t is "pv", "pvh" or "hvm". */
+int tb_guest_type_valid(const char *t);
+
+/* Fills the zero fields of o with the defaults of o->type (memory 256 MiB
+ * for hvm, else 128; timeout 600 s for hvm, else 120; 1 vCPU; tsc_mode). */
+void tb_guest_defaults(struct tb_guest_opts *o);
+
+/* Reads the record of guest name. Returns 0 or -ENOENT. */
+int tb_guest_load(const struct tb_paths *p, const char *name, struct tb_guest *g);
+
+/* The records in directory order; returns how many (at most max). */
+int tb_guest_list(const struct tb_paths *p, struct tb_guest *gs, int max);
+
+/* Removes every guest record (the testbed went down or came up). */
+void tb_guests_clear(const struct tb_paths *p);
+
+/* Chooses g for a new guest among the n existing gs: the lowest free index,
+ * its address, and name (o->name or TYPE+index). Returns 0, -ENOSPC when
+ * every index is taken, -EEXIST when the name is. */
+int tb_guest_alloc(const struct tb_guest *gs, int n, const struct tb_guest_opts *o, struct tb_guest *g,
+		   struct err *e);
+
+/* The xl.cfg text of guest g with options o (defaults filled), appended to
+ * out; written with the xl.cfg engine and parsed back before it is given. */
+int tb_guest_cfg(const struct tb_guest *g, const struct tb_guest_opts *o, struct sbuf *out, struct err *e);
+
+/* Creates the guest in dom0 of the running testbed s, waits until its ready
+ * marker and its ssh answers, records it. g gets the guest; *took_ms how
+ * long it took. Errors: -EPERM the testbed is bare, -ENOSPC / -EEXIST from
+ * tb_guest_alloc, -EIO the guest did not come up (diag, when non-NULL, gets
+ * what dom0 said: xl's messages and the guest's console tail),
+ * -EHOSTUNREACH it booted but its ssh does not answer. */
+int tb_guest_up(const struct tb_paths *p, const struct tb_state *s, const struct tb_guest_opts *o,
+		struct tb_guest *g, uint64_t *took_ms, struct sbuf *diag, struct err *e);
+
+/* Shuts guest g down (xl shutdown -w, destroy after 60 s) and forgets it.
+ * Returns 0, or -EIO when it is still there. */
+int tb_guest_down(const struct tb_paths *p, const struct tb_state *s, const struct tb_guest *g,
+		  struct err *e);
+
+#endif
