@@ -4,6 +4,7 @@
 
 #include "base/fileio.h"
 #include "cli/cmd.h"
+#include "cli/cfg.h"
 #include "xen/xlcfg.h"
 
 static const char usage[] =

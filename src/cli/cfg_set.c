@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/cfg.h"
 #include "xen/xlcfg.h"
 
 static const char usage[] =

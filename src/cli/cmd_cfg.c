@@ -1,15 +1,7 @@
 /* vmlab cfg: read, check, edit and convert xl.cfg files. */
 #include "cli/cmd.h"
+#include "cli/cfg.h"
 #include "cli/subcmd.h"
-
-/* Subcommands, each in its own file (src/cli/cfg_*.c). */
-extern int cfg_check_main(int argc, char **argv);
-extern int cfg_get_main(int argc, char **argv);
-extern int cfg_set_main(int argc, char **argv);
-extern int cfg_del_main(int argc, char **argv);
-extern int cfg_fmt_main(int argc, char **argv);
-extern int cfg_dump_main(int argc, char **argv);
-extern int cfg_convert_main(int argc, char **argv);
 
 static const char usage[] =
 	"usage: vmlab cfg SUBCOMMAND [ARGS...]\n"
@@ -27,13 +19,13 @@ static const char usage[] =
 	"See vmlab-cfg(1).\n";
 
 static const struct subcmd subs[] = {
-	{ "check", "parse and check", cfg_check_main, 1 },
-	{ "get", "print a value", cfg_get_main },
-	{ "set", "set values", cfg_set_main },
-	{ "del", "delete keys", cfg_del_main },
-	{ "fmt", "canonical layout", cfg_fmt_main },
-	{ "dump", "all values as JSON", cfg_dump_main },
-	{ "convert", "convert guest type", cfg_convert_main, 1 },
+	{ "check", cfg_check_main, 1 },
+	{ "get", cfg_get_main },
+	{ "set", cfg_set_main },
+	{ "del", cfg_del_main },
+	{ "fmt", cfg_fmt_main },
+	{ "dump", cfg_dump_main },
+	{ "convert", cfg_convert_main, 1 },
 	{ 0 },
 };
 

@@ -682,11 +682,11 @@ static const char fix_root_usage[] =
 	"See vmlab-image(1).\n";
 
 static const struct subcmd subs[] = {
-	{ "inspect", "partitions and guest set-up", inspect_main, 0, inspect_usage },
-	{ "cat", "print a file", cat_main, 0, cat_usage },
-	{ "ls", "list a folder", ls_main, 0, ls_usage },
-	{ "fix-console", "a getty on the Xen console", fix_console_main, 0, fix_console_usage },
-	{ "fix-root", "fstab entries by UUID", fix_root_main, 0, fix_root_usage },
+	{ "inspect", inspect_main, 0, inspect_usage },
+	{ "cat", cat_main, 0, cat_usage },
+	{ "ls", ls_main, 0, ls_usage },
+	{ "fix-console", fix_console_main, 0, fix_console_usage },
+	{ "fix-root", fix_root_main, 0, fix_root_usage },
 	{ 0 },
 };
 

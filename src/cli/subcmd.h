@@ -7,7 +7,6 @@
 
 struct subcmd {
 	const char *name;
-	const char *summary;
 	int (*run)(int argc, char **argv);
 	int own_help;          /* run handles -h/--help itself; else usage is shown */
 	const char *usage;     /* the subcommand's usage text; NULL: the family's */

@@ -7,6 +7,7 @@
 
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/web.h"
 #include "web/app.h"
 
 static const char usage[] =
@@ -34,8 +35,6 @@ static void ready(void *arg, const char *bound)
 	printf("app listening on %s\n", bound);
 	fflush(stdout);
 }
-
-int web_app_main(int argc, char **argv);
 
 int web_app_main(int argc, char **argv)
 {

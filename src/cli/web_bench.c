@@ -13,11 +13,10 @@
 #include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/web.h"
 #include "measure/clock.h"
 #include "web/bench_remote.h"
 #include "web/http_client.h"
-
-int web_bench_main(int argc, char **argv);
 
 static const char usage[] =
 	"usage: vmlab web bench URL [-t THREADS] [-c CONNECTIONS] [-d DURATION] [-R RATE]\n"

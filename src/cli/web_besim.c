@@ -6,6 +6,7 @@
 
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/web.h"
 #include "web/besim.h"
 #include "web/workload.h"
 
@@ -32,8 +33,6 @@ static void ready(void *arg, const char *bound)
 	printf("besim listening on %s\n", bound);
 	fflush(stdout);
 }
-
-int web_besim_main(int argc, char **argv);
 
 int web_besim_main(int argc, char **argv)
 {

@@ -7,6 +7,7 @@
 
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/web.h"
 #include "web/fileset.h"
 
 static const char usage[] =
@@ -16,8 +17,6 @@ static const char usage[] =
 	"product images, Support downloads in 6 size classes, ceil(N/4) folders\n"
 	"each), with DIR/MANIFEST listing SIZE CHECKSUM PATH per file. Contents are\n"
 	"deterministic; an identical set already in DIR is kept.\n";
-
-int web_fileset_main(int argc, char **argv);
 
 int web_fileset_main(int argc, char **argv)
 {

@@ -13,12 +13,9 @@
 #include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/web.h"
 #include "run/env.h"
 #include "web/session.h"
-
-int web_load_main(int argc, char **argv);
-int web_run_main(int argc, char **argv);
-int web_search_main(int argc, char **argv);
 
 static const char usage_common[] =
 	"  -w, --workload W         banking, ecommerce or support (required)\n"

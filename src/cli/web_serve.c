@@ -9,6 +9,7 @@
 #include "base/proc.h"
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/web.h"
 #include "web/serve.h"
 #include "web/workload.h"
 
@@ -45,8 +46,6 @@ static int count_opt(const char *opt, const char *s, unsigned max, unsigned *out
 	*out = (unsigned)v;
 	return 0;
 }
-
-int web_serve_main(int argc, char **argv);
 
 int web_serve_main(int argc, char **argv)
 {
