@@ -461,15 +461,108 @@ static char *console_to_hvc(const char *s, int *changed, int *dropped)
 	return sbuf_take(&x);
 }
 
+/* The root= of the PV guest, on the lowest xvd disk of dk[0..n), with why
+ * that partition: o's --root-partition, else the first Linux partition in
+ * the disk's table, the whole disk without a table, else partition 1. */
+static void pv_root(const struct disk *dk, size_t n, const struct convert_opts *o, char *root,
+		    size_t root_len, char *why, size_t why_len)
+{
+	size_t boot = 0;
+	int part = o->root_partition;
+	char *path;
+
+	for (size_t i = 1; i < n; i++)
+		if (dk[i].v.devnum < dk[boot].v.devnum)
+			boot = i;
+	snprintf(why, why_len, "default (--root-partition N to choose)");
+	path = diskspec_path(&dk[boot].d);
+	if (!part && path && !access(path, R_OK)) {
+		struct part_table t;
+		struct err pe;
+
+		if (!part_read(path, &t, &pe)) {
+			if (t.scheme == PART_NONE) {
+				part = -1;
+				snprintf(why, why_len, "%s has no partition table: the whole "
+					 "disk is the file system", path);
+			} else if ((part = first_linux_partition(&t)) > 0) {
+				snprintf(why, why_len, "partition %d is the first Linux "
+					 "partition in %s's %s table", part, path,
+					 t.scheme == PART_GPT ? "GPT" : "MBR");
+			}
+		} else {
+			snprintf(why, why_len, "%s's partition table unreadable (%s); default",
+				 path, pe.msg);
+		}
+	}
+	free(path);
+	if (!part)
+		part = 1;
+	if (dk[boot].v.partition || part < 0)
+		snprintf(root, root_len, "/dev/%s ro", dk[boot].d.vdev);
+	else
+		snprintf(root, root_len, "/dev/%s%d ro", dk[boot].d.vdev, part);
+	if (o->root_partition)
+		snprintf(why, why_len, "--root-partition %d", o->root_partition);
+}
+
+/* Sets kernel= and ramdisk= (a kept kernel keeps its ramdisk unless o names
+ * one; no ramdisk deletes the key). */
+static int pv_set_kernel(struct xlcfg *c, const struct convert_opts *o, int keep_kernel,
+			 const char *kernel, const char *ramdisk, struct convert_result *res,
+			 struct err *e)
+{
+	int rc;
+
+	if (keep_kernel) {
+		change(res, "kernel: \"%s\" kept: the HVM guest already boots it directly", kernel);
+	} else {
+		rc = xlcfg_set_string(c, "kernel", kernel, e);
+		if (rc)
+			return rc;
+		change(res, "kernel: \"%s\": dom0's kernel boots the guest directly", kernel);
+	}
+	if (keep_kernel && !o->ramdisk)
+		return 0;       /* its ramdisk stays as it is */
+	if (ramdisk) {
+		rc = xlcfg_set_string(c, "ramdisk", ramdisk, e);
+		if (!rc)
+			change(res, "ramdisk: \"%s\": the initrd of that kernel", ramdisk);
+		return rc;
+	}
+	return xlcfg_get(c, "ramdisk") ? xlcfg_del(c, "ramdisk", e) : 0;
+}
+
+/* Points the kernel console of extra= (cmdline= when it is set) at hvc0. */
+static int pv_console(struct xlcfg *c, int has_cmdline, struct convert_result *res,
+		      struct err *e)
+{
+	const char *key = has_cmdline ? "cmdline" : "extra", *extra = NULL;
+	int changed, dropped, rc = 0;
+	char *v;
+
+	(void)xlcfg_get_string(c, key, &extra, NULL);
+	v = console_to_hvc(extra, &changed, &dropped);
+	if (changed) {
+		rc = xlcfg_set_string(c, key, v, e);
+		if (!rc)
+			change(res, "%s: \"%s\": the PV console hvc0%s; give the guest a "
+			       "getty on hvc0 (/etc/inittab or serial-getty@hvc0)", key, v,
+			       dropped ? " instead of the emulated serial port" : "");
+	}
+	free(v);
+	return rc;
+}
+
 static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct convert_result *res,
 		     struct err *e)
 {
-	char *kernel = NULL, *ramdisk = NULL, *path = NULL;
+	char *kernel = NULL, *ramdisk = NULL;
 	struct disk *dk = NULL;
-	size_t n = 0, boot = 0;
-	int rc, part = o->root_partition;
+	size_t n = 0;
+	int rc;
 	char root[64], why[2048];
-	const char *extra = NULL, *cur = NULL;
+	const char *cur = NULL;
 	int keep_kernel = 0, keep_root = 0, has_cmdline = xlcfg_get(c, "cmdline") != NULL;
 
 	/* an HVM guest with direct kernel boot keeps its kernel and root */
@@ -508,59 +601,9 @@ static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct conve
 		rc = err_set(e, -EINVAL, "disk: no disk to boot from");
 		goto out;
 	}
-	/* the root file system is on the lowest xvd disk */
-	for (size_t i = 1; i < n; i++)
-		if (dk[i].v.devnum < dk[boot].v.devnum)
-			boot = i;
-	snprintf(why, sizeof(why), "default (--root-partition N to choose)");
-	path = diskspec_path(&dk[boot].d);
-	if (!part && path && !access(path, R_OK)) {
-		struct part_table t;
-		struct err pe;
-
-		if (!part_read(path, &t, &pe)) {
-			if (t.scheme == PART_NONE) {
-				part = -1;
-				snprintf(why, sizeof(why), "%s has no partition table: the whole "
-					 "disk is the file system", path);
-			} else if ((part = first_linux_partition(&t)) > 0) {
-				snprintf(why, sizeof(why), "partition %d is the first Linux "
-					 "partition in %s's %s table", part, path,
-					 t.scheme == PART_GPT ? "GPT" : "MBR");
-			}
-		} else {
-			snprintf(why, sizeof(why), "%s's partition table unreadable (%s); default",
-				 path, pe.msg);
-		}
-	}
-	if (!part)
-		part = 1;
-	if (dk[boot].v.partition || part < 0)
-		snprintf(root, sizeof(root), "/dev/%s ro", dk[boot].d.vdev);
-	else
-		snprintf(root, sizeof(root), "/dev/%s%d ro", dk[boot].d.vdev, part);
-	if (o->root_partition)
-		snprintf(why, sizeof(why), "--root-partition %d", o->root_partition);
-	if (keep_kernel) {
-		change(res, "kernel: \"%s\" kept: the HVM guest already boots it directly", kernel);
-	} else {
-		rc = xlcfg_set_string(c, "kernel", kernel, e);
-		if (rc)
-			goto out;
-		change(res, "kernel: \"%s\": dom0's kernel boots the guest directly", kernel);
-	}
-	if (keep_kernel && !o->ramdisk) {
-		/* its ramdisk stays as it is */
-	} else if (ramdisk) {
-		rc = xlcfg_set_string(c, "ramdisk", ramdisk, e);
-		if (rc)
-			goto out;
-		change(res, "ramdisk: \"%s\": the initrd of that kernel", ramdisk);
-	} else if (xlcfg_get(c, "ramdisk")) {
-		rc = xlcfg_del(c, "ramdisk", e);
-		if (rc)
-			goto out;
-	}
+	pv_root(dk, n, o, root, sizeof(root), why, sizeof(why));
+	if ((rc = pv_set_kernel(c, o, keep_kernel, kernel, ramdisk, res, e)))
+		goto out;
 	if (has_cmdline) {
 		change(res, "root: not set: cmdline= names the whole kernel command line");
 	} else if (keep_root) {
@@ -573,29 +616,10 @@ static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct conve
 			goto out;
 		change(res, "root: \"%s\": %s", root, why);
 	}
-	{
-		const char *key = has_cmdline ? "cmdline" : "extra";
-		int changed, dropped;
-		char *v;
-
-		extra = NULL;
-		(void)xlcfg_get_string(c, key, &extra, NULL);
-		v = console_to_hvc(extra, &changed, &dropped);
-		if (changed) {
-			rc = xlcfg_set_string(c, key, v, e);
-			if (!rc)
-				change(res, "%s: \"%s\": the PV console hvc0%s; give the guest a "
-				       "getty on hvc0 (/etc/inittab or serial-getty@hvc0)", key, v,
-				       dropped ? " instead of the emulated serial port" : "");
-		}
-		free(v);
-		if (rc)
-			goto out;
-	}
-	rc = set_name(c, o, res, e);
+	if (!(rc = pv_console(c, has_cmdline, res, e)))
+		rc = set_name(c, o, res, e);
 out:
 	free_disks(dk, n);
-	free(path);
 	free(kernel);
 	free(ramdisk);
 	return rc;
