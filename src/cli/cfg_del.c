@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "cli/cfg.h"
+#include "cli/subcmd.h"
 #include "xen/xlcfg.h"
 
 static const char usage[] =

@@ -1,6 +1,5 @@
 /* vmlab cfg: read, check, edit and convert xl.cfg files. */
 #include "cli/cmd.h"
-#include "cli/cfg.h"
 #include "cli/subcmd.h"
 
 static const char usage[] =

@@ -1,6 +1,5 @@
 /* vmlab web: a SPECweb2005-style web benchmark (server side and load side). */
 #include "cli/cmd.h"
-#include "cli/web.h"
 #include "cli/subcmd.h"
 
 static const char usage[] =

@@ -7,7 +7,7 @@
 
 #include "base/units.h"
 #include "cli/cmd.h"
-#include "cli/web.h"
+#include "cli/subcmd.h"
 #include "web/app.h"
 
 static const char usage[] =

@@ -13,7 +13,7 @@
 #include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
-#include "cli/web.h"
+#include "cli/subcmd.h"
 #include "measure/clock.h"
 #include "web/bench_remote.h"
 #include "web/http_client.h"

@@ -6,7 +6,7 @@
 
 #include "base/units.h"
 #include "cli/cmd.h"
-#include "cli/web.h"
+#include "cli/subcmd.h"
 #include "web/besim.h"
 #include "web/workload.h"
 

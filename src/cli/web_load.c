@@ -13,7 +13,7 @@
 #include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
-#include "cli/web.h"
+#include "cli/subcmd.h"
 #include "run/env.h"
 #include "web/session.h"
 

@@ -9,7 +9,7 @@
 #include "base/proc.h"
 #include "base/units.h"
 #include "cli/cmd.h"
-#include "cli/web.h"
+#include "cli/subcmd.h"
 #include "web/serve.h"
 #include "web/workload.h"
 
