@@ -1,6 +1,5 @@
 /* Child processes with captured output and a deadline. */
 #include "base/proc.h"
-#include "base/shquote.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -289,16 +288,3 @@ unsigned long long proc_start_time(pid_t pid)
 	return t;
 }
 
-char *proc_argv_str(char *const argv[])
-{
-	struct sbuf s = SBUF_INIT;
-
-	for (int k = 0; argv[k]; k++) {
-		char *q = shquote(argv[k]);
-		if (k)
-			sbuf_putc(&s, ' ');
-		sbuf_puts(&s, q);
-		free(q);
-	}
-	return sbuf_take(&s);
-}

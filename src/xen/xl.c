@@ -10,6 +10,7 @@
 
 #include "base/json.h"
 #include "base/proc.h"
+#include "base/shquote.h"
 #include "base/text.h"
 
 #define XL_TIMEOUT_MS 60000
@@ -641,7 +642,7 @@ int xl_run(char *const args[], struct sbuf *out, struct err *e)
 	if (st) {
 		const char *msg = sbuf_str(&eout);
 		const char *nl = strchr(msg, '\n');
-		char *cmd = proc_argv_str(argv);
+		char *cmd = shquote_argv(argv);
 
 		r = err_set(e, -EIO, "%s: exit status %d: %.*s", cmd, st, nl ? (int)(nl - msg) : (int)strlen(msg),
 			    msg);
