@@ -7,6 +7,7 @@
 
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/stop.h"
 #include "cli/subcmd.h"
 #include "web/app.h"
 
@@ -21,21 +22,6 @@ static const char usage[] =
 	"thread per web-server connection, at most --max-conns (1024). Stops on\n"
 	"SIGINT or SIGTERM. Prints 'app listening on HOST:PORT' when ready.\n";
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void ready(void *arg, const char *bound)
-{
-	(void)arg;
-	printf("app listening on %s\n", bound);
-	fflush(stdout);
-}
-
 int web_app_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -49,7 +35,6 @@ int web_app_main(int argc, char **argv)
 	const char *listen = "127.0.0.1:9300", *besim = "127.0.0.1:9400";
 	unsigned max_conns = 1024, pool = 64;
 	struct web_app *app;
-	struct sigaction sa;
 	struct err e = { 0 };
 	uint64_t v;
 	int c, rc;
@@ -81,12 +66,8 @@ int web_app_main(int argc, char **argv)
 		return cli_usage_error("web app", "unexpected argument '%s'", argv[optind]);
 	if (web_app_new(besim, pool, &app, &e))
 		return cli_fail("web app", &e);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	rc = web_app_serve(app, listen, max_conns, &stop, ready, NULL, &e);
+	cli_stop_on_signals();
+	rc = web_app_serve(app, listen, max_conns, &cli_stop, cli_print_listening, "app", &e);
 	if (rc) {
 		/* after a timeout connection threads may still use it: it stays */
 		if (rc != -ETIMEDOUT)

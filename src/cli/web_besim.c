@@ -6,6 +6,7 @@
 
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/stop.h"
 #include "cli/subcmd.h"
 #include "web/besim.h"
 #include "web/workload.h"
@@ -19,21 +20,6 @@ static const char usage[] =
 	"--sessions (scales the folders named in answers) to 1. Stops on SIGINT or\n"
 	"SIGTERM. Prints 'besim listening on HOST:PORT' when ready.\n";
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void ready(void *arg, const char *bound)
-{
-	(void)arg;
-	printf("besim listening on %s\n", bound);
-	fflush(stdout);
-}
-
 int web_besim_main(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -45,7 +31,6 @@ int web_besim_main(int argc, char **argv)
 	};
 	const char *listen = "127.0.0.1:9400";
 	unsigned threads = 1, sessions = 1;
-	struct sigaction sa;
 	struct err e = { 0 };
 	uint64_t v;
 	int c;
@@ -75,12 +60,8 @@ int web_besim_main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("web besim", "unexpected argument '%s'", argv[optind]);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (besim_serve(listen, threads, web_dirs_for_sessions(sessions), &stop, ready, NULL, &e))
+	cli_stop_on_signals();
+	if (besim_serve(listen, threads, web_dirs_for_sessions(sessions), &cli_stop, cli_print_listening, "besim", &e))
 		return cli_fail("web besim", &e);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include "base/proc.h"
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/stop.h"
 #include "cli/subcmd.h"
 #include "web/serve.h"
 #include "web/workload.h"
@@ -28,14 +29,6 @@ static const char usage[] =
 	"Defaults: DIR vmlab-web, HTTP 127.0.0.1:8080, HTTPS 127.0.0.1:8443, app\n"
 	"127.0.0.1:9300, BeSim 127.0.0.1:9400, all workloads, 1 session, one nginx\n"
 	"worker per CPU.\n";
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static int count_opt(const char *opt, const char *s, unsigned max, unsigned *out)
 {
@@ -74,7 +67,6 @@ int web_serve_main(int argc, char **argv)
 	};
 	const char *stop_dir = NULL;
 	char self[PATH_MAX];
-	struct sigaction sa;
 	struct err e = { 0 };
 	ssize_t n;
 	int c, rc;
@@ -139,12 +131,8 @@ int web_serve_main(int argc, char **argv)
 	}
 	self[n] = 0;
 	o.self = self;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (web_serve_run(&o, &stop, stdout, &e))
+	cli_stop_on_signals();
+	if (web_serve_run(&o, &cli_stop, stdout, &e))
 		return cli_fail("web serve", &e);
 	printf("stopped\n");
 	return 0;
