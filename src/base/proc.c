@@ -1,6 +1,5 @@
 /* Child processes with captured output and a deadline. */
 #include "base/proc.h"
-#include "base/shquote.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -94,164 +93,192 @@ void proc_die_with_parent(pid_t parent)
 		_exit(127);
 }
 
-int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct err *e)
+/* The pipes and the deadline of one proc_run. */
+struct run {
+	int in[2], out[2], er[2], ex[2];
+	pid_t pid;
+	int rc;                  /* -ETIMEDOUT once the deadline has passed */
+	uint64_t deadline, kill_at;
+	size_t in_off;
+};
+
+/* After the deadline the process group gets SIGTERM, 2 s later SIGKILL. */
+static void enforce_deadline(struct run *x, uint64_t t)
 {
-	static const struct proc_opts none;
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 }, ex[2] = { -1, -1 };
-	pid_t pid, parent = getpid();
-	int rc = 0, wst = 0;
-	size_t in_off = 0;
-	uint64_t deadline, kill_at = 0;
-
-	if (!o)
-		o = &none;
-	if (pipe2(ex, O_CLOEXEC) || (o->stdin_data && pipe2(in, O_CLOEXEC)) ||
-	    (o->out && pipe2(out, O_CLOEXEC)) || (o->errout && pipe2(er, O_CLOEXEC))) {
-		rc = err_set(e, -errno, "%s: pipe: %s", argv[0], strerror(errno));
-		goto close_all;
+	if (x->kill_at && t >= x->kill_at) {
+		kill(-x->pid, SIGKILL);
+		x->kill_at = 0;
+	} else if (!x->kill_at && x->rc == 0 && t >= x->deadline) {
+		kill(-x->pid, SIGTERM);
+		x->rc = -ETIMEDOUT;
+		x->kill_at = t + 2000;
 	}
-	pid = fork();
-	if (pid < 0) {
-		rc = err_set(e, -errno, "%s: fork: %s", argv[0], strerror(errno));
-		goto close_all;
-	}
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
+}
 
-		setpgid(0, 0);
-		proc_die_with_parent(parent);
-		dup2(o->stdin_data ? in[0] : devnull, 0);
-		if (o->out)
-			dup2(out[1], 1);
-		if (o->errout)
-			dup2(er[1], 2);
-		signal(SIGPIPE, SIG_DFL);
-		if (o->cwd && chdir(o->cwd) < 0) {
-			int x = errno;
-			(void)!write(ex[1], &x, sizeof(x));
-			_exit(127);
-		}
-		if (o->envp)
-			execvpe(argv[0], argv, o->envp);
-		else
-			execvp(argv[0], argv);
-		int x = errno;
-		(void)!write(ex[1], &x, sizeof(x));
+/* In the child: wires the pipes to fds 0-2 and executes argv; on failure
+ * writes errno to the ex pipe and exits 127. */
+static void child_exec(char *const argv[], const struct proc_opts *o, const struct run *x,
+		       pid_t parent)
+{
+	int devnull = open("/dev/null", O_RDONLY), err;
+
+	setpgid(0, 0);
+	proc_die_with_parent(parent);
+	dup2(o->stdin_data ? x->in[0] : devnull, 0);
+	if (o->out)
+		dup2(x->out[1], 1);
+	if (o->errout)
+		dup2(x->er[1], 2);
+	signal(SIGPIPE, SIG_DFL);
+	if (o->cwd && chdir(o->cwd) < 0) {
+		err = errno;
+		(void)!write(x->ex[1], &err, sizeof(err));
 		_exit(127);
 	}
-	close(ex[1]);
-	ex[1] = -1;
-	{
-		int x;
-		ssize_t r = read(ex[0], &x, sizeof(x));
-		if (r == (ssize_t)sizeof(x)) {
-			waitpid(pid, NULL, 0);
-			rc = err_set(e, -x, "%s: cannot start: %s", argv[0], strerror(x));
-			goto close_all;
-		}
+	if (o->envp)
+		execvpe(argv[0], argv, o->envp);
+	else
+		execvp(argv[0], argv);
+	err = errno;
+	(void)!write(x->ex[1], &err, sizeof(err));
+	_exit(127);
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Handles one ready descriptor: feeds stdin, or reads output into o's
+ * buffers; a pipe that is done or broken is closed. */
+static void pump_fd(struct run *x, const struct proc_opts *o, int fd)
+{
+	char buf[65536];
+	ssize_t r;
+
+	if (fd == x->in[1]) {
+		ssize_t w = write_nosigpipe(fd, o->stdin_data + x->in_off, o->stdin_len - x->in_off);
+
+		if (w > 0)
+			x->in_off += (size_t)w;
+		if ((w < 0 && errno != EAGAIN) || x->in_off >= o->stdin_len)
+			close_fd(&x->in[1]);
+		return;
 	}
-	if (o->started)
-		o->started(o->started_ctx, pid);
-	if (in[0] >= 0) { close(in[0]); in[0] = -1; }
-	if (out[1] >= 0) { close(out[1]); out[1] = -1; }
-	if (er[1] >= 0) { close(er[1]); er[1] = -1; }
-	if (in[1] >= 0)
-		fcntl(in[1], F_SETFL, O_NONBLOCK);
-	deadline = o->timeout_ms ? now_ms() + o->timeout_ms : 0;
+	r = read(fd, buf, sizeof(buf));
+	if (r > 0)
+		sbuf_add(fd == x->out[0] ? o->out : o->errout, buf, (size_t)r);
+	else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+		close_fd(fd == x->out[0] ? &x->out[0] : &x->er[0]);
+}
+
+/* Feeds stdin and collects output until every pipe is closed, enforcing the
+ * deadline on the way. */
+static void pump(struct run *x, const struct proc_opts *o)
+{
 	for (;;) {
 		struct pollfd pf[3];
 		int np = 0, timeout = -1;
 
-		if (in[1] >= 0)
-			pf[np++] = (struct pollfd){ in[1], POLLOUT, 0 };
-		if (out[0] >= 0)
-			pf[np++] = (struct pollfd){ out[0], POLLIN, 0 };
-		if (er[0] >= 0)
-			pf[np++] = (struct pollfd){ er[0], POLLIN, 0 };
+		if (x->in[1] >= 0)
+			pf[np++] = (struct pollfd){ x->in[1], POLLOUT, 0 };
+		if (x->out[0] >= 0)
+			pf[np++] = (struct pollfd){ x->out[0], POLLIN, 0 };
+		if (x->er[0] >= 0)
+			pf[np++] = (struct pollfd){ x->er[0], POLLIN, 0 };
 		if (np == 0)
 			break;
-		if (deadline) {
+		if (x->deadline) {
 			uint64_t t = now_ms();
-			if (kill_at && t >= kill_at) {
-				kill(-pid, SIGKILL);
-				kill_at = 0;
-			} else if (!kill_at && rc == 0 && t >= deadline) {
-				kill(-pid, SIGTERM);
-				rc = -ETIMEDOUT;
-				kill_at = t + 2000;
-			}
-			timeout = kill_at ? (int)(kill_at - t) + 1 : rc ? 100 : (int)(deadline - t) + 1;
+
+			enforce_deadline(x, t);
+			timeout = x->kill_at ? (int)(x->kill_at - t) + 1 :
+				  x->rc ? 100 : (int)(x->deadline - t) + 1;
 			if (timeout < 1)
 				timeout = 1;
 		}
 		if (poll(pf, (nfds_t)np, timeout) < 0 && errno != EINTR)
 			break;
-		for (int k = 0; k < np; k++) {
-			if (!pf[k].revents)
-				continue;
-			if (pf[k].fd == in[1]) {
-				ssize_t w = write_nosigpipe(in[1], o->stdin_data + in_off,
-							    o->stdin_len - in_off);
-				if (w > 0)
-					in_off += (size_t)w;
-				if (w < 0 && errno != EAGAIN) {
-					close(in[1]);
-					in[1] = -1;
-				} else if (in_off >= o->stdin_len) {
-					close(in[1]);
-					in[1] = -1;
-				}
-				continue;
-			}
-			char buf[65536];
-			ssize_t r = read(pf[k].fd, buf, sizeof(buf));
-			if (r > 0) {
-				sbuf_add(pf[k].fd == out[0] ? o->out : o->errout, buf, (size_t)r);
-			} else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
-				if (pf[k].fd == out[0]) {
-					close(out[0]);
-					out[0] = -1;
-				} else {
-					close(er[0]);
-					er[0] = -1;
-				}
-			}
-		}
+		for (int k = 0; k < np; k++)
+			if (pf[k].revents)
+				pump_fd(x, o, pf[k].fd);
 	}
-	/* Output closed; wait for the exit, still honouring the deadline. */
+}
+
+/* Waits for the child's exit status, still honouring the deadline. */
+static int wait_exit(struct run *x)
+{
+	int wst = 0;
+
 	for (;;) {
-		pid_t w = waitpid(pid, &wst, deadline ? WNOHANG : 0);
-		if (w == pid)
+		pid_t w = waitpid(x->pid, &wst, x->deadline ? WNOHANG : 0);
+
+		if (w == x->pid)
 			break;
 		if (w < 0 && errno != EINTR)
 			break;
 		if (w == 0) {
-			uint64_t t = now_ms();
-			if (kill_at && t >= kill_at) {
-				kill(-pid, SIGKILL);
-				kill_at = 0;
-			} else if (!kill_at && rc == 0 && t >= deadline) {
-				kill(-pid, SIGTERM);
-				rc = -ETIMEDOUT;
-				kill_at = t + 2000;
-			}
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+			enforce_deadline(x, now_ms());
 			nanosleep(&ts, NULL);
 		}
 	}
-	if (rc == -ETIMEDOUT) {
-		err_set(e, rc, "%s: timed out after %llu ms", argv[0], (unsigned long long)o->timeout_ms);
-	} else if (status) {
-		*status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
+	return wst;
+}
+
+int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct err *e)
+{
+	static const struct proc_opts none;
+	struct run x = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 }, 0, 0, 0, 0, 0 };
+	pid_t parent = getpid();
+	int wst, err;
+
+	if (!o)
+		o = &none;
+	if (pipe2(x.ex, O_CLOEXEC) || (o->stdin_data && pipe2(x.in, O_CLOEXEC)) ||
+	    (o->out && pipe2(x.out, O_CLOEXEC)) || (o->errout && pipe2(x.er, O_CLOEXEC))) {
+		x.rc = err_set(e, -errno, "%s: pipe: %s", argv[0], strerror(errno));
+		goto close_all;
 	}
+	x.pid = fork();
+	if (x.pid < 0) {
+		x.rc = err_set(e, -errno, "%s: fork: %s", argv[0], strerror(errno));
+		goto close_all;
+	}
+	if (x.pid == 0)
+		child_exec(argv, o, &x, parent);
+	close_fd(&x.ex[1]);
+	if (read(x.ex[0], &err, sizeof(err)) == (ssize_t)sizeof(err)) {
+		waitpid(x.pid, NULL, 0);
+		x.rc = err_set(e, -err, "%s: cannot start: %s", argv[0], strerror(err));
+		goto close_all;
+	}
+	if (o->started)
+		o->started(o->started_ctx, x.pid);
+	close_fd(&x.in[0]);
+	close_fd(&x.out[1]);
+	close_fd(&x.er[1]);
+	if (x.in[1] >= 0)
+		fcntl(x.in[1], F_SETFL, O_NONBLOCK);
+	x.deadline = o->timeout_ms ? now_ms() + o->timeout_ms : 0;
+	pump(&x, o);
+	wst = wait_exit(&x);
+	if (x.rc == -ETIMEDOUT)
+		err_set(e, x.rc, "%s: timed out after %llu ms", argv[0],
+			(unsigned long long)o->timeout_ms);
+	else if (status)
+		*status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
 close_all:
 	for (int k = 0; k < 2; k++) {
-		if (in[k] >= 0) close(in[k]);
-		if (out[k] >= 0) close(out[k]);
-		if (er[k] >= 0) close(er[k]);
-		if (ex[k] >= 0) close(ex[k]);
+		close_fd(&x.in[k]);
+		close_fd(&x.out[k]);
+		close_fd(&x.er[k]);
+		close_fd(&x.ex[k]);
 	}
-	return rc;
+	return x.rc;
 }
 
 unsigned long long proc_start_time(pid_t pid)
@@ -277,16 +304,3 @@ unsigned long long proc_start_time(pid_t pid)
 	return t;
 }
 
-char *proc_argv_str(char *const argv[])
-{
-	struct sbuf s = SBUF_INIT;
-
-	for (int k = 0; argv[k]; k++) {
-		char *q = shquote(argv[k]);
-		if (k)
-			sbuf_putc(&s, ' ');
-		sbuf_puts(&s, q);
-		free(q);
-	}
-	return sbuf_take(&s);
-}

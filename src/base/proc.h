@@ -40,9 +40,6 @@ void proc_die_with_parent(pid_t parent);
  * names one process across pid reuse. */
 unsigned long long proc_start_time(pid_t pid);
 
-/* Joins argv for display (each element shell-quoted); caller frees. */
-char *proc_argv_str(char *const argv[]);
-
 /* Path of the running vmlab binary (from /proc/self/exe; "/proc/self/exe"
  * itself when it cannot be read); static storage, valid for the process. */
 const char *proc_self_exe(void);

@@ -130,15 +130,6 @@ static int align_run(void *state, struct bench_result *r)
 	return 0;
 }
 
-const struct bench_ops bench_align = {
-	.name = "align",
-	.summary = "Smith-Waterman alignment with affine gaps against a protein database",
-	.like = "456.hmmer",
-	.setup = align_setup,
-	.run = align_run,
-	.teardown = align_free,
-	.checksum = {
-		0x38bd0a247eec002dull, 0x2f0af3fa5de45506ull,
-		0x913a7c48acb48f80ull, 0xb7f9f8a0534bbb9dull,
-	},
-};
+BENCH_KERNEL(align, align,
+	     "Smith-Waterman alignment with affine gaps against a protein database", "456.hmmer",
+	     0x38bd0a247eec002dull, 0x2f0af3fa5de45506ull, 0x913a7c48acb48f80ull, 0xb7f9f8a0534bbb9dull);

@@ -163,6 +163,20 @@ static size_t lz_compress(struct comp *c, const unsigned char *in, uint32_t n, u
 	return (size_t)(o + lit - o0);
 }
 
+/* Adds to *len the extension bytes put_len wrote at *ip (each 255 means one
+ * more follows), advancing *ip; 0, or -EBADMSG when they run past end. */
+static int get_len(const unsigned char **ip, const unsigned char *end, uint32_t *len)
+{
+	uint32_t b;
+
+	do {
+		if (*ip >= end)
+			return -EBADMSG;
+		*len += b = *(*ip)++;
+	} while (b == 255);
+	return 0;
+}
+
 /* Inverse of lz_compress; returns the output length or -EBADMSG. */
 static long lz_decompress(const unsigned char *ip, size_t n, unsigned char *op, size_t cap)
 {
@@ -170,14 +184,10 @@ static long lz_decompress(const unsigned char *ip, size_t n, unsigned char *op, 
 	size_t o = 0;
 
 	while (ip < end) {
-		uint32_t tok = *ip++, lit = tok >> 4, ml = tok & 15, b;
+		uint32_t tok = *ip++, lit = tok >> 4, ml = tok & 15;
 
-		if (lit == 15)
-			do {
-				if (ip >= end)
-					return -EBADMSG;
-				lit += b = *ip++;
-			} while (b == 255);
+		if (lit == 15 && get_len(&ip, end, &lit))
+			return -EBADMSG;
 		if (lit > (size_t)(end - ip) || lit > cap - o)
 			return -EBADMSG;
 		memcpy(op + o, ip, lit);
@@ -189,12 +199,8 @@ static long lz_decompress(const unsigned char *ip, size_t n, unsigned char *op, 
 		uint32_t off = ip[0] | (uint32_t)ip[1] << 8;
 
 		ip += 2;
-		if (ml == 15)
-			do {
-				if (ip >= end)
-					return -EBADMSG;
-				ml += b = *ip++;
-			} while (b == 255);
+		if (ml == 15 && get_len(&ip, end, &ml))
+			return -EBADMSG;
 		ml += 4;
 		if (!off || off > o || ml > cap - o)
 			return -EBADMSG;
@@ -393,15 +399,6 @@ static int comp_run(void *state, struct bench_result *r)
 	return 0;
 }
 
-const struct bench_ops bench_compress = {
-	.name = "compress",
-	.summary = "LZ77 + Huffman compression and decompression of generated text",
-	.like = "557.xz_r",
-	.setup = comp_setup,
-	.run = comp_run,
-	.teardown = comp_free,
-	.checksum = {
-		0xf54c929d2560d43dull, 0x9cf59d2cef93d3f1ull,
-		0x9b8f092843a82ebaull, 0xbf473ceefedd8c2cull,
-	},
-};
+BENCH_KERNEL(compress, comp,
+	     "LZ77 + Huffman compression and decompression of generated text", "557.xz_r",
+	     0xf54c929d2560d43dull, 0x9cf59d2cef93d3f1ull, 0x9b8f092843a82ebaull, 0xbf473ceefedd8c2cull);

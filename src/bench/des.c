@@ -218,15 +218,6 @@ static int des_run(void *state, struct bench_result *r)
 	return 0;
 }
 
-const struct bench_ops bench_des = {
-	.name = "des",
-	.summary = "discrete-event simulation of a queueing network (heap, small allocations)",
-	.like = "520.omnetpp_r",
-	.setup = des_setup,
-	.run = des_run,
-	.teardown = des_free,
-	.checksum = {
-		0x832f95b4aacbe155ull, 0x5118ee2ac69f5674ull,
-		0xc2c9150f59b3d973ull, 0x1e44e06e8fd18cbbull,
-	},
-};
+BENCH_KERNEL(des, des,
+	     "discrete-event simulation of a queueing network (heap, small allocations)", "520.omnetpp_r",
+	     0x832f95b4aacbe155ull, 0x5118ee2ac69f5674ull, 0xc2c9150f59b3d973ull, 0x1e44e06e8fd18cbbull);

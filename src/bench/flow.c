@@ -384,15 +384,6 @@ static int flow_run(void *state, struct bench_result *r)
 	return 0;
 }
 
-const struct bench_ops bench_flow = {
-	.name = "flow",
-	.summary = "network simplex min-cost flow on a large sparse random network",
-	.like = "505.mcf_r",
-	.setup = flow_setup,
-	.run = flow_run,
-	.teardown = flow_free,
-	.checksum = {
-		0x812b2e4122de6d91ull, 0xc881069ff77b8a4full,
-		0x1ba2f709860289a3ull, 0x5459197336f6c9e0ull,
-	},
-};
+BENCH_KERNEL(flow, flow,
+	     "network simplex min-cost flow on a large sparse random network", "505.mcf_r",
+	     0x812b2e4122de6d91ull, 0xc881069ff77b8a4full, 0x1ba2f709860289a3ull, 0x5459197336f6c9e0ull);

@@ -285,15 +285,6 @@ static int interp_run(void *state, struct bench_result *r)
 	return 0;
 }
 
-const struct bench_ops bench_interp = {
-	.name = "interp",
-	.summary = "compile generated programs to bytecode and interpret them",
-	.like = "500.perlbench_r",
-	.setup = interp_setup,
-	.run = interp_run,
-	.teardown = interp_free,
-	.checksum = {
-		0x5c9cda2195b55e1aull, 0x5dba337d1220fe58ull,
-		0xa884595e414c44f5ull, 0x69e09799b7da3e84ull,
-	},
-};
+BENCH_KERNEL(interp, interp,
+	     "compile generated programs to bytecode and interpret them", "500.perlbench_r",
+	     0x5c9cda2195b55e1aull, 0x5dba337d1220fe58ull, 0xa884595e414c44f5ull, 0x69e09799b7da3e84ull);

@@ -136,15 +136,6 @@ static int nbody_run(void *state, struct bench_result *r)
 	return 0;
 }
 
-const struct bench_ops bench_nbody = {
-	.name = "nbody",
-	.summary = "all-pairs gravitational n-body integration (leapfrog)",
-	.like = "544.nab_r",
-	.setup = nbody_setup,
-	.run = nbody_run,
-	.teardown = nbody_free,
-	.checksum = {
-		0xa7c405bb77c1016full, 0x79432d907a748f88ull,
-		0x203016a68ffd36ccull, 0x44838b88f494883cull,
-	},
-};
+BENCH_KERNEL(nbody, nbody,
+	     "all-pairs gravitational n-body integration (leapfrog)", "544.nab_r",
+	     0xa7c405bb77c1016full, 0x79432d907a748f88ull, 0x203016a68ffd36ccull, 0x44838b88f494883cull);

@@ -200,15 +200,6 @@ static int search_run(void *state, struct bench_result *r)
 	return 0;
 }
 
-const struct bench_ops bench_search = {
-	.name = "search",
-	.summary = "alpha-beta connect-four search with a transposition table",
-	.like = "531.deepsjeng_r",
-	.setup = search_setup,
-	.run = search_run,
-	.teardown = search_free,
-	.checksum = {
-		0x12b508aa019623d6ull, 0x6552c1754710809bull,
-		0xa410510812282beeull, 0x2943009e5c589898ull,
-	},
-};
+BENCH_KERNEL(search, search,
+	     "alpha-beta connect-four search with a transposition table", "531.deepsjeng_r",
+	     0x12b508aa019623d6ull, 0x6552c1754710809bull, 0xa410510812282beeull, 0x2943009e5c589898ull);

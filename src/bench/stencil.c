@@ -141,15 +141,6 @@ static int lbm_run(void *state, struct bench_result *r)
 	return 0;
 }
 
-const struct bench_ops bench_stencil = {
-	.name = "stencil",
-	.summary = "D2Q9 lattice-Boltzmann flow over a large double grid",
-	.like = "519.lbm_r",
-	.setup = lbm_setup,
-	.run = lbm_run,
-	.teardown = lbm_free,
-	.checksum = {
-		0x8991d224b1dd16b1ull, 0x0f9a24f4f4d4fefbull,
-		0x01a495cc570d92c0ull, 0xfcc6f68878d1024aull,
-	},
-};
+BENCH_KERNEL(stencil, lbm,
+	     "D2Q9 lattice-Boltzmann flow over a large double grid", "519.lbm_r",
+	     0x8991d224b1dd16b1ull, 0x0f9a24f4f4d4fefbull, 0x01a495cc570d92c0ull, 0xfcc6f68878d1024aull);

@@ -101,6 +101,16 @@ int bench_run_copies(const struct bench_ops *b, enum bench_size size, int copies
  * would otherwise fault in. */
 void bench_prefault(void *p, size_t n);
 
+/* Defines `const struct bench_ops bench_ID` for a scored kernel whose
+ * functions are FN_setup, FN_run and FN_free, with its expected digests for
+ * BENCH_TINY, BENCH_TEST, BENCH_TRAIN and BENCH_REF in that order. */
+#define BENCH_KERNEL(id, fn, summary_, like_, tiny, test, train, ref)                   \
+	const struct bench_ops bench_##id = {                                          \
+		.name = #id, .summary = summary_, .like = like_, .setup = fn##_setup,  \
+		.run = fn##_run, .teardown = fn##_free,                                 \
+		.checksum = { tiny, test, train, ref },                                 \
+	}
+
 /* Digest helpers for the kernels: FNV-1a style 64-bit mixing. */
 static inline uint64_t bench_mix(uint64_t h, uint64_t v)
 {

@@ -260,15 +260,6 @@ static int xml_run(void *state, struct bench_result *r)
 	return 0;
 }
 
-const struct bench_ops bench_xmltree = {
-	.name = "xmltree",
-	.summary = "parse, transform and serialize a generated XML document tree",
-	.like = "523.xalancbmk_r",
-	.setup = xml_setup,
-	.run = xml_run,
-	.teardown = xml_free,
-	.checksum = {
-		0x194161e3eae2b29bull, 0x28b1d6ff0f4f9ef1ull,
-		0xfac685fca415f07aull, 0x7b8d9fb204f361a2ull,
-	},
-};
+BENCH_KERNEL(xmltree, xml,
+	     "parse, transform and serialize a generated XML document tree", "523.xalancbmk_r",
+	     0x194161e3eae2b29bull, 0x28b1d6ff0f4f9ef1ull, 0xfac685fca415f07aull, 0x7b8d9fb204f361a2ull);

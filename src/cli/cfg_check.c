@@ -5,6 +5,7 @@
 #include "base/json.h"
 #include "base/sbuf.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "xen/cfgcheck.h"
 #include "xen/xlcfg.h"
 

@@ -7,6 +7,7 @@
 #include "base/fileio.h"
 #include "base/sbuf.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "xen/cfgcheck.h"
 #include "xen/convert.h"
 #include "xen/xlcfg.h"

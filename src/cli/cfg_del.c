@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "xen/xlcfg.h"
 
 static const struct cli_usage help = {

@@ -4,6 +4,7 @@
 
 #include "base/json.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "xen/xlcfg.h"
 
 static bool json;

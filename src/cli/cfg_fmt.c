@@ -4,6 +4,7 @@
 
 #include "base/fileio.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "xen/xlcfg.h"
 
 struct fmt_opts {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "xen/xlcfg.h"
 
 static bool json;

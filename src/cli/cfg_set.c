@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "xen/xlcfg.h"
 
 /* --string applies to the argument after it: cfg_set_main parses the

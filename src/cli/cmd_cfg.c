@@ -2,15 +2,6 @@
 #include "cli/cmd.h"
 #include "cli/subcmd.h"
 
-/* Subcommands, each in its own file (src/cli/cfg_*.c). */
-extern int cfg_check_main(int argc, char **argv);
-extern int cfg_get_main(int argc, char **argv);
-extern int cfg_set_main(int argc, char **argv);
-extern int cfg_del_main(int argc, char **argv);
-extern int cfg_fmt_main(int argc, char **argv);
-extern int cfg_dump_main(int argc, char **argv);
-extern int cfg_convert_main(int argc, char **argv);
-
 static const char usage[] =
 	"usage: vmlab cfg SUBCOMMAND [ARGS...]\n"
 	"Reads, checks, edits and converts xl.cfg(5) files with the grammar Xen's\n"
@@ -27,13 +18,13 @@ static const char usage[] =
 	"See vmlab-cfg(1).\n";
 
 static const struct subcmd subs[] = {
-	{ "check", "parse and check", cfg_check_main, 1 },
-	{ "get", "print a value", cfg_get_main, 1 },
-	{ "set", "set values", cfg_set_main, 1 },
-	{ "del", "delete keys", cfg_del_main, 1 },
-	{ "fmt", "canonical layout", cfg_fmt_main, 1 },
-	{ "dump", "all values as JSON", cfg_dump_main, 1 },
-	{ "convert", "convert guest type", cfg_convert_main, 1 },
+	{ "check", cfg_check_main, 1 },
+	{ "get", cfg_get_main, 1 },
+	{ "set", cfg_set_main, 1 },
+	{ "del", cfg_del_main, 1 },
+	{ "fmt", cfg_fmt_main, 1 },
+	{ "dump", cfg_dump_main, 1 },
+	{ "convert", cfg_convert_main, 1 },
 	{ 0 },
 };
 

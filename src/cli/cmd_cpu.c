@@ -507,8 +507,8 @@ static int run_main(int argc, char **argv)
 }
 
 static const struct subcmd subs[] = {
-	{ "list", "list the kernels", list_main },
-	{ "run", "run kernels or a command", run_main },
+	{ "list", list_main },
+	{ "run", run_main },
 	{ 0 },
 };
 

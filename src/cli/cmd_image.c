@@ -557,12 +557,45 @@ static int fix_args(const char *name, int console_fix, int argc, char **argv, st
 	return CLI_GO;
 }
 
+/* Opens the file system of t in img for writing with its undo file and
+ * makes the edits of p. Returns 0 or a negative errno; *closing says the
+ * failure came when the edits were written out on close (the undo file may
+ * then hold a partial edit), else nothing changed. */
+static int write_plan(const char *img, const struct target *t, const char *undo,
+		      const struct plan *p, int *closing, struct err *e)
+{
+	struct extfs *fs;
+	int r;
+
+	*closing = 0;
+	if ((r = extfs_open(img, t->off, t->label, undo, &fs, e)) < 0)
+		return r;
+	for (int k = 0; k < p->n && r == 0; k++) {
+		if (p->v[k].kind == EDIT_WRITE)
+			r = extfs_write(fs, p->v[k].path, p->v[k].data.buf ? p->v[k].data.buf : "",
+					p->v[k].data.len, e);
+		else
+			r = extfs_symlink(fs, p->v[k].path, sbuf_str(&p->v[k].data), e);
+	}
+	if (r < 0) {
+		char msg[sizeof(e->msg)];
+
+		extfs_discard(fs);
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		err_set(e, r, "%s; nothing changed", msg);
+		return r;
+	}
+	r = extfs_close(fs, e);
+	*closing = r < 0;
+	return r;
+}
+
 static int cmd_fix(int argc, char **argv, int console_fix)
 {
 	const char *name = console_fix ? "image fix-console" : "image fix-root";
 	const char *console, *xl_json, *ref = NULL;
 	struct fix_opts o = { .console = "hvc0" };
-	int dry, part, r = fix_args(name, console_fix, argc, argv, &o, &ref);
+	int dry, part, closing, r = fix_args(name, console_fix, argc, argv, &o, &ref);
 	char *img = NULL, *undo = NULL;
 	struct err e = { 0 };
 	struct target t;
@@ -610,25 +643,8 @@ static int cmd_fix(int argc, char **argv, int console_fix)
 	if ((r = image_check_unused(img, xl_json, &e)) < 0)
 		goto out;
 	undo = image_undo_name(img, t.part);
-	if ((r = extfs_open(img, t.off, t.label, undo, &fs, &e)) < 0)
+	if ((r = write_plan(img, &t, undo, &p, &closing, &e)) < 0 && !closing)
 		goto out;
-	for (int k = 0; k < p.n && r == 0; k++) {
-		if (p.v[k].kind == EDIT_WRITE)
-			r = extfs_write(fs, p.v[k].path, p.v[k].data.buf ? p.v[k].data.buf : "", p.v[k].data.len, &e);
-		else
-			r = extfs_symlink(fs, p.v[k].path, sbuf_str(&p.v[k].data), &e);
-	}
-	if (r < 0) {
-		char msg[sizeof(e.msg)];
-
-		extfs_discard(fs);
-		fs = NULL;
-		snprintf(msg, sizeof(msg), "%s", e.msg);
-		err_set(&e, r, "%s; nothing changed", msg);
-		goto out;
-	}
-	r = extfs_close(fs, &e);
-	fs = NULL;
 	if (r < 0) {
 		char *log = editlog_name(img);
 
@@ -725,11 +741,11 @@ static const struct cli_usage fix_root_help = {
 };
 
 static const struct subcmd subs[] = {
-	{ "inspect", "partitions and guest set-up", inspect_main, 1 },
-	{ "cat", "print a file", cat_main, 1 },
-	{ "ls", "list a folder", ls_main, 1 },
-	{ "fix-console", "a getty on the Xen console", fix_console_main, 1 },
-	{ "fix-root", "fstab entries by UUID", fix_root_main, 1 },
+	{ "inspect", inspect_main, 1 },
+	{ "cat", cat_main, 1 },
+	{ "ls", ls_main, 1 },
+	{ "fix-console", fix_console_main, 1 },
+	{ "fix-root", fix_root_main, 1 },
 	{ 0 },
 };
 

@@ -36,14 +36,14 @@ static const char usage[] =
 	"See vmlab-testbed(1).\n";
 
 static const struct subcmd subs[] = {
-	{ "build", "assemble the images", testbed_build_main, 1 },
-	{ "up", "boot Xen and dom0", testbed_up_main, 1 },
-	{ "down", "shut down", testbed_down_main, 1 },
-	{ "status", "up or not, Xen, guests", testbed_status_main },
-	{ "exec", "run a command in dom0", testbed_exec_main },
-	{ "ssh", "a shell in dom0", testbed_ssh_main },
-	{ "cp", "copy a file to or from dom0", testbed_cp_main },
-	{ "guest", "guests: up, exec, down", testbed_guest_main, 1 },
+	{ "build", testbed_build_main, 1 },
+	{ "up", testbed_up_main, 1 },
+	{ "down", testbed_down_main, 1 },
+	{ "status", testbed_status_main },
+	{ "exec", testbed_exec_main },
+	{ "ssh", testbed_ssh_main },
+	{ "cp", testbed_cp_main },
+	{ "guest", testbed_guest_main, 1 },
 	{ 0 },
 };
 

@@ -12,6 +12,7 @@
 
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "base/shquote.h"
 #include "base/units.h"
 #include "measure/clock.h"
 #include "xen/domdisks.h"
@@ -176,7 +177,7 @@ static int create(const char *cfgpath, size_t ndisks, int dry, int n_x, char **x
 	for (int i = 0; i < n_x; i++)
 		argvx[n++] = xargs[i];
 	if (dry) {
-		char *s = proc_argv_str(argvx);
+		char *s = shquote_argv(argvx);
 
 		printf("%s: %zu disk%s free; would run: %s\n", cfgpath, ndisks, ndisks == 1 ? "" : "s", s);
 		free(s);

@@ -2,16 +2,6 @@
 #include "cli/cmd.h"
 #include "cli/subcmd.h"
 
-/* Subcommands, each in its own file (src/cli/web_*.c). */
-extern int web_serve_main(int argc, char **argv);
-extern int web_fileset_main(int argc, char **argv);
-extern int web_besim_main(int argc, char **argv);
-extern int web_app_main(int argc, char **argv);
-extern int web_bench_main(int argc, char **argv);
-extern int web_load_main(int argc, char **argv);
-extern int web_run_main(int argc, char **argv);
-extern int web_search_main(int argc, char **argv);
-
 static const char usage[] =
 	"usage: vmlab web SUBCOMMAND [ARGS...]\n"
 	"An open web benchmark built on SPECweb2005's published design: nginx\n"
@@ -29,14 +19,14 @@ static const char usage[] =
 	"See vmlab-web(1).\n";
 
 static const struct subcmd subs[] = {
-	{ "serve", "start the server side", web_serve_main, 1 },
-	{ "fileset", "write the file set", web_fileset_main, 1 },
-	{ "besim", "backend simulator", web_besim_main, 1 },
-	{ "app", "FastCGI application", web_app_main, 1 },
-	{ "bench", "raw load", web_bench_main, 1 },
-	{ "load", "session load", web_load_main, 1 },
-	{ "run", "QoS run", web_run_main, 1 },
-	{ "search", "find max sessions", web_search_main, 1 },
+	{ "serve", web_serve_main, 1 },
+	{ "fileset", web_fileset_main, 1 },
+	{ "besim", web_besim_main, 1 },
+	{ "app", web_app_main, 1 },
+	{ "bench", web_bench_main, 1 },
+	{ "load", web_load_main, 1 },
+	{ "run", web_run_main, 1 },
+	{ "search", web_search_main, 1 },
 	{ 0 },
 };
 

@@ -7,7 +7,6 @@
 
 struct subcmd {
 	const char *name;
-	const char *summary;
 	int (*run)(int argc, char **argv);
 	int own_help;          /* run handles -h/--help itself; else usage is shown */
 	const char *usage;     /* the subcommand's usage text; NULL: the family's */
@@ -19,5 +18,39 @@ struct subcmd {
  * family's when it has none) and returns 0. */
 int subcmd_dispatch(const char *family, const char *usage, const struct subcmd *tab, int argc,
 		    char **argv);
+
+/* vmlab cfg (src/cli/cfg_*.c) */
+/* check FILE...: parse and check the keys that matter */
+int cfg_check_main(int argc, char **argv);
+/* get FILE KEY: print KEY's final value */
+int cfg_get_main(int argc, char **argv);
+/* set FILE KEY=VALUE...: set keys */
+int cfg_set_main(int argc, char **argv);
+/* del FILE KEY...: delete keys */
+int cfg_del_main(int argc, char **argv);
+/* fmt FILE: rewrite in canonical layout */
+int cfg_fmt_main(int argc, char **argv);
+/* dump --json FILE: every key's final value as JSON */
+int cfg_dump_main(int argc, char **argv);
+/* convert FILE --to TYPE: convert between guest types */
+int cfg_convert_main(int argc, char **argv);
+
+/* vmlab web (src/cli/web_*.c) */
+/* serve: start nginx, the application and BeSim */
+int web_serve_main(int argc, char **argv);
+/* fileset: write the deterministic static file set */
+int web_fileset_main(int argc, char **argv);
+/* besim: run the backend simulator alone */
+int web_besim_main(int argc, char **argv);
+/* app: run the FastCGI application alone */
+int web_app_main(int argc, char **argv);
+/* bench: raw load, wrk/wrk2-style */
+int web_bench_main(int argc, char **argv);
+/* load: run simulated user sessions against a server */
+int web_load_main(int argc, char **argv);
+/* run: one QoS run at a session count, pass or fail */
+int web_run_main(int argc, char **argv);
+/* search: the largest session count that passes QoS */
+int web_search_main(int argc, char **argv);
 
 #endif

@@ -161,9 +161,9 @@ static const char usage[] =
 	"       vmlab testbed guest down NAME\n";
 
 static const struct subcmd subs[] = {
-	{ "up", "create a guest", guest_up, 1 },
-	{ "exec", "run a command in a guest", guest_exec },
-	{ "down", "shut a guest down", guest_down },
+	{ "up", guest_up, 1 },
+	{ "exec", guest_exec },
+	{ "down", guest_down },
 	{ 0 },
 };
 

@@ -6,6 +6,7 @@
 
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "web/app.h"
 
 struct app_opts {
@@ -38,8 +39,6 @@ static const struct cli_usage help = {
 	"'app listening on HOST:PORT' when ready.\n\n",
 	opts,
 };
-
-int web_app_main(int argc, char **argv);
 
 int web_app_main(int argc, char **argv)
 {

@@ -12,11 +12,11 @@
 #include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "measure/clock.h"
 #include "web/bench_remote.h"
 #include "web/http_client.h"
 
-int web_bench_main(int argc, char **argv);
 
 struct bench_opts {
 	unsigned threads, conns;

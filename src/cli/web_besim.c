@@ -5,6 +5,7 @@
 
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "web/besim.h"
 #include "web/workload.h"
 
@@ -33,8 +34,6 @@ static const struct cli_usage help = {
 	"Stops on SIGINT or SIGTERM. Prints 'besim listening on HOST:PORT' when ready.\n\n",
 	opts,
 };
-
-int web_besim_main(int argc, char **argv);
 
 int web_besim_main(int argc, char **argv)
 {

@@ -6,6 +6,7 @@
 
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "web/fileset.h"
 
 struct fileset_args {
@@ -33,8 +34,6 @@ static const struct cli_usage help = {
 	"deterministic; an identical set already in DIR is kept.\n\n",
 	opts,
 };
-
-int web_fileset_main(int argc, char **argv);
 
 int web_fileset_main(int argc, char **argv)
 {

@@ -12,12 +12,10 @@
 #include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "run/env.h"
 #include "web/session.h"
 
-int web_load_main(int argc, char **argv);
-int web_run_main(int argc, char **argv);
-int web_search_main(int argc, char **argv);
 
 enum mode { M_LOAD, M_RUN, M_SEARCH };
 

@@ -8,6 +8,7 @@
 #include "base/proc.h"
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "web/serve.h"
 #include "web/workload.h"
 
@@ -63,8 +64,6 @@ static const struct cli_usage help = {
 	"elsewhere instead of starting one. Port 0 picks a free port.\n\n",
 	opts,
 };
-
-int web_serve_main(int argc, char **argv);
 
 int web_serve_main(int argc, char **argv)
 {

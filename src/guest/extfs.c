@@ -344,17 +344,29 @@ static void fill_stat(ext2_ino_t ino, const struct ext2_inode *in, struct extfs_
 	st->mtime = (int64_t)in->i_mtime;
 }
 
+/* Looks up path (following a final symbolic link when follow) and reads
+ * its inode into *in. Returns 0 or a negative errno (e names path). */
+static int lookup_inode(struct extfs *x, const char *path, int follow, ext2_ino_t *ino,
+			struct ext2_inode *in, struct err *e)
+{
+	errcode_t c;
+	int r;
+
+	if ((r = lookup(x, path, follow, ino, e)) < 0)
+		return r;
+	if ((c = ext2fs_read_inode(x->fs, *ino, in)))
+		return ext_err(e, c, x->label, "reading inode", path);
+	return 0;
+}
+
 int extfs_stat(struct extfs *x, const char *path, int follow, struct extfs_stat *st, struct err *e)
 {
 	struct ext2_inode in;
 	ext2_ino_t ino;
-	errcode_t c;
 	int r;
 
-	if ((r = lookup(x, path, follow, &ino, e)) < 0)
+	if ((r = lookup_inode(x, path, follow, &ino, &in, e)) < 0)
 		return r;
-	if ((c = ext2fs_read_inode(x->fs, ino, &in)))
-		return ext_err(e, c, x->label, "reading inode", path);
 	fill_stat(ino, &in, st);
 	return 0;
 }
@@ -397,13 +409,10 @@ int extfs_read(struct extfs *x, const char *path, struct sbuf *out, struct err *
 {
 	struct ext2_inode in;
 	ext2_ino_t ino;
-	errcode_t c;
 	int r;
 
-	if ((r = lookup(x, path, 1, &ino, e)) < 0)
+	if ((r = lookup_inode(x, path, 1, &ino, &in, e)) < 0)
 		return r;
-	if ((c = ext2fs_read_inode(x->fs, ino, &in)))
-		return ext_err(e, c, x->label, "reading inode", path);
 	if (LINUX_S_ISDIR(in.i_mode))
 		return err_set(e, -EISDIR, "%s:%s: is a folder", x->label, path);
 	if (!LINUX_S_ISREG(in.i_mode))
@@ -418,10 +427,8 @@ int extfs_readlink(struct extfs *x, const char *path, struct sbuf *out, struct e
 	errcode_t c;
 	int r;
 
-	if ((r = lookup(x, path, 0, &ino, e)) < 0)
+	if ((r = lookup_inode(x, path, 0, &ino, &in, e)) < 0)
 		return r;
-	if ((c = ext2fs_read_inode(x->fs, ino, &in)))
-		return ext_err(e, c, x->label, "reading inode", path);
 	if (!LINUX_S_ISLNK(in.i_mode))
 		return err_set(e, -EINVAL, "%s:%s: not a symbolic link", x->label, path);
 	if (ext2fs_is_fast_symlink(&in)) {
@@ -482,10 +489,8 @@ int extfs_list(struct extfs *x, const char *path, struct extfs_dirent **ents, si
 	errcode_t c;
 	int r;
 
-	if ((r = lookup(x, path, 1, &ino, e)) < 0)
+	if ((r = lookup_inode(x, path, 1, &ino, &in, e)) < 0)
 		return r;
-	if ((c = ext2fs_read_inode(x->fs, ino, &in)))
-		return ext_err(e, c, x->label, "reading inode", path);
 	if (!LINUX_S_ISDIR(in.i_mode))
 		return err_set(e, -ENOTDIR, "%s:%s: not a folder", x->label, path);
 	if ((c = ext2fs_dir_iterate(x->fs, ino, 0, NULL, list_cb, &l))) {
@@ -540,10 +545,8 @@ int extfs_write(struct extfs *x, const char *path, const void *data, size_t n, s
 	size_t done = 0;
 	int r;
 
-	if ((r = need_rw(x, path, e)) < 0 || (r = lookup(x, path, 1, &ino, e)) < 0)
+	if ((r = need_rw(x, path, e)) < 0 || (r = lookup_inode(x, path, 1, &ino, &in, e)) < 0)
 		return r;
-	if ((c = ext2fs_read_inode(x->fs, ino, &in)))
-		return ext_err(e, c, x->label, "reading inode", path);
 	if (!LINUX_S_ISREG(in.i_mode))
 		return err_set(e, -EINVAL, "%s:%s: not a regular file", x->label, path);
 	if ((c = ext2fs_file_open(x->fs, ino, EXT2_FILE_WRITE, &f)))

@@ -6,19 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The next line of text[*pos..len): start and length without '\n'. */
-static int next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
-{
-	const char *nl;
-
-	if (*pos >= len)
-		return 0;
-	*line = text + *pos;
-	nl = memchr(*line, '\n', len - *pos);
-	*n = nl ? (size_t)(nl - *line) : len - *pos;
-	*pos += *n + (nl ? 1 : 0);
-	return 1;
-}
+#include "base/text.h"
 
 /* A terminal name as getty takes it: tty*, hvc*, console or /dev/..., of
  * letters, digits and '/' only. */
@@ -88,7 +76,7 @@ void inittab_gettys(const char *text, size_t len, struct sbuf *out)
 	const char *l;
 	int first = 1;
 
-	while (next_line(text, len, &pos, &l, &n))
+	while (text_next_line(text, len, &pos, &l, &n))
 		if (getty_tty(l, n, &ts, &tn)) {
 			if (!first)
 				sbuf_putc(out, ' ');
@@ -107,7 +95,7 @@ static void free_id(const char *text, size_t len, char id[8])
 		const char *l;
 		int used = 0;
 
-		while (next_line(text, len, &pos, &l, &n))
+		while (text_next_line(text, len, &pos, &l, &n))
 			if (n > idl && !memcmp(l, cand[c], idl) && l[idl] == ':')
 				used = 1;
 		if (!used) {
@@ -125,7 +113,7 @@ int fix_inittab(const char *name, const char *text, size_t len, const char *cons
 	const char *l;
 	int lineno = 0, tty2 = 0, first = 0;
 
-	while (next_line(text, len, &pos, &l, &n)) {
+	while (text_next_line(text, len, &pos, &l, &n)) {
 		lineno++;
 		if (!getty_tty(l, n, &ts, &tn))
 			continue;
@@ -146,7 +134,7 @@ int fix_inittab(const char *name, const char *text, size_t len, const char *cons
 	free_id(text, len, id);
 	pos = 0;
 	lineno = 0;
-	while (next_line(text, len, &pos, &l, &n)) {
+	while (text_next_line(text, len, &pos, &l, &n)) {
 		int had_nl = pos <= len && (l + n < text + len);
 
 		lineno++;
@@ -215,7 +203,7 @@ int fix_fstab(const char *name, const char *text, size_t len, fix_uuid_fn uuid, 
 	const char *l;
 	int lineno = 0, changed = 0;
 
-	while (next_line(text, len, &pos, &l, &n)) {
+	while (text_next_line(text, len, &pos, &l, &n)) {
 		int had_nl = l + n < text + len;
 		size_t s = 0, w;
 		int part;
@@ -264,7 +252,7 @@ int fstab_root(const char *text, size_t len, struct sbuf *out)
 	size_t pos = 0, n;
 	const char *l;
 
-	while (next_line(text, len, &pos, &l, &n)) {
+	while (text_next_line(text, len, &pos, &l, &n)) {
 		size_t k = 0, s;
 		int field = 0;
 

@@ -25,11 +25,6 @@ double welford_stddev(const struct welford *w)
 	return w->n < 2 ? 0 : sqrt(w->m2 / (double)(w->n - 1));
 }
 
-double welford_cv(const struct welford *w)
-{
-	return w->mean == 0 ? 0 : welford_stddev(w) / fabs(w->mean);
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

@@ -14,8 +14,6 @@ struct welford {
 void welford_add(struct welford *w, double x);
 /* Sample standard deviation (n-1); 0 when n < 2. */
 double welford_stddev(const struct welford *w);
-/* Coefficient of variation stddev/mean; 0 when mean is 0. */
-double welford_cv(const struct welford *w);
 
 /* Median of v[0..n) (v is not modified); NaN for n == 0. */
 double stats_median(const double *v, size_t n);

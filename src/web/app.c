@@ -310,17 +310,70 @@ static void respond_msg(struct sbuf *out, int status, const char *reason, const 
 	sbuf_free(&b);
 }
 
+/* Answers a request for page number page of wl with its query values vals:
+ * the HTML page with the BeSim records its calls return, or for a check
+ * image the redirect nginx sends the image file for. */
+static void serve_page(struct web_app *a, const struct web_workload *wl, int page,
+		       const uint32_t *vals, struct sbuf *out)
+{
+	struct sbuf body = SBUF_INIT, resp = SBUF_INIT;
+	struct err e = { 0 };
+	const struct web_page *pg = &wl->pages[page];
+	const struct page_calls *pc = calls_for(wl, page);
+
+
+	sbuf_printf(&body, "<!DOCTYPE html>\n<html><head><title>%s</title></head><body>\n<h1>%s</h1>\n",
+		    pg->title, pg->title);
+	for (size_t k = 0; k < pg->nfiles; k++)
+		sbuf_printf(&body, "<img src=\"/%s/%s\" alt=\"\">\n", wl->image_dir,
+			    web_page_image(wl, pg, k)->name);
+	for (unsigned c = 0; c < pc->n; c++) {
+		const struct call *cl = &pc->c[c];
+		uint32_t args[6];
+		const char *d;
+		size_t dl;
+
+		for (unsigned k = 0; k < cl->nargs; k++)
+			args[k] = cl->src[k] >= 0 ? vals[cl->src[k]] : (uint32_t)(-1 - cl->src[k]);
+		if (besim_call(a, (unsigned)wl->besim_id, cl->cmd, args, cl->nargs, &resp, &d, &dl, &e)) {
+			respond_msg(out, 502, "Bad Gateway", e.msg);
+			goto out;
+		}
+		if (wl->id == WEB_BANKING && cl->cmd == BESIM_B_CHECK_IMAGE) {
+			const char *amp = memchr(d, '&', dl);
+
+			if (!amp || amp == d || memchr(d, '\r', (size_t)(amp - d))) {
+				respond_msg(out, 502, "Bad Gateway", "besim: bad check image record");
+				goto out;
+			}
+			/* nginx sends the image itself from the file set */
+			sbuf_printf(out, "Status: 200 OK\r\nContent-Type: image/jpeg\r\n"
+					 "X-Accel-Redirect: /internal/%.*s\r\n\r\n", (int)(amp - d), d);
+			goto out;
+		}
+		render_records(&body, d, dl);
+	}
+	if (pg->pad_bytes) {
+		sbuf_puts(&body, "<pre class=\"pad\">\n");
+		sbuf_add(&body, a->pad, pg->pad_bytes < MAX_PAD ? pg->pad_bytes : MAX_PAD);
+		sbuf_puts(&body, "</pre>\n");
+	}
+	sbuf_puts(&body, "</body></html>\n");
+	respond(out, 200, "OK", "text/html", &body);
+out:
+	sbuf_free(&body);
+	sbuf_free(&resp);
+}
+
 void web_app_handle(struct web_app *a, const struct fcgi_req *rq, struct sbuf *out)
 {
 	char script[512], method[16], qs[WEB_QUERY_MAX_BYTES + 1], ctype[128];
 	const struct web_workload *wl = NULL;
 	const char *why = "no such page", *src;
 	struct web_query *q = xmalloc(sizeof(*q));
-	struct sbuf body = SBUF_INIT, resp = SBUF_INIT;
 	uint32_t vals[16];
 	size_t srclen;
 	int page = -1, any = 0;
-	struct err e = { 0 };
 
 	if (!fcgi_param(rq, "SCRIPT_NAME", script, sizeof(script)) &&
 	    !fcgi_param(rq, "DOCUMENT_URI", script, sizeof(script))) {
@@ -381,52 +434,9 @@ void web_app_handle(struct web_app *a, const struct fcgi_req *rq, struct sbuf *o
 			respond_msg(out, 404, "Not Found", script);
 		goto out;
 	}
-
-	const struct web_page *pg = &wl->pages[page];
-	const struct page_calls *pc = calls_for(wl, page);
-
-	sbuf_printf(&body, "<!DOCTYPE html>\n<html><head><title>%s</title></head><body>\n<h1>%s</h1>\n",
-		    pg->title, pg->title);
-	for (size_t k = 0; k < pg->nfiles; k++)
-		sbuf_printf(&body, "<img src=\"/%s/%s\" alt=\"\">\n", wl->image_dir,
-			    web_page_image(wl, pg, k)->name);
-	for (unsigned c = 0; c < pc->n; c++) {
-		const struct call *cl = &pc->c[c];
-		uint32_t args[6];
-		const char *d;
-		size_t dl;
-
-		for (unsigned k = 0; k < cl->nargs; k++)
-			args[k] = cl->src[k] >= 0 ? vals[cl->src[k]] : (uint32_t)(-1 - cl->src[k]);
-		if (besim_call(a, (unsigned)wl->besim_id, cl->cmd, args, cl->nargs, &resp, &d, &dl, &e)) {
-			respond_msg(out, 502, "Bad Gateway", e.msg);
-			goto out;
-		}
-		if (wl->id == WEB_BANKING && cl->cmd == BESIM_B_CHECK_IMAGE) {
-			const char *amp = memchr(d, '&', dl);
-
-			if (!amp || amp == d || memchr(d, '\r', (size_t)(amp - d))) {
-				respond_msg(out, 502, "Bad Gateway", "besim: bad check image record");
-				goto out;
-			}
-			/* nginx sends the image itself from the file set */
-			sbuf_printf(out, "Status: 200 OK\r\nContent-Type: image/jpeg\r\n"
-					 "X-Accel-Redirect: /internal/%.*s\r\n\r\n", (int)(amp - d), d);
-			goto out;
-		}
-		render_records(&body, d, dl);
-	}
-	if (pg->pad_bytes) {
-		sbuf_puts(&body, "<pre class=\"pad\">\n");
-		sbuf_add(&body, a->pad, pg->pad_bytes < MAX_PAD ? pg->pad_bytes : MAX_PAD);
-		sbuf_puts(&body, "</pre>\n");
-	}
-	sbuf_puts(&body, "</body></html>\n");
-	respond(out, 200, "OK", "text/html", &body);
+	serve_page(a, wl, page, vals, out);
 out:
 	free(q);
-	sbuf_free(&body);
-	sbuf_free(&resp);
 }
 
 /* ---- the FastCGI server ---- */

@@ -301,13 +301,217 @@ static const char *const oses[] = { "Windows", "Linux", "Solaris", "FreeBSD", "N
 
 #define MONEY(c) (unsigned)((c) / 100), (unsigned)((c) % 100)
 
+/* The Banking workload's records for r (user a[0]). */
+static void records_banking(const struct besim_req *r, unsigned dirs, struct sbuf *o)
+{
+	const uint32_t *a = r->args;
+	uint32_t u = a[0];
+	char path[128], path2[128];
+	uint32_t size, size2;
+	uint64_t h;
+
+	switch (r->cmd) {
+	case BESIM_B_LOGIN:
+		h = h3(1, u, 0);
+		sbuf_printf(o, "%010u&User%u&%s&%u\n", u, u, cities[h % 10],
+			    1100000000u + (unsigned)(h % 100000000));
+		break;
+	case BESIM_B_ACCOUNTS:
+		for (unsigned k = 0; k < 3; k++) {
+			h = h3(2, u, k);
+			sbuf_printf(o, "%010u%u&%s&%u.%02u\n", u, k, acct_types[k],
+				    MONEY(h % 2000000));
+		}
+		break;
+	case BESIM_B_CHECK_DETAIL:
+		h = h3(3, u, a[1]);
+		web_check_image(u, a[1], true, dirs, path, sizeof(path), &size);
+		web_check_image(u, a[1], false, dirs, path2, sizeof(path2), &size2);
+		sbuf_printf(o, "%06u&%u.%02u&2005-%02u-%02u&%s&%s\n", 1000 + a[1],
+			    MONEY(h % 500000), (unsigned)(h >> 20) % 12 + 1,
+			    (unsigned)(h >> 30) % 28 + 1, path, path2);
+		break;
+	case BESIM_B_PAYEES:
+		for (unsigned k = 0; k < 10; k++) {
+			h = h3(4, u, k);
+			sbuf_printf(o, "%u&%s&%u %s&%s&%05u\n", k, payee_names[k],
+				    (unsigned)(h % 900) + 1, streets[h % 10],
+				    cities[(h >> 8) % 10], (unsigned)(h >> 16) % 90000 + 10000);
+		}
+		break;
+	case BESIM_B_ADD_PAYEE:
+		sbuf_printf(o, "%u&%s&%s&%s&%05u\n", (unsigned)(h3(5, u, a[4]) % 1000000),
+			    payee_names[a[1]], streets[a[2]], cities[a[3]], a[4]);
+		break;
+	case BESIM_B_QUICK_PAY:
+		sbuf_printf(o, "%010u&%s&%u.%02u&2005-11-%02u\n",
+			    (unsigned)(h3(6, u, a[2]) % 4000000000u), payee_names[a[1]],
+			    MONEY(a[2]), a[3]);
+		break;
+	case BESIM_B_BILLPAY_STATUS: {
+		unsigned lo = a[1] < a[2] ? a[1] : a[2], hi = a[1] < a[2] ? a[2] : a[1];
+
+		for (unsigned m = lo; m <= hi; m++)
+			for (unsigned k = 0; k < 3; k++) {
+				h = h3(7, u, m * 8 + k);
+				sbuf_printf(o, "2005-%02u-%02u&%s&%u.%02u\n", m,
+					    (unsigned)(h % 28) + 1, payee_names[(h >> 8) % 10],
+					    MONEY((h >> 16) % 100000));
+			}
+		break;
+	}
+	case BESIM_B_PROFILE:
+		h = h3(8, u, 0);
+		sbuf_printf(o, "User%u&%u %s&%s&%05u&%03u-%03u-%04u\n", u, (unsigned)(h % 900) + 1,
+			    streets[h % 10], cities[(h >> 8) % 10],
+			    (unsigned)(h >> 16) % 90000 + 10000, (unsigned)(h >> 32) % 800 + 200,
+			    (unsigned)(h >> 40) % 1000, (unsigned)(h >> 48) % 10000);
+		break;
+	case BESIM_B_CHANGE_PROFILE:
+		sbuf_printf(o, "User%u&%s&%s&%05u\n", u, streets[a[1]], cities[a[2]], a[3]);
+		break;
+	case BESIM_B_ORDER_CHECKS:
+		sbuf_printf(o, "%08u&%u&%u&%u.%02u\n", (unsigned)(h3(10, u, a[1]) % 100000000),
+			    a[1], a[2], MONEY(1995u * a[1]));
+		break;
+	case BESIM_B_TRANSFER:
+		h = h3(11, u, a[3]);
+		sbuf_printf(o, "%010u&%u&%u&%u.%02u\n", (unsigned)(h % 4000000000u), a[1], a[2],
+			    MONEY(a[3]));
+		break;
+	case BESIM_B_CHECK_IMAGE:
+		web_check_image(u, a[1], a[2] == 0, dirs, path, sizeof(path), &size);
+		sbuf_printf(o, "%s&%u\n", path, size);
+		break;
+	case BESIM_B_LOGOUT:
+		sbuf_printf(o, "%010u\n", u);
+		break;
+	}
+}
+
+/* The Ecommerce workload's records for r. */
+static void records_ecommerce(const struct besim_req *r, unsigned dirs, struct sbuf *o)
+{
+	const uint32_t *a = r->args;
+	char path[128];
+	uint32_t size;
+	uint64_t h;
+
+	switch (r->cmd) {
+	case BESIM_E_PRODUCT_LINES:
+		for (unsigned k = 0; k < 20; k++)
+			sbuf_printf(o, "%u&%s%02u&%u\n", k, products[k], a[1],
+				    (unsigned)(h3(21, a[0], k) % 40) + 5);
+		break;
+	case BESIM_E_SEARCH:
+	case BESIM_E_PRODUCT_LIST:
+		for (unsigned k = 0; k < 10; k++) {
+			unsigned item = (unsigned)(h3(22 + r->cmd, a[0] * 32 + a[1], k) % 10000);
+
+			web_product_image(item % dirs, 2, item % WEB_PRODUCT_SIZES, path,
+					  sizeof(path), &size);
+			sbuf_printf(o, "%u&%s-%u&%u.%02u&%s\n", item, products[item % 20], item,
+				    MONEY(h3(24, item, 0) % 400000 + 5000), path);
+		}
+		break;
+	case BESIM_E_PRODUCT_DETAIL:
+		web_product_image(a[0] % dirs, 0, a[0] % WEB_PRODUCT_SIZES, path, sizeof(path),
+				  &size);
+		sbuf_printf(o, "%u&%s-%u&%u.%02u&%s\n", a[0], products[a[0] % 20], a[0],
+			    MONEY(h3(24, a[0], 0) % 400000 + 5000), path);
+		break;
+	case BESIM_E_OPTIONS:
+		web_product_image(a[0] % dirs, 1, a[2], path, sizeof(path), &size);
+		sbuf_printf(o, "%s\n", path);
+		for (unsigned k = 0; k < 10; k++)
+			sbuf_printf(o, "%u&Option%u-%u&%u.%02u%s\n", k, a[1], k,
+				    MONEY(h3(25, a[0] * 4 + a[1], k) % 50000),
+				    k == a[2] ? "&selected" : "");
+		break;
+	case BESIM_E_CART: {
+		uint64_t unit = h3(24, a[0], 0) % 400000 + 5000, sub = unit * a[1];
+
+		sbuf_printf(o, "%u&%u&%u.%02u&%u.%02u&%u.%02u&%u.%02u\n", a[0], a[1], MONEY(unit),
+			    MONEY(sub), MONEY(sub * 6 / 100), MONEY(sub + sub * 6 / 100));
+		break;
+	}
+	case BESIM_E_LOGIN:
+		sbuf_printf(o, "%010u&Customer%u\n", a[0], a[0]);
+		break;
+	case BESIM_E_SHIPPING:
+		sbuf_printf(o, "%s&%u.%02u&%u\n", ship[a[1]],
+			    MONEY((3 - a[1]) * 1000 + a[2] % 500), a[1] == 0 ? 1 : a[1] * 2 + 1);
+		break;
+	case BESIM_E_BILLING:
+		sbuf_printf(o, "%08u&%s&%02u\n", (unsigned)(h3(29, a[0], a[1]) % 100000000),
+			    cards[a[1]], a[2]);
+		break;
+	case BESIM_E_CONFIRM:
+		h = h3(30, a[0], 0);
+		sbuf_printf(o, "%010u&%u.%02u&2005-12-%02u\n", (unsigned)(h % 4000000000u),
+			    MONEY((h >> 8) % 1000000), (unsigned)(h >> 40) % 28 + 1);
+		break;
+	}
+}
+
+/* The Support workload's records for r. */
+static void records_support(const struct besim_req *r, unsigned dirs, struct sbuf *o)
+{
+	const uint32_t *a = r->args;
+	char path[128];
+	uint32_t size;
+
+	switch (r->cmd) {
+	case BESIM_S_CATEGORIES:
+		for (unsigned k = 0; k < 20; k++)
+			sbuf_printf(o, "%u&%s\n", k, products[k]);
+		break;
+	case BESIM_S_SEARCH:
+	case BESIM_S_PRODUCT_LIST:
+		for (unsigned k = 0; k < 10 * (r->cmd == BESIM_S_SEARCH ? 1 : 2); k++) {
+			unsigned p = (unsigned)(h3(31 + r->cmd, a[0], k) % 10000);
+
+			sbuf_printf(o, "%u&%s-%u\n", p, products[p % 20], p);
+		}
+		break;
+	case BESIM_S_PRODUCT:
+		sbuf_printf(o, "%u&%s-%u&Support for %s model %u\n", a[0], products[a[0] % 20],
+			    a[0], products[a[0] % 20], a[0]);
+		for (unsigned k = 0; k < 5; k++) {
+			unsigned p = (unsigned)(h3(34, a[0], k) % 10000);
+
+			sbuf_printf(o, "%u&%s-%u\n", p, products[p % 20], p);
+		}
+		break;
+	case BESIM_S_FILE_CATALOG:
+	case BESIM_S_FILE:
+		for (unsigned k = 0; k < 20; k++) {
+			unsigned f = (unsigned)(h3(35, a[0], k) % WEB_DL_PER_DIR), cls = 0;
+
+			if (r->cmd == BESIM_S_FILE && k != a[1])
+				continue;
+			while (f >= web_dl_class(cls)->nfiles)
+				f -= web_dl_class(cls++)->nfiles;
+			web_download((a[0] + k) % dirs, cls, f, path, sizeof(path), &size);
+			sbuf_printf(o, "%u&driver-%u-%u&%u&%s", k, a[0], k, size, path);
+			if (r->cmd == BESIM_S_FILE)
+				sbuf_printf(o, "&%s&lang%u&2005-%02u-01",
+					    oses[h3(36, a[0], k) % 10], (unsigned)(h3(37, a[0], k) % 30),
+					    (unsigned)(k % 12) + 1);
+			else
+				sbuf_printf(o, "&%s&lang%u", oses[a[1]], a[2]);
+			sbuf_putc(o, '\n');
+		}
+		break;
+	}
+}
+
+/* Appends the records BeSim answers r with, one per line ("&" between
+ * fields); BESIM_RESET sets the number of directories the paths use. */
 static void records(struct besim_state *st, const struct besim_req *r, struct sbuf *o)
 {
 	const uint32_t *a = r->args;
 	unsigned dirs = atomic_load_explicit(&st->dirs, memory_order_relaxed);
-	char path[128], path2[128];
-	uint32_t size, size2;
-	uint64_t h;
 
 	if (!dirs)
 		dirs = 1;
@@ -317,187 +521,12 @@ static void records(struct besim_state *st, const struct besim_req *r, struct sb
 		sbuf_printf(o, "%u\n", a[0]);
 		return;
 	}
-	if (r->wl == 1) {
-		uint32_t u = a[0];
-
-		switch (r->cmd) {
-		case BESIM_B_LOGIN:
-			h = h3(1, u, 0);
-			sbuf_printf(o, "%010u&User%u&%s&%u\n", u, u, cities[h % 10],
-				    1100000000u + (unsigned)(h % 100000000));
-			break;
-		case BESIM_B_ACCOUNTS:
-			for (unsigned k = 0; k < 3; k++) {
-				h = h3(2, u, k);
-				sbuf_printf(o, "%010u%u&%s&%u.%02u\n", u, k, acct_types[k],
-					    MONEY(h % 2000000));
-			}
-			break;
-		case BESIM_B_CHECK_DETAIL:
-			h = h3(3, u, a[1]);
-			web_check_image(u, a[1], true, dirs, path, sizeof(path), &size);
-			web_check_image(u, a[1], false, dirs, path2, sizeof(path2), &size2);
-			sbuf_printf(o, "%06u&%u.%02u&2005-%02u-%02u&%s&%s\n", 1000 + a[1],
-				    MONEY(h % 500000), (unsigned)(h >> 20) % 12 + 1,
-				    (unsigned)(h >> 30) % 28 + 1, path, path2);
-			break;
-		case BESIM_B_PAYEES:
-			for (unsigned k = 0; k < 10; k++) {
-				h = h3(4, u, k);
-				sbuf_printf(o, "%u&%s&%u %s&%s&%05u\n", k, payee_names[k],
-					    (unsigned)(h % 900) + 1, streets[h % 10],
-					    cities[(h >> 8) % 10], (unsigned)(h >> 16) % 90000 + 10000);
-			}
-			break;
-		case BESIM_B_ADD_PAYEE:
-			sbuf_printf(o, "%u&%s&%s&%s&%05u\n", (unsigned)(h3(5, u, a[4]) % 1000000),
-				    payee_names[a[1]], streets[a[2]], cities[a[3]], a[4]);
-			break;
-		case BESIM_B_QUICK_PAY:
-			sbuf_printf(o, "%010u&%s&%u.%02u&2005-11-%02u\n",
-				    (unsigned)(h3(6, u, a[2]) % 4000000000u), payee_names[a[1]],
-				    MONEY(a[2]), a[3]);
-			break;
-		case BESIM_B_BILLPAY_STATUS: {
-			unsigned lo = a[1] < a[2] ? a[1] : a[2], hi = a[1] < a[2] ? a[2] : a[1];
-
-			for (unsigned m = lo; m <= hi; m++)
-				for (unsigned k = 0; k < 3; k++) {
-					h = h3(7, u, m * 8 + k);
-					sbuf_printf(o, "2005-%02u-%02u&%s&%u.%02u\n", m,
-						    (unsigned)(h % 28) + 1, payee_names[(h >> 8) % 10],
-						    MONEY((h >> 16) % 100000));
-				}
-			break;
-		}
-		case BESIM_B_PROFILE:
-			h = h3(8, u, 0);
-			sbuf_printf(o, "User%u&%u %s&%s&%05u&%03u-%03u-%04u\n", u, (unsigned)(h % 900) + 1,
-				    streets[h % 10], cities[(h >> 8) % 10],
-				    (unsigned)(h >> 16) % 90000 + 10000, (unsigned)(h >> 32) % 800 + 200,
-				    (unsigned)(h >> 40) % 1000, (unsigned)(h >> 48) % 10000);
-			break;
-		case BESIM_B_CHANGE_PROFILE:
-			sbuf_printf(o, "User%u&%s&%s&%05u\n", u, streets[a[1]], cities[a[2]], a[3]);
-			break;
-		case BESIM_B_ORDER_CHECKS:
-			sbuf_printf(o, "%08u&%u&%u&%u.%02u\n", (unsigned)(h3(10, u, a[1]) % 100000000),
-				    a[1], a[2], MONEY(1995u * a[1]));
-			break;
-		case BESIM_B_TRANSFER:
-			h = h3(11, u, a[3]);
-			sbuf_printf(o, "%010u&%u&%u&%u.%02u\n", (unsigned)(h % 4000000000u), a[1], a[2],
-				    MONEY(a[3]));
-			break;
-		case BESIM_B_CHECK_IMAGE:
-			web_check_image(u, a[1], a[2] == 0, dirs, path, sizeof(path), &size);
-			sbuf_printf(o, "%s&%u\n", path, size);
-			break;
-		case BESIM_B_LOGOUT:
-			sbuf_printf(o, "%010u\n", u);
-			break;
-		}
-	} else if (r->wl == 2) {
-		switch (r->cmd) {
-		case BESIM_E_PRODUCT_LINES:
-			for (unsigned k = 0; k < 20; k++)
-				sbuf_printf(o, "%u&%s%02u&%u\n", k, products[k], a[1],
-					    (unsigned)(h3(21, a[0], k) % 40) + 5);
-			break;
-		case BESIM_E_SEARCH:
-		case BESIM_E_PRODUCT_LIST:
-			for (unsigned k = 0; k < 10; k++) {
-				unsigned item = (unsigned)(h3(22 + r->cmd, a[0] * 32 + a[1], k) % 10000);
-
-				web_product_image(item % dirs, 2, item % WEB_PRODUCT_SIZES, path,
-						  sizeof(path), &size);
-				sbuf_printf(o, "%u&%s-%u&%u.%02u&%s\n", item, products[item % 20], item,
-					    MONEY(h3(24, item, 0) % 400000 + 5000), path);
-			}
-			break;
-		case BESIM_E_PRODUCT_DETAIL:
-			web_product_image(a[0] % dirs, 0, a[0] % WEB_PRODUCT_SIZES, path, sizeof(path),
-					  &size);
-			sbuf_printf(o, "%u&%s-%u&%u.%02u&%s\n", a[0], products[a[0] % 20], a[0],
-				    MONEY(h3(24, a[0], 0) % 400000 + 5000), path);
-			break;
-		case BESIM_E_OPTIONS:
-			web_product_image(a[0] % dirs, 1, a[2], path, sizeof(path), &size);
-			sbuf_printf(o, "%s\n", path);
-			for (unsigned k = 0; k < 10; k++)
-				sbuf_printf(o, "%u&Option%u-%u&%u.%02u%s\n", k, a[1], k,
-					    MONEY(h3(25, a[0] * 4 + a[1], k) % 50000),
-					    k == a[2] ? "&selected" : "");
-			break;
-		case BESIM_E_CART: {
-			uint64_t unit = h3(24, a[0], 0) % 400000 + 5000, sub = unit * a[1];
-
-			sbuf_printf(o, "%u&%u&%u.%02u&%u.%02u&%u.%02u&%u.%02u\n", a[0], a[1], MONEY(unit),
-				    MONEY(sub), MONEY(sub * 6 / 100), MONEY(sub + sub * 6 / 100));
-			break;
-		}
-		case BESIM_E_LOGIN:
-			sbuf_printf(o, "%010u&Customer%u\n", a[0], a[0]);
-			break;
-		case BESIM_E_SHIPPING:
-			sbuf_printf(o, "%s&%u.%02u&%u\n", ship[a[1]],
-				    MONEY((3 - a[1]) * 1000 + a[2] % 500), a[1] == 0 ? 1 : a[1] * 2 + 1);
-			break;
-		case BESIM_E_BILLING:
-			sbuf_printf(o, "%08u&%s&%02u\n", (unsigned)(h3(29, a[0], a[1]) % 100000000),
-				    cards[a[1]], a[2]);
-			break;
-		case BESIM_E_CONFIRM:
-			h = h3(30, a[0], 0);
-			sbuf_printf(o, "%010u&%u.%02u&2005-12-%02u\n", (unsigned)(h % 4000000000u),
-				    MONEY((h >> 8) % 1000000), (unsigned)(h >> 40) % 28 + 1);
-			break;
-		}
-	} else {
-		switch (r->cmd) {
-		case BESIM_S_CATEGORIES:
-			for (unsigned k = 0; k < 20; k++)
-				sbuf_printf(o, "%u&%s\n", k, products[k]);
-			break;
-		case BESIM_S_SEARCH:
-		case BESIM_S_PRODUCT_LIST:
-			for (unsigned k = 0; k < 10 * (r->cmd == BESIM_S_SEARCH ? 1 : 2); k++) {
-				unsigned p = (unsigned)(h3(31 + r->cmd, a[0], k) % 10000);
-
-				sbuf_printf(o, "%u&%s-%u\n", p, products[p % 20], p);
-			}
-			break;
-		case BESIM_S_PRODUCT:
-			sbuf_printf(o, "%u&%s-%u&Support for %s model %u\n", a[0], products[a[0] % 20],
-				    a[0], products[a[0] % 20], a[0]);
-			for (unsigned k = 0; k < 5; k++) {
-				unsigned p = (unsigned)(h3(34, a[0], k) % 10000);
-
-				sbuf_printf(o, "%u&%s-%u\n", p, products[p % 20], p);
-			}
-			break;
-		case BESIM_S_FILE_CATALOG:
-		case BESIM_S_FILE:
-			for (unsigned k = 0; k < 20; k++) {
-				unsigned f = (unsigned)(h3(35, a[0], k) % WEB_DL_PER_DIR), cls = 0;
-
-				if (r->cmd == BESIM_S_FILE && k != a[1])
-					continue;
-				while (f >= web_dl_class(cls)->nfiles)
-					f -= web_dl_class(cls++)->nfiles;
-				web_download((a[0] + k) % dirs, cls, f, path, sizeof(path), &size);
-				sbuf_printf(o, "%u&driver-%u-%u&%u&%s", k, a[0], k, size, path);
-				if (r->cmd == BESIM_S_FILE)
-					sbuf_printf(o, "&%s&lang%u&2005-%02u-01",
-						    oses[h3(36, a[0], k) % 10], (unsigned)(h3(37, a[0], k) % 30),
-						    (unsigned)(k % 12) + 1);
-				else
-					sbuf_printf(o, "&%s&lang%u", oses[a[1]], a[2]);
-				sbuf_putc(o, '\n');
-			}
-			break;
-		}
-	}
+	if (r->wl == 1)
+		records_banking(r, dirs, o);
+	else if (r->wl == 2)
+		records_ecommerce(r, dirs, o);
+	else
+		records_support(r, dirs, o);
 }
 
 static const char *status_text(int s)

@@ -223,6 +223,7 @@ struct child {
 	const char *name;
 	pid_t pid;
 	char addr[80];    /* where it listens, for the readiness check */
+	char log[PATH_MAX + 64];  /* its stdout and stderr */
 };
 
 /* Starts argv with stdout and stderr to log (appended), in process group
@@ -362,21 +363,31 @@ static void host_of(const char *addr, char *host, size_t len)
 	host[n] = 0;
 }
 
-int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *info,
-		  struct err *e)
+/* Starts c (called name, listening on addr) from argv with its output in
+ * DIR/logs/LOGNAME, records the group in the pid file and waits until it
+ * listens. Returns 0 or a negative errno; c->pid is 0 when it did not start. */
+static int start_child(struct child *c, const char *dir, const char *logname, const char *name,
+		       const char *addr, char *const argv[], pid_t *pgid, struct err *e)
 {
-	char dir[PATH_MAX], http[80], https[80], appa[80], besa[80], path[PATH_MAX + 64];
-	char logp[3][PATH_MAX + 64], sess[16], thr[16], host[80];
-	struct child cs[3];
-	int nc = 0, rc, st;
-	pid_t pgid = 0;
-	struct sbuf conf = SBUF_INIT;
-	struct web_fileset_opts fo = { o->sessions, o->wl_mask, WEB_FILESET_SEED };
-	struct web_fileset_stats fst;
-	struct stat sb;
-	struct web_serve_opts ro = *o;
+	int rc = 0;
 
-	memset(cs, 0, sizeof(cs));
+	snprintf(c->log, sizeof(c->log), "%s/logs/%s", dir, logname);
+	c->name = name;
+	snprintf(c->addr, sizeof(c->addr), "%s", addr);
+	if ((c->pid = spawn(argv, c->log, pgid, e)) < 0 || (rc = write_pidfile(dir, *pgid, e)) ||
+	    (rc = wait_ready(c, c->log, e))) {
+		rc = c->pid < 0 ? c->pid : rc;
+		c->pid = c->pid < 0 ? 0 : c->pid;
+	}
+	return rc;
+}
+
+/* o->dir made and resolved into dir, refused when nginx could not quote it
+ * or an earlier serve still runs there. */
+static int serve_dir(const struct web_serve_opts *o, char *dir, struct err *e)
+{
+	int rc;
+
 	if (strpbrk(o->dir, "\"\\$;{}\n\r"))
 		return err_set(e, -EINVAL, "%s: the folder name must not contain \" \\ $ ; { } or newlines", o->dir);
 	if ((rc = file_mkdirs(o->dir, 0755, e)))
@@ -386,123 +397,117 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 	/* nginx reads the folder inside double quotes, where these would act */
 	if (strpbrk(dir, "\"\\$;{}\n\r"))
 		return err_set(e, -EINVAL, "%s: the folder name must not contain \" \\ $ ; { } or newlines", dir);
-	{
-		pid_t old = serve_pid_of(dir);
+	pid_t old = serve_pid_of(dir);
 
-		if (old)
-			return err_set(e, -EBUSY, "%s: already served by process %d (vmlab web serve --stop %s)",
-				       dir, (int)old, o->dir);
-		if (group_members(serve_pgid_of(dir)))
-			return err_set(e, -EBUSY, "%s: processes of an earlier serve are left in group %d "
-				       "(vmlab web serve --stop %s)", dir, (int)serve_pgid_of(dir), o->dir);
-	}
-	if ((rc = prepare_dirs(dir, e)))
-		return rc;
-	if ((rc = resolve_port(o->listen, 1, http, sizeof(http), e)) ||
-	    (rc = resolve_port(o->tls_listen, 1, https, sizeof(https), e)))
+	if (old)
+		return err_set(e, -EBUSY, "%s: already served by process %d (vmlab web serve --stop %s)",
+			       dir, (int)old, o->dir);
+	if (group_members(serve_pgid_of(dir)))
+		return err_set(e, -EBUSY, "%s: processes of an earlier serve are left in group %d "
+			       "(vmlab web serve --stop %s)", dir, (int)serve_pgid_of(dir), o->dir);
+	return prepare_dirs(dir, e);
+}
+
+/* The addresses to listen on (and of an external app and BeSim), resolved;
+ * each buffer holds 80 bytes. */
+static int serve_addrs(const struct web_serve_opts *o, char *http, char *https, char *appa,
+		       char *besa, struct err *e)
+{
+	int rc;
+
+	if ((rc = resolve_port(o->listen, 1, http, 80, e)) ||
+	    (rc = resolve_port(o->tls_listen, 1, https, 80, e)))
 		return rc;
 	if (o->app)
-		rc = resolve_port(o->app, 0, appa, sizeof(appa), e);
+		rc = resolve_port(o->app, 0, appa, 80, e);
 	else
-		rc = resolve_port(o->app_listen, 1, appa, sizeof(appa), e);
+		rc = resolve_port(o->app_listen, 1, appa, 80, e);
 	if (rc)
 		return rc;
 	if (o->besim)
-		rc = resolve_port(o->besim, 0, besa, sizeof(besa), e);
-	else
-		rc = resolve_port(o->besim_listen, 1, besa, sizeof(besa), e);
-	if (rc)
-		return rc;
-	ro.dir = dir;
-	ro.listen = http;
-	ro.tls_listen = https;
+		return resolve_port(o->besim, 0, besa, 80, e);
+	return resolve_port(o->besim_listen, 1, besa, 80, e);
+}
+
+/* Writes the file set, a self-signed certificate when there is none and
+ * nginx.conf into ro->dir (the resolved folder), saying what it did on info. */
+static int write_site(const struct web_serve_opts *ro, const char *appa, FILE *info,
+		      struct err *e)
+{
+	const char *dir = ro->dir;
+	char path[PATH_MAX + 64], host[80];
+	struct web_fileset_opts fo = { ro->sessions, ro->wl_mask, WEB_FILESET_SEED };
+	struct web_fileset_stats fst;
+	struct sbuf conf = SBUF_INIT;
+	struct stat sb;
+	int rc;
 
 	snprintf(path, sizeof(path), "%s/www", dir);
 	if ((rc = web_fileset_write(path, &fo, &fst, e)))
 		return rc;
 	fprintf(info, "file set: %s/www, %llu files for %u sessions%s\n", dir,
-		(unsigned long long)fst.files, o->sessions, fst.reused ? " (kept)" : "");
+		(unsigned long long)fst.files, ro->sessions, fst.reused ? " (kept)" : "");
 	snprintf(path, sizeof(path), "%s/tls/server.crt", dir);
 	if (stat(path, &sb)) {
 		char key[PATH_MAX + 64];
 
-		host_of(http, host, sizeof(host));
+		host_of(ro->listen, host, sizeof(host));
 		snprintf(key, sizeof(key), "%s/tls/server.key", dir);
 		if ((rc = web_tls_selfsigned(key, path, host[0] == '[' ? "localhost" : host, 365, e)))
 			return rc;
 		fprintf(info, "certificate: %s (self-signed, P-256)\n", path);
 	}
-	web_nginx_conf(&ro, appa, &conf);
+	web_nginx_conf(ro, appa, &conf);
 	snprintf(path, sizeof(path), "%s/nginx.conf", dir);
 	rc = file_write_atomic(path, conf.buf, conf.len, e);
 	sbuf_free(&conf);
-	if (rc)
-		return rc;
-	if ((rc = write_pidfile(dir, 0, e)))
-		return rc;
-	/* orphans of the tree (nginx's workers when their master dies) come here */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	return rc;
+}
+
+/* Starts BeSim and the application (unless external) and nginx into
+ * cs[0..*nc). */
+static int start_all(const struct web_serve_opts *o, const char *dir, const char *http,
+		     const char *appa, const char *besa, struct child *cs, int *nc, pid_t *pgid,
+		     struct err *e)
+{
+	char sess[16], thr[16];
+	int rc;
 
 	snprintf(sess, sizeof(sess), "%u", o->sessions);
 	snprintf(thr, sizeof(thr), "%u", o->besim_threads ? o->besim_threads : 1);
 	if (!o->besim) {
-		char *argv[] = { (char *)o->self, "web", "besim", "--listen", besa, "--sessions", sess,
-				 "--threads", thr, NULL };
+		char *argv[] = { (char *)o->self, "web", "besim", "--listen", (char *)besa,
+				 "--sessions", sess, "--threads", thr, NULL };
 
-		snprintf(logp[nc], sizeof(logp[nc]), "%s/logs/besim.log", dir);
-		cs[nc].name = "besim";
-		snprintf(cs[nc].addr, sizeof(cs[nc].addr), "%s", besa);
-		if ((cs[nc].pid = spawn(argv, logp[nc], &pgid, e)) < 0 ||
-		    (rc = write_pidfile(dir, pgid, e)) || (rc = wait_ready(&cs[nc], logp[nc], e))) {
-			rc = cs[nc].pid < 0 ? cs[nc].pid : rc;
-			cs[nc].pid = cs[nc].pid < 0 ? 0 : cs[nc].pid;
-			nc++;
-			goto fail;
-		}
-		nc++;
+		rc = start_child(&cs[*nc], dir, "besim.log", "besim", besa, argv, pgid, e);
+		++*nc;
+		if (rc)
+			return rc;
 	}
 	if (!o->app) {
-		char *argv[] = { (char *)o->self, "web", "app", "--listen", appa, "--besim", besa, NULL };
+		char *argv[] = { (char *)o->self, "web", "app", "--listen", (char *)appa, "--besim",
+				 (char *)besa, NULL };
 
-		snprintf(logp[nc], sizeof(logp[nc]), "%s/logs/app.log", dir);
-		cs[nc].name = "app";
-		snprintf(cs[nc].addr, sizeof(cs[nc].addr), "%s", appa);
-		if ((cs[nc].pid = spawn(argv, logp[nc], &pgid, e)) < 0 ||
-		    (rc = write_pidfile(dir, pgid, e)) || (rc = wait_ready(&cs[nc], logp[nc], e))) {
-			rc = cs[nc].pid < 0 ? cs[nc].pid : rc;
-			cs[nc].pid = cs[nc].pid < 0 ? 0 : cs[nc].pid;
-			nc++;
-			goto fail;
-		}
-		nc++;
+		rc = start_child(&cs[*nc], dir, "app.log", "app", appa, argv, pgid, e);
+		++*nc;
+		if (rc)
+			return rc;
 	}
-	{
-		char conf_path[PATH_MAX + 64], elog[PATH_MAX + 64], prefix[PATH_MAX + 2];
-		char *argv[] = { (char *)o->nginx, "-p", prefix, "-c", conf_path, "-e", elog, NULL };
+	char conf_path[PATH_MAX + 64], elog[PATH_MAX + 64], prefix[PATH_MAX + 2];
+	char *argv[] = { (char *)o->nginx, "-p", prefix, "-c", conf_path, "-e", elog, NULL };
 
-		snprintf(prefix, sizeof(prefix), "%s/", dir);
-		snprintf(conf_path, sizeof(conf_path), "%s/nginx.conf", dir);
-		snprintf(elog, sizeof(elog), "%s/logs/error.log", dir);
-		snprintf(logp[nc], sizeof(logp[nc]), "%s/logs/nginx.stderr", dir);
-		cs[nc].name = "nginx";
-		snprintf(cs[nc].addr, sizeof(cs[nc].addr), "%s", http);
-		if ((cs[nc].pid = spawn(argv, logp[nc], &pgid, e)) < 0 ||
-		    (rc = write_pidfile(dir, pgid, e)) || (rc = wait_ready(&cs[nc], logp[nc], e))) {
-			rc = cs[nc].pid < 0 ? cs[nc].pid : rc;
-			cs[nc].pid = cs[nc].pid < 0 ? 0 : cs[nc].pid;
-			nc++;
-			goto fail;
-		}
-		nc++;
-	}
-	fprintf(info, "besim:     %s%s\n", besa, o->besim ? " (external)" : "");
-	fprintf(info, "app:       %s%s\n", appa, o->app ? " (external)" : "");
-	fprintf(info, "static:    http://%s/\n", http);
-	fprintf(info, "banking:   https://%s/bank/login (HTTPS)\n", https);
-	fprintf(info, "ecommerce: http://%s/ecommerce/index (checkout on https://%s)\n", http, https);
-	fprintf(info, "support:   http://%s/support/home\n", http);
-	fprintf(info, "serving; stop with SIGINT/SIGTERM or 'vmlab web serve --stop %s'\n", o->dir);
-	fflush(info);
+	snprintf(prefix, sizeof(prefix), "%s/", dir);
+	snprintf(conf_path, sizeof(conf_path), "%s/nginx.conf", dir);
+	snprintf(elog, sizeof(elog), "%s/logs/error.log", dir);
+	rc = start_child(&cs[*nc], dir, "nginx.stderr", "nginx", http, argv, pgid, e);
+	++*nc;
+	return rc;
+}
+
+/* Until *stop: fails when a child of cs[0..nc) exits. */
+static int watch(struct child *cs, int nc, volatile sig_atomic_t *stop, struct err *e)
+{
+	int st;
 
 	while (!*stop) {
 		pid_t r;
@@ -513,15 +518,46 @@ int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *i
 				if (cs[k].pid != r)
 					continue;
 				cs[k].pid = 0;
-				rc = err_set(e, -ECHILD, "%s exited unexpectedly (status %d; see %s)",
-					     cs[k].name, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
-					     logp[k]);
-				goto fail;
+				return err_set(e, -ECHILD, "%s exited unexpectedly (status %d; see %s)",
+					       cs[k].name, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st),
+					       cs[k].log);
 			}
 		}
 		usleep(50000);
 	}
-	rc = 0;
+	return 0;
+}
+
+int web_serve_run(struct web_serve_opts *o, volatile sig_atomic_t *stop, FILE *info,
+		  struct err *e)
+{
+	char dir[PATH_MAX], http[80], https[80], appa[80], besa[80], path[PATH_MAX + 64];
+	struct child cs[3];
+	int nc = 0, rc;
+	pid_t pgid = 0;
+	struct web_serve_opts ro = *o;
+
+	memset(cs, 0, sizeof(cs));
+	if ((rc = serve_dir(o, dir, e)) || (rc = serve_addrs(o, http, https, appa, besa, e)))
+		return rc;
+	ro.dir = dir;
+	ro.listen = http;
+	ro.tls_listen = https;
+	if ((rc = write_site(&ro, appa, info, e)) || (rc = write_pidfile(dir, 0, e)))
+		return rc;
+	/* orphans of the tree (nginx's workers when their master dies) come here */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if ((rc = start_all(o, dir, http, appa, besa, cs, &nc, &pgid, e)))
+		goto fail;
+	fprintf(info, "besim:     %s%s\n", besa, o->besim ? " (external)" : "");
+	fprintf(info, "app:       %s%s\n", appa, o->app ? " (external)" : "");
+	fprintf(info, "static:    http://%s/\n", http);
+	fprintf(info, "banking:   https://%s/bank/login (HTTPS)\n", https);
+	fprintf(info, "ecommerce: http://%s/ecommerce/index (checkout on https://%s)\n", http, https);
+	fprintf(info, "support:   http://%s/support/home\n", http);
+	fprintf(info, "serving; stop with SIGINT/SIGTERM or 'vmlab web serve --stop %s'\n", o->dir);
+	fflush(info);
+	rc = watch(cs, nc, stop, e);
 fail:
 	stop_tree(cs, nc, pgid);
 	snprintf(path, sizeof(path), "%s/serve.pid", dir);

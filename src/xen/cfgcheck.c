@@ -123,21 +123,29 @@ static const char *bare(const struct xlcfg *c, const struct err *e)
 	return p;
 }
 
-/* Reads key as a number: 1 and *v when present and valid, 0 when absent,
- * -1 after reporting an error. */
-static int get_long(const struct xlcfg *c, struct cfg_report *r, const char *key, long *v)
+/* What a getter's rc means: 1 present and valid, 0 absent (-ENOENT), -1
+ * after reporting e at key's place. */
+static int got(const struct xlcfg *c, struct cfg_report *r, const char *key, int rc,
+	       const struct err *e)
 {
-	struct err e = { 0 };
-	int line, col, rc = xlcfg_get_long(c, key, v, &e);
+	int line, col;
 
 	if (rc == -ENOENT)
 		return 0;
 	if (rc) {
 		where(c, key, &line, &col);
-		diag(r, CFG_ERROR, line, col, "%s: %s", key, bare(c, &e));
+		diag(r, CFG_ERROR, line, col, "%s: %s", key, bare(c, e));
 		return -1;
 	}
 	return 1;
+}
+
+/* Reads key as a number into *v; returns as got() does. */
+static int get_long(const struct xlcfg *c, struct cfg_report *r, const char *key, long *v)
+{
+	struct err e = { 0 };
+
+	return got(c, r, key, xlcfg_get_long(c, key, v, &e), &e);
 }
 
 /* Same for strings. */
@@ -145,16 +153,8 @@ static int get_string(const struct xlcfg *c, struct cfg_report *r, const char *k
 		      const char **s)
 {
 	struct err e = { 0 };
-	int line, col, rc = xlcfg_get_string(c, key, s, &e);
 
-	if (rc == -ENOENT)
-		return 0;
-	if (rc) {
-		where(c, key, &line, &col);
-		diag(r, CFG_ERROR, line, col, "%s: %s", key, bare(c, &e));
-		return -1;
-	}
-	return 1;
+	return got(c, r, key, xlcfg_get_string(c, key, s, &e), &e);
 }
 
 /* xl's type matching: strncmp(buf, word, strlen(buf)). */

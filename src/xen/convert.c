@@ -12,7 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "base/shquote.h"
 #include "guest/part.h"
 #include "xen/diskspec.h"
 
@@ -462,15 +461,108 @@ static char *console_to_hvc(const char *s, int *changed, int *dropped)
 	return sbuf_take(&x);
 }
 
+/* The root= of the PV guest, on the lowest xvd disk of dk[0..n), with why
+ * that partition: o's --root-partition, else the first Linux partition in
+ * the disk's table, the whole disk without a table, else partition 1. */
+static void pv_root(const struct disk *dk, size_t n, const struct convert_opts *o, char *root,
+		    size_t root_len, char *why, size_t why_len)
+{
+	size_t boot = 0;
+	int part = o->root_partition;
+	char *path;
+
+	for (size_t i = 1; i < n; i++)
+		if (dk[i].v.devnum < dk[boot].v.devnum)
+			boot = i;
+	snprintf(why, why_len, "default (--root-partition N to choose)");
+	path = diskspec_path(&dk[boot].d);
+	if (!part && path && !access(path, R_OK)) {
+		struct part_table t;
+		struct err pe;
+
+		if (!part_read(path, &t, &pe)) {
+			if (t.scheme == PART_NONE) {
+				part = -1;
+				snprintf(why, why_len, "%s has no partition table: the whole "
+					 "disk is the file system", path);
+			} else if ((part = first_linux_partition(&t)) > 0) {
+				snprintf(why, why_len, "partition %d is the first Linux "
+					 "partition in %s's %s table", part, path,
+					 t.scheme == PART_GPT ? "GPT" : "MBR");
+			}
+		} else {
+			snprintf(why, why_len, "%s's partition table unreadable (%s); default",
+				 path, pe.msg);
+		}
+	}
+	free(path);
+	if (!part)
+		part = 1;
+	if (dk[boot].v.partition || part < 0)
+		snprintf(root, root_len, "/dev/%s ro", dk[boot].d.vdev);
+	else
+		snprintf(root, root_len, "/dev/%s%d ro", dk[boot].d.vdev, part);
+	if (o->root_partition)
+		snprintf(why, why_len, "--root-partition %d", o->root_partition);
+}
+
+/* Sets kernel= and ramdisk= (a kept kernel keeps its ramdisk unless o names
+ * one; no ramdisk deletes the key). */
+static int pv_set_kernel(struct xlcfg *c, const struct convert_opts *o, int keep_kernel,
+			 const char *kernel, const char *ramdisk, struct convert_result *res,
+			 struct err *e)
+{
+	int rc;
+
+	if (keep_kernel) {
+		change(res, "kernel: \"%s\" kept: the HVM guest already boots it directly", kernel);
+	} else {
+		rc = xlcfg_set_string(c, "kernel", kernel, e);
+		if (rc)
+			return rc;
+		change(res, "kernel: \"%s\": dom0's kernel boots the guest directly", kernel);
+	}
+	if (keep_kernel && !o->ramdisk)
+		return 0;       /* its ramdisk stays as it is */
+	if (ramdisk) {
+		rc = xlcfg_set_string(c, "ramdisk", ramdisk, e);
+		if (!rc)
+			change(res, "ramdisk: \"%s\": the initrd of that kernel", ramdisk);
+		return rc;
+	}
+	return xlcfg_get(c, "ramdisk") ? xlcfg_del(c, "ramdisk", e) : 0;
+}
+
+/* Points the kernel console of extra= (cmdline= when it is set) at hvc0. */
+static int pv_console(struct xlcfg *c, int has_cmdline, struct convert_result *res,
+		      struct err *e)
+{
+	const char *key = has_cmdline ? "cmdline" : "extra", *extra = NULL;
+	int changed, dropped, rc = 0;
+	char *v;
+
+	(void)xlcfg_get_string(c, key, &extra, NULL);
+	v = console_to_hvc(extra, &changed, &dropped);
+	if (changed) {
+		rc = xlcfg_set_string(c, key, v, e);
+		if (!rc)
+			change(res, "%s: \"%s\": the PV console hvc0%s; give the guest a "
+			       "getty on hvc0 (/etc/inittab or serial-getty@hvc0)", key, v,
+			       dropped ? " instead of the emulated serial port" : "");
+	}
+	free(v);
+	return rc;
+}
+
 static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct convert_result *res,
 		     struct err *e)
 {
-	char *kernel = NULL, *ramdisk = NULL, *path = NULL;
+	char *kernel = NULL, *ramdisk = NULL;
 	struct disk *dk = NULL;
-	size_t n = 0, boot = 0;
-	int rc, part = o->root_partition;
+	size_t n = 0;
+	int rc;
 	char root[64], why[2048];
-	const char *extra = NULL, *cur = NULL;
+	const char *cur = NULL;
 	int keep_kernel = 0, keep_root = 0, has_cmdline = xlcfg_get(c, "cmdline") != NULL;
 
 	/* an HVM guest with direct kernel boot keeps its kernel and root */
@@ -509,59 +601,9 @@ static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct conve
 		rc = err_set(e, -EINVAL, "disk: no disk to boot from");
 		goto out;
 	}
-	/* the root file system is on the lowest xvd disk */
-	for (size_t i = 1; i < n; i++)
-		if (dk[i].v.devnum < dk[boot].v.devnum)
-			boot = i;
-	snprintf(why, sizeof(why), "default (--root-partition N to choose)");
-	path = diskspec_path(&dk[boot].d);
-	if (!part && path && !access(path, R_OK)) {
-		struct part_table t;
-		struct err pe;
-
-		if (!part_read(path, &t, &pe)) {
-			if (t.scheme == PART_NONE) {
-				part = -1;
-				snprintf(why, sizeof(why), "%s has no partition table: the whole "
-					 "disk is the file system", path);
-			} else if ((part = first_linux_partition(&t)) > 0) {
-				snprintf(why, sizeof(why), "partition %d is the first Linux "
-					 "partition in %s's %s table", part, path,
-					 t.scheme == PART_GPT ? "GPT" : "MBR");
-			}
-		} else {
-			snprintf(why, sizeof(why), "%s's partition table unreadable (%s); default",
-				 path, pe.msg);
-		}
-	}
-	if (!part)
-		part = 1;
-	if (dk[boot].v.partition || part < 0)
-		snprintf(root, sizeof(root), "/dev/%s ro", dk[boot].d.vdev);
-	else
-		snprintf(root, sizeof(root), "/dev/%s%d ro", dk[boot].d.vdev, part);
-	if (o->root_partition)
-		snprintf(why, sizeof(why), "--root-partition %d", o->root_partition);
-	if (keep_kernel) {
-		change(res, "kernel: \"%s\" kept: the HVM guest already boots it directly", kernel);
-	} else {
-		rc = xlcfg_set_string(c, "kernel", kernel, e);
-		if (rc)
-			goto out;
-		change(res, "kernel: \"%s\": dom0's kernel boots the guest directly", kernel);
-	}
-	if (keep_kernel && !o->ramdisk) {
-		/* its ramdisk stays as it is */
-	} else if (ramdisk) {
-		rc = xlcfg_set_string(c, "ramdisk", ramdisk, e);
-		if (rc)
-			goto out;
-		change(res, "ramdisk: \"%s\": the initrd of that kernel", ramdisk);
-	} else if (xlcfg_get(c, "ramdisk")) {
-		rc = xlcfg_del(c, "ramdisk", e);
-		if (rc)
-			goto out;
-	}
+	pv_root(dk, n, o, root, sizeof(root), why, sizeof(why));
+	if ((rc = pv_set_kernel(c, o, keep_kernel, kernel, ramdisk, res, e)))
+		goto out;
 	if (has_cmdline) {
 		change(res, "root: not set: cmdline= names the whole kernel command line");
 	} else if (keep_root) {
@@ -574,29 +616,10 @@ static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct conve
 			goto out;
 		change(res, "root: \"%s\": %s", root, why);
 	}
-	{
-		const char *key = has_cmdline ? "cmdline" : "extra";
-		int changed, dropped;
-		char *v;
-
-		extra = NULL;
-		(void)xlcfg_get_string(c, key, &extra, NULL);
-		v = console_to_hvc(extra, &changed, &dropped);
-		if (changed) {
-			rc = xlcfg_set_string(c, key, v, e);
-			if (!rc)
-				change(res, "%s: \"%s\": the PV console hvc0%s; give the guest a "
-				       "getty on hvc0 (/etc/inittab or serial-getty@hvc0)", key, v,
-				       dropped ? " instead of the emulated serial port" : "");
-		}
-		free(v);
-		if (rc)
-			goto out;
-	}
-	rc = set_name(c, o, res, e);
+	if (!(rc = pv_console(c, has_cmdline, res, e)))
+		rc = set_name(c, o, res, e);
 out:
 	free_disks(dk, n);
-	free(path);
 	free(kernel);
 	free(ramdisk);
 	return rc;
@@ -629,182 +652,148 @@ static int pv_pvh(struct xlcfg *c, const struct convert_opts *o, struct convert_
 	return rc;
 }
 
-/* "/dev/VG/LV" -> VG and LV; 0 when path is not of that form. */
-static int split_lv(const char *path, char *vg, size_t vgn, char *lv, size_t lvn)
+/* The disk of dk[0..n) that holds root= (the first disk when root= names
+ * none) in *rootdisk, and in *rootpart the partition of root= on it when the
+ * disk is a whole device (0 otherwise). */
+static void find_root_disk(const struct xlcfg *c, const struct disk *dk, size_t n,
+			   size_t *rootdisk, int *rootpart)
 {
-	const char *a, *b;
-
-	if (strncmp(path, "/dev/", 5))
-		return 0;
-	a = path + 5;
-	b = strchr(a, '/');
-	if (!b || b == a || !b[1] || strchr(b + 1, '/') || !strncmp(a, "mapper/", 7) ||
-	    (size_t)(b - a) >= vgn || strlen(b + 1) >= lvn)
-		return 0;
-	snprintf(vg, vgn, "%.*s", (int)(b - a), a);
-	snprintf(lv, lvn, "%s", b + 1);
-	return 1;
-}
-
-static void cmd(struct sbuf *out, char *const argv[])
-{
-	char *s = shquote_argv(argv);
-
-	sbuf_printf(out, "%s\n", s);
-	free(s);
-}
-
-static char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return xstrdup(s ? s + 1 : p);
-}
-
-static int pv_to_hvm(struct xlcfg *c, const struct convert_opts *o, struct convert_result *res,
-		     struct err *e)
-{
-	struct disk *dk = NULL;
-	size_t n = 0, rootdisk = 0;
 	const char *root = NULL;
-	char *kernel = NULL, *ramdisk = NULL, *rootpath = NULL, *bootvol = NULL;
-	char **specs = NULL, vg[256], lv[256], guestroot[64], name[32];
-	const char *size = o->boot_size ? o->boot_size : "256M";
-	int rc, rootpart = 0;
-	struct sbuf *sh = &res->commands;
+	char dev[64];
+	struct vdev rv;
+	struct err ve;
 
-	rc = load_disks(c, &dk, &n, e);
-	if (rc)
-		return rc;
-	if (!n) {
-		rc = err_set(e, -EINVAL, "disk: no disk holds the root file system");
-		goto out;
-	}
-	/* the disk holding root=, else the first disk */
-	if (xlcfg_get_string(c, "root", &root, NULL) == 0) {
-		char dev[64];
-		struct vdev rv;
-		struct err ve;
-
-		sscanf(root, "%63s", dev);
-		if (!strncmp(dev, "/dev/", 5) && !vdev_decode(dev + 5, &rv, &ve)) {
-			for (size_t i = 0; i < n; i++) {
-				if (dk[i].v.disk != rv.disk || dk[i].v.kind == VDEV_NUMBER)
-					continue;
-				if (dk[i].v.partition == rv.partition) {
-					rootdisk = i;
-					rootpart = 0;
-					break;
-				}
-				if (!dk[i].v.partition) {
-					rootdisk = i;
-					rootpart = rv.partition;
-				}
-			}
+	*rootdisk = 0;
+	*rootpart = 0;
+	if (xlcfg_get_string(c, "root", &root, NULL))
+		return;
+	sscanf(root, "%63s", dev);
+	if (strncmp(dev, "/dev/", 5) || vdev_decode(dev + 5, &rv, &ve))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (dk[i].v.disk != rv.disk || dk[i].v.kind == VDEV_NUMBER)
+			continue;
+		if (dk[i].v.partition == rv.partition) {
+			*rootdisk = i;
+			*rootpart = 0;
+			return;
+		}
+		if (!dk[i].v.partition) {
+			*rootdisk = i;
+			*rootpart = rv.partition;
 		}
 	}
-	if (o->kernel || !xlcfg_get(c, "kernel")) {
-		rc = pick_kernel(o, &kernel, &ramdisk, e);
-		if (rc)
-			goto out;
-	} else {
-		const char *k = NULL, *r = NULL;
+}
 
-		(void)xlcfg_get_string(c, "kernel", &k, NULL);
-		(void)xlcfg_get_string(c, "ramdisk", &r, NULL);
-		kernel = xstrdup(k);
-		ramdisk = o->ramdisk ? xstrdup(o->ramdisk) : r ? xstrdup(r) : NULL;
-	}
-	rootpath = diskspec_path(&dk[rootdisk].d);
-	if (!rootpath) {
-		rc = err_set(e, -EINVAL, "disk %zu: the root disk has no target", rootdisk);
-		goto out;
-	}
-	if (o->boot_volume)
-		bootvol = xstrdup(o->boot_volume);
-	else {
-		struct sbuf b = SBUF_INIT;
+/* The kernel and ramdisk GRUB will boot (caller frees): o's or the newest in
+ * the boot folder when o names one or c has none, else c's own. */
+static int hvm_kernel(const struct xlcfg *c, const struct convert_opts *o, char **kernel,
+		      char **ramdisk, struct err *e)
+{
+	const char *k = NULL, *r = NULL;
 
-		sbuf_printf(&b, "%s-boot", rootpath);
-		bootvol = sbuf_take(&b);
-	}
-	if (strchr(bootvol, '\n') || !*bootvol) {
-		rc = err_set(e, -EINVAL, "boot volume `%s': not a usable path", bootvol);
-		goto out;
-	}
-	/* the new disk list: boot volume as xvda, the others after it */
-	specs = xcalloc(n + 2, sizeof(*specs));
-	{
-		struct sbuf b = SBUF_INIT;
+	if (o->kernel || !xlcfg_get(c, "kernel"))
+		return pick_kernel(o, kernel, ramdisk, e);
+	(void)xlcfg_get_string(c, "kernel", &k, NULL);
+	(void)xlcfg_get_string(c, "ramdisk", &r, NULL);
+	*kernel = xstrdup(k);
+	*ramdisk = o->ramdisk ? xstrdup(o->ramdisk) : r ? xstrdup(r) : NULL;
+	return 0;
+}
 
-		sbuf_printf(&b, "format=raw,vdev=xvda,access=rw,target=%s", bootvol);
-		specs[0] = sbuf_take(&b);
+static int disk_ro(const struct disk *d)
+{
+	return !d->d.readwrite && !d->d.is_cdrom;
+}
+
+/* Fills order[] (n entries at most) with the disks in HVM order: the root
+ * volume, CD-ROMs, writable disks, then read-only disks (qemu-xen cannot
+ * emulate a read-only IDE disk, so those stay PV only). Returns how many. */
+static size_t hvm_disk_order(const struct disk *dk, size_t n, size_t rootdisk, size_t *order)
+{
+	size_t no = 0;
+	int root_ro = disk_ro(&dk[rootdisk]);
+
+	if (!root_ro)
+		order[no++] = rootdisk;
+	for (int pass = 0; pass < 3; pass++) {
+		if (pass == 2 && root_ro)
+			order[no++] = rootdisk;
+		for (size_t i = 0; i < n; i++) {
+			int ro = disk_ro(&dk[i]);
+
+			if (i != rootdisk && ((pass == 0 && dk[i].d.is_cdrom) ||
+					      (pass == 1 && !dk[i].d.is_cdrom && !ro) ||
+					      (pass == 2 && ro)))
+				order[no++] = i;
+		}
 	}
+	return no;
+}
+
+/* Sets disk= to the boot volume as xvda and dk[0..n) after it in HVM order,
+ * read-only disks from xvde on; a CD-ROM past the 4 IDE slots is dropped.
+ * guestroot gets the root device as the HVM guest sees it. */
+static int hvm_disks(struct xlcfg *c, const struct disk *dk, size_t n, size_t rootdisk,
+		     int rootpart, const char *bootvol, char *guestroot, size_t groot_len,
+		     struct convert_result *res, struct err *e)
+{
+	char **specs = xcalloc(n + 2, sizeof(*specs)), name[32];
+	size_t k = 1, *order = xcalloc(n, sizeof(*order)), no;
+	int next = 1, rootidx = 1, rc = 0;
+	struct sbuf b = SBUF_INIT;
+
+	sbuf_printf(&b, "format=raw,vdev=xvda,access=rw,target=%s", bootvol);
+	specs[0] = sbuf_take(&b);
 	change(res, "disk: xvda = %s (new): the boot volume with a partition table, /boot "
 	       "and GRUB, which the HVM firmware boots", bootvol);
-	{
-		/* order: the root volume, CD-ROMs, writable disks, then read-only
-		 * disks from xvde on (qemu-xen cannot emulate a read-only IDE disk,
-		 * so those stay PV only); a CD-ROM past the 4 IDE slots is dropped */
-		size_t k = 1, *order = xcalloc(n, sizeof(*order)), no = 0;
-		int next = 1, rootidx = 1;
+	no = hvm_disk_order(dk, n, rootdisk, order);
+	for (size_t q = 0; q < no && !rc; q++) {
+		size_t i = order[q];
+		int ro = disk_ro(&dk[i]);
+		int idx = ro && next < 4 ? 4 : next;
 
-		int root_ro = !dk[rootdisk].d.readwrite && !dk[rootdisk].d.is_cdrom;
-
-		if (!root_ro)
-			order[no++] = rootdisk;
-		for (int pass = 0; pass < 3; pass++) {
-			if (pass == 2 && root_ro)
-				order[no++] = rootdisk;
-			for (size_t i = 0; i < n; i++) {
-				int ro = !dk[i].d.readwrite && !dk[i].d.is_cdrom;
-
-				if (i != rootdisk && ((pass == 0 && dk[i].d.is_cdrom) ||
-						      (pass == 1 && !dk[i].d.is_cdrom && !ro) ||
-						      (pass == 2 && ro)))
-					order[no++] = i;
-			}
+		if (dk[i].d.is_cdrom && idx >= 4) {
+			change(res, "disk: %s (CD-ROM) dropped: only the first 4 disks can be "
+			       "emulated CD-ROM drives", dk[i].d.vdev);
+			continue;
 		}
-		for (size_t q = 0; q < no && !rc; q++) {
-			size_t i = order[q];
-			int ro = !dk[i].d.readwrite && !dk[i].d.is_cdrom;
-			int idx = ro && next < 4 ? 4 : next;
-
-			if (dk[i].d.is_cdrom && idx >= 4) {
-				change(res, "disk: %s (CD-ROM) dropped: only the first 4 disks can be "
-				       "emulated CD-ROM drives", dk[i].d.vdev);
-				continue;
-			}
-			next = idx + 1;
-			vdev_name("xvd", idx, 0, name, sizeof(name));
-			specs[k] = respec(&dk[i], name);
-			if (!specs[k])
-				rc = err_set(e, -EINVAL, "disk: no spec can carry `%s' with vdev %s",
-					     dk[i].spec, name);
-			k++;
-			if (i == rootdisk) {
-				rootidx = idx;
-				change(res, "disk: %s -> %s: the PV volume, unchanged, holds /%s",
-				       dk[i].d.vdev, name, ro ? " (read-only, so PV only: qemu "
-				       "cannot emulate a read-only IDE disk)" : " (emulated as an IDE "
-				       "disk, PV once the guest's drivers load)");
-			} else {
-				change(res, "disk: %s -> %s: %s", dk[i].d.vdev, name,
-				       ro ? "read-only, so PV only (qemu cannot emulate a read-only "
-				       "IDE disk)" : "after the boot and root disks");
-			}
+		next = idx + 1;
+		vdev_name("xvd", idx, 0, name, sizeof(name));
+		specs[k] = respec(&dk[i], name);
+		if (!specs[k])
+			rc = err_set(e, -EINVAL, "disk: no spec can carry `%s' with vdev %s",
+				     dk[i].spec, name);
+		k++;
+		if (i == rootdisk) {
+			rootidx = idx;
+			change(res, "disk: %s -> %s: the PV volume, unchanged, holds /%s",
+			       dk[i].d.vdev, name, ro ? " (read-only, so PV only: qemu "
+			       "cannot emulate a read-only IDE disk)" : " (emulated as an IDE "
+			       "disk, PV once the guest's drivers load)");
+		} else {
+			change(res, "disk: %s -> %s: %s", dk[i].d.vdev, name,
+			       ro ? "read-only, so PV only (qemu cannot emulate a read-only "
+			       "IDE disk)" : "after the boot and root disks");
 		}
-		free(order);
-		if (!rc)
-			rc = set_disks(c, specs, k, e);
-		for (size_t q = 0; q < k; q++)
-			free(specs[q]);
-		vdev_name("/dev/xvd", rootidx, rootpart, guestroot, sizeof(guestroot));
 	}
-	if (rc)
-		goto out;
-	rc = set_type(c, GUEST_HVM, "fully virtualized: firmware, GRUB from the boot volume, "
-		      "emulated devices", res, e);
+	free(order);
+	if (!rc)
+		rc = set_disks(c, specs, k, e);
+	for (size_t q = 0; q < k; q++)
+		free(specs[q]);
+	free(specs);
+	vdev_name("/dev/xvd", rootidx, rootpart, guestroot, groot_len);
+	return rc;
+}
+
+/* The keys of an HVM guest in console mode that boots from its first disk. */
+static int hvm_keys(struct xlcfg *c, const struct convert_opts *o, struct convert_result *res,
+		    struct err *e)
+{
+	int rc = set_type(c, GUEST_HVM, "fully virtualized: firmware, GRUB from the boot volume, "
+			  "emulated devices", res, e);
+
 	if (!rc)
 		rc = drop_keys(c, pv_boot_keys, 0, "GRUB on the boot volume loads the kernel",
 			       res, e);
@@ -822,61 +811,61 @@ static int pv_to_hvm(struct xlcfg *c, const struct convert_opts *o, struct conve
 		change(res, "boot: \"c\": boot from the first disk (the boot volume)");
 	if (!rc)
 		rc = set_name(c, o, res, e);
+	return rc;
+}
+
+/* The boot volume's path (caller frees): o's, else "<root volume>-boot". */
+static int boot_volume(const struct convert_opts *o, const char *rootpath, char **out,
+		       struct err *e)
+{
+	struct sbuf b = SBUF_INIT;
+
+	if (o->boot_volume)
+		sbuf_puts(&b, o->boot_volume);
+	else
+		sbuf_printf(&b, "%s-boot", rootpath);
+	*out = sbuf_take(&b);
+	if (strchr(*out, '\n') || !**out)
+		return err_set(e, -EINVAL, "boot volume `%s': not a usable path", *out);
+	return 0;
+}
+
+static int pv_to_hvm(struct xlcfg *c, const struct convert_opts *o, struct convert_result *res,
+		     struct err *e)
+{
+	struct disk *dk = NULL;
+	size_t n = 0, rootdisk = 0;
+	char *kernel = NULL, *ramdisk = NULL, *rootpath = NULL, *bootvol = NULL;
+	char guestroot[64];
+	int rc, rootpart = 0;
+
+	rc = load_disks(c, &dk, &n, e);
+	if (rc)
+		return rc;
+	if (!n) {
+		rc = err_set(e, -EINVAL, "disk: no disk holds the root file system");
+		goto out;
+	}
+	find_root_disk(c, dk, n, &rootdisk, &rootpart);
+	if ((rc = hvm_kernel(c, o, &kernel, &ramdisk, e)))
+		goto out;
+	rootpath = diskspec_path(&dk[rootdisk].d);
+	if (!rootpath) {
+		rc = err_set(e, -EINVAL, "disk %zu: the root disk has no target", rootdisk);
+		goto out;
+	}
+	if ((rc = boot_volume(o, rootpath, &bootvol, e)))
+		goto out;
+	rc = hvm_disks(c, dk, n, rootdisk, rootpart, bootvol, guestroot, sizeof(guestroot), res, e);
+	if (!rc)
+		rc = hvm_keys(c, o, res, e);
 	if (rc)
 		goto out;
 	change(res, "note: the guest's /etc/fstab must mount / from %s (or by UUID/LABEL): "
 	       "that is where the PV volume is in the HVM guest", guestroot);
-
-	/* the script that makes the boot volume */
-	{
-		char *kb = base_name(kernel), *rb = ramdisk ? base_name(ramdisk) : NULL;
-		char *q;
-
-		sbuf_puts(sh, "#!/bin/sh\n# Creates the boot volume ");
-		sbuf_puts(sh, bootvol);
-		sbuf_puts(sh, ": one bootable Linux partition with /boot and GRUB.\nset -e\n");
-		if (split_lv(bootvol, vg, sizeof(vg), lv, sizeof(lv))) {
-			char *a[] = { "lvcreate", "-L", (char *)size, "-n", lv, vg, NULL };
-
-			cmd(sh, a);
-		} else {
-			char *a[] = { "truncate", "-s", (char *)size, bootvol, NULL };
-
-			cmd(sh, a);
-		}
-		q = shquote(bootvol);
-		sbuf_printf(sh, "printf '%%s\\n' 'label: dos' ',,L,*' | sfdisk %s\n", q);
-		sbuf_printf(sh, "loop=$(losetup --find --show --partscan %s)\n", q);
-		free(q);
-		sbuf_puts(sh, "mkfs.ext4 -q -L boot \"${loop}p1\"\n");
-		sbuf_puts(sh, "mnt=$(mktemp -d)\n");
-		sbuf_puts(sh, "mount \"${loop}p1\" \"$mnt\"\n");
-		q = shquote(kernel);
-		sbuf_printf(sh, "cp %s", q);
-		free(q);
-		if (ramdisk) {
-			q = shquote(ramdisk);
-			sbuf_printf(sh, " %s", q);
-			free(q);
-		}
-		sbuf_puts(sh, " \"$mnt\"/\n");
-		sbuf_puts(sh, "grub-install --target=i386-pc --boot-directory=\"$mnt\" "
-			  "--modules='part_msdos ext2' \"$loop\"\n");
-		sbuf_puts(sh, "cat >\"$mnt/grub/grub.cfg\" <<'EOF'\n");
-		sbuf_puts(sh, "serial --unit=0 --speed=115200\nterminal_input serial console\n"
-			  "terminal_output serial console\nset timeout=3\n");
-		sbuf_printf(sh, "menuentry 'Linux, / on the PV volume (%s)' {\n", guestroot);
-		sbuf_puts(sh, "\tinsmod part_msdos\n\tinsmod ext2\n\tset root=(hd0,msdos1)\n");
-		sbuf_printf(sh, "\tlinux /%s root=%s ro console=ttyS0,115200\n", kb, guestroot);
-		if (rb)
-			sbuf_printf(sh, "\tinitrd /%s\n", rb);
-		sbuf_puts(sh, "}\nEOF\n");
-		sbuf_puts(sh, "umount \"$mnt\"\nrmdir \"$mnt\"\nlosetup -d \"$loop\"\n");
-		free(kb);
-		free(rb);
-	}
+	convert_boot_script(&res->commands, bootvol, o->boot_size ? o->boot_size : "256M", kernel,
+			    ramdisk, guestroot);
 out:
-	free(specs);
 	free_disks(dk, n);
 	free(kernel);
 	free(ramdisk);

@@ -243,24 +243,47 @@ static int savestring(struct scan *sc, size_t at, const char *what, char **slot,
 	return 0;
 }
 
+/* One value of a key with a fixed set of values. */
+struct choice {
+	const char *name;
+	int v;
+};
+
+/* Looks s up among the n choices of key into *v; a field already set (cur
+ * is not unknown) to another value is "FIELD respecified". Returns 0 or
+ * fails. */
+static int choose(struct scan *sc, size_t at, const char *s, const char *key, const char *field,
+		  const struct choice *tab, size_t n, int cur, int unknown, int *v)
+{
+	char msg[64];
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(s, tab[i].name))
+			continue;
+		if (cur != unknown && cur != tab[i].v) {
+			snprintf(msg, sizeof(msg), "%s respecified", field);
+			return fail(sc, at, s, msg);
+		}
+		*v = tab[i].v;
+		return 0;
+	}
+	snprintf(msg, sizeof(msg), "unknown value for %s", key);
+	return fail(sc, at, s, msg);
+}
+
 static int setformat(struct scan *sc, size_t at, const char *s)
 {
-	static const struct { const char *name; enum disk_format f; } tab[] = {
+	static const struct choice tab[] = {
 		{ "", DISK_FMT_RAW }, { "raw", DISK_FMT_RAW }, { "qcow", DISK_FMT_QCOW },
 		{ "qcow2", DISK_FMT_QCOW2 }, { "vhd", DISK_FMT_VHD }, { "empty", DISK_FMT_EMPTY },
 		{ "qed", DISK_FMT_QED },
 	};
-	size_t i;
+	int v, rc = choose(sc, at, s, "format", "format", tab, sizeof(tab) / sizeof(tab[0]),
+			   (int)sc->d->format, DISK_FMT_UNKNOWN, &v);
 
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		if (strcmp(s, tab[i].name))
-			continue;
-		if (sc->d->format != DISK_FMT_UNKNOWN && sc->d->format != tab[i].f)
-			return fail(sc, at, s, "format respecified");
-		sc->d->format = tab[i].f;
-		return 0;
-	}
-	return fail(sc, at, s, "unknown value for format");
+	if (!rc)
+		sc->d->format = (enum disk_format)v;
+	return rc;
 }
 
 static int setaccess(struct scan *sc, size_t at, const char *s)
@@ -277,37 +300,27 @@ static int setaccess(struct scan *sc, size_t at, const char *s)
 
 static int setbackendtype(struct scan *sc, size_t at, const char *s)
 {
-	static const struct { const char *name; enum disk_backend b; } tab[] = {
+	static const struct choice tab[] = {
 		{ "phy", DISK_BACKEND_PHY }, { "tap", DISK_BACKEND_TAP },
 		{ "qdisk", DISK_BACKEND_QDISK }, { "standalone", DISK_BACKEND_STANDALONE },
 	};
-	size_t i;
+	int v, rc = choose(sc, at, s, "backendtype", "backend", tab, sizeof(tab) / sizeof(tab[0]),
+			   (int)sc->d->backend, DISK_BACKEND_UNKNOWN, &v);
 
-	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		if (strcmp(s, tab[i].name))
-			continue;
-		if (sc->d->backend != DISK_BACKEND_UNKNOWN && sc->d->backend != tab[i].b)
-			return fail(sc, at, s, "backend respecified");
-		sc->d->backend = tab[i].b;
-		return 0;
-	}
-	return fail(sc, at, s, "unknown value for backendtype");
+	if (!rc)
+		sc->d->backend = (enum disk_backend)v;
+	return rc;
 }
 
 static int setspecification(struct scan *sc, size_t at, const char *s)
 {
-	enum disk_specification v;
+	static const struct choice tab[] = { { "xen", DISK_SPEC_XEN }, { "virtio", DISK_SPEC_VIRTIO } };
+	int v, rc = choose(sc, at, s, "specification", "specification", tab, sizeof(tab) / sizeof(tab[0]),
+			   (int)sc->d->specification, DISK_SPEC_UNKNOWN, &v);
 
-	if (!strcmp(s, "xen"))
-		v = DISK_SPEC_XEN;
-	else if (!strcmp(s, "virtio"))
-		v = DISK_SPEC_VIRTIO;
-	else
-		return fail(sc, at, s, "unknown value for specification");
-	if (sc->d->specification != DISK_SPEC_UNKNOWN && sc->d->specification != v)
-		return fail(sc, at, s, "specification respecified");
-	sc->d->specification = v;
-	return 0;
+	if (!rc)
+		sc->d->specification = (enum disk_specification)v;
+	return rc;
 }
 
 /* "<vdev>:<devtype>": returns 1 when str had a ':' (and was handled). */

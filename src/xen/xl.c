@@ -10,6 +10,8 @@
 
 #include "base/json.h"
 #include "base/proc.h"
+#include "base/shquote.h"
+#include "base/text.h"
 
 #define XL_TIMEOUT_MS 60000
 
@@ -21,19 +23,6 @@ struct words {
 	const char *w[16];
 	size_t wl[16];
 };
-
-static int next_line(const char *text, size_t len, size_t *pos, const char **line, size_t *n)
-{
-	const char *nl;
-
-	if (*pos >= len)
-		return 0;
-	*line = text + *pos;
-	nl = memchr(*line, '\n', len - *pos);
-	*n = nl ? (size_t)(nl - *line) : len - *pos;
-	*pos += *n + (nl ? 1 : 0);
-	return 1;
-}
 
 /* Splits a line into at most 16 words (-E2BIG past that). */
 static int split(const char *l, size_t n, struct words *w)
@@ -118,54 +107,76 @@ static int bad(struct err *e, const char *name, int line, int col, const char *w
 	return err_at(e, -EBADMSG, name, line, col, "%s", what);
 }
 
+/* A table xl prints: a header line starting "Name" and naming col, then
+ * rows; blank lines are skipped. */
+struct table {
+	const char *text, *name;
+	size_t len, pos;
+	int lineno, header;
+	const char *col, *header_msg, *row_msg;
+	int min_words;
+};
+
+/* The next row of t split into w. Returns 1, 0 at the end, or -EBADMSG (e
+ * names the line) for a wrong header or a row of fewer than min_words. */
+static int next_row(struct table *t, struct words *w, struct err *e)
+{
+	const char *line;
+	size_t n;
+
+	while (text_next_line(t->text, t->len, &t->pos, &line, &n)) {
+		t->lineno++;
+		if (is_blank(line, n))
+			continue;
+		if (!t->header) {
+			if (n < 4 || memcmp(line, "Name", 4) || !memmem(line, n, t->col, strlen(t->col)))
+				return bad(e, t->name, t->lineno, 1, t->header_msg);
+			t->header = 1;
+			continue;
+		}
+		if (split(line, n, w) < 0 || w->n < t->min_words)
+			return bad(e, t->name, t->lineno, 1, t->row_msg);
+		return 1;
+	}
+	return 0;
+}
+
+/* Word k of w as a number <= max into *v; else -EBADMSG naming its column. */
+static int field_long(const struct words *w, int k, long max, const struct table *t, long *v,
+		      const char *what, struct err *e)
+{
+	if (word_long(w->w[k], w->wl[k], v) || *v > max)
+		return bad(e, t->name, t->lineno, col_of(w, k), what);
+	return 0;
+}
+
 /* ---- xl list ---- */
 
 int xl_parse_list(const char *text, size_t len, const char *name, struct xl_domains *out, struct err *e)
 {
 	struct xl_domains l = { 0 };
-	size_t pos = 0, n, cap = 0;
-	const char *line;
-	int lineno = 0, header = 0, r;
+	struct table tb = { text, name, len, 0, 0, 0, "State",
+		"expected the `xl list` header \"Name ID Mem VCPUs State Time(s)\"",
+		"expected NAME ID MEM VCPUS STATE TIME", 6 };
+	size_t cap = 0;
+	int r;
 	struct words w;
 
-	while (next_line(text, len, &pos, &line, &n)) {
-		lineno++;
-		if (is_blank(line, n))
-			continue;
-		if (!header) {
-			if (n < 4 || memcmp(line, "Name", 4) || !memmem(line, n, "State", 5)) {
-				r = bad(e, name, lineno, 1, "expected the `xl list` header \"Name ID Mem VCPUs State Time(s)\"");
-				goto fail;
-			}
-			header = 1;
-			continue;
-		}
-		if (split(line, n, &w) < 0 || w.n < 6) {
-			r = bad(e, name, lineno, 1, "expected NAME ID MEM VCPUS STATE TIME");
-			goto fail;
-		}
+	while ((r = next_row(&tb, &w, e)) > 0) {
 		int k = w.n - 5;
 		long id, mem, vcpus;
 		double t;
 
-		if (word_long(w.w[k], w.wl[k], &id) || id > 65535) {
-			r = bad(e, name, lineno, col_of(&w, k), "domain ID is not a number");
+		if ((r = field_long(&w, k, 65535, &tb, &id, "domain ID is not a number", e)) ||
+		    (r = field_long(&w, k + 1, LONG_MAX, &tb, &mem, "memory (MiB) is not a number", e)) ||
+		    (r = field_long(&w, k + 2, INT_MAX, &tb, &vcpus, "VCPUs is not a number", e)))
 			goto fail;
-		}
-		if (word_long(w.w[k + 1], w.wl[k + 1], &mem)) {
-			r = bad(e, name, lineno, col_of(&w, k + 1), "memory (MiB) is not a number");
-			goto fail;
-		}
-		if (word_long(w.w[k + 2], w.wl[k + 2], &vcpus) || vcpus > INT_MAX) {
-			r = bad(e, name, lineno, col_of(&w, k + 2), "VCPUs is not a number");
-			goto fail;
-		}
 		if (w.wl[k + 3] != 6 || strspn(w.w[k + 3], "-rbpscwSd?") < 6) {
-			r = bad(e, name, lineno, col_of(&w, k + 3), "state is not 6 of the letters r b p s c w S d or -");
+			r = bad(e, name, tb.lineno, col_of(&w, k + 3), "state is not 6 of the letters r b p s c w S d or -");
 			goto fail;
 		}
 		if (word_double(w.w[k + 4], w.wl[k + 4], &t) || t < 0) {
-			r = bad(e, name, lineno, col_of(&w, k + 4), "time is not a number of seconds");
+			r = bad(e, name, tb.lineno, col_of(&w, k + 4), "time is not a number of seconds");
 			goto fail;
 		}
 		if (l.n == cap) {
@@ -182,12 +193,14 @@ int xl_parse_list(const char *text, size_t len, const char *name, struct xl_doma
 		d->state[6] = 0;
 		d->cpu_s = t;
 		if (!d->name[0]) {
-			r = bad(e, name, lineno, 1, "domain name is empty");
+			r = bad(e, name, tb.lineno, 1, "domain name is empty");
 			goto fail;
 		}
 	}
-	if (!header) {
-		r = bad(e, name, lineno ? lineno : 1, 1, "no `xl list` header");
+	if (r < 0)
+		goto fail;
+	if (!tb.header) {
+		r = bad(e, name, tb.lineno ? tb.lineno : 1, 1, "no `xl list` header");
 		goto fail;
 	}
 	*out = l;
@@ -319,7 +332,7 @@ int xl_parse_info(const char *text, size_t len, const char *name, struct xl_info
 	const char *line;
 	int lineno = 0;
 
-	while (next_line(text, len, &pos, &line, &n)) {
+	while (text_next_line(text, len, &pos, &line, &n)) {
 		const char *colon, *ks, *ke, *vs, *ve;
 
 		lineno++;
@@ -389,63 +402,98 @@ static int pool_param(const char *w, size_t n, const char *key, const char *unit
 	return 0;
 }
 
+/* Appends to s the pool of the line "Cpupool NAME: params" (line[0..n))
+ * with its parameters; 0 or -EBADMSG. */
+static int sched_pool(struct xl_sched *s, size_t *pcap, const char *line, size_t n,
+		      const char *name, int lineno, struct err *e)
+{
+	const char *colon = NULL;
+	struct xl_sched_pool *p;
+	struct words w;
+
+	for (size_t k = n; k > 8; k--)
+		if (line[k - 1] == ':') {
+			colon = line + k - 1;
+			break;
+		}
+	if (!colon)
+		return bad(e, name, lineno, 1, "expected \"Cpupool NAME: params\"");
+	if (s->npools == *pcap) {
+		*pcap = *pcap ? 2 * *pcap : 4;
+		s->pools = xrealloc(s->pools, *pcap * sizeof(*s->pools));
+	}
+	p = &s->pools[s->npools++];
+	memset(p, 0, sizeof(*p));
+	p->pool = xstrndup(line + 8, (size_t)(colon - line - 8));
+	p->tslice_ms = p->ratelimit_us = p->migration_delay_us = -1;
+	/* xl prints this when it cannot read the pool's parameters */
+	if (memmem(colon, (size_t)(line + n - colon), "[sched params unavailable]", 26))
+		return 0;
+	if (split(colon + 1, (size_t)(line + n - colon - 1), &w) < 0)
+		return bad(e, name, lineno, 1, "too many pool parameters");
+	for (int k = 0; k < w.n; k++) {
+		int col = (int)(w.w[k] - line) + 1;
+
+		if (pool_param(w.w[k], w.wl[k], "tslice=", "ms", &p->tslice_ms) &&
+		    pool_param(w.w[k], w.wl[k], "ratelimit=", "us", &p->ratelimit_us) &&
+		    pool_param(w.w[k], w.wl[k], "migration-delay=", "us", &p->migration_delay_us))
+			return bad(e, name, lineno, col, "unknown pool parameter");
+	}
+	return 0;
+}
+
+/* Appends to pool p the domain of the row line[0..n) "NAME ID WEIGHT CAP". */
+static int sched_dom(struct xl_sched_pool *p, size_t *dcap, const char *line, size_t n,
+		     const struct table *t, struct err *e)
+{
+	struct words w;
+	long id, weight, cap;
+	int k, r;
+
+	if (split(line, n, &w) < 0 || w.n < 4)
+		return bad(e, t->name, t->lineno, 1, "expected NAME ID WEIGHT CAP");
+	k = w.n - 3;
+	if ((r = field_long(&w, k, 65535, t, &id, "domain ID is not a number", e)) ||
+	    (r = field_long(&w, k + 1, 65535, t, &weight, "weight is not a number in 0..65535", e)) ||
+	    (r = field_long(&w, k + 2, 65535, t, &cap, "cap is not a number", e)))
+		return r;
+	if (p->ndoms == *dcap) {
+		*dcap = *dcap ? 2 * *dcap : 8;
+		p->doms = xrealloc(p->doms, *dcap * sizeof(*p->doms));
+	}
+	struct xl_sched_dom *d = &p->doms[p->ndoms++];
+
+	d->name = name_before(&w, k);
+	d->domid = (int)id;
+	d->weight = (int)weight;
+	d->cap = (int)cap;
+	return 0;
+}
+
 int xl_parse_sched(const char *text, size_t len, const char *name, struct xl_sched *out, struct err *e)
 {
 	struct xl_sched s = { 0 };
 	struct xl_sched_pool *p = NULL;
-	size_t pos = 0, n, pcap = 0, dcap = 0;
+	struct table tb = { .text = text, .name = name, .len = len };
+	size_t n, pcap = 0, dcap = 0;
 	const char *line;
-	int lineno = 0, r, header = 0;
-	struct words w;
+	int r;
 
-	while (next_line(text, len, &pos, &line, &n)) {
-		lineno++;
+	while (text_next_line(text, len, &tb.pos, &line, &n)) {
+		tb.lineno++;
 		if (is_blank(line, n))
 			continue;
 		if (n > 8 && !memcmp(line, "Cpupool ", 8)) {
-			const char *colon = NULL;
-
-			for (size_t k = n; k > 8; k--)
-				if (line[k - 1] == ':') {
-					colon = line + k - 1;
-					break;
-				}
-			if (!colon) {
-				r = bad(e, name, lineno, 1, "expected \"Cpupool NAME: params\"");
+			if ((r = sched_pool(&s, &pcap, line, n, name, tb.lineno, e)))
 				goto fail;
-			}
-			if (s.npools == pcap) {
-				pcap = pcap ? 2 * pcap : 4;
-				s.pools = xrealloc(s.pools, pcap * sizeof(*s.pools));
-			}
-			p = &s.pools[s.npools++];
-			memset(p, 0, sizeof(*p));
-			p->pool = xstrndup(line + 8, (size_t)(colon - line - 8));
-			p->tslice_ms = p->ratelimit_us = p->migration_delay_us = -1;
+			p = &s.pools[s.npools - 1];
 			dcap = 0;
-			header = 0;
-			/* xl prints this when it cannot read the pool's parameters */
-			if (memmem(colon, (size_t)(line + n - colon), "[sched params unavailable]", 26))
-				continue;
-			if (split(colon + 1, (size_t)(line + n - colon - 1), &w) < 0) {
-				r = bad(e, name, lineno, 1, "too many pool parameters");
-				goto fail;
-			}
-			for (int k = 0; k < w.n; k++) {
-				int col = (int)(w.w[k] - line) + 1;
-
-				if (pool_param(w.w[k], w.wl[k], "tslice=", "ms", &p->tslice_ms) &&
-				    pool_param(w.w[k], w.wl[k], "ratelimit=", "us", &p->ratelimit_us) &&
-				    pool_param(w.w[k], w.wl[k], "migration-delay=", "us", &p->migration_delay_us)) {
-					r = bad(e, name, lineno, col, "unknown pool parameter");
-					goto fail;
-				}
-			}
+			tb.header = 0;
 			continue;
 		}
 		if (n >= 4 && !memcmp(line, "Name", 4)) {
 			if (!memmem(line, n, "Weight", 6)) {
-				r = bad(e, name, lineno, 1, "expected the header \"Name ID Weight Cap\"");
+				r = bad(e, name, tb.lineno, 1, "expected the header \"Name ID Weight Cap\"");
 				goto fail;
 			}
 			if (!p) { /* `xl sched-credit -d DOM` prints no pool line */
@@ -456,43 +504,15 @@ int xl_parse_sched(const char *text, size_t len, const char *name, struct xl_sch
 				p->tslice_ms = p->ratelimit_us = p->migration_delay_us = -1;
 				dcap = 0;
 			}
-			header = 1;
+			tb.header = 1;
 			continue;
 		}
-		if (!header) {
-			r = bad(e, name, lineno, 1, "domain row before the \"Name ID Weight Cap\" header");
+		if (!tb.header) {
+			r = bad(e, name, tb.lineno, 1, "domain row before the \"Name ID Weight Cap\" header");
 			goto fail;
 		}
-		long id, weight, cap;
-
-		if (split(line, n, &w) < 0 || w.n < 4) {
-			r = bad(e, name, lineno, 1, "expected NAME ID WEIGHT CAP");
+		if ((r = sched_dom(p, &dcap, line, n, &tb, e)))
 			goto fail;
-		}
-		int k = w.n - 3;
-
-		if (word_long(w.w[k], w.wl[k], &id) || id > 65535) {
-			r = bad(e, name, lineno, col_of(&w, k), "domain ID is not a number");
-			goto fail;
-		}
-		if (word_long(w.w[k + 1], w.wl[k + 1], &weight) || weight > 65535) {
-			r = bad(e, name, lineno, col_of(&w, k + 1), "weight is not a number in 0..65535");
-			goto fail;
-		}
-		if (word_long(w.w[k + 2], w.wl[k + 2], &cap) || cap > 65535) {
-			r = bad(e, name, lineno, col_of(&w, k + 2), "cap is not a number");
-			goto fail;
-		}
-		if (p->ndoms == dcap) {
-			dcap = dcap ? 2 * dcap : 8;
-			p->doms = xrealloc(p->doms, dcap * sizeof(*p->doms));
-		}
-		struct xl_sched_dom *d = &p->doms[p->ndoms++];
-
-		d->name = name_before(&w, k);
-		d->domid = (int)id;
-		d->weight = (int)weight;
-		d->cap = (int)cap;
 	}
 	*out = s;
 	return 0;
@@ -525,58 +545,40 @@ static int affinity_ok(const char *w, size_t n)
 int xl_parse_vcpu_list(const char *text, size_t len, const char *name, struct xl_vcpus *out, struct err *e)
 {
 	struct xl_vcpus l = { 0 };
-	size_t pos = 0, n, cap = 0;
-	const char *line;
-	int lineno = 0, header = 0, r;
+	struct table tb = { text, name, len, 0, 0, 0, "VCPU",
+		"expected the `xl vcpu-list` header \"Name ID VCPU CPU State Time(s) Affinity\"",
+		"expected NAME ID VCPU CPU STATE TIME HARD / SOFT", 9 };
+	size_t cap = 0;
+	int r;
 	struct words w;
 
-	while (next_line(text, len, &pos, &line, &n)) {
-		lineno++;
-		if (is_blank(line, n))
-			continue;
-		if (!header) {
-			if (n < 4 || memcmp(line, "Name", 4) || !memmem(line, n, "VCPU", 4)) {
-				r = bad(e, name, lineno, 1, "expected the `xl vcpu-list` header \"Name ID VCPU CPU State Time(s) Affinity\"");
-				goto fail;
-			}
-			header = 1;
-			continue;
-		}
-		if (split(line, n, &w) < 0 || w.n < 9) {
-			r = bad(e, name, lineno, 1, "expected NAME ID VCPU CPU STATE TIME HARD / SOFT");
-			goto fail;
-		}
+	while ((r = next_row(&tb, &w, e)) > 0) {
 		int k = w.n - 8;
 		long id, vcpu, cpu = -1;
 		double t;
 
-		if (word_long(w.w[k], w.wl[k], &id) || id > 65535) {
-			r = bad(e, name, lineno, col_of(&w, k), "domain ID is not a number");
+		if ((r = field_long(&w, k, 65535, &tb, &id, "domain ID is not a number", e)) ||
+		    (r = field_long(&w, k + 1, INT_MAX, &tb, &vcpu, "VCPU is not a number", e)))
 			goto fail;
-		}
-		if (word_long(w.w[k + 1], w.wl[k + 1], &vcpu) || vcpu > INT_MAX) {
-			r = bad(e, name, lineno, col_of(&w, k + 1), "VCPU is not a number");
-			goto fail;
-		}
 		if (!(w.wl[k + 2] == 1 && w.w[k + 2][0] == '-') &&
 		    (word_long(w.w[k + 2], w.wl[k + 2], &cpu) || cpu > INT_MAX)) {
-			r = bad(e, name, lineno, col_of(&w, k + 2), "CPU is neither a number nor '-'");
+			r = bad(e, name, tb.lineno, col_of(&w, k + 2), "CPU is neither a number nor '-'");
 			goto fail;
 		}
 		const char *st = w.w[k + 3];
 
 		if (w.wl[k + 3] != 3 || (st[0] != 'r' && st[0] != '-') || (st[1] != 'b' && st[1] != '-') ||
 		    (st[2] != 'p' && st[2] != '-')) {
-			r = bad(e, name, lineno, col_of(&w, k + 3), "state is not [r-][b-][p-]");
+			r = bad(e, name, tb.lineno, col_of(&w, k + 3), "state is not [r-][b-][p-]");
 			goto fail;
 		}
 		if (word_double(w.w[k + 4], w.wl[k + 4], &t) || t < 0) {
-			r = bad(e, name, lineno, col_of(&w, k + 4), "time is not a number of seconds");
+			r = bad(e, name, tb.lineno, col_of(&w, k + 4), "time is not a number of seconds");
 			goto fail;
 		}
 		if (!affinity_ok(w.w[k + 5], w.wl[k + 5]) || w.wl[k + 6] != 1 || w.w[k + 6][0] != '/' ||
 		    !affinity_ok(w.w[k + 7], w.wl[k + 7])) {
-			r = bad(e, name, lineno, col_of(&w, k + 5), "affinity is not \"HARD / SOFT\" CPU lists");
+			r = bad(e, name, tb.lineno, col_of(&w, k + 5), "affinity is not \"HARD / SOFT\" CPU lists");
 			goto fail;
 		}
 		if (l.n == cap) {
@@ -595,7 +597,9 @@ int xl_parse_vcpu_list(const char *text, size_t len, const char *name, struct xl
 		v->hard = xstrndup(w.w[k + 5], w.wl[k + 5]);
 		v->soft = xstrndup(w.w[k + 7], w.wl[k + 7]);
 	}
-	if (!header) {
+	if (r < 0)
+		goto fail;
+	if (!tb.header) {
 		r = bad(e, name, 1, 1, "no `xl vcpu-list` header");
 		goto fail;
 	}
@@ -638,7 +642,7 @@ int xl_run(char *const args[], struct sbuf *out, struct err *e)
 	if (st) {
 		const char *msg = sbuf_str(&eout);
 		const char *nl = strchr(msg, '\n');
-		char *cmd = proc_argv_str(argv);
+		char *cmd = shquote_argv(argv);
 
 		r = err_set(e, -EIO, "%s: exit status %d: %.*s", cmd, st, nl ? (int)(nl - msg) : (int)strlen(msg),
 			    msg);

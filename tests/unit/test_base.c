@@ -14,6 +14,7 @@
 #include "base/json.h"
 #include "base/proc.h"
 #include "base/shquote.h"
+#include "base/text.h"
 #include "base/units.h"
 
 static void test_units(void **state)
@@ -212,6 +213,34 @@ static void test_sbuf_chomp(void **state)
 	assert_int_equal(b.len, 0);
 }
 
+/* Lines come without their '\n', an empty line is a line, and a last line
+ * without '\n' still counts; nothing is read past len. */
+static void test_text_lines_last_without_newline(void **state)
+{
+	const char text[] = "a b\n\nlast\nNOT";
+	size_t pos = 0, n;
+	const char *l;
+
+	(void)state;
+	assert_int_equal(text_next_line(text, 10, &pos, &l, &n), 1);
+	assert_int_equal(n, 3);
+	assert_memory_equal(l, "a b", 3);
+	assert_int_equal(text_next_line(text, 10, &pos, &l, &n), 1);
+	assert_int_equal(n, 0);
+	assert_int_equal(text_next_line(text, 10, &pos, &l, &n), 1);
+	assert_int_equal(n, 4);
+	assert_memory_equal(l, "last", 4);
+	assert_int_equal(pos, 10);
+	assert_int_equal(text_next_line(text, 10, &pos, &l, &n), 0);
+	pos = 0;
+	assert_int_equal(text_next_line(text, 8, &pos, &l, &n), 1);
+	assert_int_equal(text_next_line(text, 8, &pos, &l, &n), 1);
+	assert_int_equal(text_next_line(text, 8, &pos, &l, &n), 1);
+	assert_int_equal(n, 3);
+	assert_int_equal(pos, 8);
+	assert_int_equal(text_next_line(text, 8, &pos, &l, &n), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_proc_self_exe_is_this_program),
 		cmocka_unit_test(test_sbuf_chomp),
 		cmocka_unit_test(test_fileio),
+		cmocka_unit_test(test_text_lines_last_without_newline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

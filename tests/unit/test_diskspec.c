@@ -124,6 +124,39 @@ static void test_errors(void **state)
 	diskspec_free(&d);
 }
 
+/* The keys with a fixed set of values (format, backendtype, specification)
+ * share one lookup; each keeps its own wording, backendtype's "backend
+ * respecified" included. */
+static void test_choice_keys_keep_their_messages(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "format=raw,format=qcow2,vdev=xvda,target=/x", "format respecified: near `qcow2'" },
+		{ "format=bogus,vdev=xvda,target=/x", "unknown value for format: near `bogus'" },
+		{ "backendtype=phy,backendtype=tap,vdev=xvda,target=/x",
+		  "backend respecified: near `tap'" },
+		{ "backendtype=nbd,vdev=xvda,target=/x", "unknown value for backendtype: near `nbd'" },
+		{ "specification=xen,specification=virtio,vdev=xvda,target=/x",
+		  "specification respecified: near `virtio'" },
+		{ "specification=scsi,vdev=xvda,target=/x",
+		  "unknown value for specification: near `scsi'" },
+	};
+	struct diskspec d;
+	struct err e;
+	int col;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(diskspec_parse(cases[i][0], &d, &col, &e), -EINVAL);
+		assert_string_equal(e.msg, cases[i][1]);
+	}
+	assert_int_equal(diskspec_parse("format=qcow2,format=qcow2,backendtype=qdisk,"
+					"specification=virtio,vdev=xvda,target=/x", &d, &col, &e), 0);
+	assert_int_equal(d.format, DISK_FMT_QCOW2);
+	assert_int_equal(d.backend, DISK_BACKEND_QDISK);
+	assert_int_equal(d.specification, DISK_SPEC_VIRTIO);
+	diskspec_free(&d);
+}
+
 static void test_vdev(void **state)
 {
 	static const struct { const char *name; int kind, disk, part, devnum; } ok[] = {
@@ -207,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_fixture),
 		cmocka_unit_test(test_xen_equivalences),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_choice_keys_keep_their_messages),
 		cmocka_unit_test(test_vdev),
 		cmocka_unit_test(test_format_roundtrip),
 	};
