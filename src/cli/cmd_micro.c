@@ -1,9 +1,9 @@
 /* vmlab micro: microbenchmarks of the costs virtualization changes. */
 #include "bench/micro.h"
 #include "base/fileio.h"
-#include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "run/record.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -28,14 +28,6 @@ static const char usage[] =
 	"microbenchmark failed, 2 bad usage. See vmlab-micro(1).\n";
 
 enum { O_MIN = 256, O_REPS, O_JSON, O_LIST };
-
-static void put_val(struct sbuf *o, double v)
-{
-	if (isfinite(v))
-		sbuf_printf(o, "%.3f", v);
-	else
-		sbuf_puts(o, "null");
-}
 
 static int run(int argc, char **argv)
 {
@@ -92,31 +84,31 @@ static int run(int argc, char **argv)
 	for (int k = 0; k < n; k++) {
 		struct micro_result r;
 		struct sbuf rec = SBUF_INIT;
+		struct record mr;
 		const char *st;
 
 		micro_measure(list[k], min_ns, (int)reps, &r);
 		st = r.status == MICRO_OK ? "ok" : r.status == MICRO_UNSUPPORTED ? "unsupported" : "error";
 		if (r.status == MICRO_ERROR)
 			failed++;
-		sbuf_puts(&rec, "{\"kind\":\"micro\",\"benchmark\":");
-		json_put_str(&rec, list[k]->name);
-		sbuf_puts(&rec, ",\"unit\":");
-		json_put_str(&rec, list[k]->unit);
-		sbuf_printf(&rec, ",\"higher_is_better\":%s", list[k]->bytes_per_op > 0 ? "true" : "false");
-		sbuf_puts(&rec, ",\"min\":");
-		put_val(&rec, r.status == MICRO_OK ? r.min : NAN);
-		sbuf_puts(&rec, ",\"median\":");
-		put_val(&rec, r.status == MICRO_OK ? r.median : NAN);
-		sbuf_puts(&rec, ",\"max\":");
-		put_val(&rec, r.status == MICRO_OK ? r.max : NAN);
-		sbuf_printf(&rec, ",\"repetitions\":%d,\"ops\":%llu,\"status\":\"%s\"", r.repetitions,
-			    (unsigned long long)r.ops, st);
+		record_init(&mr);
+		mr.kind = "micro";
+		mr.benchmark = (char *)list[k]->name;
+		mr.unit = (char *)list[k]->unit;
+		mr.higher_is_better = list[k]->bytes_per_op > 0;
+		if (r.status == MICRO_OK) {
+			mr.min = r.min;
+			mr.median = r.median;
+			mr.max = r.max;
+		}
+		mr.repetitions = r.repetitions;
+		mr.ops = (unsigned long long)r.ops;
+		mr.status = (char *)st;
 		if (r.status != MICRO_OK) {
-			sbuf_puts(&rec, ",\"error\":");
-			json_put_str(&rec, r.error);
+			mr.error = r.error;
 			fprintf(stderr, "vmlab micro: %s: %s: %s\n", list[k]->name, st, r.error);
 		}
-		sbuf_puts(&rec, "}\n");
+		record_to_json(&mr, &rec);
 		if (json) {
 			fputs(sbuf_str(&rec), stdout);
 			fflush(stdout);

@@ -1,10 +1,10 @@
 /* The experiment runner. */
 #include "run/runner.h"
 #include "base/fileio.h"
-#include "base/json.h"
 #include "base/proc.h"
 #include "measure/clock.h"
 #include "run/env.h"
+#include "run/record.h"
 #include "version.h"
 
 #include <errno.h>
@@ -85,73 +85,78 @@ static char *last_nonempty_line(const char *t)
 	}
 }
 
-/* The benchmark's JSON record in out: the last line that parses as an object
- * with a "kind"; NULL when none. */
-static struct json *find_record(const char *out)
+/* The benchmark's record in out: the last line that parses as one (a JSON
+ * object with a "kind"). Returns false when there is none. */
+static bool find_record(const char *out, struct record *found)
 {
-	struct json *found = NULL;
 	const char *p = out;
+	bool any = false;
 
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		struct json *j = NULL;
-		if (n && *p == '{' && json_parse(p, n, "out", &j, NULL) == 0) {
-			if (j->type == JSON_OBJ && json_get_str(j, "kind")) {
-				json_free(found);
-				found = j;
-			} else {
-				json_free(j);
-			}
+		struct record r;
+		if (n && *p == '{' && record_from_json(p, n, &r, NULL) == 0) {
+			if (any)
+				record_clear(found);
+			*found = r;
+			any = true;
 		}
 		p += n + (nl ? 1 : 0);
 	}
-	return found;
+	return any;
 }
 
-static double num(const struct json *j, const char *key)
+static char *dup_or_null(const char *s)
 {
-	double v;
-
-	return json_get_num(j, key, &v) ? NAN : v;
+	return s ? xstrdup(s) : NULL;
 }
 
-/* Fills the measured fields of r from the benchmark's record j. */
-static void take_record(struct result *r, const struct bench *b, const struct json *j)
+/* The value, unit and direction of the benchmark's record j into r. */
+static void take_value(struct result *r, const struct bench *b, const struct record *j)
 {
-	const struct json *ck = json_get(j, "checksum_ok"), *hib = json_get(j, "higher_is_better");
-	const char *st = json_get_str(j, "status"), *er = json_get_str(j, "error");
-
-	r->wall_s = num(j, "wall_s");
-	r->user_s = num(j, "user_s");
-	r->sys_s = num(j, "sys_s");
-	r->ratio = num(j, "ratio");
-	r->checksum_ok = ck && ck->type == JSON_BOOL ? ck->b : -1;
-	if (json_get_str(j, "checksum"))
-		r->checksum = xstrdup(json_get_str(j, "checksum"));
 	if (!strcmp(b->kind, "micro")) {
-		const char *u = json_get_str(j, "unit") ? json_get_str(j, "unit") : "ns/op";
+		const char *u = j->unit ? j->unit : "ns/op";
 		size_t ul = strlen(u);
 		bool rate = ul > 2 && !strcmp(u + ul - 2, "/s");
-		r->value = num(j, "median");
+		r->value = j->median;
 		r->unit = xstrdup(u);
-		if (hib && hib->type == JSON_BOOL)
-			rate = hib->b;
+		if (j->higher_is_better >= 0)
+			rate = j->higher_is_better;
 		r->better = xstrdup(rate ? "higher" : "lower");
-	} else if (!strcmp(b->kind, "cmd") && !isnan(num(j, "metric"))) {
-		const char *mn = json_get_str(j, "metric_name");
-		r->value = num(j, "metric");
-		if (json_get_str(j, "unit"))
-			r->unit = xstrdup(json_get_str(j, "unit"));
+	} else if (!strcmp(b->kind, "cmd") && !isnan(j->metric)) {
+		const char *mn = j->metric_name;
+		r->value = j->metric;
+		if (j->unit)
+			r->unit = xstrdup(j->unit);
 		else
 			r->unit = xstrdup(mn && strcmp(mn, "wall_s") ? mn : "s");
-		r->better = xstrdup(hib && hib->type == JSON_BOOL && hib->b ? "higher" : "lower");
+		r->better = xstrdup(j->higher_is_better > 0 ? "higher" : "lower");
 	} else {
 		r->value = r->wall_s;
 		r->unit = xstrdup("s");
 		r->better = xstrdup("lower");
 	}
-	if (st && strcmp(st, "ok")) {
+}
+
+/* Fills the measured fields of r from the benchmark's record j. A micro
+ * that reports "unsupported" stays "unsupported" (with its reason), every
+ * other status but "ok" is "failed". */
+static void take_record(struct result *r, const struct bench *b, const struct record *j)
+{
+	const char *st = j->status, *er = j->error;
+
+	r->wall_s = j->wall_s;
+	r->user_s = j->user_s;
+	r->sys_s = j->sys_s;
+	r->ratio = j->ratio;
+	r->checksum_ok = j->checksum_ok;
+	r->checksum = dup_or_null(j->checksum);
+	take_value(r, b, j);
+	if (st && !strcmp(st, "unsupported") && !strcmp(b->kind, "micro")) {
+		r->status = xstrdup("unsupported");
+		r->error = xstrdup(er ? er : "not supported in this environment");
+	} else if (st && strcmp(st, "ok")) {
 		r->status = xstrdup("failed");
 		if (er)
 			r->error = xstrdup(er);
@@ -176,8 +181,8 @@ static void run_one(struct env *v, const struct experiment *x, const struct benc
 	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
 	struct err e = { 0, "" };
 	int st = -1, rc;
-	struct json *j;
-	bool cmd = !strcmp(b->kind, "cmd");
+	struct record j;
+	bool found, cmd = !strcmp(b->kind, "cmd");
 
 	snprintf(tmo, sizeof(tmo), "%llums", (unsigned long long)x->timeout_ms);
 	bench_args(b, x->size, x->pin, tmo, args);
@@ -194,10 +199,10 @@ static void run_one(struct env *v, const struct experiment *x, const struct benc
 		}
 		goto out;
 	}
-	j = find_record(sbuf_str(&out));
-	if (j) {
-		take_record(r, b, j);
-		json_free(j);
+	found = find_record(sbuf_str(&out), &j);
+	if (found) {
+		take_record(r, b, &j);
+		record_clear(&j);
 	}
 	if (!r->status && st != 0) {
 		char *line = last_nonempty_line(sbuf_str(&eo));
@@ -211,7 +216,7 @@ static void run_one(struct env *v, const struct experiment *x, const struct benc
 			sbuf_printf(&m, ": %s", line);
 		free(line);
 		r->error = sbuf_take(&m);
-	} else if (!r->status && !j) {
+	} else if (!r->status && !found) {
 		r->status = xstrdup("failed");
 		r->error = xstrdup("no result record in the benchmark's output");
 	}
@@ -223,8 +228,8 @@ out:
 }
 
 /* Common fields of a record of b's iteration it in v. */
-static void record_init(struct result *r, const struct experiment *x, const struct env *v,
-			const struct bench *b, long it)
+static void result_begin(struct result *r, const struct experiment *x, const struct env *v,
+			 const struct bench *b, long it)
 {
 	char ts[32];
 
@@ -412,7 +417,7 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 							.kind = benches[b].kind, .iteration = w + 1,
 							.iterations = x->warmup };
 				emit(o, &ev);
-				record_init(&r, x, &v, &benches[b], 0);
+				result_begin(&r, x, &v, &benches[b], 0);
 				run_one(&v, x, &benches[b], &r);
 				(void)unlink(pidfile);
 				result_clear(&r);
@@ -432,7 +437,7 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 					ev.eta_ns = busy_ns / (index - 1) * (todo_total - index + 1);
 				emit(o, &ev);
 				r0 = clock_mono_ns();
-				record_init(&r, x, &v, &benches[b], it);
+				result_begin(&r, x, &v, &benches[b], it);
 				if (opened) {
 					run_one(&v, x, &benches[b], &r);
 					(void)unlink(pidfile);
