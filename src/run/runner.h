@@ -1,6 +1,6 @@
 /* The experiment runner: every (environment, benchmark, iteration) of an
  * experiment, each finished run appended to the results file at once;
- * resumes by skipping runs that already have an ok record. */
+ * resumes by skipping runs that already have an ok (or unsupported) record. */
 #ifndef VMLAB_RUN_RUNNER_H
 #define VMLAB_RUN_RUNNER_H
 
@@ -38,6 +38,7 @@ struct run_summary {
 	size_t planned;               /* runs in the experiment */
 	size_t skipped;               /* already ok in the results file */
 	size_t ok, failed;            /* finished now */
+	size_t unsupported;           /* finished now: micros the environment cannot run (no failure) */
 	size_t bad_lines;             /* malformed lines in the results file, ignored */
 	bool interrupted;
 };
