@@ -308,6 +308,13 @@ static void fill_cells(struct model *m, const struct result_set *set, const char
 		size_t k = find(envn, ne, r->environment);
 		struct rcell *c = &m->cells[row[i] * ne + k];
 		m->records++;
+		if (!strcmp(r->status, "unsupported")) {
+			c->unsupported++;
+			m->unsupported++;
+			if (!c->unsupported_why)
+				c->unsupported_why = r->error ? r->error : "unsupported";
+			continue;
+		}
 		if (!record_ok(r)) {
 			c->failed++;
 			m->envs[k].failed++;
@@ -497,6 +504,10 @@ void model_fmt_median(const struct rcell *c, char *buf, size_t len)
 {
 	char a[64];
 
+	if (!c->n && c->unsupported) {
+		snprintf(buf, len, "<not supported>");
+		return;
+	}
 	model_fmt(c->median, c->unit, a, sizeof(a));
 	if (!c->bound || isnan(c->median))
 		snprintf(buf, len, "%s", a);
