@@ -420,3 +420,17 @@ int json_get_num(const struct json *obj, const char *key, double *v)
 	*v = j->num;
 	return 0;
 }
+
+double json_num_or_nan(const struct json *obj, const char *key)
+{
+	double v;
+
+	return json_get_num(obj, key, &v) ? NAN : v;
+}
+
+char *json_dup_str(const struct json *obj, const char *key)
+{
+	const char *s = json_get_str(obj, key);
+
+	return s ? xstrdup(s) : NULL;
+}

@@ -43,5 +43,9 @@ const struct json *json_get(const struct json *obj, const char *key);
 const char *json_get_str(const struct json *obj, const char *key);
 /* Returns 0 and sets *v when key holds a number; -ENOENT otherwise. */
 int json_get_num(const struct json *obj, const char *key, double *v);
+/* The number at key; NaN when absent or of another type. */
+double json_num_or_nan(const struct json *obj, const char *key);
+/* A copy of the string at key (the caller frees it); NULL when absent or of another type. */
+char *json_dup_str(const struct json *obj, const char *key);
 
 #endif

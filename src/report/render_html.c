@@ -354,7 +354,32 @@ static void html_benches(const struct model *m, struct sbuf *o)
 	}
 }
 
-static void html_problems(const struct model *m, struct sbuf *o);
+/* The cells with failed runs (unsup false) or with records of a micro the
+ * environment cannot run (unsup true), each with its first reason; nothing
+ * when there are none. */
+static void html_problems(const struct model *m, struct sbuf *o, bool unsup)
+{
+	if (!(unsup ? m->unsupported : m->failed))
+		return;
+	sbuf_printf(o, "<h2>%s</h2>\n<table><tr><th>benchmark</th><th>environment</th><th>%s</th>"
+		       "<th>%s</th></tr>\n", unsup ? "Not supported" : "Failed runs",
+		    unsup ? "runs" : "failed", unsup ? "reason" : "first error");
+	for (size_t i = 0; i < m->nbench * m->nenv; i++) {
+		const struct rcell *x = &m->cells[i];
+		size_t n = unsup ? x->unsupported : x->failed;
+		if (!n)
+			continue;
+		sbuf_puts(o, "<tr><td>");
+		esc(o, x->bench);
+		sbuf_puts(o, "</td><td>");
+		esc(o, x->env);
+		sbuf_printf(o, "</td><td class=\"num\">%zu</td><td>%s", n,
+			    unsup ? "&lt;not supported&gt;: " : "");
+		esc(o, unsup ? x->unsupported_why : x->first_error ? x->first_error : "-");
+		sbuf_puts(o, "</td></tr>\n");
+	}
+	sbuf_puts(o, "</table>\n");
+}
 
 /* The table of every row and environment, and the failed runs. */
 static void html_tables(const struct model *m, struct sbuf *o)
@@ -394,48 +419,8 @@ static void html_tables(const struct model *m, struct sbuf *o)
 				    x->failed ? " bad" : "", x->failed);
 		}
 	sbuf_puts(o, "</table>\n");
-	html_problems(m, o);
-}
-
-/* The failed runs and the microbenchmarks an environment cannot run, each
- * with its first reason. */
-static void html_problems(const struct model *m, struct sbuf *o)
-{
-	if (m->failed) {
-		sbuf_puts(o, "<h2>Failed runs</h2>\n<table><tr><th>benchmark</th><th>environment"
-			     "</th><th>failed</th><th>first error</th></tr>\n");
-		for (size_t i = 0; i < m->nbench * m->nenv; i++) {
-			const struct rcell *x = &m->cells[i];
-			if (!x->failed)
-				continue;
-			sbuf_puts(o, "<tr><td>");
-			esc(o, x->bench);
-			sbuf_puts(o, "</td><td>");
-			esc(o, x->env);
-			sbuf_printf(o, "</td><td class=\"num\">%zu</td><td>", x->failed);
-			esc(o, x->first_error ? x->first_error : "-");
-			sbuf_puts(o, "</td></tr>\n");
-		}
-		sbuf_puts(o, "</table>\n");
-	}
-	if (!m->unsupported)
-		return;
-	sbuf_puts(o, "<h2>Not supported</h2>\n<table><tr><th>benchmark</th><th>environment"
-		     "</th><th>runs</th><th>reason</th></tr>\n");
-	for (size_t i = 0; i < m->nbench * m->nenv; i++) {
-		const struct rcell *x = &m->cells[i];
-		if (!x->unsupported)
-			continue;
-		sbuf_puts(o, "<tr><td>");
-		esc(o, x->bench);
-		sbuf_puts(o, "</td><td>");
-		esc(o, x->env);
-		sbuf_printf(o, "</td><td class=\"num\">%zu</td><td>&lt;not supported&gt;: ",
-			    x->unsupported);
-		esc(o, x->unsupported_why);
-		sbuf_puts(o, "</td></tr>\n");
-	}
-	sbuf_puts(o, "</table>\n");
+	html_problems(m, o, false);
+	html_problems(m, o, true);
 }
 
 void render_html(const struct model *m, const char *title, struct sbuf *o)

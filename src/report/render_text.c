@@ -85,40 +85,27 @@ static void md_results(const struct model *m, struct sbuf *o)
 
 }
 
-/* The failed runs and the microbenchmarks an environment cannot run, each
- * with its first reason. */
-static void md_problems(const struct model *m, struct sbuf *o)
+/* The cells with failed runs (unsup false) or with records of a micro the
+ * environment cannot run (unsup true), each with its first reason; nothing
+ * when there are none. */
+static void md_problems(const struct model *m, struct sbuf *o, bool unsup)
 {
-	if (m->failed) {
-		sbuf_puts(o, "\n## Failed runs\n\n| benchmark | environment | failed | first error |\n"
-			     "|---|---|---|---|\n");
-		for (size_t i = 0; i < m->nbench * m->nenv; i++) {
-			const struct rcell *x = &m->cells[i];
-			if (!x->failed)
-				continue;
-			sbuf_puts(o, "| ");
-			md_text(o, x->bench);
-			sbuf_puts(o, " | ");
-			md_text(o, x->env);
-			sbuf_printf(o, " | %zu | ", x->failed);
-			md_text(o, or_dash(x->first_error));
-			sbuf_puts(o, " |\n");
-		}
-	}
-	if (!m->unsupported)
+	if (!(unsup ? m->unsupported : m->failed))
 		return;
-	sbuf_puts(o, "\n## Not supported\n\n| benchmark | environment | runs | reason |\n"
-		     "|---|---|---|---|\n");
+	sbuf_puts(o, unsup ? "\n## Not supported\n\n| benchmark | environment | runs | reason |\n"
+			   : "\n## Failed runs\n\n| benchmark | environment | failed | first error |\n");
+	sbuf_puts(o, "|---|---|---|---|\n");
 	for (size_t i = 0; i < m->nbench * m->nenv; i++) {
 		const struct rcell *x = &m->cells[i];
-		if (!x->unsupported)
+		size_t n = unsup ? x->unsupported : x->failed;
+		if (!n)
 			continue;
 		sbuf_puts(o, "| ");
 		md_text(o, x->bench);
 		sbuf_puts(o, " | ");
 		md_text(o, x->env);
-		sbuf_printf(o, " | %zu | <not supported>: ", x->unsupported);
-		md_text(o, x->unsupported_why);
+		sbuf_printf(o, " | %zu | %s", n, unsup ? "<not supported>: " : "");
+		md_text(o, unsup ? x->unsupported_why : or_dash(x->first_error));
 		sbuf_puts(o, " |\n");
 	}
 }
@@ -200,7 +187,8 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 	if (m->strongest || m->strongest_micro)
 		sbuf_printf(o, " Where did native performance go? Start the analysis with %s.\n",
 			    (m->strongest ? m->strongest : m->strongest_micro)->bench);
-	md_problems(m, o);
+	md_problems(m, o, false);
+	md_problems(m, o, true);
 }
 
 static void csv_field(struct sbuf *o, const char *s)

@@ -84,25 +84,11 @@ void record_to_json(const struct record *r, struct sbuf *o)
 	sbuf_puts(o, "}\n");
 }
 
-static char *dup_str(const struct json *j, const char *key)
-{
-	const char *s = json_get_str(j, key);
-
-	return s ? xstrdup(s) : NULL;
-}
-
-static double get_num(const struct json *j, const char *key)
-{
-	double v;
-
-	return json_get_num(j, key, &v) ? NAN : v;
-}
-
 /* An integer field in [lo, hi], or def when absent or not such a number. */
 static long long get_int(const struct json *j, const char *key, double lo, double hi,
 			 long long def)
 {
-	double v = get_num(j, key);
+	double v = json_num_or_nan(j, key);
 
 	return isfinite(v) && v == floor(v) && v >= lo && v <= hi ? (long long)v : def;
 }
@@ -133,28 +119,28 @@ static size_t error_offset(const char *text, size_t len, const char *msg, const 
 
 static void fill(struct record *r, const struct json *j)
 {
-	r->kind = dup_str(j, "kind");
-	r->benchmark = dup_str(j, "benchmark");
-	r->size = dup_str(j, "size");
-	r->pin = dup_str(j, "pin");
-	r->checksum = dup_str(j, "checksum");
-	r->metric_name = dup_str(j, "metric_name");
-	r->unit = dup_str(j, "unit");
-	r->status = dup_str(j, "status");
-	r->error = dup_str(j, "error");
+	r->kind = json_dup_str(j, "kind");
+	r->benchmark = json_dup_str(j, "benchmark");
+	r->size = json_dup_str(j, "size");
+	r->pin = json_dup_str(j, "pin");
+	r->checksum = json_dup_str(j, "checksum");
+	r->metric_name = json_dup_str(j, "metric_name");
+	r->unit = json_dup_str(j, "unit");
+	r->status = json_dup_str(j, "status");
+	r->error = json_dup_str(j, "error");
 	r->iteration = (long)get_int(j, "iteration", 0, 1e9, -1);
 	r->copies = (long)get_int(j, "copies", 0, 1e9, -1);
 	r->repetitions = (long)get_int(j, "repetitions", 0, 1e9, -1);
 	r->ops = (unsigned long long)get_int(j, "ops", 0, 9e15, 0);
 	r->exit_status = (int)get_int(j, "exit_status", -1e9, 1e9, -1);
-	r->wall_s = get_num(j, "wall_s");
-	r->user_s = get_num(j, "user_s");
-	r->sys_s = get_num(j, "sys_s");
-	r->ratio = get_num(j, "ratio");
-	r->metric = get_num(j, "metric");
-	r->min = get_num(j, "min");
-	r->median = get_num(j, "median");
-	r->max = get_num(j, "max");
+	r->wall_s = json_num_or_nan(j, "wall_s");
+	r->user_s = json_num_or_nan(j, "user_s");
+	r->sys_s = json_num_or_nan(j, "sys_s");
+	r->ratio = json_num_or_nan(j, "ratio");
+	r->metric = json_num_or_nan(j, "metric");
+	r->min = json_num_or_nan(j, "min");
+	r->median = json_num_or_nan(j, "median");
+	r->max = json_num_or_nan(j, "max");
 	r->checksum_ok = get_bool(j, "checksum_ok");
 	r->higher_is_better = get_bool(j, "higher_is_better");
 }

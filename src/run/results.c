@@ -105,20 +105,6 @@ int result_append(const char *path, const struct result *r, struct err *e)
 	return rc;
 }
 
-static char *dup_str(const struct json *o, const char *key)
-{
-	const char *s = json_get_str(o, key);
-
-	return s ? xstrdup(s) : NULL;
-}
-
-static double get_num(const struct json *o, const char *key)
-{
-	double v;
-
-	return json_get_num(o, key, &v) ? NAN : v;
-}
-
 static bool is_time_unit(const char *u)
 {
 	static const char *const t[] = { "s", "ms", "us", "ns" };
@@ -184,39 +170,39 @@ static int from_json(const struct json *j, const char *name, int line, struct re
 	r->file = name ? xstrdup(name) : NULL;
 	r->line = line;
 	r->iteration = (int)it;
-	r->experiment = dup_str(j, "experiment");
-	r->environment = dup_str(j, "environment");
-	r->label = dup_str(j, "label");
-	r->benchmark = dup_str(j, "benchmark");
-	r->kind = dup_str(j, "kind");
-	r->size = dup_str(j, "size");
-	r->pin = dup_str(j, "pin");
-	r->status = dup_str(j, "status");
-	r->error = dup_str(j, "error");
-	r->unit = dup_str(j, "unit");
-	r->better = dup_str(j, "better");
-	r->checksum = dup_str(j, "checksum");
-	r->version = dup_str(j, "vmlab_version");
-	r->timestamp = dup_str(j, "timestamp");
-	r->value = get_num(j, "value");
-	r->wall_s = get_num(j, "wall_s");
-	r->user_s = get_num(j, "user_s");
-	r->sys_s = get_num(j, "sys_s");
-	r->ratio = get_num(j, "ratio");
-	r->sessions = isnan(get_num(j, "sessions")) ? 0 : (unsigned)get_num(j, "sessions");
-	r->bound = dup_str(j, "bound");
+	r->experiment = json_dup_str(j, "experiment");
+	r->environment = json_dup_str(j, "environment");
+	r->label = json_dup_str(j, "label");
+	r->benchmark = json_dup_str(j, "benchmark");
+	r->kind = json_dup_str(j, "kind");
+	r->size = json_dup_str(j, "size");
+	r->pin = json_dup_str(j, "pin");
+	r->status = json_dup_str(j, "status");
+	r->error = json_dup_str(j, "error");
+	r->unit = json_dup_str(j, "unit");
+	r->better = json_dup_str(j, "better");
+	r->checksum = json_dup_str(j, "checksum");
+	r->version = json_dup_str(j, "vmlab_version");
+	r->timestamp = json_dup_str(j, "timestamp");
+	r->value = json_num_or_nan(j, "value");
+	r->wall_s = json_num_or_nan(j, "wall_s");
+	r->user_s = json_num_or_nan(j, "user_s");
+	r->sys_s = json_num_or_nan(j, "sys_s");
+	r->ratio = json_num_or_nan(j, "ratio");
+	r->sessions = isnan(json_num_or_nan(j, "sessions")) ? 0 : (unsigned)json_num_or_nan(j, "sessions");
+	r->bound = json_dup_str(j, "bound");
 	ck = json_get(j, "checksum_ok");
 	r->checksum_ok = ck && ck->type == JSON_BOOL ? ck->b : -1;
 	if ((f = json_get(j, "facts")) && f->type == JSON_OBJ) {
-		r->facts.hostname = dup_str(f, "hostname");
-		r->facts.cpu_model = dup_str(f, "cpu_model");
-		r->facts.kernel = dup_str(f, "kernel");
-		r->facts.xen_version = dup_str(f, "xen_version");
-		r->facts.xen_scheduler = dup_str(f, "xen_scheduler");
-		r->facts.virt_caps = dup_str(f, "virt_caps");
-		r->facts.guest_type = dup_str(f, "guest_type");
-		r->facts.tsc_mode = dup_str(f, "tsc_mode");
-		r->facts.concurrent = dup_str(f, "concurrent");
+		r->facts.hostname = json_dup_str(f, "hostname");
+		r->facts.cpu_model = json_dup_str(f, "cpu_model");
+		r->facts.kernel = json_dup_str(f, "kernel");
+		r->facts.xen_version = json_dup_str(f, "xen_version");
+		r->facts.xen_scheduler = json_dup_str(f, "xen_scheduler");
+		r->facts.virt_caps = json_dup_str(f, "virt_caps");
+		r->facts.guest_type = json_dup_str(f, "guest_type");
+		r->facts.tsc_mode = json_dup_str(f, "tsc_mode");
+		r->facts.concurrent = json_dup_str(f, "concurrent");
 	}
 	return 0;
 }
