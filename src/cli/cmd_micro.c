@@ -29,6 +29,30 @@ static const char usage[] =
 
 enum { O_MIN = 256, O_REPS, O_JSON, O_LIST };
 
+/* Appends m's record of the result r (status st) to out. */
+static void micro_record(const struct micro_ops *m, const struct micro_result *r, const char *st,
+			 struct sbuf *out)
+{
+	struct record mr;
+
+	record_init(&mr);
+	mr.kind = "micro";
+	mr.benchmark = (char *)m->name;
+	mr.unit = (char *)m->unit;
+	mr.higher_is_better = m->bytes_per_op > 0;
+	if (r->status == MICRO_OK) {
+		mr.min = r->min;
+		mr.median = r->median;
+		mr.max = r->max;
+	}
+	mr.repetitions = r->repetitions;
+	mr.ops = (unsigned long long)r->ops;
+	mr.status = (char *)st;
+	if (r->status != MICRO_OK)
+		mr.error = (char *)r->error;
+	record_to_json(&mr, out);
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -84,31 +108,15 @@ static int run(int argc, char **argv)
 	for (int k = 0; k < n; k++) {
 		struct micro_result r;
 		struct sbuf rec = SBUF_INIT;
-		struct record mr;
 		const char *st;
 
 		micro_measure(list[k], min_ns, (int)reps, &r);
 		st = r.status == MICRO_OK ? "ok" : r.status == MICRO_UNSUPPORTED ? "unsupported" : "error";
 		if (r.status == MICRO_ERROR)
 			failed++;
-		record_init(&mr);
-		mr.kind = "micro";
-		mr.benchmark = (char *)list[k]->name;
-		mr.unit = (char *)list[k]->unit;
-		mr.higher_is_better = list[k]->bytes_per_op > 0;
-		if (r.status == MICRO_OK) {
-			mr.min = r.min;
-			mr.median = r.median;
-			mr.max = r.max;
-		}
-		mr.repetitions = r.repetitions;
-		mr.ops = (unsigned long long)r.ops;
-		mr.status = (char *)st;
-		if (r.status != MICRO_OK) {
-			mr.error = r.error;
+		micro_record(list[k], &r, st, &rec);
+		if (r.status != MICRO_OK)
 			fprintf(stderr, "vmlab micro: %s: %s: %s\n", list[k]->name, st, r.error);
-		}
-		record_to_json(&mr, &rec);
 		if (json) {
 			fputs(sbuf_str(&rec), stdout);
 			fflush(stdout);
