@@ -261,6 +261,14 @@ static void jkey(struct sbuf *o, const char *k)
 	sbuf_putc(o, ':');
 }
 
+/* ,"k":"v" */
+static void jfield(struct sbuf *o, const char *k, const char *v)
+{
+	sbuf_putc(o, ',');
+	jkey(o, k);
+	json_put_str(o, v);
+}
+
 static void jstr_or_null(struct sbuf *o, const char *s)
 {
 	if (s)
@@ -279,15 +287,11 @@ static void json_strongest(struct sbuf *o, const struct model *m, const struct r
 	sbuf_putc(o, '{');
 	jkey(o, "benchmark");
 	json_put_str(o, c->bench);
-	sbuf_putc(o, ',');
-	jkey(o, "environment");
-	json_put_str(o, c->env);
-	sbuf_puts(o, ",\"baseline\":");
-	json_put_str(o, model_base_of(m, c));
+	jfield(o, "environment", c->env);
+	jfield(o, "baseline", model_base_of(m, c));
 	sbuf_puts(o, ",\"slowdown\":");
 	json_put_num(o, c->slow);
-	sbuf_puts(o, ",\"set\":");
-	json_put_str(o, set);
+	jfield(o, "set", set);
 	sbuf_putc(o, '}');
 }
 
@@ -306,24 +310,14 @@ static void json_results(const struct model *m, struct sbuf *o)
 			first = false;
 			jkey(o, "benchmark");
 			json_put_str(o, m->benches[bi].name);
-			sbuf_putc(o, ',');
-			jkey(o, "row");
-			json_put_str(o, x->bench);
+			jfield(o, "row", x->bench);
 			if (x->sessions)
 				sbuf_printf(o, ",\"sessions\":%u", x->sessions);
-			if (x->bound) {
-				sbuf_puts(o, ",\"bound\":");
-				json_put_str(o, x->bound);
-			}
-			sbuf_putc(o, ',');
-			jkey(o, "kind");
-			json_put_str(o, x->kind);
-			sbuf_putc(o, ',');
-			jkey(o, "environment");
-			json_put_str(o, x->env);
-			sbuf_putc(o, ',');
-			jkey(o, "unit");
-			json_put_str(o, x->unit);
+			if (x->bound)
+				jfield(o, "bound", x->bound);
+			jfield(o, "kind", x->kind);
+			jfield(o, "environment", x->env);
+			jfield(o, "unit", x->unit);
 			sbuf_printf(o, ",\"better\":\"%s\",\"n\":%zu,\"failed\":%zu,\"baseline\":",
 				    x->higher_better ? "higher" : "lower", x->n, x->failed);
 			jstr_or_null(o, m->envs[k].base_name);
@@ -336,15 +330,11 @@ static void json_results(const struct model *m, struct sbuf *o)
 				json_put_num(o, vals[i]);
 			}
 			if (x->unsupported) {
-				sbuf_printf(o, ",\"unsupported\":%zu,", x->unsupported);
-				jkey(o, "unsupported_reason");
-				json_put_str(o, x->unsupported_why);
+				sbuf_printf(o, ",\"unsupported\":%zu", x->unsupported);
+				jfield(o, "unsupported_reason", x->unsupported_why);
 			}
-			if (x->first_error) {
-				sbuf_putc(o, ',');
-				jkey(o, "first_error");
-				json_put_str(o, x->first_error);
-			}
+			if (x->first_error)
+				jfield(o, "first_error", x->first_error);
 			sbuf_putc(o, '}');
 		}
 }
@@ -368,9 +358,7 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 		sbuf_puts(o, k ? ",{" : "{");
 		jkey(o, "name");
 		json_put_str(o, v->name);
-		sbuf_putc(o, ',');
-		jkey(o, "label");
-		json_put_str(o, v->label);
+		jfield(o, "label", v->label);
 		sbuf_printf(o, ",\"emulated\":%s,\"ok\":%zu,\"failed\":%zu,\"geomean_slowdown\":",
 			    v->emulated ? "true" : "false", v->ok, v->failed);
 		json_put_num(o, v->geomean);

@@ -169,6 +169,10 @@ expect 0 "$VMLAB" report --format html "$T/unsup.jsonl"
 contains "$T/out" '<td class="num">&lt;not supported&gt;</td>'
 contains "$T/out" '&lt;not supported&gt;: no CPUID faulting here'
 grep -q '<not supported>' "$T/out" && fail "html: <not supported> left unescaped"
+# test_html_median_escaped: a bound answer's "< MIN" is escaped in the HTML table
+expect 0 "$VMLAB" report --format html "$FX/task4_search.jsonl"
+contains "$T/out" '<td class="num">&lt; 10 sessions \(bound\)</td>'
+contains "$T/out" '<td class="num">&gt;= 1000 sessions \(bound\)</td>'
 expect 0 "$VMLAB" report --format json "$T/unsup.jsonl"
 contains "$T/out" '"unsupported":2,"unsupported_reason":"no CPUID faulting here"'
 
