@@ -11,8 +11,10 @@
 #include "base/err.h"
 #include "base/sbuf.h"
 
-/* One record. Strings are owned (NULL when absent); numbers are NaN when
- * absent or null. Which fields a kind writes: every kind kind, benchmark,
+/* One record. Strings are NULL when absent: owned by a record that
+ * record_from_json filled (record_clear frees them), borrowed by one a writer
+ * fills for record_to_json (never record_clear that one). Numbers are NaN
+ * when absent or null. Which fields a kind writes: every kind kind, benchmark,
  * status and error (when not NULL); "cpu" size, iteration, copies, pin (when
  * not NULL), wall_s, user_s, sys_s, ratio, checksum_ok, checksum; "cmd"
  * iteration, copies, wall_s, user_s, sys_s, metric, metric_name,
