@@ -3,13 +3,13 @@
 #include "bench/suite.h"
 #include "base/fileio.h"
 #include "base/json.h"
-#include "run/record.h"
 #include "base/proc.h"
 #include "base/units.h"
 #include "cli/cmd.h"
 #include "cli/subcmd.h"
 #include "measure/clock.h"
 #include "measure/stats.h"
+#include "run/record.h"
 #include "xen/cpulist.h"
 
 #include <errno.h>

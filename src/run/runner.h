@@ -36,7 +36,7 @@ struct run_opts {
 
 struct run_summary {
 	size_t planned;               /* runs in the experiment */
-	size_t skipped;               /* already ok in the results file */
+	size_t skipped;               /* already ok (or unsupported) in the results file */
 	size_t ok, failed;            /* finished now */
 	size_t unsupported;           /* finished now: micros the environment cannot run (no failure) */
 	size_t bad_lines;             /* malformed lines in the results file, ignored */
