@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -114,9 +115,10 @@ static const char *opt(char *const args[], const char *name)
 	return NULL;
 }
 
-/* The synthetic record of micro name (unsupported when s says so). */
+/* The synthetic record of micro name (unsupported when s says so, the
+ * reason written to why, which r borrows). */
 static void null_micro(const struct null_state *s, const char *name, double jitter,
-		       struct record *r)
+		       struct record *r, char why[128])
 {
 	double med = 100.0 * name_scale(name) * jitter;
 
@@ -128,7 +130,8 @@ static void null_micro(const struct null_state *s, const char *name, double jitt
 	r->ops = 1000;
 	if (s->unsupported && !strcmp(s->unsupported, name)) {
 		r->status = "unsupported";
-		r->error = "not supported in this environment (null: unsupported=)";
+		snprintf(why, 128, "not supported in this environment (null:unsupported=%.60s)", name);
+		r->error = why;
 		return;
 	}
 	r->min = med * 0.98;
@@ -182,12 +185,13 @@ static int null_exec(struct env *v, char *const args[], uint64_t timeout_ms, str
 	const char *cmd = opt(args, "--cmd");
 	double jitter = 1.0 + 0.01 * (double)(s->calls++ % 5);
 	struct record r;
+	char why[128];
 
 	sleep_ns(s->delay_ns);
 	*status = 0;
 	record_init(&r);
 	if (!strcmp(args[0], "micro"))
-		null_micro(s, args[1], jitter, &r);
+		null_micro(s, args[1], jitter, &r, why);
 	else if (cmd)
 		null_cmd(cmd, jitter, &r);
 	else if (null_cpu(s, args[2], opt(args, "--size"), jitter, &r))
