@@ -17,6 +17,10 @@ void json_put_str(struct sbuf *out, const char *s);
 void json_put_strn(struct sbuf *out, const char *s, size_t n);
 /* Appends a number; NaN and infinities become null. */
 void json_put_num(struct sbuf *out, double v);
+struct json;
+/* Appends the parsed value j as JSON text (no white space; numbers as
+ * json_put_num writes them), so that parsing it again gives the same tree. */
+void json_put_value(struct sbuf *out, const struct json *j);
 
 /* ---- reader ---- */
 

@@ -181,7 +181,7 @@ static void on_progress(void *ctx, const struct run_event *ev)
 		}
 		break;
 	case RUN_DONE: {
-		const struct result *r = ev->record;
+		const struct record *r = ev->record;
 		bool ok = !strcmp(r->status, "ok");
 		if (p->tty && ok)
 			break;

@@ -26,7 +26,7 @@ static bool already_ok(const struct result_set *done, const char *env, const str
 		       const char *size, long it)
 {
 	for (size_t i = 0; i < done->n; i++) {
-		const struct result *r = &done->v[i];
+		const struct record *r = &done->v[i];
 		bool finished = !strcmp(r->status, "ok") || !strcmp(r->status, "unsupported");
 		if (r->iteration == it && finished && !strcmp(r->environment, env) &&
 		    !strcmp(r->benchmark, b->name) && r->kind && !strcmp(r->kind, b->kind) &&
@@ -115,7 +115,7 @@ static char *dup_or_null(const char *s)
 }
 
 /* The value, unit and direction of the benchmark's record j into r. */
-static void take_value(struct result *r, const struct bench *b, const struct record *j)
+static void take_value(struct record *r, const struct bench *b, const struct record *j)
 {
 	if (!strcmp(b->kind, "micro")) {
 		const char *u = j->unit ? j->unit : "ns/op";
@@ -144,7 +144,7 @@ static void take_value(struct result *r, const struct bench *b, const struct rec
 /* Fills the measured fields of r from the benchmark's record j. A micro
  * that reports "unsupported" stays "unsupported" (with its reason), every
  * other status but "ok" is "failed". */
-static void take_record(struct result *r, const struct bench *b, const struct record *j)
+static void take_record(struct record *r, const struct bench *b, const struct record *j)
 {
 	const char *st = j->status, *er = j->error;
 
@@ -177,7 +177,7 @@ static void take_record(struct result *r, const struct bench *b, const struct re
 
 /* Runs one iteration of b in v and fills r (status ok or failed). */
 static void run_one(struct env *v, const struct experiment *x, const struct bench *b,
-		    struct result *r)
+		    struct record *r)
 {
 	char *args[14], tmo[32];
 	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
@@ -230,12 +230,12 @@ out:
 }
 
 /* Common fields of a record of b's iteration it in v. */
-static void result_begin(struct result *r, const struct experiment *x, const struct env *v,
+static void result_begin(struct record *r, const struct experiment *x, const struct env *v,
 			 const struct bench *b, long it)
 {
 	char ts[32];
 
-	memset(r, 0, sizeof(*r));
+	record_init(r);
 	r->experiment = xstrdup(x->name);
 	r->environment = xstrdup(v->name);
 	r->label = xstrdup(v->label ? v->label : v->name);
@@ -245,9 +245,7 @@ static void result_begin(struct result *r, const struct experiment *x, const str
 	r->size = xstrdup(x->size);
 	if (x->pin && !strcmp(b->kind, "cpu"))
 		r->pin = xstrdup(x->pin);
-	r->iteration = (int)it;
-	r->checksum_ok = -1;
-	r->value = r->wall_s = r->user_s = r->sys_s = r->ratio = NAN;
+	r->iteration = it;
 	r->version = xstrdup(VMLAB_VERSION);
 	clock_iso8601(clock_real_ns(), ts);
 	r->timestamp = xstrdup(ts);
@@ -404,7 +402,7 @@ static bool open_env(struct plan *p, struct env *v, struct err *ee)
 static void warm_up(struct plan *p, struct env *v, const struct bench *b)
 {
 	for (long w = 0; w < p->x->warmup && !stopping(p->o); w++) {
-		struct result r;
+		struct record r;
 		struct run_event ev = { .type = RUN_WARMUP, .index = p->index + 1,
 					.total = p->todo_total, .env = v->name, .bench = b->name,
 					.kind = b->kind, .iteration = w + 1,
@@ -413,7 +411,7 @@ static void warm_up(struct plan *p, struct env *v, const struct bench *b)
 		result_begin(&r, p->x, v, b, 0);
 		run_one(v, p->x, b, &r);
 		(void)unlink(p->pidfile);
-		result_clear(&r);
+		record_clear(&r);
 	}
 }
 
@@ -426,7 +424,7 @@ static int run_recorded(struct plan *p, struct env *v, bool opened, const struct
 				.env = v->name, .bench = b->name, .kind = b->kind,
 				.iteration = it, .iterations = p->x->iterations };
 	uint64_t r0;
-	struct result r;
+	struct record r;
 	int rc;
 
 	if (p->index > 1)
@@ -460,7 +458,7 @@ static int run_recorded(struct plan *p, struct env *v, bool opened, const struct
 		ev.record = &r;
 		emit(p->o, &ev);
 	}
-	result_clear(&r);
+	record_clear(&r);
 	return rc;
 }
 

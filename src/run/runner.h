@@ -20,7 +20,7 @@ struct run_event {
 	const char *env, *bench, *kind;
 	long iteration, iterations;
 	uint64_t eta_ns;              /* RUN_START: estimate for what is left; 0 unknown */
-	const struct result *record;  /* RUN_DONE: the record appended */
+	const struct record *record;  /* RUN_DONE: the record appended */
 	const char *error;            /* RUN_ENV_FAILED: why; RUN_NOTICE: what was done;
 	                               * RUN_ENV_SHARED: the other VMs running beside
 	                               * this environment */
