@@ -1,5 +1,5 @@
-/* Unit tests of src/run/record.c (the benchmark run's record) and of the
- * runner reading it back. */
+/* Unit tests of src/run/record.c (the one record: a benchmark's, the
+ * store's, the web records') and of the runner reading it back. */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -14,6 +14,7 @@
 #include "base/fileio.h"
 #include "run/experiment.h"
 #include "run/record.h"
+#include "run/results.h"
 #include "run/runner.h"
 
 #include <unistd.h>
@@ -238,6 +239,150 @@ static void test_unsupported_micro_not_failed(void **state)
 	sbuf_free(&out);
 }
 
+/* The store's part of two records is the same. */
+static void assert_same_store(const struct record *a, const struct record *b)
+{
+	assert_same(a, b);
+	assert_str_or_null(a->experiment, b->experiment);
+	assert_str_or_null(a->environment, b->environment);
+	assert_str_or_null(a->label, b->label);
+	assert_str_or_null(a->better, b->better);
+	assert_str_or_null(a->version, b->version);
+	assert_str_or_null(a->timestamp, b->timestamp);
+	assert_str_or_null(a->bound, b->bound);
+	assert_str_or_null(a->facts.hostname, b->facts.hostname);
+	assert_str_or_null(a->facts.xen_version, b->facts.xen_version);
+	assert_str_or_null(a->facts.guest_type, b->facts.guest_type);
+	assert_str_or_null(a->facts.concurrent, b->facts.concurrent);
+	assert_num(a->value, b->value);
+	assert_int_equal(a->sessions, b->sessions);
+	assert_int_equal(a->nextras, b->nextras);
+	for (size_t k = 0; k < a->nextras; k++) {
+		assert_string_equal(a->extras[k].key, b->extras[k].key);
+		assert_string_equal(a->extras[k].json, b->extras[k].json);
+	}
+}
+
+/* round_trip for a store or web record. */
+static void store_round_trip(const struct record *r, const char *want)
+{
+	struct sbuf a = SBUF_INIT, b = SBUF_INIT;
+	struct record back;
+	struct err e = { 0, "" };
+
+	record_to_json(r, &a);
+	assert_string_equal(sbuf_str(&a), want);
+	if (record_from_json(a.buf, a.len, &back, &e))
+		fail_msg("%s", e.msg);
+	assert_same_store(r, &back);
+	record_to_json(&back, &b);
+	assert_string_equal(sbuf_str(&a), sbuf_str(&b));
+	record_clear(&back);
+	sbuf_free(&a);
+	sbuf_free(&b);
+}
+
+/* A store record (the runner's) reads back whole and is written in the
+ * store's field order, byte for byte as the results files hold it. */
+static void test_store_record_round_trip(void **state)
+{
+	struct record r;
+
+	(void)state;
+	record_init(&r);
+	r.experiment = "task2", r.environment = "testbed:pv", r.label = "testbed (emulated)";
+	r.facts.hostname = "g\"1", r.facts.xen_version = "4.17.5", r.facts.guest_type = "pv";
+	r.benchmark = "flow", r.kind = "cpu", r.size = "test", r.pin = "0-1", r.iteration = 2;
+	r.wall_s = 0.25, r.user_s = 0.24, r.value = 0.25, r.unit = "s", r.better = "lower";
+	r.checksum_ok = 1, r.checksum = "ab12", r.status = "ok", r.version = "1.2-3-gabc";
+	r.timestamp = "2026-01-02T03:04:05Z";
+	store_round_trip(&r, "{\"experiment\":\"task2\",\"environment\":\"testbed:pv\","
+			 "\"label\":\"testbed (emulated)\",\"facts\":{\"hostname\":\"g\\\"1\","
+			 "\"xen_version\":\"4.17.5\",\"guest_type\":\"pv\"},\"benchmark\":\"flow\","
+			 "\"kind\":\"cpu\",\"size\":\"test\",\"pin\":\"0-1\",\"iteration\":2,"
+			 "\"wall_s\":0.25,\"user_s\":0.23999999999999999,\"value\":0.25,"
+			 "\"unit\":\"s\",\"better\":\"lower\",\"checksum_ok\":true,"
+			 "\"checksum\":\"ab12\",\"status\":\"ok\",\"vmlab_version\":\"1.2-3-gabc\","
+			 "\"timestamp\":\"2026-01-02T03:04:05Z\"}\n");
+	record_init(&r);
+	r.environment = "null", r.benchmark = "cpuid", r.kind = "micro", r.iteration = 0;
+	r.status = "unsupported", r.error = "no CPUID faulting";
+	store_round_trip(&r, "{\"environment\":\"null\",\"facts\":{},\"benchmark\":\"cpuid\","
+			 "\"kind\":\"micro\",\"iteration\":0,\"status\":\"unsupported\","
+			 "\"error\":\"no CPUID faulting\"}\n");
+}
+
+/* A web record (vmlab web search) is one struct record: its store fields in
+ * the web records' order, its web fields kept as extras, in order. */
+static void test_web_record_round_trip(void **state)
+{
+	struct record r;
+
+	(void)state;
+	record_init(&r);
+	r.kind = xstrdup("web-search-result"), r.environment = xstrdup("native");
+	r.label = xstrdup("L\"x"), r.facts.concurrent = xstrdup("qemu-system-x86_64 pid 812");
+	r.benchmark = xstrdup("web-support"), r.iteration = 1, r.status = xstrdup("ok");
+	r.value = 2, r.unit = xstrdup("sessions"), r.better = xstrdup("higher");
+	r.bound = xstrdup("lower");
+	record_add_fmt(&r, "min", "%u", 2u);
+	record_add_num(&r, "max", 3);
+	record_add_raw(&r, "qos", "{\"pass\":false,\"p\":[1,null]}");
+	record_add_str(&r, "hist", "a\nb");
+	store_round_trip(&r, "{\"kind\":\"web-search-result\",\"environment\":\"native\","
+			 "\"label\":\"L\\\"x\",\"facts\":{\"concurrent\":\"qemu-system-x86_64 pid "
+			 "812\"},\"benchmark\":\"web-support\",\"iteration\":1,\"status\":\"ok\","
+			 "\"value\":2,\"unit\":\"sessions\",\"better\":\"higher\",\"bound\":\"lower\","
+			 "\"min\":2,\"max\":3,\"qos\":{\"pass\":false,\"p\":[1,null]},"
+			 "\"hist\":\"a\\nb\"}\n");
+	record_clear(&r);
+	record_init(&r);
+	r.kind = xstrdup("web-load"), r.timestamp = xstrdup("2026-01-02T03:04:05Z");
+	r.environment = xstrdup("native"), r.benchmark = xstrdup("web-banking-load");
+	r.iteration = 3, r.status = xstrdup("ok"), r.value = 12.5, r.sessions = 4;
+	record_add_str(&r, "workload", "banking");
+	store_round_trip(&r, "{\"kind\":\"web-load\",\"time\":\"2026-01-02T03:04:05Z\","
+			 "\"environment\":\"native\",\"benchmark\":\"web-banking-load\","
+			 "\"iteration\":3,\"status\":\"ok\",\"value\":12.5,\"sessions\":4,"
+			 "\"workload\":\"banking\"}\n");
+	record_clear(&r);
+}
+
+/* The store reader keeps the fields it does not know (the web part) and
+ * gives the report the store's figure of a web record. */
+static void test_store_unknown_fields_kept(void **state)
+{
+	const char *t = "{\"kind\":\"web-bench\",\"time\":\"T\",\"environment\":\"native\","
+			"\"benchmark\":\"web-bench\",\"iteration\":1,\"status\":\"ok\",\"value\":9,"
+			"\"unit\":\"req/s\",\"better\":\"higher\",\"timestamp\":\"x\","
+			"\"latency_ns\":{\"min\":1,\"max\":2},\"hosts\":2}\n"
+			"{\"environment\":\"a\",\"benchmark\":\"b\",\"status\":\"ok\",\"iteration\":1,"
+			"\"time\":\"T\",\"future\":[true]}\n";
+	struct result_set set = { 0 };
+	struct err e = { 0, "" };
+	const struct record *r;
+
+	(void)state;
+	if (results_parse("f", t, strlen(t), false, &set, NULL, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(set.n, 2);
+	r = &set.v[0];
+	assert_string_equal(r->timestamp, "T");
+	assert_true(r->value == 9 && r->line == 1);
+	assert_string_equal(r->better, "higher");
+	assert_int_equal(r->nextras, 3);
+	assert_string_equal(r->extras[0].key, "timestamp");
+	assert_string_equal(r->extras[1].key, "latency_ns");
+	assert_string_equal(r->extras[1].json, "{\"min\":1,\"max\":2}");
+	assert_string_equal(r->extras[2].json, "2");
+	r = &set.v[1];
+	assert_null(r->timestamp);
+	assert_int_equal(r->nextras, 2);
+	assert_string_equal(r->extras[0].key, "time");
+	assert_string_equal(r->extras[1].json, "[true]");
+	results_free(&set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +392,9 @@ int main(void)
 		cmocka_unit_test(test_record_unknown_fields_ignored),
 		cmocka_unit_test(test_record_bad_json_names_byte_offset),
 		cmocka_unit_test(test_unsupported_micro_not_failed),
+		cmocka_unit_test(test_store_record_round_trip),
+		cmocka_unit_test(test_web_record_round_trip),
+		cmocka_unit_test(test_store_unknown_fields_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
