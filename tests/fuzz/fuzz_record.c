@@ -1,8 +1,9 @@
-/* libFuzzer target: the benchmark run's record as the runner reads it back
- * from a benchmark's output: never a crash; an accepted record written out
- * reads back, and from then on writing and reading changes no byte (the first
- * write may escape invalid UTF-8); a rejected one names a byte offset inside
- * the input and leaves the record empty. */
+/* libFuzzer target: the one record's reader (a benchmark's record as the
+ * runner reads it back from its output; a store or web record, with its
+ * extras, as the store's readers take it): never a crash; an accepted record
+ * written out reads back, and from then on writing and reading changes no
+ * byte (the first write may escape invalid UTF-8); a rejected one names a
+ * byte offset inside the input and leaves the record empty. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
