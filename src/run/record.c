@@ -229,63 +229,70 @@ static void put_extras(const struct record *r, struct sbuf *o, bool *first)
 	}
 }
 
-static void store_to_json(const struct record *r, struct sbuf *o)
-{
-	bool first = true;
+/* The store's fields, as record_to_json writes them. */
+enum store_field {
+	SF_EXPERIMENT, SF_ENVIRONMENT, SF_LABEL, SF_FACTS, SF_ANY_FACTS, SF_BENCHMARK, SF_KIND,
+	SF_SIZE, SF_PIN, SF_ITERATION, SF_TIMES, SF_FIGURE, SF_CHECKSUM, SF_STATUS, SF_ERROR,
+	SF_VERSION, SF_TIMESTAMP, SF_TIME, SF_EXTRAS,
+};
 
-	sbuf_putc(o, '{');
-	put_s(o, &first, "experiment", r->experiment);
-	put_s(o, &first, "environment", r->environment);
-	put_s(o, &first, "label", r->label);
-	put_facts(r, o, &first);
-	put_s(o, &first, "benchmark", r->benchmark);
-	put_s(o, &first, "kind", r->kind);
-	put_s(o, &first, "size", r->size);
-	put_s(o, &first, "pin", r->pin);
-	put_iteration(r, o, &first);
-	put_times_n(r, o, &first);
-	put_figure(r, o, &first);
-	put_checksum(r, o, &first);
-	put_s(o, &first, "status", r->status);
-	put_s(o, &first, "error", r->error);
-	put_s(o, &first, "vmlab_version", r->version);
-	put_s(o, &first, "timestamp", r->timestamp);
-	put_extras(r, o, &first);
-	sbuf_puts(o, "}\n");
+static void put_field(const struct record *r, struct sbuf *o, bool *first, enum store_field f)
+{
+	switch (f) {
+	case SF_EXPERIMENT: put_s(o, first, "experiment", r->experiment); break;
+	case SF_ENVIRONMENT: put_s(o, first, "environment", r->environment); break;
+	case SF_LABEL: put_s(o, first, "label", r->label); break;
+	case SF_FACTS: put_facts(r, o, first); break;
+	case SF_ANY_FACTS:
+		if (any_fact(&r->facts))
+			put_facts(r, o, first);
+		break;
+	case SF_BENCHMARK: put_s(o, first, "benchmark", r->benchmark); break;
+	case SF_KIND: put_s(o, first, "kind", r->kind); break;
+	case SF_SIZE: put_s(o, first, "size", r->size); break;
+	case SF_PIN: put_s(o, first, "pin", r->pin); break;
+	case SF_ITERATION: put_iteration(r, o, first); break;
+	case SF_TIMES: put_times_n(r, o, first); break;
+	case SF_FIGURE: put_figure(r, o, first); break;
+	case SF_CHECKSUM: put_checksum(r, o, first); break;
+	case SF_STATUS: put_s(o, first, "status", r->status); break;
+	case SF_ERROR: put_s(o, first, "error", r->error); break;
+	case SF_VERSION: put_s(o, first, "vmlab_version", r->version); break;
+	case SF_TIMESTAMP: put_s(o, first, "timestamp", r->timestamp); break;
+	case SF_TIME: put_s(o, first, "time", r->timestamp); break;
+	case SF_EXTRAS: put_extras(r, o, first); break;
+	}
 }
 
-static void web_to_json(const struct record *r, struct sbuf *o)
+static const enum store_field store_order[] = {
+	SF_EXPERIMENT, SF_ENVIRONMENT, SF_LABEL, SF_FACTS, SF_BENCHMARK, SF_KIND, SF_SIZE, SF_PIN,
+	SF_ITERATION, SF_TIMES, SF_FIGURE, SF_CHECKSUM, SF_STATUS, SF_ERROR, SF_VERSION,
+	SF_TIMESTAMP, SF_EXTRAS,
+};
+
+static const enum store_field web_order[] = {
+	SF_KIND, SF_TIME, SF_ENVIRONMENT, SF_LABEL, SF_ANY_FACTS, SF_BENCHMARK, SF_ITERATION,
+	SF_STATUS, SF_ERROR, SF_FIGURE, SF_EXPERIMENT, SF_SIZE, SF_PIN, SF_TIMES, SF_CHECKSUM,
+	SF_VERSION, SF_EXTRAS,
+};
+
+static void store_to_json(const struct record *r, const enum store_field *order, size_t n,
+			  struct sbuf *o)
 {
 	bool first = true;
 
 	sbuf_putc(o, '{');
-	put_s(o, &first, "kind", r->kind);
-	put_s(o, &first, "time", r->timestamp);
-	put_s(o, &first, "environment", r->environment);
-	put_s(o, &first, "label", r->label);
-	if (any_fact(&r->facts))
-		put_facts(r, o, &first);
-	put_s(o, &first, "benchmark", r->benchmark);
-	put_iteration(r, o, &first);
-	put_s(o, &first, "status", r->status);
-	put_s(o, &first, "error", r->error);
-	put_figure(r, o, &first);
-	put_s(o, &first, "experiment", r->experiment);
-	put_s(o, &first, "size", r->size);
-	put_s(o, &first, "pin", r->pin);
-	put_times_n(r, o, &first);
-	put_checksum(r, o, &first);
-	put_s(o, &first, "vmlab_version", r->version);
-	put_extras(r, o, &first);
+	for (size_t k = 0; k < n; k++)
+		put_field(r, o, &first, order[k]);
 	sbuf_puts(o, "}\n");
 }
 
 void record_to_json(const struct record *r, struct sbuf *o)
 {
 	if (is_web(r->kind))
-		web_to_json(r, o);
+		store_to_json(r, web_order, sizeof(web_order) / sizeof(web_order[0]), o);
 	else if (r->environment)
-		store_to_json(r, o);
+		store_to_json(r, store_order, sizeof(store_order) / sizeof(store_order[0]), o);
 	else
 		bench_to_json(r, o);
 }
