@@ -92,6 +92,38 @@ void json_put_num(struct sbuf *out, double v)
 		sbuf_printf(out, "%.17g", v);
 }
 
+void json_put_value(struct sbuf *out, const struct json *j)
+{
+	switch (j->type) {
+	case JSON_NULL:
+		sbuf_puts(out, "null");
+		break;
+	case JSON_BOOL:
+		sbuf_puts(out, j->b ? "true" : "false");
+		break;
+	case JSON_NUM:
+		json_put_num(out, j->num);
+		break;
+	case JSON_STR:
+		json_put_strn(out, j->str, j->len);
+		break;
+	case JSON_ARR:
+	case JSON_OBJ:
+		sbuf_putc(out, j->type == JSON_ARR ? '[' : '{');
+		for (size_t k = 0; k < j->len; k++) {
+			if (k)
+				sbuf_putc(out, ',');
+			if (j->type == JSON_OBJ) {
+				json_put_str(out, j->keys[k]);
+				sbuf_putc(out, ':');
+			}
+			json_put_value(out, j->items[k]);
+		}
+		sbuf_putc(out, j->type == JSON_ARR ? ']' : '}');
+		break;
+	}
+}
+
 /* ---- reader ---- */
 
 struct jp {
@@ -419,4 +451,18 @@ int json_get_num(const struct json *obj, const char *key, double *v)
 		return -ENOENT;
 	*v = j->num;
 	return 0;
+}
+
+double json_num_or_nan(const struct json *obj, const char *key)
+{
+	double v;
+
+	return json_get_num(obj, key, &v) ? NAN : v;
+}
+
+char *json_dup_str(const struct json *obj, const char *key)
+{
+	const char *s = json_get_str(obj, key);
+
+	return s ? xstrdup(s) : NULL;
 }

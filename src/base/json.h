@@ -17,6 +17,10 @@ void json_put_str(struct sbuf *out, const char *s);
 void json_put_strn(struct sbuf *out, const char *s, size_t n);
 /* Appends a number; NaN and infinities become null. */
 void json_put_num(struct sbuf *out, double v);
+struct json;
+/* Appends the parsed value j as JSON text (no white space; numbers as
+ * json_put_num writes them), so that parsing it again gives the same tree. */
+void json_put_value(struct sbuf *out, const struct json *j);
 
 /* ---- reader ---- */
 
@@ -43,5 +47,9 @@ const struct json *json_get(const struct json *obj, const char *key);
 const char *json_get_str(const struct json *obj, const char *key);
 /* Returns 0 and sets *v when key holds a number; -ENOENT otherwise. */
 int json_get_num(const struct json *obj, const char *key, double *v);
+/* The number at key; NaN when absent or of another type. */
+double json_num_or_nan(const struct json *obj, const char *key);
+/* A copy of the string at key (the caller frees it); NULL when absent or of another type. */
+char *json_dup_str(const struct json *obj, const char *key);
 
 #endif

@@ -9,6 +9,7 @@
 #include "cli/subcmd.h"
 #include "measure/clock.h"
 #include "measure/stats.h"
+#include "run/record.h"
 #include "xen/cpulist.h"
 
 #include <errno.h>
@@ -137,29 +138,24 @@ static int list_main(int argc, char **argv)
 	return 0;
 }
 
-/* A fixed-point JSON number (NaN and infinities become null). */
-static void put_fixed(struct sbuf *o, double v, int prec)
-{
-	if (isfinite(v))
-		sbuf_printf(o, "%.*f", prec, v);
-	else
-		sbuf_puts(o, "null");
-}
 
 /* Prints the record (and appends it to the output file); returns 0 or the
  * exit status for a failed append. */
-static int emit(const struct run_opts *o, struct sbuf *rec)
+static int emit(const struct run_opts *o, const struct record *r)
 {
+	struct sbuf rec = SBUF_INIT;
 	struct err e = { 0 };
+	int rc = 0;
 
-	sbuf_putc(rec, '\n');
+	record_to_json(r, &rec);
 	if (o->json) {
-		fputs(sbuf_str(rec), stdout);
+		fputs(sbuf_str(&rec), stdout);
 		fflush(stdout);
 	}
-	if (o->output && file_append_sync(o->output, rec->buf, rec->len, &e) < 0)
-		return cli_fail("cpu run", &e);
-	return 0;
+	if (o->output && file_append_sync(o->output, rec.buf, rec.len, &e) < 0)
+		rc = cli_fail("cpu run", &e);
+	sbuf_free(&rec);
+	return rc;
 }
 
 static double median_of(const double *v, size_t n)
@@ -189,39 +185,32 @@ static int run_suite(const struct run_opts *o, const struct bench_ops **list, in
 			if (bench_run_copies(k, o->size, (int)o->copies, &o->bind, &r, &e) < 0)
 				goto fail;
 		for (long long it = 1; it <= o->iterations; it++) {
-			struct sbuf rec = SBUF_INIT;
+			struct record rec;
+			char ck[24];
 			double ratio;
 
 			if (bench_run_copies(k, o->size, (int)o->copies, &o->bind, &r, &e) < 0)
 				goto fail;
 			ratio = r.status == BENCH_OK && ref > 0 && r.wall_s > 0
 				? (double)o->copies * ref / r.wall_s : NAN;
-			sbuf_puts(&rec, "{\"kind\":\"cpu\",\"benchmark\":");
-			json_put_str(&rec, k->name);
-			sbuf_printf(&rec, ",\"size\":\"%s\",\"iteration\":%lld,\"copies\":%lld",
-				    bench_size_name(o->size), it, o->copies);
-			if (o->pin) {
-				sbuf_puts(&rec, ",\"pin\":");
-				json_put_str(&rec, o->pin);
-			}
-			sbuf_puts(&rec, ",\"wall_s\":");
-			put_fixed(&rec, r.wall_s, 6);
-			sbuf_puts(&rec, ",\"user_s\":");
-			put_fixed(&rec, r.user_s, 6);
-			sbuf_puts(&rec, ",\"sys_s\":");
-			put_fixed(&rec, r.sys_s, 6);
-			sbuf_puts(&rec, ",\"ratio\":");
-			put_fixed(&rec, ratio, 4);
-			sbuf_printf(&rec, ",\"checksum_ok\":%s,\"checksum\":\"0x%016llx\",\"status\":\"%s\"",
-				    r.checksum_ok ? "true" : "false", (unsigned long long)r.checksum,
-				    bench_status_name(r.status));
-			if (r.status != BENCH_OK) {
-				sbuf_puts(&rec, ",\"error\":");
-				json_put_str(&rec, r.error);
-			}
-			sbuf_putc(&rec, '}');
+			snprintf(ck, sizeof(ck), "0x%016llx", (unsigned long long)r.checksum);
+			record_init(&rec);
+			rec.kind = "cpu";
+			rec.benchmark = (char *)k->name;
+			rec.size = (char *)bench_size_name(o->size);
+			rec.iteration = it;
+			rec.copies = o->copies;
+			rec.pin = (char *)o->pin;
+			rec.wall_s = r.wall_s;
+			rec.user_s = r.user_s;
+			rec.sys_s = r.sys_s;
+			rec.ratio = ratio;
+			rec.checksum_ok = r.checksum_ok ? 1 : 0;
+			rec.checksum = ck;
+			rec.status = (char *)bench_status_name(r.status);
+			if (r.status != BENCH_OK)
+				rec.error = r.error;
 			rc = emit(o, &rec);
-			sbuf_free(&rec);
 			if (rc)
 				goto out;
 			if (r.status == BENCH_OK) {
@@ -362,37 +351,33 @@ static int run_external(const struct run_opts *o)
 		char msg[256] = "";
 		int bad = run_cmd_once(o, have_re ? &re : NULL, &wall, &user, &sys, &metric, &status, msg,
 				       sizeof(msg));
-		struct sbuf rec = SBUF_INIT;
+		struct record rec;
 		const char *st = !bad ? "ok" : status > 128 ? "crashed" : "error";
 
 		if (it <= o->warmup)
 			continue;
-		sbuf_puts(&rec, "{\"kind\":\"cmd\",\"benchmark\":");
-		json_put_str(&rec, o->name);
-		sbuf_printf(&rec, ",\"iteration\":%lld,\"copies\":1,\"wall_s\":", it - o->warmup);
-		put_fixed(&rec, wall, 6);
-		sbuf_puts(&rec, ",\"user_s\":");
-		put_fixed(&rec, user, 6);
-		sbuf_puts(&rec, ",\"sys_s\":");
-		put_fixed(&rec, sys, 6);
-		sbuf_puts(&rec, ",\"metric\":");
-		json_put_num(&rec, metric);
-		sbuf_puts(&rec, ",\"metric_name\":");
-		json_put_str(&rec, mname);
-		sbuf_printf(&rec, ",\"higher_is_better\":%s,\"exit_status\":%d,\"status\":\"%s\"",
-			    higher ? "true" : "false", status, st);
+		record_init(&rec);
+		rec.kind = "cmd";
+		rec.benchmark = (char *)o->name;
+		rec.iteration = it - o->warmup;
+		rec.copies = 1;
+		rec.wall_s = wall;
+		rec.user_s = user;
+		rec.sys_s = sys;
+		rec.metric = metric;
+		rec.metric_name = (char *)mname;
+		rec.higher_is_better = higher;
+		rec.exit_status = status;
+		rec.status = (char *)st;
 		if (bad) {
-			sbuf_puts(&rec, ",\"error\":");
-			json_put_str(&rec, msg);
+			rec.error = msg;
 			fprintf(stderr, "vmlab cpu run: %s iteration %lld: %s: %s\n", o->name, it - o->warmup, st,
 				msg);
 			failed++;
 		} else {
 			metrics[nok++] = metric;
 		}
-		sbuf_putc(&rec, '}');
 		rc = emit(o, &rec);
-		sbuf_free(&rec);
 		if (rc)
 			goto out;
 	}

@@ -1,9 +1,9 @@
 /* vmlab micro: microbenchmarks of the costs virtualization changes. */
 #include "bench/micro.h"
 #include "base/fileio.h"
-#include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
+#include "run/record.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -43,12 +43,28 @@ static const struct cli_usage help = {
 	"microbenchmark failed, 2 bad usage. See vmlab-micro(1).\n",
 };
 
-static void put_val(struct sbuf *o, double v)
+/* Appends m's record of the result r (status st) to out. */
+static void micro_record(const struct micro_ops *m, const struct micro_result *r, const char *st,
+			 struct sbuf *out)
 {
-	if (isfinite(v))
-		sbuf_printf(o, "%.3f", v);
-	else
-		sbuf_puts(o, "null");
+	struct record mr;
+
+	record_init(&mr);
+	mr.kind = "micro";
+	mr.benchmark = (char *)m->name;
+	mr.unit = (char *)m->unit;
+	mr.higher_is_better = m->bytes_per_op > 0;
+	if (r->status == MICRO_OK) {
+		mr.min = r->min;
+		mr.median = r->median;
+		mr.max = r->max;
+	}
+	mr.repetitions = r->repetitions;
+	mr.ops = (unsigned long long)r->ops;
+	mr.status = (char *)st;
+	if (r->status != MICRO_OK)
+		mr.error = (char *)r->error;
+	record_to_json(&mr, out);
 }
 
 /* Measures m, prints its row or record and appends the record to o->output.
@@ -64,25 +80,9 @@ static int measure_one(const struct micro_ops *m, const struct micro_opts *o, in
 	micro_measure(m, o->min_ns, (int)o->reps, &r);
 	st = r.status == MICRO_OK ? "ok" : r.status == MICRO_UNSUPPORTED ? "unsupported" : "error";
 	rc = r.status == MICRO_ERROR;
-	sbuf_puts(&rec, "{\"kind\":\"micro\",\"benchmark\":");
-	json_put_str(&rec, m->name);
-	sbuf_puts(&rec, ",\"unit\":");
-	json_put_str(&rec, m->unit);
-	sbuf_printf(&rec, ",\"higher_is_better\":%s", m->bytes_per_op > 0 ? "true" : "false");
-	sbuf_puts(&rec, ",\"min\":");
-	put_val(&rec, r.status == MICRO_OK ? r.min : NAN);
-	sbuf_puts(&rec, ",\"median\":");
-	put_val(&rec, r.status == MICRO_OK ? r.median : NAN);
-	sbuf_puts(&rec, ",\"max\":");
-	put_val(&rec, r.status == MICRO_OK ? r.max : NAN);
-	sbuf_printf(&rec, ",\"repetitions\":%d,\"ops\":%llu,\"status\":\"%s\"", r.repetitions,
-		    (unsigned long long)r.ops, st);
-	if (r.status != MICRO_OK) {
-		sbuf_puts(&rec, ",\"error\":");
-		json_put_str(&rec, r.error);
+	micro_record(m, &r, st, &rec);
+	if (r.status != MICRO_OK)
 		fprintf(stderr, "vmlab micro: %s: %s: %s\n", m->name, st, r.error);
-	}
-	sbuf_puts(&rec, "}\n");
 	if (o->json) {
 		fputs(sbuf_str(&rec), stdout);
 		fflush(stdout);

@@ -52,8 +52,8 @@ static const struct cli_usage help = {
 	"  ssh_options = [ \"-i\", \"KEY\" ]   # extra ssh arguments\n"
 	"  guest_memory = 512      # MiB for testbed guests\n\n",
 	opts,
-	"\nExit status: 0 all runs ok, 1 some run failed, 2 bad experiment file\n"
-	"(FILE:LINE:COL: message), 130 interrupted. See vmlab-run(1).\n",
+	"\nExit status: 0 all runs ok (or not supported here), 1 some run failed, 2 bad\n"
+	"experiment file (FILE:LINE:COL: message), 130 interrupted. See vmlab-run(1).\n",
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -194,7 +194,7 @@ static void on_progress(void *ctx, const struct run_event *ev)
 		}
 		break;
 	case RUN_DONE: {
-		const struct result *r = ev->record;
+		const struct record *r = ev->record;
 		bool ok = !strcmp(r->status, "ok");
 		if (p->tty && ok)
 			break;
@@ -203,6 +203,10 @@ static void on_progress(void *ctx, const struct run_event *ev)
 			fprintf(stdout, "[%zu/%zu] %s %s iter %ld/%ld: ok %.4g %s\n", ev->index,
 				ev->total, ev->env, ev->bench, ev->iteration, ev->iterations,
 				r->value, r->unit ? r->unit : "");
+		else if (!strcmp(r->status, "unsupported"))
+			fprintf(stdout, "[%zu/%zu] %s %s iter %ld/%ld: <not supported>: %s\n",
+				ev->index, ev->total, ev->env, ev->bench, ev->iteration,
+				ev->iterations, r->error ? r->error : "unsupported");
 		else
 			fprintf(p->tty ? stderr : stdout, "[%zu/%zu] %s %s iter %ld/%ld: FAILED: %s\n",
 				ev->index, ev->total, ev->env, ev->bench, ev->iteration,
@@ -277,9 +281,12 @@ static int run(int argc, char **argv)
 	if (s.skipped)
 		printf("skipped %zu of %zu runs: already done in %s\n", s.skipped, s.planned,
 		       x.results);
-	printf("%s: %zu runs now: %zu ok, %zu failed; %zu of %zu planned remain; results in %s\n",
-	       x.name, s.ok + s.failed, s.ok, s.failed,
-	       s.planned - s.skipped - s.ok - s.failed, s.planned, x.results);
+	printf("%s: %zu runs now: %zu ok, %zu failed", x.name, s.ok + s.failed + s.unsupported, s.ok,
+	       s.failed);
+	if (s.unsupported)
+		printf(", %zu not supported here", s.unsupported);
+	printf("; %zu of %zu planned remain; results in %s\n",
+	       s.planned - s.skipped - s.ok - s.failed - s.unsupported, s.planned, x.results);
 	experiment_free(&x);
 	if (rc)
 		return cli_fail("run", &e);

@@ -14,6 +14,7 @@
 #include "cli/cmd.h"
 #include "cli/subcmd.h"
 #include "measure/clock.h"
+#include "run/record.h"
 #include "web/bench_remote.h"
 #include "web/http_client.h"
 
@@ -169,81 +170,96 @@ static void print_text(const char *url, const struct http_load_cfg *cfg, const s
 		printf("CPU/request:  %10s\n", fmt_ns((double)cpu_ns / (double)st->requests, a, sizeof(a)));
 }
 
+/* The latency, error and status counts of a bench record. */
+static void bench_counts(struct record *r, const struct http_stats *st)
+{
+	static const char *const cls[] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
+	struct sbuf o = SBUF_INIT;
+
+	sbuf_printf(&o, "{\"min\":%" PRIu64 ",\"max\":%" PRIu64, st->lat.total ? st->lat.min : 0,
+		    st->lat.max);
+	sbuf_puts(&o, ",\"mean\":");
+	json_put_num(&o, hist_mean(&st->lat));
+	sbuf_puts(&o, ",\"stddev\":");
+	json_put_num(&o, hist_stddev(&st->lat));
+	for (size_t i = 0; i < NPCTS; i++)
+		sbuf_printf(&o, ",\"p%g\":%" PRIu64, pcts[i], hist_quantile(&st->lat, pcts[i] / 100));
+	sbuf_putc(&o, '}');
+	record_add_raw(r, "latency_ns", sbuf_str(&o));
+	sbuf_reset(&o);
+	sbuf_putc(&o, '{');
+	for (int i = 0; i < HE_KINDS; i++)
+		sbuf_printf(&o, "%s\"%s\":%" PRIu64, i ? "," : "", http_client_err_name(i), st->err[i]);
+	for (int i = 0; i < HTTP_E_KINDS; i++)
+		sbuf_printf(&o, ",\"%s\":%" PRIu64, http_err_name(-i - 1), st->perr[i]);
+	sbuf_putc(&o, '}');
+	record_add_raw(r, "errors", sbuf_str(&o));
+	sbuf_reset(&o);
+	sbuf_putc(&o, '{');
+	for (int i = 0; i < 6; i++)
+		sbuf_printf(&o, "%s\"%s\":%" PRIu64, i ? "," : "", cls[i], st->status[i]);
+	sbuf_putc(&o, '}');
+	record_add_raw(r, "status_classes", sbuf_str(&o));
+	sbuf_reset(&o);
+	sbuf_printf(&o, "{\"min\":%" PRIu64 ",\"max\":%" PRIu64,
+		    st->fail_lat.total ? st->fail_lat.min : 0, st->fail_lat.max);
+	sbuf_puts(&o, ",\"mean\":");
+	json_put_num(&o, hist_mean(&st->fail_lat));
+	sbuf_printf(&o, ",\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 "}",
+		    hist_quantile(&st->fail_lat, 0.5), hist_quantile(&st->fail_lat, 0.99));
+	record_add_raw(r, "failed_latency_ns", sbuf_str(&o));
+	sbuf_reset(&o);
+	hist_serialise(&st->lat, &o);
+	record_add_str(r, "hist", sbuf_str(&o));
+	sbuf_reset(&o);
+	hist_serialise(&st->fail_lat, &o);
+	record_add_str(r, "failed_hist", sbuf_str(&o));
+	sbuf_free(&o);
+}
+
+/* Appends the run's record (a web record, record_to_json) to o. */
 static void json_record(struct sbuf *o, const char *url, const struct http_load_cfg *cfg,
 			const struct http_stats *st, double secs, uint64_t user_ns, uint64_t sys_ns,
 			int hosts, double start_s, double spread_s, const char *env, const char *label)
 {
+	struct record r;
 	char ts[32];
-	static const char *const cls[] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
 
 	clock_iso8601(clock_real_ns(), ts);
-	sbuf_puts(o, "{\"kind\":\"web-bench\",\"time\":");
-	json_put_str(o, ts);
+	record_init(&r);
+	r.kind = xstrdup("web-bench");
+	r.timestamp = xstrdup(ts);
 	/* the results store's fields: vmlab report compares requests/s */
-	sbuf_puts(o, ",\"environment\":");
-	json_put_str(o, env);
-	if (label) {
-		sbuf_puts(o, ",\"label\":");
-		json_put_str(o, label);
-	}
-	sbuf_printf(o, ",\"benchmark\":\"web-bench\",\"iteration\":1,\"status\":\"%s\"",
-		    st->requests ? "ok" : "failed");
-	if (!st->requests)
-		sbuf_puts(o, ",\"error\":\"no response\"");
-	sbuf_puts(o, ",\"value\":");
-	json_put_num(o, secs > 0 ? (double)st->requests / secs : 0);
-	sbuf_puts(o, ",\"unit\":\"req/s\",\"better\":\"higher\",\"url\":");
-	json_put_str(o, url);
-	sbuf_printf(o, ",\"hosts\":%d,\"threads\":%u,\"connections\":%u,\"duration_s\":", hosts,
-		    cfg->threads, cfg->conns);
-	json_put_num(o, (double)cfg->duration_ns / 1e9);
-	sbuf_puts(o, ",\"rate\":");
-	json_put_num(o, cfg->rate);
-	sbuf_printf(o, ",\"requests\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"connects\":%" PRIu64
-		    ",\"failed\":%" PRIu64, st->requests, st->bytes, st->connects, st->failed);
-	sbuf_puts(o, ",\"elapsed_s\":");
-	json_put_num(o, secs);
-	sbuf_puts(o, ",\"start_s\":");
-	json_put_num(o, start_s);
-	if (hosts > 1) {
-		sbuf_puts(o, ",\"start_spread_s\":");
-		json_put_num(o, spread_s);
-	}
-	sbuf_puts(o, ",\"requests_per_s\":");
-	json_put_num(o, secs > 0 ? (double)st->requests / secs : 0);
-	sbuf_puts(o, ",\"bytes_per_s\":");
-	json_put_num(o, secs > 0 ? (double)st->bytes / secs : 0);
-	sbuf_puts(o, ",\"cpu_user_s\":");
-	json_put_num(o, (double)user_ns / 1e9);
-	sbuf_puts(o, ",\"cpu_sys_s\":");
-	json_put_num(o, (double)sys_ns / 1e9);
-	sbuf_printf(o, ",\"latency_ns\":{\"min\":%" PRIu64 ",\"max\":%" PRIu64,
-		    st->lat.total ? st->lat.min : 0, st->lat.max);
-	sbuf_puts(o, ",\"mean\":");
-	json_put_num(o, hist_mean(&st->lat));
-	sbuf_puts(o, ",\"stddev\":");
-	json_put_num(o, hist_stddev(&st->lat));
-	for (size_t i = 0; i < NPCTS; i++)
-		sbuf_printf(o, ",\"p%g\":%" PRIu64, pcts[i], hist_quantile(&st->lat, pcts[i] / 100));
-	sbuf_puts(o, "},\"errors\":{");
-	for (int i = 0; i < HE_KINDS; i++)
-		sbuf_printf(o, "%s\"%s\":%" PRIu64, i ? "," : "", http_client_err_name(i), st->err[i]);
-	for (int i = 0; i < HTTP_E_KINDS; i++)
-		sbuf_printf(o, ",\"%s\":%" PRIu64, http_err_name(-i - 1), st->perr[i]);
-	sbuf_puts(o, "},\"status_classes\":{");
-	for (int i = 0; i < 6; i++)
-		sbuf_printf(o, "%s\"%s\":%" PRIu64, i ? "," : "", cls[i], st->status[i]);
-	sbuf_printf(o, "},\"failed_latency_ns\":{\"min\":%" PRIu64 ",\"max\":%" PRIu64,
-		    st->fail_lat.total ? st->fail_lat.min : 0, st->fail_lat.max);
-	sbuf_puts(o, ",\"mean\":");
-	json_put_num(o, hist_mean(&st->fail_lat));
-	sbuf_printf(o, ",\"p50\":%" PRIu64 ",\"p99\":%" PRIu64, hist_quantile(&st->fail_lat, 0.5),
-		    hist_quantile(&st->fail_lat, 0.99));
-	sbuf_puts(o, "},\"hist\":\"");
-	hist_serialise(&st->lat, o);
-	sbuf_puts(o, "\",\"failed_hist\":\"");
-	hist_serialise(&st->fail_lat, o);
-	sbuf_puts(o, "\"}\n");
+	r.environment = xstrdup(env);
+	r.label = label ? xstrdup(label) : NULL;
+	r.benchmark = xstrdup("web-bench");
+	r.iteration = 1;
+	r.status = xstrdup(st->requests ? "ok" : "failed");
+	r.error = st->requests ? NULL : xstrdup("no response");
+	r.value = secs > 0 ? (double)st->requests / secs : 0;
+	r.unit = xstrdup("req/s");
+	r.better = xstrdup("higher");
+	record_add_str(&r, "url", url);
+	record_add_fmt(&r, "hosts", "%d", hosts);
+	record_add_fmt(&r, "threads", "%u", cfg->threads);
+	record_add_fmt(&r, "connections", "%u", cfg->conns);
+	record_add_num(&r, "duration_s", (double)cfg->duration_ns / 1e9);
+	record_add_num(&r, "rate", cfg->rate);
+	record_add_fmt(&r, "requests", "%" PRIu64, st->requests);
+	record_add_fmt(&r, "bytes", "%" PRIu64, st->bytes);
+	record_add_fmt(&r, "connects", "%" PRIu64, st->connects);
+	record_add_fmt(&r, "failed", "%" PRIu64, st->failed);
+	record_add_num(&r, "elapsed_s", secs);
+	record_add_num(&r, "start_s", start_s);
+	if (hosts > 1)
+		record_add_num(&r, "start_spread_s", spread_s);
+	record_add_num(&r, "requests_per_s", r.value);
+	record_add_num(&r, "bytes_per_s", secs > 0 ? (double)st->bytes / secs : 0);
+	record_add_num(&r, "cpu_user_s", (double)user_ns / 1e9);
+	record_add_num(&r, "cpu_sys_s", (double)sys_ns / 1e9);
+	bench_counts(&r, st);
+	record_to_json(&r, o);
+	record_clear(&r);
 }
 
 /* The argv of `vmlab web bench --json` for each of n hosts, in argv (room

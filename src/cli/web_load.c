@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "base/fileio.h"
-#include "base/json.h"
 #include "base/units.h"
 #include "cli/cmd.h"
 #include "cli/subcmd.h"
 #include "run/env.h"
+#include "run/record.h"
 #include "web/session.h"
 
 
@@ -233,7 +233,6 @@ static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool st
 		}
 		web_qos_eval(o->cfg.wl, o->cfg.min_pages, s, &q);
 		web_load_json(&rec, kind, &o->cfg, s, &q, it, o->env, o->label);
-		sbuf_putc(&rec, '\n');
 		if (o->json)
 			fputs(sbuf_str(&rec), stdout);
 		else
@@ -250,6 +249,39 @@ static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool st
 	}
 	free(s);
 	return 0;
+}
+
+/* The search's record (a web record): the SPECweb-style metric, for the
+ * results store and vmlab report; bound as in search_result. */
+static void search_record(const struct opts *o, unsigned answer, bool min_failed,
+			  const char *bound, struct sbuf *out)
+{
+	struct record r;
+	struct sbuf name = SBUF_INIT;
+
+	record_init(&r);
+	sbuf_printf(&name, "web-%s", o->cfg.wl->name);
+	r.kind = xstrdup("web-search-result");
+	r.environment = xstrdup(o->env);
+	r.label = o->label ? xstrdup(o->label) : NULL;
+	r.facts.concurrent = o->cfg.concurrent ? xstrdup(o->cfg.concurrent) : NULL;
+	r.benchmark = sbuf_take(&name);
+	r.iteration = 1;
+	if (!answer && !min_failed) {
+		r.status = xstrdup("failed");
+		r.error = xstrdup("no session count passed in every iteration");
+	} else {
+		r.status = xstrdup("ok");
+		r.value = answer ? answer : o->min;
+	}
+	r.unit = xstrdup("sessions");
+	r.better = xstrdup("higher");
+	r.bound = bound ? xstrdup(bound) : NULL;
+	record_add_fmt(&r, "min", "%u", o->min);
+	record_add_fmt(&r, "max", "%u", o->max);
+	record_add_fmt(&r, "iterations", "%u", o->iterations);
+	record_to_json(&r, out);
+	record_clear(&r);
 }
 
 /* Prints the search's answer and writes its record: the largest passing
@@ -273,29 +305,7 @@ static int search_result(const struct opts *o, unsigned answer, bool min_failed)
 		printf(">= %u (bound: the largest count tried, --max, passed)\n", answer);
 	else
 		printf("< %u (bound: the smallest count tried, --min, failed)\n", o->min);
-	/* the SPECweb-style metric, for the results store and vmlab report */
-	sbuf_puts(&rec, "{\"kind\":\"web-search-result\",\"environment\":");
-	json_put_str(&rec, o->env);
-	if (o->label) {
-		sbuf_puts(&rec, ",\"label\":");
-		json_put_str(&rec, o->label);
-	}
-	if (o->cfg.concurrent) {
-		sbuf_puts(&rec, ",\"facts\":{\"concurrent\":");
-		json_put_str(&rec, o->cfg.concurrent);
-		sbuf_putc(&rec, '}');
-	}
-	sbuf_printf(&rec, ",\"benchmark\":\"web-%s\",\"iteration\":1,", o->cfg.wl->name);
-	if (!answer && !min_failed)
-		sbuf_puts(&rec, "\"status\":\"failed\",\"error\":\"no session count passed in "
-			  "every iteration\",");
-	else
-		sbuf_printf(&rec, "\"status\":\"ok\",\"value\":%u,", answer ? answer : o->min);
-	sbuf_puts(&rec, "\"unit\":\"sessions\",\"better\":\"higher\",");
-	if (bound)
-		sbuf_printf(&rec, "\"bound\":\"%s\",", bound);
-	sbuf_printf(&rec, "\"min\":%u,\"max\":%u,\"iterations\":%u}\n", o->min, o->max,
-		    o->iterations);
+	search_record(o, answer, min_failed, bound, &rec);
 	if (o->json)
 		fputs(sbuf_str(&rec), stdout);
 	if (o->results && file_append_sync(o->results, rec.buf, rec.len, &e))

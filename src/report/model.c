@@ -26,26 +26,26 @@ static bool is_testbed(const char *env)
 }
 
 /* The value a record contributes; NaN when it has none. */
-static double record_value(const struct result *r)
+static double record_value(const struct record *r)
 {
 	if (!isnan(r->value))
 		return r->value;
 	return r->wall_s;
 }
 
-static const char *record_unit(const struct result *r)
+static const char *record_unit(const struct record *r)
 {
 	if (r->unit)
 		return r->unit;
 	return "s";
 }
 
-static bool record_higher(const struct result *r)
+static bool record_higher(const struct record *r)
 {
 	return r->better && !strcmp(r->better, "higher");
 }
 
-static bool record_ok(const struct result *r)
+static bool record_ok(const struct record *r)
 {
 	return !strcmp(r->status, "ok") && isfinite(record_value(r));
 }
@@ -124,7 +124,7 @@ static const char *pick_baseline(const struct model *m, const char *want, struct
 /* The row of record r: the first one of its name, session count and bound
  * whose unit and direction match (any unit and direction when !exact);
  * nb when none. */
-static size_t find_row(const struct model *m, size_t nb, const struct result *r, bool exact)
+static size_t find_row(const struct model *m, size_t nb, const struct record *r, bool exact)
 {
 	for (size_t b = 0; b < nb; b++) {
 		const struct rbench *x = &m->benches[b];
@@ -145,7 +145,7 @@ static size_t build_rows(struct model *m, const struct result_set *set, size_t *
 
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < set->n; i++) {
-			const struct result *r = &set->v[i];
+			const struct record *r = &set->v[i];
 			if (record_ok(r) != (pass == 0))
 				continue;
 			size_t b = find_row(m, nb, r, pass == 0);
@@ -229,7 +229,7 @@ static size_t collect_envs(struct model *m, const struct result_set *set, const 
 	size_t ne = 0;
 
 	for (size_t i = 0; i < set->n; i++) {
-		const struct result *r = &set->v[i];
+		const struct record *r = &set->v[i];
 		if (find(envn, ne, r->environment) == ne) {
 			envn[ne] = r->environment;
 			m->envs[ne].name = r->environment;
@@ -274,7 +274,7 @@ static void order_envs(struct model *m, const char **envn)
 }
 
 /* The reason a record counts as failed. */
-static const char *failure(const struct result *r, char *buf, size_t len)
+static const char *failure(const struct record *r, char *buf, size_t len)
 {
 	if (r->error)
 		return r->error;
@@ -304,10 +304,17 @@ static void fill_cells(struct model *m, const struct result_set *set, const char
 			c->v = xcalloc(set->n, sizeof(*c->v));
 		}
 	for (size_t i = 0; i < set->n; i++) {
-		const struct result *r = &set->v[i];
+		const struct record *r = &set->v[i];
 		size_t k = find(envn, ne, r->environment);
 		struct rcell *c = &m->cells[row[i] * ne + k];
 		m->records++;
+		if (!strcmp(r->status, "unsupported")) {
+			c->unsupported++;
+			m->unsupported++;
+			if (!c->unsupported_why)
+				c->unsupported_why = r->error ? r->error : "unsupported";
+			continue;
+		}
 		if (!record_ok(r)) {
 			c->failed++;
 			m->envs[k].failed++;
@@ -497,6 +504,10 @@ void model_fmt_median(const struct rcell *c, char *buf, size_t len)
 {
 	char a[64];
 
+	if (!c->n && c->unsupported) {
+		snprintf(buf, len, "<not supported>");
+		return;
+	}
 	model_fmt(c->median, c->unit, a, sizeof(a));
 	if (!c->bound || isnan(c->median))
 		snprintf(buf, len, "%s", a);

@@ -17,7 +17,9 @@ struct rcell {
 	                           * is an exclusive upper limit), NULL: an exact answer */
 	double *v;                /* values of the ok records */
 	size_t n, failed;
+	size_t unsupported;       /* records of a micro this environment cannot run */
 	const char *first_error;  /* of the first failed record */
+	const char *unsupported_why;   /* the reason of the first unsupported record */
 	char why[192];            /* first_error when the record itself names none */
 	double median, min, max, lo, hi;   /* lo..hi: 95% interval of the median */
 	double slow, slow_lo, slow_hi;     /* slowdown vs the baseline (>1: slower) */
@@ -59,7 +61,7 @@ struct model {
 	const struct rcell *strongest_micro;   /* strongest slowdown of a microbenchmark */
 	char **experiments;
 	size_t nexp;
-	size_t records, ok, failed;
+	size_t records, ok, failed, unsupported;
 };
 
 /* Builds m from set (which must outlive m). baseline: see report_opts; when
@@ -95,11 +97,19 @@ void model_fmt_num(double v, const struct uscale *s, char *buf, size_t len);
 void model_fmt(double v, const char *unit, char *buf, size_t len);
 
 /* A cell's median as a reader should take it: model_fmt, with ">= " and
- * " (bound)" for an upper-bound answer, "< " and " (bound)" for a lower one. */
+ * " (bound)" for an upper-bound answer, "< " and " (bound)" for a lower one;
+ * "<not supported>" (as perf prints it; unescaped) for a cell with no ok
+ * record but unsupported ones. */
 void model_fmt_median(const struct rcell *c, char *buf, size_t len);
 
 /* "lo .. hi": c's 95% interval in the scale of its median; "-" without one. */
 void model_fmt_ci(const struct rcell *c, char *buf, size_t len);
+
+/* True when c has a record to show (ok, failed or unsupported). */
+static inline bool model_cell_shown(const struct rcell *c)
+{
+	return c->n || c->failed || c->unsupported;
+}
 
 /* The environment c's slowdown is measured against ("-" if none). */
 const char *model_base_of(const struct model *m, const struct rcell *c);

@@ -307,7 +307,7 @@ static void html_benches(const struct model *m, struct sbuf *o)
 			    x0->higher_better ? "higher" : "lower");
 		for (size_t k = 0; k < m->nenv; k++) {
 			const struct rcell *x = model_cell(m, bi, k);
-			if (!x->n && !x->failed)
+			if (!model_cell_shown(x))
 				continue;
 			lab[n] = x->env;
 			col[n] = fill(m, k);
@@ -317,7 +317,9 @@ static void html_benches(const struct model *m, struct sbuf *o)
 			mn[n] = x->min;
 			mx[n] = x->max;
 			model_fmt_median(x, a, sizeof(a));
-			if (!x->n)
+			if (!x->n && x->unsupported && !x->failed)
+				snprintf(tbuf[n], sizeof(tbuf[n]), "<not supported>");
+			else if (!x->n)
 				snprintf(tbuf[n], sizeof(tbuf[n]), "failed (%zu runs)", x->failed);
 			else if (isnan(x->slow))
 				snprintf(tbuf[n], sizeof(tbuf[n]), "%s (n=%zu)", a, x->n);
@@ -352,6 +354,33 @@ static void html_benches(const struct model *m, struct sbuf *o)
 	}
 }
 
+/* The cells with failed runs (unsup false) or with records of a micro the
+ * environment cannot run (unsup true), each with its first reason; nothing
+ * when there are none. */
+static void html_problems(const struct model *m, struct sbuf *o, bool unsup)
+{
+	if (!(unsup ? m->unsupported : m->failed))
+		return;
+	sbuf_printf(o, "<h2>%s</h2>\n<table><tr><th>benchmark</th><th>environment</th><th>%s</th>"
+		       "<th>%s</th></tr>\n", unsup ? "Not supported" : "Failed runs",
+		    unsup ? "runs" : "failed", unsup ? "reason" : "first error");
+	for (size_t i = 0; i < m->nbench * m->nenv; i++) {
+		const struct rcell *x = &m->cells[i];
+		size_t n = unsup ? x->unsupported : x->failed;
+		if (!n)
+			continue;
+		sbuf_puts(o, "<tr><td>");
+		esc(o, x->bench);
+		sbuf_puts(o, "</td><td>");
+		esc(o, x->env);
+		sbuf_printf(o, "</td><td class=\"num\">%zu</td><td>%s", n,
+			    unsup ? "&lt;not supported&gt;: " : "");
+		esc(o, unsup ? x->unsupported_why : x->first_error ? x->first_error : "-");
+		sbuf_puts(o, "</td></tr>\n");
+	}
+	sbuf_puts(o, "</table>\n");
+}
+
 /* The table of every row and environment, and the failed runs. */
 static void html_tables(const struct model *m, struct sbuf *o)
 {
@@ -363,7 +392,7 @@ static void html_tables(const struct model *m, struct sbuf *o)
 	for (size_t bi = 0; bi < m->nbench; bi++)
 		for (size_t k = 0; k < m->nenv; k++) {
 			const struct rcell *x = model_cell(m, bi, k);
-			if (!x->n && !x->failed)
+			if (!model_cell_shown(x))
 				continue;
 			sbuf_puts(o, "<tr><td>");
 			esc(o, x->bench);
@@ -372,9 +401,9 @@ static void html_tables(const struct model *m, struct sbuf *o)
 			model_fmt_median(x, a, sizeof(a));
 			model_fmt(x->min, x->unit, b, sizeof(b));
 			model_fmt(x->max, x->unit, c, sizeof(c));
-			sbuf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">%s</td>"
-				       "<td class=\"num\">%s</td><td class=\"num\">%s</td>", x->n, a, b,
-				    c);
+			sbuf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">", x->n);
+			esc(o, a);
+			sbuf_printf(o, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", b, c);
 			model_fmt_ci(x, buf, sizeof(buf));
 			sbuf_printf(o, "<td class=\"num\">%s</td>", buf);
 			if (isnan(x->slow))
@@ -390,23 +419,8 @@ static void html_tables(const struct model *m, struct sbuf *o)
 				    x->failed ? " bad" : "", x->failed);
 		}
 	sbuf_puts(o, "</table>\n");
-	if (m->failed) {
-		sbuf_puts(o, "<h2>Failed runs</h2>\n<table><tr><th>benchmark</th><th>environment"
-			     "</th><th>failed</th><th>first error</th></tr>\n");
-		for (size_t i = 0; i < m->nbench * m->nenv; i++) {
-			const struct rcell *x = &m->cells[i];
-			if (!x->failed)
-				continue;
-			sbuf_puts(o, "<tr><td>");
-			esc(o, x->bench);
-			sbuf_puts(o, "</td><td>");
-			esc(o, x->env);
-			sbuf_printf(o, "</td><td class=\"num\">%zu</td><td>", x->failed);
-			esc(o, x->first_error ? x->first_error : "-");
-			sbuf_puts(o, "</td></tr>\n");
-		}
-		sbuf_puts(o, "</table>\n");
-	}
+	html_problems(m, o, false);
+	html_problems(m, o, true);
 }
 
 void render_html(const struct model *m, const char *title, struct sbuf *o)
@@ -420,8 +434,11 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 	esc(o, title);
 	sbuf_printf(o, "</title><style>%s</style></head><body>\n<h1>", css);
 	esc(o, title);
-	sbuf_printf(o, "</h1>\n<p>%zu records: %zu ok, <span class=\"%s\">%zu failed</span>. ",
+	sbuf_printf(o, "</h1>\n<p>%zu records: %zu ok, <span class=\"%s\">%zu failed</span>",
 		    m->records, m->ok, m->failed ? "bad" : "", m->failed);
+	if (m->unsupported)
+		sbuf_printf(o, ", %zu not supported", m->unsupported);
+	sbuf_puts(o, ". ");
 	if (m->split) {
 		sbuf_puts(o, "Slowdowns (ratio of medians, &gt;1 is slower, 95% bootstrap interval) "
 			     "are against <b>testbed:bare</b> for the testbed guests (the same emulated "

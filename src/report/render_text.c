@@ -57,12 +57,68 @@ static void md_strongest(struct sbuf *o, const char *set, const struct model *m,
 		    set, c->bench, c->env, c->slow, c->slow_lo, c->slow_hi, model_base_of(m, c));
 }
 
-void render_md(const struct model *m, const char *title, struct sbuf *o)
+/* The table of every row and environment with a record. */
+static void md_results(const struct model *m, struct sbuf *o)
 {
 	char a[96], b[64], c[64], d[96], s[96];
 
+	sbuf_puts(o, "\n## Results\n\n| benchmark | environment | n | median | min | max | "
+		     "95% CI of median | slowdown [95% CI] | vs | failed |\n"
+		     "|---|---|---|---|---|---|---|---|---|---|\n");
+	for (size_t bi = 0; bi < m->nbench; bi++)
+		for (size_t k = 0; k < m->nenv; k++) {
+			const struct rcell *x = model_cell(m, bi, k);
+			if (!model_cell_shown(x))
+				continue;
+			model_fmt_median(x, a, sizeof(a));
+			model_fmt(x->min, x->unit, b, sizeof(b));
+			model_fmt(x->max, x->unit, c, sizeof(c));
+			model_fmt_ci(x, d, sizeof(d));
+			fmt_slow(x, s, sizeof(s));
+			sbuf_puts(o, "| ");
+			md_text(o, x->bench);
+			sbuf_puts(o, " | ");
+			md_text(o, x->env);
+			sbuf_printf(o, " | %zu | %s | %s | %s | %s | %s | %s | %zu |\n", x->n, a, b, c, d,
+				    s, or_dash(m->envs[k].base_name), x->failed);
+		}
+
+}
+
+/* The cells with failed runs (unsup false) or with records of a micro the
+ * environment cannot run (unsup true), each with its first reason; nothing
+ * when there are none. */
+static void md_problems(const struct model *m, struct sbuf *o, bool unsup)
+{
+	if (!(unsup ? m->unsupported : m->failed))
+		return;
+	sbuf_puts(o, unsup ? "\n## Not supported\n\n| benchmark | environment | runs | reason |\n"
+			   : "\n## Failed runs\n\n| benchmark | environment | failed | first error |\n");
+	sbuf_puts(o, "|---|---|---|---|\n");
+	for (size_t i = 0; i < m->nbench * m->nenv; i++) {
+		const struct rcell *x = &m->cells[i];
+		size_t n = unsup ? x->unsupported : x->failed;
+		if (!n)
+			continue;
+		sbuf_puts(o, "| ");
+		md_text(o, x->bench);
+		sbuf_puts(o, " | ");
+		md_text(o, x->env);
+		sbuf_printf(o, " | %zu | %s", n, unsup ? "<not supported>: " : "");
+		md_text(o, unsup ? x->unsupported_why : or_dash(x->first_error));
+		sbuf_puts(o, " |\n");
+	}
+}
+
+void render_md(const struct model *m, const char *title, struct sbuf *o)
+{
+	char a[96];
+
 	sbuf_printf(o, "# %s\n\n", title);
-	sbuf_printf(o, "%zu records: %zu ok, %zu failed. ", m->records, m->ok, m->failed);
+	sbuf_printf(o, "%zu records: %zu ok, %zu failed", m->records, m->ok, m->failed);
+	if (m->unsupported)
+		sbuf_printf(o, ", %zu not supported", m->unsupported);
+	sbuf_puts(o, ". ");
 	if (m->split)
 		sbuf_printf(o, "Slowdowns (ratio of medians, >1 is slower; 95%% bootstrap interval) "
 			       "are against **testbed:bare** for the testbed guests (the same emulated "
@@ -99,27 +155,7 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 		sbuf_puts(o, " |\n");
 	}
 
-	sbuf_puts(o, "\n## Results\n\n| benchmark | environment | n | median | min | max | "
-		     "95% CI of median | slowdown [95% CI] | vs | failed |\n"
-		     "|---|---|---|---|---|---|---|---|---|---|\n");
-	for (size_t bi = 0; bi < m->nbench; bi++)
-		for (size_t k = 0; k < m->nenv; k++) {
-			const struct rcell *x = model_cell(m, bi, k);
-			if (!x->n && !x->failed)
-				continue;
-			model_fmt_median(x, a, sizeof(a));
-			model_fmt(x->min, x->unit, b, sizeof(b));
-			model_fmt(x->max, x->unit, c, sizeof(c));
-			model_fmt_ci(x, d, sizeof(d));
-			fmt_slow(x, s, sizeof(s));
-			sbuf_puts(o, "| ");
-			md_text(o, x->bench);
-			sbuf_puts(o, " | ");
-			md_text(o, x->env);
-			sbuf_printf(o, " | %zu | %s | %s | %s | %s | %s | %s | %zu |\n", x->n, a, b, c, d,
-				    s, or_dash(m->envs[k].base_name), x->failed);
-		}
-
+	md_results(m, o);
 	if (m->baseline) {
 		sbuf_puts(o, "\n## Geometric mean of slowdowns\n\n"
 			     "| environment | vs | geometric mean | benchmarks | strongest slowdown |\n"
@@ -151,22 +187,8 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 	if (m->strongest || m->strongest_micro)
 		sbuf_printf(o, " Where did native performance go? Start the analysis with %s.\n",
 			    (m->strongest ? m->strongest : m->strongest_micro)->bench);
-	if (m->failed) {
-		sbuf_puts(o, "\n## Failed runs\n\n| benchmark | environment | failed | first error |\n"
-			     "|---|---|---|---|\n");
-		for (size_t i = 0; i < m->nbench * m->nenv; i++) {
-			const struct rcell *x = &m->cells[i];
-			if (!x->failed)
-				continue;
-			sbuf_puts(o, "| ");
-			md_text(o, x->bench);
-			sbuf_puts(o, " | ");
-			md_text(o, x->env);
-			sbuf_printf(o, " | %zu | ", x->failed);
-			md_text(o, or_dash(x->first_error));
-			sbuf_puts(o, " |\n");
-		}
-	}
+	md_problems(m, o, false);
+	md_problems(m, o, true);
 }
 
 static void csv_field(struct sbuf *o, const char *s)
@@ -200,7 +222,7 @@ void render_csv(const struct model *m, struct sbuf *o)
 	for (size_t bi = 0; bi < m->nbench; bi++)
 		for (size_t k = 0; k < m->nenv; k++) {
 			const struct rcell *x = model_cell(m, bi, k);
-			if (!x->n && !x->failed)
+			if (!model_cell_shown(x))
 				continue;
 			csv_field(o, m->benches[bi].name);
 			sbuf_putc(o, ',');
@@ -239,6 +261,14 @@ static void jkey(struct sbuf *o, const char *k)
 	sbuf_putc(o, ':');
 }
 
+/* ,"k":"v" */
+static void jfield(struct sbuf *o, const char *k, const char *v)
+{
+	sbuf_putc(o, ',');
+	jkey(o, k);
+	json_put_str(o, v);
+}
+
 static void jstr_or_null(struct sbuf *o, const char *s)
 {
 	if (s)
@@ -257,16 +287,56 @@ static void json_strongest(struct sbuf *o, const struct model *m, const struct r
 	sbuf_putc(o, '{');
 	jkey(o, "benchmark");
 	json_put_str(o, c->bench);
-	sbuf_putc(o, ',');
-	jkey(o, "environment");
-	json_put_str(o, c->env);
-	sbuf_puts(o, ",\"baseline\":");
-	json_put_str(o, model_base_of(m, c));
+	jfield(o, "environment", c->env);
+	jfield(o, "baseline", model_base_of(m, c));
 	sbuf_puts(o, ",\"slowdown\":");
 	json_put_num(o, c->slow);
-	sbuf_puts(o, ",\"set\":");
-	json_put_str(o, set);
+	jfield(o, "set", set);
 	sbuf_putc(o, '}');
+}
+
+/* "results":[...]: one object for every row and environment with a record. */
+static void json_results(const struct model *m, struct sbuf *o)
+{
+	jkey(o, "results");
+	sbuf_putc(o, '[');
+	bool first = true;
+	for (size_t bi = 0; bi < m->nbench; bi++)
+		for (size_t k = 0; k < m->nenv; k++) {
+			const struct rcell *x = model_cell(m, bi, k);
+			if (!model_cell_shown(x))
+				continue;
+			sbuf_puts(o, first ? "{" : ",{");
+			first = false;
+			jkey(o, "benchmark");
+			json_put_str(o, m->benches[bi].name);
+			jfield(o, "row", x->bench);
+			if (x->sessions)
+				sbuf_printf(o, ",\"sessions\":%u", x->sessions);
+			if (x->bound)
+				jfield(o, "bound", x->bound);
+			jfield(o, "kind", x->kind);
+			jfield(o, "environment", x->env);
+			jfield(o, "unit", x->unit);
+			sbuf_printf(o, ",\"better\":\"%s\",\"n\":%zu,\"failed\":%zu,\"baseline\":",
+				    x->higher_better ? "higher" : "lower", x->n, x->failed);
+			jstr_or_null(o, m->envs[k].base_name);
+			const char *names[] = { "median", "min", "max", "ci_lo", "ci_hi", "slowdown",
+						"slowdown_lo", "slowdown_hi" };
+			double vals[] = { x->median, x->min, x->max, x->lo, x->hi, x->slow,
+					  x->slow_lo, x->slow_hi };
+			for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+				sbuf_printf(o, ",\"%s\":", names[i]);
+				json_put_num(o, vals[i]);
+			}
+			if (x->unsupported) {
+				sbuf_printf(o, ",\"unsupported\":%zu", x->unsupported);
+				jfield(o, "unsupported_reason", x->unsupported_why);
+			}
+			if (x->first_error)
+				jfield(o, "first_error", x->first_error);
+			sbuf_putc(o, '}');
+		}
 }
 
 void render_json(const struct model *m, const char *title, struct sbuf *o)
@@ -278,6 +348,8 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 	jkey(o, "baseline");
 	jstr_or_null(o, m->baseline);
 	sbuf_printf(o, ",\"records\":%zu,\"ok\":%zu,\"failed\":%zu,", m->records, m->ok, m->failed);
+	if (m->unsupported)
+		sbuf_printf(o, "\"unsupported\":%zu,", m->unsupported);
 	jkey(o, "environments");
 	sbuf_putc(o, '[');
 	for (size_t k = 0; k < m->nenv; k++) {
@@ -286,9 +358,7 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 		sbuf_puts(o, k ? ",{" : "{");
 		jkey(o, "name");
 		json_put_str(o, v->name);
-		sbuf_putc(o, ',');
-		jkey(o, "label");
-		json_put_str(o, v->label);
+		jfield(o, "label", v->label);
 		sbuf_printf(o, ",\"emulated\":%s,\"ok\":%zu,\"failed\":%zu,\"geomean_slowdown\":",
 			    v->emulated ? "true" : "false", v->ok, v->failed);
 		json_put_num(o, v->geomean);
@@ -314,54 +384,7 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 		sbuf_puts(o, "}}");
 	}
 	sbuf_puts(o, "],");
-	jkey(o, "results");
-	sbuf_putc(o, '[');
-	bool first = true;
-	for (size_t bi = 0; bi < m->nbench; bi++)
-		for (size_t k = 0; k < m->nenv; k++) {
-			const struct rcell *x = model_cell(m, bi, k);
-			if (!x->n && !x->failed)
-				continue;
-			sbuf_puts(o, first ? "{" : ",{");
-			first = false;
-			jkey(o, "benchmark");
-			json_put_str(o, m->benches[bi].name);
-			sbuf_putc(o, ',');
-			jkey(o, "row");
-			json_put_str(o, x->bench);
-			if (x->sessions)
-				sbuf_printf(o, ",\"sessions\":%u", x->sessions);
-			if (x->bound) {
-				sbuf_puts(o, ",\"bound\":");
-				json_put_str(o, x->bound);
-			}
-			sbuf_putc(o, ',');
-			jkey(o, "kind");
-			json_put_str(o, x->kind);
-			sbuf_putc(o, ',');
-			jkey(o, "environment");
-			json_put_str(o, x->env);
-			sbuf_putc(o, ',');
-			jkey(o, "unit");
-			json_put_str(o, x->unit);
-			sbuf_printf(o, ",\"better\":\"%s\",\"n\":%zu,\"failed\":%zu,\"baseline\":",
-				    x->higher_better ? "higher" : "lower", x->n, x->failed);
-			jstr_or_null(o, m->envs[k].base_name);
-			const char *names[] = { "median", "min", "max", "ci_lo", "ci_hi", "slowdown",
-						"slowdown_lo", "slowdown_hi" };
-			double vals[] = { x->median, x->min, x->max, x->lo, x->hi, x->slow,
-					  x->slow_lo, x->slow_hi };
-			for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-				sbuf_printf(o, ",\"%s\":", names[i]);
-				json_put_num(o, vals[i]);
-			}
-			if (x->first_error) {
-				sbuf_putc(o, ',');
-				jkey(o, "first_error");
-				json_put_str(o, x->first_error);
-			}
-			sbuf_putc(o, '}');
-		}
+	json_results(m, o);
 	sbuf_puts(o, "],");
 	jkey(o, "strongest");
 	json_strongest(o, m, m->strongest, m->strongest_set);

@@ -1,20 +1,23 @@
 /* The "null" environment, for testing the harness only: it runs nothing and
  * answers each benchmark command with a synthetic, clearly labelled record.
  * Options after "null:" (comma-separated): delay=DURATION per run,
- * fail=NAME (that benchmark reports a checksum mismatch), unreachable. */
+ * fail=NAME (that benchmark reports a checksum mismatch), unsupported=NAME
+ * (that microbenchmark reports it cannot run here), unreachable. */
 #include "run/env.h"
-#include "base/json.h"
 #include "base/units.h"
+#include "run/record.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 struct null_state {
 	uint64_t delay_ns;
-	char *fail;
+	char *fail, *unsupported;
 	bool unreachable;
 	unsigned calls;
 };
@@ -35,16 +38,21 @@ static int parse(const char *arg, struct null_state *s, struct err *e)
 		} else if (!strncmp(t, "fail=", 5) && t[5]) {
 			free(s->fail);
 			s->fail = xstrdup(t + 5);
+		} else if (!strncmp(t, "unsupported=", 12) && t[12]) {
+			free(s->unsupported);
+			s->unsupported = xstrdup(t + 12);
 		} else if (!strcmp(t, "unreachable")) {
 			s->unreachable = true;
 		} else {
 			rc = err_set(e, -EINVAL, "null: unknown option '%s' (delay=D, fail=NAME, "
-				     "unreachable)", t);
+				     "unsupported=NAME, unreachable)", t);
 		}
 	}
 	free(dup);
-	if (rc)
+	if (rc) {
 		free(s->fail);
+		free(s->unsupported);
+	}
 	return rc;
 }
 
@@ -53,8 +61,10 @@ static int null_check(const char *arg, struct err *e)
 	struct null_state s;
 	int rc = parse(arg, &s, e);
 
-	if (!rc)
+	if (!rc) {
 		free(s.fail);
+		free(s.unsupported);
+	}
 	return rc;
 }
 
@@ -67,6 +77,7 @@ static int null_open(struct env *v, struct err *e)
 		rc = err_set(e, -EHOSTUNREACH, "%s: unreachable (as configured)", v->name);
 	if (rc) {
 		free(s->fail);
+		free(s->unsupported);
 		free(s);
 		return rc;
 	}
@@ -104,48 +115,88 @@ static const char *opt(char *const args[], const char *name)
 	return NULL;
 }
 
+/* The synthetic record of micro name (unsupported when s says so, the
+ * reason written to why, which r borrows). */
+static void null_micro(const struct null_state *s, const char *name, double jitter,
+		       struct record *r, char why[128])
+{
+	double med = 100.0 * name_scale(name) * jitter;
+
+	r->kind = "micro";
+	r->benchmark = (char *)name;
+	r->unit = "ns/op";
+	r->higher_is_better = 0;
+	r->repetitions = 5;
+	r->ops = 1000;
+	if (s->unsupported && !strcmp(s->unsupported, name)) {
+		r->status = "unsupported";
+		snprintf(why, 128, "not supported in this environment (null:unsupported=%.60s)", name);
+		r->error = why;
+		return;
+	}
+	r->min = med * 0.98;
+	r->median = med;
+	r->max = med * 1.03;
+	r->status = "ok";
+}
+
+/* The synthetic record of an external command: its wall time is the metric. */
+static void null_cmd(const char *cmd, double jitter, struct record *r)
+{
+	double m = round(10.0 * name_scale(cmd) * jitter * 1e6) / 1e6;
+
+	r->kind = "cmd";
+	r->benchmark = (char *)cmd;
+	r->iteration = r->copies = 1;
+	r->wall_s = r->user_s = r->metric = m;
+	r->sys_s = 0;
+	r->metric_name = "wall_s";
+	r->higher_is_better = 0;
+	r->exit_status = 0;
+	r->status = "ok";
+}
+
+/* The synthetic record of CPU kernel name; a checksum mismatch when s->fail names it. */
+static bool null_cpu(const struct null_state *s, const char *name, const char *size,
+		     double jitter, struct record *r)
+{
+	double wall = 0.1 * name_scale(name) * jitter;
+	bool bad = s->fail && !strcmp(s->fail, name);
+
+	r->kind = "cpu";
+	r->benchmark = (char *)name;
+	r->size = (char *)(size ? size : "test");
+	r->iteration = r->copies = 1;
+	r->wall_s = r->user_s = wall;
+	r->sys_s = 0.001;
+	r->ratio = 1.0 / wall;
+	r->checksum_ok = !bad;
+	r->checksum = bad ? "0xdeadbeef" : "0x00c0ffee";
+	r->status = bad ? "checksum-mismatch" : "ok";
+	if (bad)
+		r->error = "checksum 0xdeadbeef, expected 0x00c0ffee";
+	return bad;
+}
+
 static int null_exec(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
 		     struct sbuf *errout, int *status, struct err *e)
 {
 	struct null_state *s = v->priv;
-	const char *name, *cmd = opt(args, "--cmd");
+	const char *cmd = opt(args, "--cmd");
 	double jitter = 1.0 + 0.01 * (double)(s->calls++ % 5);
+	struct record r;
+	char why[128];
 
 	sleep_ns(s->delay_ns);
 	*status = 0;
-	if (!strcmp(args[0], "micro")) {
-		name = args[1];
-		double med = 100.0 * name_scale(name) * jitter;
-		sbuf_puts(out, "{\"kind\":\"micro\",\"benchmark\":");
-		json_put_str(out, name);
-		sbuf_printf(out, ",\"unit\":\"ns/op\",\"min\":%.3f,\"median\":%.3f,\"max\":%.3f,"
-				 "\"repetitions\":5,\"ops\":1000,\"status\":\"ok\"}\n",
-			    med * 0.98, med, med * 1.03);
-		return 0;
-	}
-	if (cmd) {
-		double m = 10.0 * name_scale(cmd) * jitter;
-		sbuf_puts(out, "{\"kind\":\"cmd\",\"benchmark\":");
-		json_put_str(out, cmd);
-		sbuf_printf(out, ",\"iteration\":1,\"wall_s\":%.6f,\"user_s\":%.6f,\"sys_s\":0,"
-				 "\"metric\":%.6f,\"unit\":\"s\",\"higher_is_better\":false,"
-				 "\"status\":\"ok\"}\n", m, m, m);
-		return 0;
-	}
-	name = args[2];
-	double wall = 0.1 * name_scale(name) * jitter;
-	bool bad = s->fail && !strcmp(s->fail, name);
-	sbuf_puts(out, "{\"kind\":\"cpu\",\"benchmark\":");
-	json_put_str(out, name);
-	sbuf_puts(out, ",\"size\":");
-	json_put_str(out, opt(args, "--size") ? opt(args, "--size") : "test");
-	sbuf_printf(out, ",\"iteration\":1,\"copies\":1,\"wall_s\":%.6f,\"user_s\":%.6f,"
-			 "\"sys_s\":0.001,\"ratio\":%.4f,\"checksum_ok\":%s,\"checksum\":\"%s\","
-			 "\"status\":\"%s\"%s}\n", wall, wall, 1.0 / wall, bad ? "false" : "true",
-		    bad ? "0xdeadbeef" : "0x00c0ffee", bad ? "checksum-mismatch" : "ok",
-		    bad ? ",\"error\":\"checksum 0xdeadbeef, expected 0x00c0ffee\"" : "");
-	if (bad)
+	record_init(&r);
+	if (!strcmp(args[0], "micro"))
+		null_micro(s, args[1], jitter, &r, why);
+	else if (cmd)
+		null_cmd(cmd, jitter, &r);
+	else if (null_cpu(s, args[2], opt(args, "--size"), jitter, &r))
 		*status = 1;
+	record_to_json(&r, out);
 	return 0;
 }
 
@@ -153,12 +204,14 @@ static void null_close(struct env *v)
 {
 	struct null_state *s = v->priv;
 
-	if (s)
+	if (s) {
 		free(s->fail);
+		free(s->unsupported);
+	}
 	free(s);
 	v->priv = NULL;
 }
 
 const struct env_ops env_null_ops = {
-	"null", "null[:delay=D,fail=NAME,unreachable]", null_check, null_open, null_exec, null_close,
+	"null", "null[:delay=D,fail=NAME,unsupported=NAME,unreachable]", null_check, null_open, null_exec, null_close,
 };

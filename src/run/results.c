@@ -10,86 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_key(struct sbuf *o, bool *first, const char *key)
-{
-	if (!*first)
-		sbuf_putc(o, ',');
-	*first = false;
-	json_put_str(o, key);
-	sbuf_putc(o, ':');
-}
-
-static void put_s(struct sbuf *o, bool *first, const char *key, const char *v)
-{
-	if (!v)
-		return;
-	put_key(o, first, key);
-	json_put_str(o, v);
-}
-
-static void put_n(struct sbuf *o, bool *first, const char *key, double v)
-{
-	if (isnan(v))
-		return;
-	put_key(o, first, key);
-	json_put_num(o, v);
-}
-
-void host_facts_to_json(const struct host_facts *f, struct sbuf *o)
-{
-	bool first = true;
-
-	sbuf_putc(o, '{');
-	put_s(o, &first, "hostname", f->hostname);
-	put_s(o, &first, "cpu_model", f->cpu_model);
-	put_s(o, &first, "kernel", f->kernel);
-	put_s(o, &first, "xen_version", f->xen_version);
-	put_s(o, &first, "xen_scheduler", f->xen_scheduler);
-	put_s(o, &first, "virt_caps", f->virt_caps);
-	put_s(o, &first, "guest_type", f->guest_type);
-	put_s(o, &first, "tsc_mode", f->tsc_mode);
-	put_s(o, &first, "concurrent", f->concurrent);
-	sbuf_putc(o, '}');
-}
-
-void result_to_json(const struct result *r, struct sbuf *o)
-{
-	bool first = true;
-
-	sbuf_putc(o, '{');
-	put_s(o, &first, "experiment", r->experiment);
-	put_s(o, &first, "environment", r->environment);
-	put_s(o, &first, "label", r->label);
-	put_key(o, &first, "facts");
-	host_facts_to_json(&r->facts, o);
-	put_s(o, &first, "benchmark", r->benchmark);
-	put_s(o, &first, "kind", r->kind);
-	put_s(o, &first, "size", r->size);
-	put_s(o, &first, "pin", r->pin);
-	put_n(o, &first, "iteration", r->iteration);
-	put_n(o, &first, "wall_s", r->wall_s);
-	put_n(o, &first, "user_s", r->user_s);
-	put_n(o, &first, "sys_s", r->sys_s);
-	put_n(o, &first, "ratio", r->ratio);
-	put_n(o, &first, "value", r->value);
-	put_s(o, &first, "unit", r->unit);
-	put_s(o, &first, "better", r->better);
-	if (r->sessions)
-		put_n(o, &first, "sessions", r->sessions);
-	put_s(o, &first, "bound", r->bound);
-	if (r->checksum_ok >= 0) {
-		put_key(o, &first, "checksum_ok");
-		sbuf_puts(o, r->checksum_ok ? "true" : "false");
-	}
-	put_s(o, &first, "checksum", r->checksum);
-	put_s(o, &first, "status", r->status);
-	put_s(o, &first, "error", r->error);
-	put_s(o, &first, "vmlab_version", r->version);
-	put_s(o, &first, "timestamp", r->timestamp);
-	sbuf_puts(o, "}\n");
-}
-
-int result_append(const char *path, const struct result *r, struct err *e)
+int result_append(const char *path, const struct record *r, struct err *e)
 {
 	struct sbuf line = SBUF_INIT;
 	char *dup = xstrdup(path);
@@ -99,24 +20,10 @@ int result_append(const char *path, const struct result *r, struct err *e)
 	free(dup);
 	if (rc)
 		return rc;
-	result_to_json(r, &line);
+	record_to_json(r, &line);
 	rc = file_append_line_sync(path, line.buf, line.len, e);
 	sbuf_free(&line);
 	return rc;
-}
-
-static char *dup_str(const struct json *o, const char *key)
-{
-	const char *s = json_get_str(o, key);
-
-	return s ? xstrdup(s) : NULL;
-}
-
-static double get_num(const struct json *o, const char *key)
-{
-	double v;
-
-	return json_get_num(o, key, &v) ? NAN : v;
 }
 
 static bool is_time_unit(const char *u)
@@ -161,13 +68,12 @@ static int check_numbers(const struct json *j, const char *name, int line, struc
 	return 0;
 }
 
-/* Fills r from the object j; -EBADMSG with "NAME:LINE: ..." when a required
- * field is missing or of the wrong type. */
-static int from_json(const struct json *j, const char *name, int line, struct result *r,
+/* Fills r from the object j (record_from_json_obj); -EBADMSG with
+ * "NAME:LINE: ..." when j breaks a rule of the store (results_parse). */
+static int from_json(const struct json *j, const char *name, int line, struct record *r,
 		     struct err *e)
 {
 	static const char *const required[] = { "environment", "benchmark", "status" };
-	const struct json *f, *ck;
 	double it;
 
 	if (j->type != JSON_OBJ)
@@ -180,44 +86,10 @@ static int from_json(const struct json *j, const char *name, int line, struct re
 		return err_at(e, -EBADMSG, name, line, 0, "record lacks an integer \"iteration\"");
 	if (check_numbers(j, name, line, e))
 		return -EBADMSG;
-	memset(r, 0, sizeof(*r));
+	if (record_from_json_obj(j, r, e))
+		return -EBADMSG;
 	r->file = name ? xstrdup(name) : NULL;
 	r->line = line;
-	r->iteration = (int)it;
-	r->experiment = dup_str(j, "experiment");
-	r->environment = dup_str(j, "environment");
-	r->label = dup_str(j, "label");
-	r->benchmark = dup_str(j, "benchmark");
-	r->kind = dup_str(j, "kind");
-	r->size = dup_str(j, "size");
-	r->pin = dup_str(j, "pin");
-	r->status = dup_str(j, "status");
-	r->error = dup_str(j, "error");
-	r->unit = dup_str(j, "unit");
-	r->better = dup_str(j, "better");
-	r->checksum = dup_str(j, "checksum");
-	r->version = dup_str(j, "vmlab_version");
-	r->timestamp = dup_str(j, "timestamp");
-	r->value = get_num(j, "value");
-	r->wall_s = get_num(j, "wall_s");
-	r->user_s = get_num(j, "user_s");
-	r->sys_s = get_num(j, "sys_s");
-	r->ratio = get_num(j, "ratio");
-	r->sessions = isnan(get_num(j, "sessions")) ? 0 : (unsigned)get_num(j, "sessions");
-	r->bound = dup_str(j, "bound");
-	ck = json_get(j, "checksum_ok");
-	r->checksum_ok = ck && ck->type == JSON_BOOL ? ck->b : -1;
-	if ((f = json_get(j, "facts")) && f->type == JSON_OBJ) {
-		r->facts.hostname = dup_str(f, "hostname");
-		r->facts.cpu_model = dup_str(f, "cpu_model");
-		r->facts.kernel = dup_str(f, "kernel");
-		r->facts.xen_version = dup_str(f, "xen_version");
-		r->facts.xen_scheduler = dup_str(f, "xen_scheduler");
-		r->facts.virt_caps = dup_str(f, "virt_caps");
-		r->facts.guest_type = dup_str(f, "guest_type");
-		r->facts.tsc_mode = dup_str(f, "tsc_mode");
-		r->facts.concurrent = dup_str(f, "concurrent");
-	}
 	return 0;
 }
 
@@ -242,7 +114,7 @@ int results_parse(const char *name, const char *text, size_t len, bool skip_bad,
 		size_t n = nl ? (size_t)(nl - p) : len - off;
 		struct json *j = NULL;
 		struct err le = { 0, "" }, je = { 0, "" };
-		struct result r;
+		struct record r;
 		bool blank = true;
 		int rc;
 
@@ -281,7 +153,7 @@ enum results_tail results_tail(const char *text, size_t len, size_t *off)
 	const char *nl = len ? memrchr(text, '\n', len) : NULL;
 	size_t start = nl ? (size_t)(nl - text) + 1 : 0;
 	struct json *j = NULL;
-	struct result r;
+	struct record r;
 	struct err e = { 0, "" };
 	bool blank = true;
 	int rc;
@@ -299,7 +171,7 @@ enum results_tail results_tail(const char *text, size_t len, size_t *off)
 	json_free(j);
 	if (rc)
 		return TAIL_TORN;
-	result_clear(&r);
+	record_clear(&r);
 	return TAIL_RECORD;
 }
 
@@ -349,55 +221,10 @@ int results_load(const char *path, bool skip_bad, struct result_set *set, struct
 	return rc;
 }
 
-void host_facts_clear(struct host_facts *f)
-{
-	free(f->hostname);
-	free(f->cpu_model);
-	free(f->kernel);
-	free(f->xen_version);
-	free(f->xen_scheduler);
-	free(f->virt_caps);
-	free(f->guest_type);
-	free(f->tsc_mode);
-	free(f->concurrent);
-	memset(f, 0, sizeof(*f));
-}
-
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-void host_facts_copy(struct host_facts *out, const struct host_facts *f)
-{
-	out->hostname = dup_or_null(f->hostname);
-	out->cpu_model = dup_or_null(f->cpu_model);
-	out->kernel = dup_or_null(f->kernel);
-	out->xen_version = dup_or_null(f->xen_version);
-	out->xen_scheduler = dup_or_null(f->xen_scheduler);
-	out->virt_caps = dup_or_null(f->virt_caps);
-	out->guest_type = dup_or_null(f->guest_type);
-	out->tsc_mode = dup_or_null(f->tsc_mode);
-	out->concurrent = dup_or_null(f->concurrent);
-}
-
-void result_clear(struct result *r)
-{
-	char **s[] = { &r->experiment, &r->environment, &r->label, &r->benchmark, &r->kind,
-		       &r->size, &r->pin, &r->status, &r->error, &r->unit, &r->better, &r->checksum,
-		       &r->version, &r->timestamp, &r->bound, &r->file };
-
-	for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++) {
-		free(*s[k]);
-		*s[k] = NULL;
-	}
-	host_facts_clear(&r->facts);
-}
-
 void results_free(struct result_set *set)
 {
 	for (size_t k = 0; k < set->n; k++)
-		result_clear(&set->v[k]);
+		record_clear(&set->v[k]);
 	free(set->v);
 	memset(set, 0, sizeof(*set));
 }

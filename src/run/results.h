@@ -1,5 +1,6 @@
-/* The results store: JSON Lines, one record per finished run, appended and
- * fsync'd; and its reader (for resuming and for reports). */
+/* The results store: JSON Lines, one store record (struct record, in its
+ * store or web form) per finished run, appended and fsync'd; and its reader
+ * (for resuming and for reports). */
 #ifndef VMLAB_RUN_RESULTS_H
 #define VMLAB_RUN_RESULTS_H
 
@@ -8,53 +9,19 @@
 
 #include "base/err.h"
 #include "base/sbuf.h"
-
-/* Host facts of an environment, as recorded in each record's "facts". */
-struct host_facts {
-	char *hostname, *cpu_model, *kernel;
-	char *xen_version, *xen_scheduler, *virt_caps; /* NULL when not under Xen */
-	char *guest_type;                              /* "pv", "pvh", "hvm", "dom0" or NULL */
-	char *tsc_mode;                                /* testbed guests: xl's tsc_mode, else NULL */
-	char *concurrent;                              /* other VMs running beside the measurement
-	                                                * ("qemu-system-x86_64 pid 812"), else NULL */
-};
-
-/* One record. Strings are owned (NULL when absent); numbers are NaN when
- * absent. value/unit/better is the figure reports compare: for "cpu" the
- * wall time (s, lower), for "micro" the median ns/op (lower), for "cmd" the
- * extracted metric. */
-struct result {
-	char *experiment, *environment, *label, *benchmark, *kind, *size;
-	char *pin;                /* CPUs the kernel was bound to (vmlab cpu run --pin), or NULL */
-	char *status, *error, *unit, *better, *checksum, *version, *timestamp;
-	struct host_facts facts;
-	int iteration;
-	int checksum_ok;          /* 1, 0, or -1 when not reported */
-	double value, wall_s, user_s, sys_s, ratio;
-	unsigned sessions;        /* web load records: the session count loaded; 0 when absent */
-	char *bound;              /* web search answers at the searched range's end:
-	                           * "upper" (value >= max passed), "lower" (value = min failed) */
-	char *file;               /* the file it was read from, or NULL */
-	int line;                 /* line in the file it was read from */
-};
+#include "run/record.h"
 
 struct result_set {
-	struct result *v;
+	struct record *v;         /* owned, each with its file and line */
 	size_t n, cap;
 	size_t skipped;           /* malformed lines skipped (skip_bad) */
 };
 
-/* Appends one record for r as a JSON line to out (with the newline). */
-void result_to_json(const struct result *r, struct sbuf *out);
-
-/* Appends the facts as one JSON object (no newline). */
-void host_facts_to_json(const struct host_facts *f, struct sbuf *out);
-
-/* Appends the record r to path and fsyncs it (creating folders as needed):
+/* Appends the store record r (record_to_json) to path and fsyncs it (creating folders as needed):
  * when this returns 0 the record is on disk. The record always starts on a
  * fresh line: when path does not end with a newline one is written first,
  * so a torn last line stays a line of its own. */
-int result_append(const char *path, const struct result *r, struct err *e);
+int result_append(const char *path, const struct record *r, struct err *e);
 
 /* What the last line of a results file is. */
 enum results_tail {
@@ -90,10 +57,6 @@ int results_parse(const char *name, const char *text, size_t len, bool skip_bad,
 int results_load(const char *path, bool skip_bad, struct result_set *set, struct sbuf *warn,
 		 struct err *e);
 
-void result_clear(struct result *r);
-void host_facts_clear(struct host_facts *f);
-/* Deep copy of f into out. */
-void host_facts_copy(struct host_facts *out, const struct host_facts *f);
 void results_free(struct result_set *set);
 
 #endif

@@ -1,10 +1,10 @@
 /* The experiment runner. */
 #include "run/runner.h"
 #include "base/fileio.h"
-#include "base/json.h"
 #include "base/proc.h"
 #include "measure/clock.h"
 #include "run/env.h"
+#include "run/record.h"
 #include "version.h"
 
 #include <errno.h>
@@ -20,13 +20,15 @@ struct bench {
 	const char *name, *kind;      /* kind: "cpu", "micro" or "cmd" */
 };
 
-/* True when done holds an ok record for this run. */
+/* True when done holds an ok record for this run, or an unsupported one (a
+ * micro this environment cannot run stays so). */
 static bool already_ok(const struct result_set *done, const char *env, const struct bench *b,
 		       const char *size, long it)
 {
 	for (size_t i = 0; i < done->n; i++) {
-		const struct result *r = &done->v[i];
-		if (r->iteration == it && !strcmp(r->status, "ok") && !strcmp(r->environment, env) &&
+		const struct record *r = &done->v[i];
+		bool finished = !strcmp(r->status, "ok") || !strcmp(r->status, "unsupported");
+		if (r->iteration == it && finished && !strcmp(r->environment, env) &&
 		    !strcmp(r->benchmark, b->name) && r->kind && !strcmp(r->kind, b->kind) &&
 		    r->size && !strcmp(r->size, size))
 			return true;
@@ -85,73 +87,78 @@ static char *last_nonempty_line(const char *t)
 	}
 }
 
-/* The benchmark's JSON record in out: the last line that parses as an object
- * with a "kind"; NULL when none. */
-static struct json *find_record(const char *out)
+/* The benchmark's record in out: the last line that parses as one (a JSON
+ * object with a "kind"). Returns false when there is none. */
+static bool find_record(const char *out, struct record *found)
 {
-	struct json *found = NULL;
 	const char *p = out;
+	bool any = false;
 
 	while (*p) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		struct json *j = NULL;
-		if (n && *p == '{' && json_parse(p, n, "out", &j, NULL) == 0) {
-			if (j->type == JSON_OBJ && json_get_str(j, "kind")) {
-				json_free(found);
-				found = j;
-			} else {
-				json_free(j);
-			}
+		struct record r;
+		if (n && *p == '{' && record_from_json(p, n, &r, NULL) == 0) {
+			if (any)
+				record_clear(found);
+			*found = r;
+			any = true;
 		}
 		p += n + (nl ? 1 : 0);
 	}
-	return found;
+	return any;
 }
 
-static double num(const struct json *j, const char *key)
+static char *dup_or_null(const char *s)
 {
-	double v;
-
-	return json_get_num(j, key, &v) ? NAN : v;
+	return s ? xstrdup(s) : NULL;
 }
 
-/* Fills the measured fields of r from the benchmark's record j. */
-static void take_record(struct result *r, const struct bench *b, const struct json *j)
+/* The value, unit and direction of the benchmark's record j into r. */
+static void take_value(struct record *r, const struct bench *b, const struct record *j)
 {
-	const struct json *ck = json_get(j, "checksum_ok"), *hib = json_get(j, "higher_is_better");
-	const char *st = json_get_str(j, "status"), *er = json_get_str(j, "error");
-
-	r->wall_s = num(j, "wall_s");
-	r->user_s = num(j, "user_s");
-	r->sys_s = num(j, "sys_s");
-	r->ratio = num(j, "ratio");
-	r->checksum_ok = ck && ck->type == JSON_BOOL ? ck->b : -1;
-	if (json_get_str(j, "checksum"))
-		r->checksum = xstrdup(json_get_str(j, "checksum"));
 	if (!strcmp(b->kind, "micro")) {
-		const char *u = json_get_str(j, "unit") ? json_get_str(j, "unit") : "ns/op";
+		const char *u = j->unit ? j->unit : "ns/op";
 		size_t ul = strlen(u);
 		bool rate = ul > 2 && !strcmp(u + ul - 2, "/s");
-		r->value = num(j, "median");
+		r->value = j->median;
 		r->unit = xstrdup(u);
-		if (hib && hib->type == JSON_BOOL)
-			rate = hib->b;
+		if (j->higher_is_better >= 0)
+			rate = j->higher_is_better;
 		r->better = xstrdup(rate ? "higher" : "lower");
-	} else if (!strcmp(b->kind, "cmd") && !isnan(num(j, "metric"))) {
-		const char *mn = json_get_str(j, "metric_name");
-		r->value = num(j, "metric");
-		if (json_get_str(j, "unit"))
-			r->unit = xstrdup(json_get_str(j, "unit"));
+	} else if (!strcmp(b->kind, "cmd") && !isnan(j->metric)) {
+		const char *mn = j->metric_name;
+		r->value = j->metric;
+		if (j->unit)
+			r->unit = xstrdup(j->unit);
 		else
 			r->unit = xstrdup(mn && strcmp(mn, "wall_s") ? mn : "s");
-		r->better = xstrdup(hib && hib->type == JSON_BOOL && hib->b ? "higher" : "lower");
+		r->better = xstrdup(j->higher_is_better > 0 ? "higher" : "lower");
 	} else {
 		r->value = r->wall_s;
 		r->unit = xstrdup("s");
 		r->better = xstrdup("lower");
 	}
-	if (st && strcmp(st, "ok")) {
+}
+
+/* Fills the measured fields of r from the benchmark's record j. A micro
+ * that reports "unsupported" stays "unsupported" (with its reason), every
+ * other status but "ok" is "failed". */
+static void take_record(struct record *r, const struct bench *b, const struct record *j)
+{
+	const char *st = j->status, *er = j->error;
+
+	r->wall_s = j->wall_s;
+	r->user_s = j->user_s;
+	r->sys_s = j->sys_s;
+	r->ratio = j->ratio;
+	r->checksum_ok = j->checksum_ok;
+	r->checksum = dup_or_null(j->checksum);
+	take_value(r, b, j);
+	if (st && !strcmp(st, "unsupported") && !strcmp(b->kind, "micro")) {
+		r->status = xstrdup("unsupported");
+		r->error = xstrdup(er ? er : "not supported in this environment");
+	} else if (st && strcmp(st, "ok")) {
 		r->status = xstrdup("failed");
 		if (er)
 			r->error = xstrdup(er);
@@ -170,14 +177,14 @@ static void take_record(struct result *r, const struct bench *b, const struct js
 
 /* Runs one iteration of b in v and fills r (status ok or failed). */
 static void run_one(struct env *v, const struct experiment *x, const struct bench *b,
-		    struct result *r)
+		    struct record *r)
 {
 	char *args[14], tmo[32];
 	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
 	struct err e = { 0, "" };
 	int st = -1, rc;
-	struct json *j;
-	bool cmd = !strcmp(b->kind, "cmd");
+	struct record j;
+	bool found, cmd = !strcmp(b->kind, "cmd");
 
 	snprintf(tmo, sizeof(tmo), "%llums", (unsigned long long)x->timeout_ms);
 	bench_args(b, x->size, x->pin, tmo, args);
@@ -194,10 +201,10 @@ static void run_one(struct env *v, const struct experiment *x, const struct benc
 		}
 		goto out;
 	}
-	j = find_record(sbuf_str(&out));
-	if (j) {
-		take_record(r, b, j);
-		json_free(j);
+	found = find_record(sbuf_str(&out), &j);
+	if (found) {
+		take_record(r, b, &j);
+		record_clear(&j);
 	}
 	if (!r->status && st != 0) {
 		char *line = last_nonempty_line(sbuf_str(&eo));
@@ -211,7 +218,7 @@ static void run_one(struct env *v, const struct experiment *x, const struct benc
 			sbuf_printf(&m, ": %s", line);
 		free(line);
 		r->error = sbuf_take(&m);
-	} else if (!r->status && !j) {
+	} else if (!r->status && !found) {
 		r->status = xstrdup("failed");
 		r->error = xstrdup("no result record in the benchmark's output");
 	}
@@ -223,12 +230,12 @@ out:
 }
 
 /* Common fields of a record of b's iteration it in v. */
-static void record_init(struct result *r, const struct experiment *x, const struct env *v,
-			const struct bench *b, long it)
+static void result_begin(struct record *r, const struct experiment *x, const struct env *v,
+			 const struct bench *b, long it)
 {
 	char ts[32];
 
-	memset(r, 0, sizeof(*r));
+	record_init(r);
 	r->experiment = xstrdup(x->name);
 	r->environment = xstrdup(v->name);
 	r->label = xstrdup(v->label ? v->label : v->name);
@@ -238,9 +245,7 @@ static void record_init(struct result *r, const struct experiment *x, const stru
 	r->size = xstrdup(x->size);
 	if (x->pin && !strcmp(b->kind, "cpu"))
 		r->pin = xstrdup(x->pin);
-	r->iteration = (int)it;
-	r->checksum_ok = -1;
-	r->value = r->wall_s = r->user_s = r->sys_s = r->ratio = NAN;
+	r->iteration = it;
 	r->version = xstrdup(VMLAB_VERSION);
 	clock_iso8601(clock_real_ns(), ts);
 	r->timestamp = xstrdup(ts);
@@ -307,167 +312,216 @@ static bool stopping(const struct run_opts *o)
 	return o->stop && *o->stop;
 }
 
+/* One runner_run: the experiment, its benchmarks, what is left to do. */
+struct plan {
+	const struct experiment *x;
+	const struct run_opts *o;
+	struct run_summary *s;
+	struct bench *benches;
+	size_t nb, todo_total, index;
+	bool *todo;                   /* todo[(env * nb + bench) * iterations + it - 1] */
+	uint64_t busy_ns;
+	char *pidfile;
+};
+
+/* Kills a leftover benchmark, repairs the results file's tail (both told as
+ * RUN_NOTICE) and loads the records already there into done. */
+static int load_done(struct plan *p, struct result_set *done, struct err *e)
+{
+	struct sbuf note = SBUF_INIT;
+	int rc;
+
+	kill_leftover(p->pidfile, &note);
+	rc = results_repair_tail(p->x->results, &note, e);
+	if (note.len) {
+		note.buf[--note.len] = 0;
+		struct run_event ev = { .type = RUN_NOTICE, .error = note.buf };
+		emit(p->o, &ev);
+	}
+	sbuf_free(&note);
+	if (rc || access(p->x->results, F_OK))
+		return rc;
+	rc = results_load(p->x->results, true, done, NULL, e);
+	p->s->bad_lines = done->skipped;
+	return rc;
+}
+
+/* Fills p's benchmarks and the runs done lacks. */
+static void plan_runs(struct plan *p, const struct result_set *done)
+{
+	const struct experiment *x = p->x;
+	size_t its = (size_t)x->iterations;
+
+	p->benches = xcalloc(x->nbenchmarks + x->nmicro + x->ncmds + 1, sizeof(*p->benches));
+	for (size_t i = 0; i < x->nbenchmarks; i++)
+		p->benches[p->nb++] = (struct bench){ x->benchmarks[i], "cpu" };
+	for (size_t i = 0; i < x->nmicro; i++)
+		p->benches[p->nb++] = (struct bench){ x->micro[i], "micro" };
+	for (size_t i = 0; i < x->ncmds; i++)
+		p->benches[p->nb++] = (struct bench){ x->cmds[i], "cmd" };
+	p->todo = xcalloc(x->nenvs * p->nb * its + 1, sizeof(*p->todo));
+	for (size_t k = 0; k < x->nenvs; k++)
+		for (size_t b = 0; b < p->nb; b++)
+			for (long it = 1; it <= x->iterations; it++) {
+				bool t = !already_ok(done, x->envs[k], &p->benches[b], x->size, it);
+				p->todo[(k * p->nb + b) * its + (size_t)it - 1] = t;
+				p->s->planned++;
+				if (t)
+					p->todo_total++;
+				else
+					p->s->skipped++;
+			}
+}
+
+/* Opens the environment of env_init'ed v with the experiment's settings;
+ * false (told as RUN_ENV_FAILED, the reason in ee) when it cannot be. */
+static bool open_env(struct plan *p, struct env *v, struct err *ee)
+{
+	const struct experiment *x = p->x;
+	bool opened;
+
+	v->connect_timeout_ms = x->connect_timeout_ms;
+	v->ssh_options = x->ssh_options;
+	v->guest_memory_mb = x->guest_memory_mb;
+	v->tsc_mode = x->tsc_mode;
+	v->on_child = note_child;
+	v->child_ctx = p->pidfile;
+	opened = v->ops->open(v, ee) == 0;
+	if (!opened) {
+		struct run_event ev = { .type = RUN_ENV_FAILED, .env = v->name, .error = ee->msg };
+		emit(p->o, &ev);
+	} else if (v->facts.concurrent) {
+		struct run_event ev = { .type = RUN_ENV_SHARED, .env = v->name,
+					.error = v->facts.concurrent };
+		emit(p->o, &ev);
+	}
+	return opened;
+}
+
+/* The warm-up runs of b in the open environment v (recorded nowhere). */
+static void warm_up(struct plan *p, struct env *v, const struct bench *b)
+{
+	for (long w = 0; w < p->x->warmup && !stopping(p->o); w++) {
+		struct record r;
+		struct run_event ev = { .type = RUN_WARMUP, .index = p->index + 1,
+					.total = p->todo_total, .env = v->name, .bench = b->name,
+					.kind = b->kind, .iteration = w + 1,
+					.iterations = p->x->warmup };
+		emit(p->o, &ev);
+		result_begin(&r, p->x, v, b, 0);
+		run_one(v, p->x, b, &r);
+		(void)unlink(p->pidfile);
+		record_clear(&r);
+	}
+}
+
+/* Runs and records iteration it of b in v (failed with ee when v is not
+ * opened); counts it in p->s. Returns 0 or -errno of the append (e). */
+static int run_recorded(struct plan *p, struct env *v, bool opened, const struct err *ee,
+			const struct bench *b, long it, struct err *e)
+{
+	struct run_event ev = { .type = RUN_START, .index = ++p->index, .total = p->todo_total,
+				.env = v->name, .bench = b->name, .kind = b->kind,
+				.iteration = it, .iterations = p->x->iterations };
+	uint64_t r0;
+	struct record r;
+	int rc;
+
+	if (p->index > 1)
+		ev.eta_ns = p->busy_ns / (p->index - 1) * (p->todo_total - p->index + 1);
+	emit(p->o, &ev);
+	r0 = clock_mono_ns();
+	result_begin(&r, p->x, v, b, it);
+	if (opened) {
+		run_one(v, p->x, b, &r);
+		(void)unlink(p->pidfile);
+		if (p->o->stop && *p->o->stop >= 2) {
+			free(r.status);
+			free(r.error);
+			r.status = xstrdup("failed");
+			r.error = xstrdup("aborted (interrupted by the user)");
+		}
+	} else {
+		r.status = xstrdup("failed");
+		r.error = xstrdup(ee->msg);
+	}
+	rc = result_append(p->x->results, &r, e);
+	p->busy_ns += clock_mono_ns() - r0;
+	if (!rc) {
+		if (!strcmp(r.status, "ok"))
+			p->s->ok++;
+		else if (!strcmp(r.status, "unsupported"))
+			p->s->unsupported++;
+		else
+			p->s->failed++;
+		ev.type = RUN_DONE;
+		ev.record = &r;
+		emit(p->o, &ev);
+	}
+	record_clear(&r);
+	return rc;
+}
+
+/* Every run left to do in environment k. Returns 0 or -errno (e). */
+static int run_env(struct plan *p, size_t k, struct err *e)
+{
+	const struct experiment *x = p->x;
+	size_t its = (size_t)x->iterations, env_todo = 0;
+	struct err ee = { 0, "" };
+	struct env v;
+	bool opened;
+	int rc = 0;
+
+	for (size_t i = 0; i < p->nb * its; i++)
+		env_todo += p->todo[k * p->nb * its + i];
+	if (!env_todo)
+		return 0;
+	if (env_init(&v, x->envs[k], e))
+		return -EINVAL;
+	opened = open_env(p, &v, &ee);
+	for (size_t b = 0; b < p->nb && !rc && !stopping(p->o); b++) {
+		bool *t = &p->todo[(k * p->nb + b) * its], any = false;
+		for (long it = 0; it < x->iterations; it++)
+			any = any || t[it];
+		if (!any)
+			continue;
+		if (opened)
+			warm_up(p, &v, &p->benches[b]);
+		for (long it = 1; it <= x->iterations && !rc && !stopping(p->o); it++)
+			if (t[it - 1])
+				rc = run_recorded(p, &v, opened, &ee, &p->benches[b], it, e);
+	}
+	if (opened)
+		v.ops->close(&v);
+	env_release(&v);
+	return rc;
+}
+
 int runner_run(const struct experiment *x, const struct run_opts *o, struct run_summary *s,
 	       struct err *e)
 {
 	struct result_set done = { 0 };
-	struct bench *benches;
-	size_t nb = 0, todo_total = 0, index = 0;
-	bool *todo;
-	uint64_t busy_ns = 0;
-	char *pidfile;
-	int rc = 0;
+	struct plan p = { .x = x, .o = o, .s = s };
+	int rc;
 
 	memset(s, 0, sizeof(*s));
-	pidfile = xmalloc(strlen(x->results) + 5);
-	sprintf(pidfile, "%s.pid", x->results);
-	{
-		struct sbuf note = SBUF_INIT;
-		kill_leftover(pidfile, &note);
-		rc = results_repair_tail(x->results, &note, e);
-		if (note.len) {
-			note.buf[--note.len] = 0;
-			struct run_event ev = { .type = RUN_NOTICE, .error = note.buf };
-			emit(o, &ev);
-		}
-		sbuf_free(&note);
-		if (rc) {
-			free(pidfile);
-			return rc;
-		}
+	p.pidfile = xmalloc(strlen(x->results) + 5);
+	sprintf(p.pidfile, "%s.pid", x->results);
+	rc = load_done(&p, &done, e);
+	if (rc) {
+		results_free(&done);
+		free(p.pidfile);
+		return rc;
 	}
-	if (access(x->results, F_OK) == 0) {
-		rc = results_load(x->results, true, &done, NULL, e);
-		if (rc) {
-			free(pidfile);
-			return rc;
-		}
-		s->bad_lines = done.skipped;
-	}
-	benches = xcalloc(x->nbenchmarks + x->nmicro + x->ncmds + 1, sizeof(*benches));
-	for (size_t i = 0; i < x->nbenchmarks; i++)
-		benches[nb++] = (struct bench){ x->benchmarks[i], "cpu" };
-	for (size_t i = 0; i < x->nmicro; i++)
-		benches[nb++] = (struct bench){ x->micro[i], "micro" };
-	for (size_t i = 0; i < x->ncmds; i++)
-		benches[nb++] = (struct bench){ x->cmds[i], "cmd" };
-
-	/* todo[(env * nb + bench) * iterations + it - 1] */
-	todo = xcalloc(x->nenvs * nb * (size_t)x->iterations + 1, sizeof(*todo));
-	for (size_t k = 0; k < x->nenvs; k++)
-		for (size_t b = 0; b < nb; b++)
-			for (long it = 1; it <= x->iterations; it++) {
-				bool t = !already_ok(&done, x->envs[k], &benches[b], x->size, it);
-				todo[(k * nb + b) * (size_t)x->iterations + (size_t)it - 1] = t;
-				s->planned++;
-				if (t)
-					todo_total++;
-				else
-					s->skipped++;
-			}
+	plan_runs(&p, &done);
 	results_free(&done);
-
-	for (size_t k = 0; k < x->nenvs && !rc && !stopping(o); k++) {
-		struct env v;
-		struct err ee = { 0, "" };
-		size_t env_todo = 0;
-		bool opened;
-
-		for (size_t i = 0; i < nb * (size_t)x->iterations; i++)
-			env_todo += todo[k * nb * (size_t)x->iterations + i];
-		if (!env_todo)
-			continue;
-		if (env_init(&v, x->envs[k], e)) {
-			rc = -EINVAL;
-			break;
-		}
-		v.connect_timeout_ms = x->connect_timeout_ms;
-		v.ssh_options = x->ssh_options;
-		v.guest_memory_mb = x->guest_memory_mb;
-		v.tsc_mode = x->tsc_mode;
-		v.on_child = note_child;
-		v.child_ctx = pidfile;
-		opened = v.ops->open(&v, &ee) == 0;
-		if (!opened) {
-			struct run_event ev = { .type = RUN_ENV_FAILED, .env = v.name,
-						.error = ee.msg };
-			emit(o, &ev);
-		} else if (v.facts.concurrent) {
-			struct run_event ev = { .type = RUN_ENV_SHARED, .env = v.name,
-						.error = v.facts.concurrent };
-			emit(o, &ev);
-		}
-		for (size_t b = 0; b < nb && !rc && !stopping(o); b++) {
-			bool *t = &todo[(k * nb + b) * (size_t)x->iterations];
-			bool any = false;
-			for (long it = 0; it < x->iterations; it++)
-				any = any || t[it];
-			if (!any)
-				continue;
-			for (long w = 0; opened && w < x->warmup && !stopping(o); w++) {
-				struct result r;
-				struct run_event ev = { .type = RUN_WARMUP, .index = index + 1,
-							.total = todo_total, .env = v.name,
-							.bench = benches[b].name,
-							.kind = benches[b].kind, .iteration = w + 1,
-							.iterations = x->warmup };
-				emit(o, &ev);
-				record_init(&r, x, &v, &benches[b], 0);
-				run_one(&v, x, &benches[b], &r);
-				(void)unlink(pidfile);
-				result_clear(&r);
-			}
-			for (long it = 1; it <= x->iterations && !rc && !stopping(o); it++) {
-				struct result r;
-				uint64_t r0;
-				if (!t[it - 1])
-					continue;
-				index++;
-				struct run_event ev = { .type = RUN_START, .index = index,
-							.total = todo_total, .env = v.name,
-							.bench = benches[b].name,
-							.kind = benches[b].kind, .iteration = it,
-							.iterations = x->iterations };
-				if (index > 1)
-					ev.eta_ns = busy_ns / (index - 1) * (todo_total - index + 1);
-				emit(o, &ev);
-				r0 = clock_mono_ns();
-				record_init(&r, x, &v, &benches[b], it);
-				if (opened) {
-					run_one(&v, x, &benches[b], &r);
-					(void)unlink(pidfile);
-					if (o->stop && *o->stop >= 2) {
-						free(r.status);
-						free(r.error);
-						r.status = xstrdup("failed");
-						r.error = xstrdup("aborted (interrupted by the user)");
-					}
-				} else {
-					r.status = xstrdup("failed");
-					r.error = xstrdup(ee.msg);
-				}
-				rc = result_append(x->results, &r, e);
-				busy_ns += clock_mono_ns() - r0;
-				if (!rc) {
-					if (!strcmp(r.status, "ok"))
-						s->ok++;
-					else
-						s->failed++;
-					ev.type = RUN_DONE;
-					ev.record = &r;
-					emit(o, &ev);
-				}
-				result_clear(&r);
-			}
-		}
-		if (opened)
-			v.ops->close(&v);
-		env_release(&v);
-	}
+	for (size_t k = 0; k < x->nenvs && !rc && !stopping(o); k++)
+		rc = run_env(&p, k, e);
 	env_finish_all();
-	s->interrupted = stopping(o) && s->ok + s->failed + s->skipped < s->planned;
-	free(todo);
-	free(benches);
-	free(pidfile);
+	s->interrupted = stopping(o) &&
+			 s->ok + s->failed + s->unsupported + s->skipped < s->planned;
+	free(p.todo);
+	free(p.benches);
+	free(p.pidfile);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /* The experiment runner: every (environment, benchmark, iteration) of an
  * experiment, each finished run appended to the results file at once;
- * resumes by skipping runs that already have an ok record. */
+ * resumes by skipping runs that already have an ok (or unsupported) record. */
 #ifndef VMLAB_RUN_RUNNER_H
 #define VMLAB_RUN_RUNNER_H
 
@@ -20,7 +20,7 @@ struct run_event {
 	const char *env, *bench, *kind;
 	long iteration, iterations;
 	uint64_t eta_ns;              /* RUN_START: estimate for what is left; 0 unknown */
-	const struct result *record;  /* RUN_DONE: the record appended */
+	const struct record *record;  /* RUN_DONE: the record appended */
 	const char *error;            /* RUN_ENV_FAILED: why; RUN_NOTICE: what was done;
 	                               * RUN_ENV_SHARED: the other VMs running beside
 	                               * this environment */
@@ -36,8 +36,9 @@ struct run_opts {
 
 struct run_summary {
 	size_t planned;               /* runs in the experiment */
-	size_t skipped;               /* already ok in the results file */
+	size_t skipped;               /* already ok (or unsupported) in the results file */
 	size_t ok, failed;            /* finished now */
+	size_t unsupported;           /* finished now: micros the environment cannot run (no failure) */
 	size_t bad_lines;             /* malformed lines in the results file, ignored */
 	bool interrupted;
 };

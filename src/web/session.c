@@ -15,6 +15,7 @@
 
 #include "base/json.h"
 #include "measure/clock.h"
+#include "run/record.h"
 
 #define UCONN_BUF HTTP_HEAD_MAX
 #define REQ_MAX 4096
@@ -699,74 +700,96 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 	return rc;
 }
 
+/* The web part of a load record: what was loaded and what came back. */
+static void load_extras(struct record *r, const struct web_load_cfg *cfg,
+			const struct web_load_stats *s, const struct web_qos *q)
+{
+	const struct web_workload *wl = cfg->wl;
+	static const double pcts[] = { 50, 90, 95, 99, 99.9 };
+	struct sbuf o = SBUF_INIT;
+
+	record_add_str(r, "workload", wl->name);
+	record_add_fmt(r, "threads", "%u", cfg->threads);
+	record_add_fmt(r, "dirs", "%u", cfg->dirs);
+	record_add_num(r, "think_scale", cfg->think_scale);
+	record_add_num(r, "run_s", (double)cfg->run_ns / 1e9);
+	record_add_fmt(r, "pages", "%" PRIu64, s->pages);
+	record_add_fmt(r, "pages_good", "%" PRIu64, s->pages_good);
+	record_add_fmt(r, "pages_tolerable", "%" PRIu64, s->pages_tolerable);
+	record_add_fmt(r, "pages_failed", "%" PRIu64, s->pages_failed);
+	record_add_fmt(r, "downloads", "%" PRIu64, s->downloads);
+	record_add_fmt(r, "requests", "%" PRIu64, s->requests);
+	record_add_fmt(r, "bytes", "%" PRIu64, s->bytes);
+	record_add_fmt(r, "not_modified", "%" PRIu64, s->not_modified);
+	record_add_fmt(r, "sessions_started", "%" PRIu64, s->sessions);
+	record_add_num(r, "pages_per_s", r->value);
+	sbuf_puts(&o, "{\"good_pct\":");
+	json_put_num(&o, q->good_pct);
+	sbuf_puts(&o, ",\"tolerable_pct\":");
+	json_put_num(&o, q->tolerable_pct);
+	sbuf_puts(&o, ",\"dl_good_pct\":");
+	json_put_num(&o, q->dl_good_pct);
+	sbuf_puts(&o, ",\"dl_tolerable_pct\":");
+	json_put_num(&o, q->dl_tolerable_pct);
+	sbuf_printf(&o, ",\"enough\":%s,\"pass\":%s}", q->enough ? "true" : "false",
+		    q->pass ? "true" : "false");
+	record_add_raw(r, "qos", sbuf_str(&o));
+	sbuf_reset(&o);
+	sbuf_puts(&o, "{\"mean\":");
+	json_put_num(&o, hist_mean(&s->page_lat));
+	for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++)
+		sbuf_printf(&o, ",\"p%g\":%" PRIu64, pcts[i], hist_quantile(&s->page_lat, pcts[i] / 100));
+	sbuf_printf(&o, ",\"max\":%" PRIu64 "}", s->page_lat.max);
+	record_add_raw(r, "page_time_ns", sbuf_str(&o));
+	sbuf_reset(&o);
+	sbuf_putc(&o, '{');
+	for (size_t i = 0; i < wl->npages; i++) {
+		if (i)
+			sbuf_putc(&o, ',');
+		json_put_str(&o, wl->pages[i].name);
+		sbuf_printf(&o, ":%" PRIu64, s->page_count[i]);
+	}
+	sbuf_putc(&o, '}');
+	record_add_raw(r, "page_counts", sbuf_str(&o));
+	sbuf_reset(&o);
+	sbuf_putc(&o, '{');
+	for (int i = 0; i < HE_KINDS; i++)
+		sbuf_printf(&o, "\"%s\":%" PRIu64 ",", http_client_err_name(i), s->err[i]);
+	for (int i = 0; i < HTTP_E_KINDS; i++)
+		sbuf_printf(&o, "\"%s\":%" PRIu64 ",", http_err_name(-i - 1), s->perr[i]);
+	sbuf_printf(&o, "\"content\":%" PRIu64 "}", s->err_content);
+	record_add_raw(r, "errors", sbuf_str(&o));
+	sbuf_reset(&o);
+	hist_serialise(&s->page_lat, &o);
+	record_add_str(r, "hist", sbuf_str(&o));
+	sbuf_free(&o);
+}
+
 void web_load_json(struct sbuf *o, const char *kind, const struct web_load_cfg *cfg,
 		   const struct web_load_stats *s, const struct web_qos *q, unsigned iteration,
 		   const char *env, const char *label)
 {
-	const struct web_workload *wl = cfg->wl;
-	static const double pcts[] = { 50, 90, 95, 99, 99.9 };
+	struct record r;
+	struct sbuf name = SBUF_INIT;
 	char ts[32];
 
 	clock_iso8601(clock_real_ns(), ts);
-	sbuf_printf(o, "{\"kind\":\"%s\",\"time\":", kind);
-	json_put_str(o, ts);
+	sbuf_printf(&name, "web-%s-load", cfg->wl->name);
+	record_init(&r);
+	r.kind = xstrdup(kind);
+	r.timestamp = xstrdup(ts);
 	/* the results store's fields: vmlab report compares pages/s per workload */
-	sbuf_puts(o, ",\"environment\":");
-	json_put_str(o, env);
-	if (label) {
-		sbuf_puts(o, ",\"label\":");
-		json_put_str(o, label);
-	}
-	if (cfg->concurrent) {
-		sbuf_puts(o, ",\"facts\":{\"concurrent\":");
-		json_put_str(o, cfg->concurrent);
-		sbuf_putc(o, '}');
-	}
-	sbuf_printf(o, ",\"benchmark\":\"web-%s-load\",\"status\":\"ok\",\"value\":", wl->name);
-	json_put_num(o, cfg->run_ns ? (double)s->pages * 1e9 / (double)cfg->run_ns : 0);
-	sbuf_puts(o, ",\"unit\":\"pages/s\",\"better\":\"higher\",\"workload\":");
-	json_put_str(o, wl->name);
-	sbuf_printf(o, ",\"sessions\":%u,\"iteration\":%u,\"threads\":%u,\"dirs\":%u",
-		    cfg->sessions, iteration, cfg->threads, cfg->dirs);
-	sbuf_puts(o, ",\"think_scale\":");
-	json_put_num(o, cfg->think_scale);
-	sbuf_puts(o, ",\"run_s\":");
-	json_put_num(o, (double)cfg->run_ns / 1e9);
-	sbuf_printf(o, ",\"pages\":%" PRIu64 ",\"pages_good\":%" PRIu64 ",\"pages_tolerable\":%" PRIu64
-		    ",\"pages_failed\":%" PRIu64 ",\"downloads\":%" PRIu64 ",\"requests\":%" PRIu64
-		    ",\"bytes\":%" PRIu64 ",\"not_modified\":%" PRIu64 ",\"sessions_started\":%" PRIu64,
-		    s->pages, s->pages_good, s->pages_tolerable, s->pages_failed, s->downloads,
-		    s->requests, s->bytes, s->not_modified, s->sessions);
-	sbuf_puts(o, ",\"pages_per_s\":");
-	json_put_num(o, cfg->run_ns ? (double)s->pages * 1e9 / (double)cfg->run_ns : 0);
-	sbuf_puts(o, ",\"qos\":{\"good_pct\":");
-	json_put_num(o, q->good_pct);
-	sbuf_puts(o, ",\"tolerable_pct\":");
-	json_put_num(o, q->tolerable_pct);
-	sbuf_puts(o, ",\"dl_good_pct\":");
-	json_put_num(o, q->dl_good_pct);
-	sbuf_puts(o, ",\"dl_tolerable_pct\":");
-	json_put_num(o, q->dl_tolerable_pct);
-	sbuf_printf(o, ",\"enough\":%s,\"pass\":%s}", q->enough ? "true" : "false",
-		    q->pass ? "true" : "false");
-	sbuf_puts(o, ",\"page_time_ns\":{\"mean\":");
-	json_put_num(o, hist_mean(&s->page_lat));
-	for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++)
-		sbuf_printf(o, ",\"p%g\":%" PRIu64, pcts[i], hist_quantile(&s->page_lat, pcts[i] / 100));
-	sbuf_printf(o, ",\"max\":%" PRIu64 "}", s->page_lat.max);
-	sbuf_puts(o, ",\"page_counts\":{");
-	for (size_t i = 0; i < wl->npages; i++) {
-		if (i)
-			sbuf_putc(o, ',');
-		json_put_str(o, wl->pages[i].name);
-		sbuf_printf(o, ":%" PRIu64, s->page_count[i]);
-	}
-	sbuf_puts(o, "},\"errors\":{");
-	for (int i = 0; i < HE_KINDS; i++)
-		sbuf_printf(o, "\"%s\":%" PRIu64 ",", http_client_err_name(i), s->err[i]);
-	for (int i = 0; i < HTTP_E_KINDS; i++)
-		sbuf_printf(o, "\"%s\":%" PRIu64 ",", http_err_name(-i - 1), s->perr[i]);
-	sbuf_printf(o, "\"content\":%" PRIu64 "},\"hist\":\"", s->err_content);
-	hist_serialise(&s->page_lat, o);
-	sbuf_puts(o, "\"}");
+	r.environment = xstrdup(env);
+	r.label = label ? xstrdup(label) : NULL;
+	r.facts.concurrent = cfg->concurrent ? xstrdup(cfg->concurrent) : NULL;
+	r.benchmark = sbuf_take(&name);
+	r.iteration = iteration;
+	r.status = xstrdup("ok");
+	r.value = cfg->run_ns ? (double)s->pages * 1e9 / (double)cfg->run_ns : 0;
+	r.unit = xstrdup("pages/s");
+	r.better = xstrdup("higher");
+	r.sessions = cfg->sessions;
+	load_extras(&r, cfg, s, q);
+	record_to_json(&r, o);
+	record_clear(&r);
 }

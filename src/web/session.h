@@ -72,8 +72,9 @@ void web_qos_eval(const struct web_workload *wl, uint32_t min_pages, const struc
  * or a negative errno when the load could not be set up (e says why). */
 int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, struct err *e);
 
-/* Appends the JSON record of one iteration (no newline) to o; env and label
- * (NULL: none) name the environment for the results store. */
+/* Appends the record of one iteration (a web record, struct record's
+ * record_to_json, with its newline) to o; env and label (NULL: none) name the
+ * environment for the results store. */
 void web_load_json(struct sbuf *o, const char *kind, const struct web_load_cfg *cfg,
 		   const struct web_load_stats *s, const struct web_qos *q, unsigned iteration,
 		   const char *env, const char *label);

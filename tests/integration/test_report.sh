@@ -150,6 +150,32 @@ contains "$T/out" '^web-banking-load,web-search,native,loopback,pages/s,higher,2
 contains "$T/out" '^web-banking,web-search-result,native,.*,upper$'
 grep -q '^web-banking-load,web-search,native,loopback,pages/s,higher,4,' "$T/out" && fail "load records of different session counts merged"
 
+# test_unsupported_micro_shown_not_supported: a micro the environment cannot run
+# shows as <not supported> with its reason (as perf prints it), never as a
+# number or a failure, and is never dropped
+R='"experiment":"u","kind":"micro","size":"test","unit":"ns/op","better":"lower"'
+{
+	echo "{$R,\"environment\":\"native\",\"benchmark\":\"cpuid\",\"iteration\":1,\"value\":30,\"status\":\"ok\"}"
+	echo "{$R,\"environment\":\"native\",\"benchmark\":\"cpuid\",\"iteration\":2,\"value\":32,\"status\":\"ok\"}"
+	echo "{$R,\"environment\":\"testbed:hvm\",\"benchmark\":\"cpuid\",\"iteration\":1,\"status\":\"unsupported\",\"error\":\"no CPUID faulting here\"}"
+	echo "{$R,\"environment\":\"testbed:hvm\",\"benchmark\":\"cpuid\",\"iteration\":2,\"status\":\"unsupported\",\"error\":\"no CPUID faulting here\"}"
+} >"$T/unsup.jsonl"
+expect 0 "$VMLAB" report "$T/unsup.jsonl"
+contains "$T/out" '4 records: 2 ok, 0 failed, 2 not supported\.'
+contains "$T/out" '^\| cpuid \| testbed:hvm \| 0 \| <not supported> \| - \| - \| - \| - \| native \| 0 \|$'
+contains "$T/out" '^\| cpuid \| testbed:hvm \| 2 \| <not supported>: no CPUID faulting here \|$'
+grep -q 'Failed runs' "$T/out" && fail "unsupported records reported as failed runs"
+expect 0 "$VMLAB" report --format html "$T/unsup.jsonl"
+contains "$T/out" '<td class="num">&lt;not supported&gt;</td>'
+contains "$T/out" '&lt;not supported&gt;: no CPUID faulting here'
+grep -q '<not supported>' "$T/out" && fail "html: <not supported> left unescaped"
+# test_html_median_escaped: a bound answer's "< MIN" is escaped in the HTML table
+expect 0 "$VMLAB" report --format html "$FX/task4_search.jsonl"
+contains "$T/out" '<td class="num">&lt; 10 sessions \(bound\)</td>'
+contains "$T/out" '<td class="num">&gt;= 1000 sessions \(bound\)</td>'
+expect 0 "$VMLAB" report --format json "$T/unsup.jsonl"
+contains "$T/out" '"unsupported":2,"unsupported_reason":"no CPUID faulting here"'
+
 expect 2 "$VMLAB" report "$T/missing.jsonl"
 expect 2 "$VMLAB" report --format pdf "$F"
 : >"$T/empty.jsonl"

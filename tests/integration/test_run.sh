@@ -291,5 +291,22 @@ VMLAB_HOME=$T/tbhome expect 1 "$VMLAB" run t.vmlab
 contains "$T/err" "^vmlab run: testbed:pv: unreachable: vmlab testbed up: the testbed is not built in $T/tbhome/testbed: run 'vmlab testbed build'"
 grep -q "vmlab testbed up : vmlab testbed:" "$T/err" && fail "the error is read back from a child vmlab's stderr"
 [ -e "$T/tbhome/testbed/state" ] && fail "a failed testbed environment left a state file"
+# test_unsupported_micro_not_failed: a micro the environment cannot run is
+# recorded unsupported with its reason, the run exits 0, resume skips it
+cat >u.vmlab <<'X'
+micro = [ "null_syscall", "cpuid" ]
+environments = [ "null:unsupported=cpuid" ]
+iterations = 2
+warmup = 0
+results = "out/u.jsonl"
+X
+expect 0 "$VMLAB" run u.vmlab
+contains "$T/out" '^\[3/4\] null:unsupported=cpuid cpuid iter 1/2: <not supported>: '
+contains "$T/out" '^u: 4 runs now: 2 ok, 0 failed, 2 not supported here; 0 of 4 planned remain'
+[ "$(grep -c '"benchmark":"cpuid".*"status":"unsupported","error":"not supported' out/u.jsonl)" = 2 ] ||
+	fail "cpuid not recorded unsupported twice"
+grep -q '"status":"failed"' out/u.jsonl && fail "an unsupported micro recorded failed"
+expect 0 "$VMLAB" run u.vmlab
+contains "$T/out" '^skipped 4 of 4 runs: already done'
 
 finish

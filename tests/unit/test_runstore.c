@@ -19,7 +19,7 @@
 
 static void test_record_round_trip(void **state)
 {
-	struct result r = { 0 };
+	struct record r = { 0 };
 	struct result_set set = { 0 };
 	struct sbuf line = SBUF_INIT;
 	struct err e = { 0, "" };
@@ -44,7 +44,7 @@ static void test_record_round_trip(void **state)
 	r.checksum_ok = 0;
 	r.status = "failed";
 	r.error = "checksum\nmismatch";
-	result_to_json(&r, &line);
+	record_to_json(&r, &line);
 	assert_int_equal(line.buf[line.len - 1], '\n');
 	assert_ptr_equal(strchr(line.buf, '\n'), line.buf + line.len - 1);
 	assert_null(strstr(line.buf, "sys_s"));
@@ -232,7 +232,7 @@ static void repair_append_load(const char *dir, const char *text, struct sbuf *m
 {
 	struct sbuf path = SBUF_INIT;
 	struct err e = { 0, "" };
-	struct result r = { 0 };
+	struct record r = { 0 };
 
 	sbuf_printf(&path, "%s/r.jsonl", dir);
 	assert_int_equal(file_write_atomic(path.buf, text, strlen(text), &e), 0);
@@ -312,7 +312,7 @@ static void test_append_starts_fresh_line(void **state)
 	struct sbuf p = SBUF_INIT;
 	struct err e = { 0, "" };
 	struct result_set set = { 0 };
-	struct result r = { 0 };
+	struct record r = { 0 };
 
 	assert_non_null(mkdtemp(dir));
 	sbuf_printf(&p, "%s/r.jsonl", dir);
