@@ -35,7 +35,7 @@ for p in nginx wrk cc taskset; do
   command -v $p >/dev/null || { echo "web-vs-wrk: $p is not installed" >&2; exit 1; }
 done
 [ -x "$VMLAB" ] || { echo "web-vs-wrk: $VMLAB missing: run scripts/build build" >&2; exit 1; }
-[ -z "$VMLAB_BEFORE" ] || [ -x "$VMLAB_BEFORE" ] ||
+[ -z "$VMLAB_BEFORE" ] || { [ -f "$VMLAB_BEFORE" ] && [ -x "$VMLAB_BEFORE" ]; } ||
   { echo "web-vs-wrk: VMLAB_BEFORE=$VMLAB_BEFORE is not an executable" >&2; exit 1; }
 T=$(mktemp -d /tmp/vmlab-wrk.XXXXXX)
 chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
