@@ -1,0 +1,253 @@
+/* The HTTP/1.1 client connection engine. */
+#include "web/conn.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "measure/clock.h"
+
+void conn_init(struct conn *c, struct conn_loop *l, void *owner)
+{
+	memset(c, 0, offsetof(struct conn, resp));
+	c->loop = l;
+	c->owner = owner;
+	c->tp = &transport_plain;
+	c->t.fd = -1;
+}
+
+void conn_close(struct conn *c)
+{
+	if (c->open) {
+		c->tp->close(&c->t);
+		close(c->t.fd);
+		c->t.fd = -1;
+		c->open = false;
+	}
+	c->gen++;
+	c->state = CONN_IDLE;
+	c->busy = false;
+	c->have = 0;
+}
+
+void conn_fail(struct conn *c, int kind, bool parse)
+{
+	bool busy = c->busy;
+
+	conn_close(c);
+	c->loop->ops->error(c, kind, parse, busy);
+}
+
+void conn_open(struct conn *c, const struct sockaddr *addr, socklen_t addrlen,
+	       const struct transport_ops *tp, const char *sni)
+{
+	struct conn_loop *l = c->loop;
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET | EPOLLRDHUP, .data.ptr = c };
+	int one = 1, fd;
+
+	c->tp = tp;
+	c->sni = sni;
+	c->t.ssl = NULL;
+	c->t_op = l->now;
+	c->have = 0;
+	fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		conn_fail(c, HE_CONNECT, false);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	c->t.fd = fd;
+	c->open = true;
+	if ((connect(fd, addr, addrlen) < 0 && errno != EINPROGRESS) ||
+	    epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		conn_fail(c, HE_CONNECT, false);
+		return;
+	}
+	c->state = CONN_CONNECTING;
+}
+
+static void conn_handshake(struct conn *c)
+{
+	switch (c->tp->connect(&c->t, c->loop->tls_ctx, c->sni)) {
+	case T_OK:
+		c->state = CONN_IDLE;
+		c->loop->ops->connected(c);
+		break;
+	case T_RETRY:
+		c->state = CONN_HANDSHAKE;
+		break;
+	case T_ERROR:
+		conn_fail(c, HE_CONNECT, false);
+		break;
+	}
+}
+
+static void conn_write(struct conn *c)
+{
+	while (c->woff < c->req_len) {
+		size_t done;
+
+		switch (c->tp->write(&c->t, c->req + c->woff, c->req_len - c->woff, &done)) {
+		case T_OK:
+			c->woff += done;
+			break;
+		case T_RETRY:
+			c->state = CONN_WRITING;
+			return;
+		case T_ERROR:
+			conn_fail(c, HE_WRITE, false);
+			return;
+		}
+	}
+	c->state = CONN_READING;
+}
+
+void conn_send(struct conn *c, const char *req, size_t len)
+{
+	c->req = req;
+	c->req_len = len;
+	c->woff = 0;
+	c->t_op = c->t_send = c->loop->now;
+	c->busy = true;
+	http_resp_init(&c->resp, false);
+	conn_write(c);
+}
+
+/* The response in flight is complete. */
+static void conn_done(struct conn *c)
+{
+	c->loop->now = clock_mono_ns();
+	c->busy = false;
+	c->state = CONN_IDLE;
+	c->loop->ops->done(c);
+}
+
+/* The peer closed c (a read returned 0 bytes). */
+static void conn_eof(struct conn *c)
+{
+	int rc;
+
+	if (c->state != CONN_READING) {
+		/* closed while idle: no request lost */
+		conn_close(c);
+		c->loop->ops->closed(c);
+		return;
+	}
+	rc = http_resp_eof(&c->resp, c->have);
+	if (rc == HTTP_DONE) {
+		c->resp.keep_alive = false;
+		conn_close(c);
+		conn_done(c);
+	} else if (rc == HTTP_MORE) {
+		conn_fail(c, HE_READ, false);
+	} else {
+		conn_fail(c, rc, true);
+	}
+}
+
+/* Parses the c->have buffered bytes; false when c was closed or failed. */
+static bool conn_parse(struct conn *c)
+{
+	const struct conn_ops *ops = c->loop->ops;
+	unsigned gen = c->gen;
+	size_t off = 0;
+
+	while (off < c->have && c->state == CONN_READING) {
+		size_t used, head_before = c->resp.head_len, skip;
+		int rc = http_resp_feed(&c->resp, c->buf + off, c->have - off, &used);
+
+		if (rc < 0) {
+			conn_fail(c, rc, true);
+			return false;
+		}
+		skip = c->resp.head_len - head_before;
+		if (ops->body && used > skip)
+			ops->body(c, c->buf + off + skip, used - skip);
+		off += used;
+		if (rc == HTTP_MORE)
+			break;
+		conn_done(c);
+		if (c->gen != gen)
+			return false;
+	}
+	if (off < c->have && c->state != CONN_READING) {
+		/* bytes while no request is in flight: not HTTP we asked for */
+		conn_fail(c, HTTP_E_STATUS, true);
+		return false;
+	}
+	if (off) {
+		memmove(c->buf, c->buf + off, c->have - off);
+		c->have -= off;
+	}
+	return true;
+}
+
+/* Reads and parses until the socket is drained. peer_closed: the event
+ * reported the peer's FIN, which brings no further edge, so read to EOF. */
+static void conn_read(struct conn *c, bool peer_closed)
+{
+	for (;;) {
+		size_t got = 0, room = CONN_BUF - c->have;
+		enum tstatus ts = c->tp->read(&c->t, c->buf + c->have, room, &got);
+
+		if (ts == T_RETRY)
+			return;
+		if (ts == T_ERROR) {
+			conn_fail(c, HE_READ, false);
+			return;
+		}
+		if (got == 0) {
+			conn_eof(c);
+			return;
+		}
+		c->loop->bytes += got;
+		if (c->state != CONN_READING) {
+			conn_fail(c, HTTP_E_STATUS, true);
+			return;
+		}
+		c->have += got;
+		if (!conn_parse(c))
+			return;
+		if (got < room && c->tp->short_read_drains && !peer_closed)
+			return;
+	}
+}
+
+void conn_event(struct conn *c, uint32_t ev)
+{
+	if (!c->open)
+		return;
+	switch (c->state) {
+	case CONN_CONNECTING: {
+		int soerr = 0;
+		socklen_t len = sizeof(soerr);
+
+		if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+			return;
+		if (getsockopt(c->t.fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0 || soerr ||
+		    (ev & (EPOLLERR | EPOLLHUP))) {
+			conn_fail(c, HE_CONNECT, false);
+			return;
+		}
+		conn_handshake(c);
+		break;
+	}
+	case CONN_HANDSHAKE:
+		conn_handshake(c);
+		break;
+	case CONN_WRITING:
+		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+			conn_write(c);
+		if (c->open && c->state == CONN_READING && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
+			conn_read(c, ev & (EPOLLRDHUP | EPOLLHUP));
+		break;
+	case CONN_READING:
+	case CONN_IDLE:
+		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+			conn_read(c, ev & (EPOLLRDHUP | EPOLLHUP));
+		break;
+	}
+}
