@@ -142,6 +142,12 @@ static void server_write(struct fixture *f, const char *p, size_t n)
 	assert_int_equal(net_write_all(f->sfd, p, n), 0);
 }
 
+static void server_close(struct fixture *f)
+{
+	close(f->sfd);
+	f->sfd = -1;
+}
+
 static void test_response_split_at_every_byte(void **state)
 {
 	size_t n = strlen(RESP);
@@ -210,8 +216,7 @@ static void test_server_close_mid_response_is_an_error(void **state)
 	conn_send(&f.c, REQ, strlen(REQ));
 	server_read_request(&f);
 	server_write(&f, RESP, strlen(RESP) - 2);
-	close(f.sfd);
-	f.sfd = -1;
+	server_close(&f);
 	pump(&f, &f.seen.error);
 	assert_int_equal(f.seen.error, 1);
 	assert_int_equal(f.seen.done, 0);
@@ -228,8 +233,7 @@ static void test_server_close_while_idle_is_not_an_error(void **state)
 
 	(void)state;
 	setup(&f);
-	close(f.sfd);
-	f.sfd = -1;
+	server_close(&f);
 	pump(&f, &f.seen.closed);
 	assert_int_equal(f.seen.closed, 1);
 	assert_int_equal(f.seen.error, 0);
@@ -287,8 +291,7 @@ static void test_close_delimited_response_is_done(void **state)
 	conn_send(&f.c, REQ, strlen(REQ));
 	server_read_request(&f);
 	server_write(&f, r, strlen(r));
-	close(f.sfd);
-	f.sfd = -1;
+	server_close(&f);
 	pump(&f, &f.seen.done);
 	assert_int_equal(f.seen.done, 1);
 	assert_int_equal(f.seen.error, 0);
