@@ -31,6 +31,7 @@ void conn_close(struct conn *c)
 	c->state = CONN_IDLE;
 	c->busy = false;
 	c->have = 0;
+	c->woff = c->req_len = 0;
 }
 
 void conn_fail(struct conn *c, int kind, bool parse)
@@ -107,12 +108,24 @@ static void conn_write(struct conn *c)
 
 void conn_send(struct conn *c, const char *req, size_t len)
 {
+	struct conn_loop *l = c->loop;
+
 	c->req = req;
 	c->req_len = len;
 	c->woff = 0;
-	c->t_op = c->t_send = c->loop->now;
+	c->t_op = c->t_send = l->now;
 	c->busy = true;
 	http_resp_init(&c->resp, false);
+	if (l->dispatching) {
+		/* written by conn_loop_dispatch after the batch */
+		c->state = CONN_WRITING;
+		if (!c->queued) {
+			c->queued = true;
+			c->next_pending = l->pending;
+			l->pending = c;
+		}
+		return;
+	}
 	conn_write(c);
 }
 
@@ -249,5 +262,22 @@ void conn_event(struct conn *c, uint32_t ev)
 		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
 			conn_read(c, ev & (EPOLLRDHUP | EPOLLHUP));
 		break;
+	}
+}
+
+void conn_loop_dispatch(struct conn_loop *l, const struct epoll_event *ev, int n)
+{
+	l->dispatching = true;
+	for (int i = 0; i < n; i++)
+		conn_event(ev[i].data.ptr, ev[i].events);
+	l->dispatching = false;
+	while (l->pending) {
+		struct conn *c = l->pending;
+
+		l->pending = c->next_pending;
+		c->queued = false;
+		/* closed, or sent meanwhile: nothing (left) to write */
+		if (c->open && c->state == CONN_WRITING && c->woff == 0)
+			conn_write(c);
 	}
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 
 #include "web/http_parse.h"
@@ -48,6 +49,10 @@ struct conn_loop {
 	uint64_t bytes;         /* bytes read by all its connections */
 	const struct conn_ops *ops;
 	void *tls_ctx;          /* given to the transport's connect */
+	/* Requests started inside conn_loop_dispatch wait here and are written
+	 * after the whole batch, as one burst (see conn_loop_dispatch). */
+	struct conn *pending;
+	bool dispatching;
 };
 
 enum conn_state { CONN_IDLE, CONN_CONNECTING, CONN_HANDSHAKE, CONN_WRITING, CONN_READING };
@@ -67,6 +72,8 @@ struct conn {
 	uint64_t t_op;          /* start of the pending connect or request (timeouts) */
 	uint64_t t_send;        /* when the request in flight was sent */
 	size_t have;            /* unconsumed bytes in buf */
+	struct conn *next_pending;
+	bool queued;            /* on loop->pending */
 	struct http_resp resp;
 	char buf[CONN_BUF];
 };
@@ -81,7 +88,8 @@ void conn_open(struct conn *c, const struct sockaddr *addr, socklen_t addrlen,
 	       const struct transport_ops *tp, const char *sni);
 
 /* Sends req[0..len) on idle open c; req must stay valid until the done or
- * error callback. */
+ * error callback. Inside conn_loop_dispatch the write waits for the end of
+ * the batch. */
 void conn_send(struct conn *c, const char *req, size_t len);
 
 /* Closes c (no callback); a closed c may be closed again or reopened. */
@@ -92,5 +100,13 @@ void conn_fail(struct conn *c, int kind, bool parse);
 
 /* Handles the epoll events ev reported for c (data.ptr is c). */
 void conn_event(struct conn *c, uint32_t ev);
+
+/* Handles a batch of n events of l's epoll set (data.ptr a struct conn),
+ * then writes every request started meanwhile. Reading all ready responses
+ * before writing the next requests keeps this client awake across the
+ * server's burst of responses, so the server is not made to wake it for
+ * each one (a wake-up is paid on the server's CPU, inside its send), and
+ * hands the server its next requests together. */
+void conn_loop_dispatch(struct conn_loop *l, const struct epoll_event *ev, int n);
 
 #endif

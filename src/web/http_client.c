@@ -352,8 +352,7 @@ static void *worker_main(void *arg)
 		if (n <= 0)
 			continue;
 		w->loop.now = clock_mono_ns();
-		for (int i = 0; i < n; i++)
-			conn_event(evs[i].data.ptr, evs[i].events);
+		conn_loop_dispatch(&w->loop, evs, n);
 	}
 	for (unsigned i = 0; i < w->nconns; i++)
 		conn_close(&w->conns[i].c);

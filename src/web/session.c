@@ -451,8 +451,7 @@ static void *worker_main(void *arg)
 		if (n < 0 && errno != EINTR)
 			break;
 		w->loop.now = clock_mono_ns();
-		for (int i = 0; i < n; i++)
-			conn_event(evs[i].data.ptr, evs[i].events);
+		conn_loop_dispatch(&w->loop, evs, n);
 		/* requests just started may be due for a page start or a timeout */
 		if (n > 0 && w->loop.now >= next)
 			next = 0;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -300,6 +301,49 @@ static void test_close_delimited_response_is_done(void **state)
 	teardown(&f);
 }
 
+/* done callback of the batch test: starts the next request at once and
+ * checks that nothing is written before the batch is over. */
+static int deferred_sends;
+static struct fixture *batch_fixture;
+
+static void on_done_resend(struct conn *c)
+{
+	struct fixture *f = batch_fixture;
+	char b;
+
+	on_done(c);
+	conn_send(c, REQ, strlen(REQ));
+	assert_int_equal(c->state, CONN_WRITING);
+	assert_int_equal(recv(f->sfd, &b, 1, MSG_DONTWAIT), -1);
+	deferred_sends++;
+}
+
+static void test_request_started_in_a_batch_is_written_after_it(void **state)
+{
+	static const struct conn_ops resend = { on_connected, on_done_resend, on_error, on_closed, NULL };
+	struct fixture f;
+	struct epoll_event ev[4];
+	int n = 0;
+
+	(void)state;
+	setup(&f);
+	conn_send(&f.c, REQ, strlen(REQ));
+	server_read_request(&f);
+	server_write(&f, RESP, strlen(RESP));
+	f.loop.ops = &resend;
+	batch_fixture = &f;
+	for (int i = 0; i < 40 && n <= 0; i++)
+		n = epoll_wait(f.loop.epfd, ev, 4, 50);
+	assert_true(n > 0);
+	deferred_sends = 0;
+	conn_loop_dispatch(&f.loop, ev, n);
+	assert_int_equal(deferred_sends, 1);
+	assert_int_equal(f.c.state, CONN_READING);
+	server_read_request(&f);
+	f.loop.ops = &ops;
+	teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_connect_refused_is_a_connect_error),
 		cmocka_unit_test(test_bytes_while_idle_are_a_status_error),
 		cmocka_unit_test(test_close_delimited_response_is_done),
+		cmocka_unit_test(test_request_started_in_a_batch_is_written_after_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
