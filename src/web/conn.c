@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "measure/clock.h"
@@ -280,4 +281,35 @@ void conn_loop_dispatch(struct conn_loop *l, const struct epoll_event *ev, int n
 		if (c->open && c->state == CONN_WRITING && c->woff == 0)
 			conn_write(c);
 	}
+}
+
+int conn_loop_init(struct conn_loop *l, const struct conn_ops *ops, void *tls_ctx, struct err *e)
+{
+	memset(l, 0, sizeof(*l));
+	l->ops = ops;
+	l->tls_ctx = tls_ctx;
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0)
+		return err_set(e, -errno, "epoll_create1: %s", strerror(errno));
+	return 0;
+}
+
+void conn_loop_free(struct conn_loop *l)
+{
+	if (l->epfd > 0)
+		close(l->epfd);
+	l->epfd = -1;
+}
+
+int conn_loop_wait(struct conn_loop *l, uint64_t until_ns, struct epoll_event *evs, int max)
+{
+	uint64_t wait = until_ns > l->now ? until_ns - l->now : 0;
+	struct timespec ts = { (time_t)(wait / 1000000000ull), (long)(wait % 1000000000ull) };
+	int n = epoll_pwait2(l->epfd, evs, max, &ts, NULL);
+
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	l->now = clock_mono_ns();
+	conn_loop_dispatch(l, evs, n);
+	return n;
 }

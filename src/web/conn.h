@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include "base/err.h"
 #include "web/http_parse.h"
 #include "web/transport.h"
 
@@ -100,6 +101,18 @@ void conn_fail(struct conn *c, int kind, bool parse);
 
 /* Handles the epoll events ev reported for c (data.ptr is c). */
 void conn_event(struct conn *c, uint32_t ev);
+
+/* Sets l up for ops and tls_ctx with a new epoll set. Returns 0 or a
+ * negative errno (e says why). */
+int conn_loop_init(struct conn_loop *l, const struct conn_ops *ops, void *tls_ctx, struct err *e);
+
+/* Closes l's epoll set (its connections must be closed). */
+void conn_loop_free(struct conn_loop *l);
+
+/* Waits for events until the clock reaches until_ns at the latest, sets
+ * l->now and dispatches them (conn_loop_dispatch). Returns the number of
+ * events (0 on a timeout or a signal) or a negative errno. */
+int conn_loop_wait(struct conn_loop *l, uint64_t until_ns, struct epoll_event *evs, int max);
 
 /* Handles a batch of n events of l's epoll set (data.ptr a struct conn),
  * then writes every request started meanwhile. Reading all ready responses

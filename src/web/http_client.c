@@ -11,9 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/prctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "measure/clock.h"
@@ -333,26 +331,13 @@ static void *worker_main(void *arg)
 	}
 	next_hk = w->loop.now + TICK_NS;
 	while (!atomic_load_explicit(&stop_flag, memory_order_relaxed)) {
-		struct timespec ts;
-		uint64_t wait;
-		int n;
-
 		w->loop.now = clock_mono_ns();
 		if (w->loop.now >= w->end)
 			break;
 		if (w->loop.now >= next_hk || w->interval)
 			next_hk = housekeeping(w);
-		wait = (next_hk < w->end ? next_hk : w->end);
-		wait = wait > w->loop.now ? wait - w->loop.now : 0;
-		ts.tv_sec = (time_t)(wait / 1000000000ull);
-		ts.tv_nsec = (long)(wait % 1000000000ull);
-		n = epoll_pwait2(w->loop.epfd, evs, 256, &ts, NULL);
-		if (n < 0 && errno != EINTR)
+		if (conn_loop_wait(&w->loop, next_hk < w->end ? next_hk : w->end, evs, 256) < 0)
 			break;
-		if (n <= 0)
-			continue;
-		w->loop.now = clock_mono_ns();
-		conn_loop_dispatch(&w->loop, evs, n);
 	}
 	for (unsigned i = 0; i < w->nconns; i++)
 		conn_close(&w->conns[i].c);
@@ -392,13 +377,9 @@ int http_load_run(const struct http_load_cfg *cfg, struct http_stats *out, uint6
 				w->interval = 1;
 		}
 		http_stats_reset(&w->st);
-		w->loop.ops = &raw_ops;
-		w->loop.tls_ctx = cfg->tls_ctx;
-		w->loop.epfd = epoll_create1(EPOLL_CLOEXEC);
-		if (w->loop.epfd < 0) {
-			rc = err_set(e, -errno, "epoll_create1: %s", strerror(errno));
+		rc = conn_loop_init(&w->loop, &raw_ops, cfg->tls_ctx, e);
+		if (rc)
 			break;
-		}
 	}
 	for (unsigned t = 0; !rc && t < nt; t++) {
 		int r = pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]);
@@ -416,8 +397,7 @@ int http_load_run(const struct http_load_cfg *cfg, struct http_stats *out, uint6
 	for (unsigned t = 0; t < nt; t++) {
 		if (t < started)
 			http_stats_merge(out, &ws[t].st);
-		if (ws[t].loop.epfd > 0)
-			close(ws[t].loop.epfd);
+		conn_loop_free(&ws[t].loop);
 		free(ws[t].conns);
 	}
 	free(ws);

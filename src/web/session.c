@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/json.h"
@@ -437,21 +435,13 @@ static void *worker_main(void *arg)
 	uint64_t next = 0;
 
 	while (w->loop.now = clock_mono_ns(), w->loop.now < w->end) {
-		struct timespec ts;
-		uint64_t wait;
 		int n;
 
 		if (w->loop.now >= next)
 			next = housekeeping(w);
-		wait = (next < w->end ? next : w->end);
-		wait = wait > w->loop.now ? wait - w->loop.now : 0;
-		ts.tv_sec = (time_t)(wait / 1000000000ull);
-		ts.tv_nsec = (long)(wait % 1000000000ull);
-		n = epoll_pwait2(w->loop.epfd, evs, 256, &ts, NULL);
-		if (n < 0 && errno != EINTR)
+		n = conn_loop_wait(&w->loop, next < w->end ? next : w->end, evs, 256);
+		if (n < 0)
 			break;
-		w->loop.now = clock_mono_ns();
-		conn_loop_dispatch(&w->loop, evs, n);
 		/* requests just started may be due for a page start or a timeout */
 		if (n > 0 && w->loop.now >= next)
 			next = 0;
@@ -505,13 +495,9 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 			}
 			w->st.sessions++;
 		}
-		w->loop.ops = &session_ops;
-		w->loop.tls_ctx = cfg->tls_ctx;
-		w->loop.epfd = epoll_create1(EPOLL_CLOEXEC);
-		if (w->loop.epfd < 0) {
-			rc = err_set(e, -errno, "epoll_create1: %s", strerror(errno));
+		rc = conn_loop_init(&w->loop, &session_ops, cfg->tls_ctx, e);
+		if (rc)
 			break;
-		}
 	}
 	for (unsigned t = 0; !rc && t < nt; t++) {
 		int r = pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]);
@@ -526,8 +512,7 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 		pthread_join(ws[t].tid, NULL);
 	for (unsigned t = 0; t < nt; t++) {
 		web_load_stats_merge(out, &ws[t].st);
-		if (ws[t].loop.epfd > 0)
-			close(ws[t].loop.epfd);
+		conn_loop_free(&ws[t].loop);
 		free(ws[t].users);
 		free(ws[t].lastmod);
 	}
