@@ -4,11 +4,14 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "base/sbuf.h"
 #include "measure/clock.h"
 
 void conn_init(struct conn *c, struct conn_loop *l, void *owner)
@@ -312,4 +315,28 @@ int conn_loop_wait(struct conn_loop *l, uint64_t until_ns, struct epoll_event *e
 	l->now = clock_mono_ns();
 	conn_loop_dispatch(l, evs, n);
 	return n;
+}
+
+int conn_threads_run(void *(*fn)(void *), void *base, size_t stride, unsigned n,
+		     void (*stop)(void), unsigned *started, struct err *e)
+{
+	pthread_t *tid = xcalloc(n ? n : 1, sizeof(*tid));
+	int rc = 0;
+
+	*started = 0;
+	for (unsigned t = 0; t < n; t++) {
+		int r = pthread_create(&tid[t], NULL, fn, (char *)base + t * stride);
+
+		if (r) {
+			rc = err_set(e, -r, "cannot start a load thread: %s", strerror(r));
+			if (stop)
+				stop();
+			break;
+		}
+		(*started)++;
+	}
+	for (unsigned t = 0; t < *started; t++)
+		pthread_join(tid[t], NULL);
+	free(tid);
+	return rc;
 }

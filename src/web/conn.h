@@ -122,4 +122,11 @@ int conn_loop_wait(struct conn_loop *l, uint64_t until_ns, struct epoll_event *e
  * hands the server its next requests together. */
 void conn_loop_dispatch(struct conn_loop *l, const struct epoll_event *ev, int n);
 
+/* Runs fn(base + i * stride) for i in [0, n), one thread each, and waits for
+ * them. When a thread cannot be started, stop (if not NULL) is called so the
+ * started ones end, and a negative errno is returned (e says why). *started:
+ * how many threads ran. */
+int conn_threads_run(void *(*fn)(void *), void *base, size_t stride, unsigned n,
+		     void (*stop)(void), unsigned *started, struct err *e);
+
 #endif

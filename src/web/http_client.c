@@ -5,7 +5,6 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -161,7 +160,6 @@ struct rconn {
 
 struct worker {
 	const struct http_load_cfg *cfg;
-	pthread_t tid;
 	struct conn_loop loop;  /* loop.now: the time of the current wake-up */
 	unsigned nconns;
 	unsigned index, nthreads;
@@ -381,18 +379,8 @@ int http_load_run(const struct http_load_cfg *cfg, struct http_stats *out, uint6
 		if (rc)
 			break;
 	}
-	for (unsigned t = 0; !rc && t < nt; t++) {
-		int r = pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]);
-
-		if (r) {
-			rc = err_set(e, -r, "cannot start a load thread: %s", strerror(r));
-			http_load_stop();
-			break;
-		}
-		started++;
-	}
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(ws[t].tid, NULL);
+	if (!rc)
+		rc = conn_threads_run(worker_main, ws, sizeof(*ws), nt, http_load_stop, &started, e);
 	*elapsed_ns = clock_mono_ns() - start;
 	for (unsigned t = 0; t < nt; t++) {
 		if (t < started)

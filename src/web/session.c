@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +54,6 @@ struct user {
 
 struct worker {
 	const struct web_load_cfg *cfg;
-	pthread_t tid;
 	struct conn_loop loop;      /* loop.now: the time of the current wake-up */
 	unsigned nusers;
 	struct user *users;
@@ -499,17 +497,8 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 		if (rc)
 			break;
 	}
-	for (unsigned t = 0; !rc && t < nt; t++) {
-		int r = pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]);
-
-		if (r) {
-			rc = err_set(e, -r, "cannot start a load thread: %s", strerror(r));
-			break;
-		}
-		started++;
-	}
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(ws[t].tid, NULL);
+	if (!rc)
+		rc = conn_threads_run(worker_main, ws, sizeof(*ws), nt, NULL, &started, e);
 	for (unsigned t = 0; t < nt; t++) {
 		web_load_stats_merge(out, &ws[t].st);
 		conn_loop_free(&ws[t].loop);
