@@ -128,7 +128,9 @@ static void page_fail(struct user *u)
 	u->page_failed = true;
 }
 
-/* An error on k dropped the connection: count it and let the page go on. */
+/* An error on k dropped the connection: count it and let the page go on.
+ * The page's request is lost from its connect on (k->busy), not only while
+ * it is in flight (busy). */
 static void on_error(struct conn *c, int kind, bool parse, bool busy)
 {
 	struct uconn *k = c->owner;
