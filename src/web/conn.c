@@ -76,17 +76,15 @@ void conn_open(struct conn *c, const struct sockaddr *addr, socklen_t addrlen,
 
 static void conn_handshake(struct conn *c)
 {
-	switch (c->tp->connect(&c->t, c->loop->tls_ctx, c->sni)) {
-	case T_OK:
+	enum tstatus ts = c->tp->connect(&c->t, c->loop->tls_ctx, c->sni);
+
+	if (ts == T_RETRY) {
+		c->state = CONN_HANDSHAKE;
+	} else if (ts == T_ERROR) {
+		conn_fail(c, HE_CONNECT, false);
+	} else {
 		c->state = CONN_IDLE;
 		c->loop->ops->connected(c);
-		break;
-	case T_RETRY:
-		c->state = CONN_HANDSHAKE;
-		break;
-	case T_ERROR:
-		conn_fail(c, HE_CONNECT, false);
-		break;
 	}
 }
 
