@@ -12,12 +12,17 @@
 # clients reach about the same rate); "shared" runs the client on nginx's CPU,
 # so the client's CPU cost per request shows in the rate.
 #
-# Environment: VMLAB (default build/vmlab), ROUNDS (5), DURATION (5s),
+# With VMLAB_BEFORE (another vmlab binary, e.g. one built from main) each
+# round runs wrk, VMLAB_BEFORE and VMLAB in turn, and the table gains the
+# before column and the after/before ratio.
+#
+# Environment: VMLAB (default build/vmlab), VMLAB_BEFORE (unset), ROUNDS (5), DURATION (5s),
 # CONFIGS ("1:32 2:32" as THREADS:CONNECTIONS), PLACEMENTS ("split shared"),
 # FAST_US (2000), SLOW_US (20000), RATE (200), RATE_DURATION (10s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VMLAB=${VMLAB:-build/vmlab}
+VMLAB_BEFORE=${VMLAB_BEFORE:-}
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-5s}
 CONFIGS=${CONFIGS:-1:32 2:32}
@@ -30,6 +35,8 @@ for p in nginx wrk cc taskset; do
   command -v $p >/dev/null || { echo "web-vs-wrk: $p is not installed" >&2; exit 1; }
 done
 [ -x "$VMLAB" ] || { echo "web-vs-wrk: $VMLAB missing: run scripts/build build" >&2; exit 1; }
+[ -z "$VMLAB_BEFORE" ] || { [ -f "$VMLAB_BEFORE" ] && [ -x "$VMLAB_BEFORE" ]; } ||
+  { echo "web-vs-wrk: VMLAB_BEFORE=$VMLAB_BEFORE is not an executable" >&2; exit 1; }
 T=$(mktemp -d /tmp/vmlab-wrk.XXXXXX)
 chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
 pids=()
@@ -79,13 +86,15 @@ for _ in $(seq 50); do curl -sf -o /dev/null "$url" 2>/dev/null && break; sleep 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews numbers)"
 echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), 1 worker, 1 KiB file, $ROUNDS rounds of $DURATION each, alternating"
 
-# run TOOL THREADS CONNS CPUS: prints "REQ_PER_S CPU_NS_PER_REQ"
+# run TOOL THREADS CONNS CPUS: prints "REQ_PER_S CPU_NS_PER_REQ"; TOOL is
+# wrk, vmlab or before
 run() {
-  local tool=$1 t=$2 c=$3 cpus=$4 out=$T/out err=$T/time
+  local tool=$1 t=$2 c=$3 cpus=$4 out=$T/out err=$T/time bin=$VMLAB
+  [ "$tool" = before ] && bin=$VMLAB_BEFORE
   if [ "$tool" = wrk ]; then
     taskset -c "$cpus" /usr/bin/time -f '%U %S' -o "$err" wrk -t"$t" -c"$c" -d"$DURATION" "$url" >"$out"
   else
-    taskset -c "$cpus" /usr/bin/time -f '%U %S' -o "$err" "$VMLAB" web bench "$url" -t"$t" -c"$c" \
+    taskset -c "$cpus" /usr/bin/time -f '%U %S' -o "$err" "$bin" web bench "$url" -t"$t" -c"$c" \
       -d"$DURATION" >"$out"
   fi
   local rps reqs cpu
@@ -105,24 +114,40 @@ stats() {
     printf "%.0f %.0f %.0f", m, v[1], v[NR]}'
 }
 
-printf '\n%-7s %-3s %-5s | %-28s | %-28s | %-6s | %-14s\n' place -t -c \
-  "wrk req/s median [min,max]" "vmlab req/s median [min,max]" ratio "CPU ns/req wrk vmlab"
+# ratio A B: A / B with three decimals
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}'; }
+if [ -n "$VMLAB_BEFORE" ]; then
+  printf '\n%-7s %-3s %-5s | %-28s | %-28s | %-28s | %-6s %-6s %-6s | %-20s\n' place -t -c \
+    "wrk req/s median [min,max]" "before req/s median [min,max]" "after req/s median [min,max]" \
+    bef/wrk aft/wrk aft/bef "CPU ns/req wrk bef aft"
+else
+  printf '\n%-7s %-3s %-5s | %-28s | %-28s | %-6s | %-14s\n' place -t -c \
+    "wrk req/s median [min,max]" "vmlab req/s median [min,max]" ratio "CPU ns/req wrk vmlab"
+fi
 for place in $PLACEMENTS; do
 for cfg in $CONFIGS; do
   t=${cfg%%:*} c=${cfg##*:}
   cpus=$others; [ "$place" = shared ] && cpus=$last
-  : >"$T/wrk.txt"; : >"$T/vmlab.txt"
+  : >"$T/wrk.txt"; : >"$T/vmlab.txt"; : >"$T/before.txt"
   for _ in $(seq "$ROUNDS"); do
     run wrk "$t" "$c" "$cpus" >>"$T/wrk.txt"
+    [ -z "$VMLAB_BEFORE" ] || run before "$t" "$c" "$cpus" >>"$T/before.txt"
     run vmlab "$t" "$c" "$cpus" >>"$T/vmlab.txt"
   done
   read -r wm wlo whi <<<"$(stats "$T/wrk.txt" 1)"
   read -r vm vlo vhi <<<"$(stats "$T/vmlab.txt" 1)"
   read -r wc _ _ <<<"$(stats "$T/wrk.txt" 2)"
   read -r vc _ _ <<<"$(stats "$T/vmlab.txt" 2)"
-  printf '%-7s %-3s %-5s | %8s [%8s,%8s] | %8s [%8s,%8s] | %6s | %6s %6s\n' "$place" "$t" "$c" \
-    "$wm" "$wlo" "$whi" "$vm" "$vlo" "$vhi" "$(awk -v a="$vm" -v b="$wm" 'BEGIN {printf "%.3f", a / b}')" \
-    "$wc" "$vc"
+  if [ -n "$VMLAB_BEFORE" ]; then
+    read -r bm blo bhi <<<"$(stats "$T/before.txt" 1)"
+    read -r bc _ _ <<<"$(stats "$T/before.txt" 2)"
+    printf '%-7s %-3s %-5s | %8s [%8s,%8s] | %8s [%8s,%8s] | %8s [%8s,%8s] | %6s %6s %6s | %6s %6s %6s\n' \
+      "$place" "$t" "$c" "$wm" "$wlo" "$whi" "$bm" "$blo" "$bhi" "$vm" "$vlo" "$vhi" \
+      "$(ratio "$bm" "$wm")" "$(ratio "$vm" "$wm")" "$(ratio "$vm" "$bm")" "$wc" "$bc" "$vc"
+  else
+    printf '%-7s %-3s %-5s | %8s [%8s,%8s] | %8s [%8s,%8s] | %6s | %6s %6s\n' "$place" "$t" "$c" \
+      "$wm" "$wlo" "$whi" "$vm" "$vlo" "$vhi" "$(ratio "$vm" "$wm")" "$wc" "$vc"
+  fi
 done
 done
 

@@ -5,21 +5,16 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/prctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "measure/clock.h"
 
-/* Per-connection read buffer: one response head must fit in it. */
-#define CONN_BUF HTTP_HEAD_MAX
 /* Housekeeping (timeouts, reconnects) period. */
 #define TICK_NS 10000000ull
 /* Wait before reconnecting after a failed connect. */
@@ -152,348 +147,162 @@ uint64_t http_stats_errors(const struct http_stats *s)
 	return n;
 }
 
-enum cstate { CS_IDLE, CS_CONNECTING, CS_HANDSHAKE, CS_WRITING, CS_READING };
-
 struct worker;
 
-struct conn {
+/* One connection of the raw generator and its schedule. */
+struct rconn {
+	struct conn c;
 	struct worker *w;
-	struct tconn t;
-	enum cstate state;
-	bool open;
-	bool busy;              /* a request was started and has no complete response yet */
-	unsigned gen;           /* bumped by every close */
-	size_t woff;
 	uint64_t t_origin;      /* latency origin: send time, or intended send time */
-	uint64_t t_op;          /* start of the pending connect or request (timeouts) */
 	uint64_t next_send;     /* rate mode: intended time of the next request */
-	uint64_t retry_at;      /* CS_IDLE and closed: reconnect at this time */
-	size_t have;            /* unconsumed bytes in buf */
-	struct http_resp resp;
-	char buf[CONN_BUF];
+	uint64_t retry_at;      /* closed: reconnect at this time */
 };
 
 struct worker {
 	const struct http_load_cfg *cfg;
-	pthread_t tid;
-	int epfd;
+	struct conn_loop loop;  /* loop.now: the time of the current wake-up */
 	unsigned nconns;
 	unsigned index, nthreads;
-	struct conn *conns;
+	struct rconn *conns;
 	uint64_t interval;      /* rate mode: ns between one connection's requests; 0 closed */
 	uint64_t start, end;
-	uint64_t now;
 	struct http_stats st;
-	int setup_err;
 };
-
-static void conn_close(struct conn *c)
-{
-	if (c->open) {
-		c->w->cfg->tp->close(&c->t);
-		close(c->t.fd);
-		c->t.fd = -1;
-		c->open = false;
-	}
-	c->gen++;
-	c->state = CS_IDLE;
-	c->busy = false;
-	c->have = 0;
-}
-
-static void conn_send(struct conn *c);
-static void conn_open(struct conn *c);
 
 /* Counts a request that ended in an error, from origin (ns) to now. */
 static void fail_request(struct worker *w, uint64_t origin)
 {
+	uint64_t now = w->loop.now;
+
 	w->st.failed++;
-	hist_record(&w->st.fail_lat, w->now > origin ? w->now - origin : 0);
+	hist_record(&w->st.fail_lat, now > origin ? now - origin : 0);
 }
 
-/* Closed connection c is opened again at its next slot (rate mode), or after
- * backoff_ns. */
-static void conn_retry(struct conn *c, uint64_t backoff_ns)
+static void rconn_open(struct rconn *r)
 {
-	struct worker *w = c->w;
+	const struct http_load_cfg *cfg = r->w->cfg;
+
+	conn_open(&r->c, (const struct sockaddr *)&cfg->addr, cfg->addrlen, cfg->tp, cfg->sni);
+}
+
+static void rconn_send(struct rconn *r)
+{
+	const struct http_load_cfg *cfg = r->w->cfg;
+
+	r->t_origin = r->w->interval ? r->next_send : r->w->loop.now;
+	conn_send(&r->c, cfg->req, cfg->req_len);
+}
+
+/* The connection is ready for a request: send now or wait for its time. */
+static void rconn_ready(struct rconn *r)
+{
+	if (r->w->interval && r->next_send > r->w->loop.now)
+		return;
+	rconn_send(r);
+}
+
+/* Closed connection r is opened again at its next slot (rate mode), or after
+ * backoff_ns. */
+static void rconn_retry(struct rconn *r, uint64_t backoff_ns)
+{
+	struct worker *w = r->w;
 
 	if (w->interval)
-		c->retry_at = c->next_send > w->now ? c->next_send : w->now;
+		r->retry_at = r->next_send > w->loop.now ? r->next_send : w->loop.now;
 	else
-		c->retry_at = w->now + backoff_ns;
+		r->retry_at = w->loop.now + backoff_ns;
 }
 
-/* Drops the connection after an error of the given kind and schedules the
- * reconnect. In rate mode, the slot that was due (its request in flight, or
- * its connection still being made) is consumed and its request counted as
- * failed; in closed loop, a request in flight is. */
-static void conn_fail(struct conn *c, int kind, bool parse)
+static void on_connected(struct conn *c)
 {
-	struct worker *w = c->w;
+	struct rconn *r = c->owner;
+
+	r->w->st.connects++;
+	rconn_ready(r);
+}
+
+/* A response is complete: record it and go on with the next request. */
+static void on_done(struct conn *c)
+{
+	struct rconn *r = c->owner;
+	struct worker *w = r->w;
+	uint64_t now = w->loop.now;
+	int cls = c->resp.status / 100;
+
+	w->st.requests++;
+	hist_record(&w->st.lat, now > r->t_origin ? now - r->t_origin : 0);
+	w->st.status[cls < 6 ? cls : 0]++;
+	if (cls != 2 && cls != 3)
+		w->st.err[HE_STATUS]++;
+	if (w->interval)
+		r->next_send += w->interval;
+	if (!c->resp.keep_alive) {
+		conn_close(c);
+		r->retry_at = now;
+		rconn_open(r);
+		return;
+	}
+	rconn_ready(r);
+}
+
+/* After an error of the given kind the connection is reopened later. In rate
+ * mode, the slot that was due (its request in flight, or its connection still
+ * being made) is consumed and its request counted as failed; in closed loop,
+ * a request in flight is. */
+static void on_error(struct conn *c, int kind, bool parse, bool busy)
+{
+	struct rconn *r = c->owner;
+	struct worker *w = r->w;
 
 	if (parse)
 		w->st.perr[-kind - 1]++;
 	else
 		w->st.err[kind]++;
-	if (w->interval && (c->busy || c->next_send <= w->now)) {
-		fail_request(w, c->next_send);
-		c->next_send += w->interval;
-	} else if (c->busy) {
-		fail_request(w, c->t_origin);
+	if (w->interval && (busy || r->next_send <= w->loop.now)) {
+		fail_request(w, r->next_send);
+		r->next_send += w->interval;
+	} else if (busy) {
+		fail_request(w, r->t_origin);
 	}
-	conn_close(c);
-	conn_retry(c, kind == HE_CONNECT && !parse ? RECONNECT_NS : 0);
+	rconn_retry(r, kind == HE_CONNECT && !parse ? RECONNECT_NS : 0);
 }
 
-/* The connection is ready for a request: send now or wait for its time. */
-static void conn_ready(struct conn *c)
+/* Closed while idle: no request lost, reopen at once (or at its slot). */
+static void on_closed(struct conn *c)
 {
-	if (c->w->interval && c->next_send > c->w->now) {
-		c->state = CS_IDLE;
-		return;
-	}
-	conn_send(c);
+	rconn_retry(c->owner, 0);
 }
 
-static void conn_open(struct conn *c)
-{
-	struct worker *w = c->w;
-	const struct http_load_cfg *cfg = w->cfg;
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET | EPOLLRDHUP, .data.ptr = c };
-	int one = 1, fd;
-
-	fd = socket(cfg->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		conn_fail(c, HE_CONNECT, false);
-		return;
-	}
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	c->t.fd = fd;
-	c->t.ssl = NULL;
-	c->open = true;
-	c->have = 0;
-	c->t_op = w->now;
-	if (connect(fd, (const struct sockaddr *)&cfg->addr, cfg->addrlen) < 0 && errno != EINPROGRESS) {
-		conn_fail(c, HE_CONNECT, false);
-		return;
-	}
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		conn_fail(c, HE_CONNECT, false);
-		return;
-	}
-	c->state = CS_CONNECTING;
-}
-
-static void conn_handshake(struct conn *c)
-{
-	const struct http_load_cfg *cfg = c->w->cfg;
-
-	switch (cfg->tp->connect(&c->t, cfg->tls_ctx, cfg->sni)) {
-	case T_OK:
-		c->w->st.connects++;
-		conn_ready(c);
-		break;
-	case T_RETRY:
-		c->state = CS_HANDSHAKE;
-		break;
-	case T_ERROR:
-		conn_fail(c, HE_CONNECT, false);
-		break;
-	}
-}
-
-static void conn_write(struct conn *c)
-{
-	const struct http_load_cfg *cfg = c->w->cfg;
-
-	while (c->woff < cfg->req_len) {
-		size_t done;
-
-		switch (cfg->tp->write(&c->t, cfg->req + c->woff, cfg->req_len - c->woff, &done)) {
-		case T_OK:
-			c->woff += done;
-			break;
-		case T_RETRY:
-			c->state = CS_WRITING;
-			return;
-		case T_ERROR:
-			conn_fail(c, HE_WRITE, false);
-			return;
-		}
-	}
-	c->state = CS_READING;
-}
-
-static void conn_send(struct conn *c)
-{
-	struct worker *w = c->w;
-
-	c->t_origin = w->interval ? c->next_send : w->now;
-	c->t_op = w->now;
-	c->busy = true;
-	c->woff = 0;
-	http_resp_init(&c->resp, false);
-	conn_write(c);
-}
-
-/* A response is complete: record it and go on with the next request. */
-static void conn_done(struct conn *c)
-{
-	struct worker *w = c->w;
-	int cls = c->resp.status / 100;
-
-	w->now = clock_mono_ns();
-	c->busy = false;
-	w->st.requests++;
-	hist_record(&w->st.lat, w->now > c->t_origin ? w->now - c->t_origin : 0);
-	w->st.status[cls < 6 ? cls : 0]++;
-	if (cls != 2 && cls != 3)
-		w->st.err[HE_STATUS]++;
-	if (w->interval)
-		c->next_send += w->interval;
-	if (!c->resp.keep_alive) {
-		conn_close(c);
-		c->retry_at = w->now;
-		conn_open(c);
-		return;
-	}
-	conn_ready(c);
-}
-
-/* Reads and parses until the socket is drained. peer_closed: the event
- * reported the peer's FIN, which brings no further edge, so read to EOF. */
-static void conn_read(struct conn *c, bool peer_closed)
-{
-	struct worker *w = c->w;
-	const struct transport_ops *tp = w->cfg->tp;
-	unsigned gen = c->gen;
-
-	for (;;) {
-		size_t got = 0, off = 0, room = CONN_BUF - c->have;
-		enum tstatus ts = tp->read(&c->t, c->buf + c->have, room, &got);
-
-		if (ts == T_RETRY)
-			return;
-		if (ts == T_ERROR) {
-			conn_fail(c, HE_READ, false);
-			return;
-		}
-		if (got == 0) {
-			int rc = http_resp_eof(&c->resp, c->have);
-
-			if (c->state != CS_READING) {
-				/* closed while idle: no request lost */
-				conn_close(c);
-				conn_retry(c, 0);
-				return;
-			}
-			if (rc == HTTP_DONE) {
-				c->resp.keep_alive = false;
-				conn_done(c);
-			} else if (rc == HTTP_MORE) {
-				conn_fail(c, HE_READ, false);
-			} else {
-				conn_fail(c, rc, true);
-			}
-			return;
-		}
-		w->st.bytes += got;
-		if (c->state != CS_READING) {
-			/* bytes while no request is in flight: not HTTP we asked for */
-			conn_fail(c, HTTP_E_STATUS, true);
-			return;
-		}
-		c->have += got;
-		while (off < c->have && c->state == CS_READING) {
-			size_t used;
-			int rc = http_resp_feed(&c->resp, c->buf + off, c->have - off, &used);
-
-			off += used;
-			if (rc < 0) {
-				conn_fail(c, rc, true);
-				return;
-			}
-			if (rc == HTTP_MORE)
-				break;
-			conn_done(c);
-			if (c->gen != gen)
-				return;
-		}
-		if (off < c->have && c->state != CS_READING) {
-			conn_fail(c, HTTP_E_STATUS, true);
-			return;
-		}
-		if (off) {
-			memmove(c->buf, c->buf + off, c->have - off);
-			c->have -= off;
-		}
-		if (got < room && tp->short_read_drains && !peer_closed)
-			return;
-	}
-}
-
-static void conn_event(struct conn *c, uint32_t ev)
-{
-	if (!c->open)
-		return;
-	switch (c->state) {
-	case CS_CONNECTING: {
-		int soerr = 0;
-		socklen_t len = sizeof(soerr);
-
-		if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
-			return;
-		if (getsockopt(c->t.fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0 || soerr ||
-		    (ev & (EPOLLERR | EPOLLHUP))) {
-			conn_fail(c, HE_CONNECT, false);
-			return;
-		}
-		conn_handshake(c);
-		break;
-	}
-	case CS_HANDSHAKE:
-		conn_handshake(c);
-		break;
-	case CS_WRITING:
-		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
-			conn_write(c);
-		if (c->open && c->state == CS_READING && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
-			conn_read(c, ev & (EPOLLRDHUP | EPOLLHUP));
-		break;
-	case CS_READING:
-	case CS_IDLE:
-		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-			conn_read(c, ev & (EPOLLRDHUP | EPOLLHUP));
-		break;
-	}
-}
+static const struct conn_ops raw_ops = {
+	.connected = on_connected, .done = on_done, .error = on_error, .closed = on_closed,
+};
 
 /* Timeouts, reconnects and (rate mode) due sends; returns the next time
  * something is due. */
 static uint64_t housekeeping(struct worker *w)
 {
-	uint64_t next = w->now + TICK_NS;
+	uint64_t now = w->loop.now, next = now + TICK_NS;
 	uint64_t tmo = w->cfg->timeout_ns;
 
 	for (unsigned i = 0; i < w->nconns; i++) {
-		struct conn *c = &w->conns[i];
+		struct rconn *r = &w->conns[i];
 
-		if (!c->open) {
-			if (c->retry_at <= w->now)
-				conn_open(c);
-			else if (c->retry_at < next)
-				next = c->retry_at;
+		if (!r->c.open) {
+			if (r->retry_at <= now)
+				rconn_open(r);
+			else if (r->retry_at < next)
+				next = r->retry_at;
 			continue;
 		}
-		if (c->state == CS_IDLE) {
-			if (c->next_send <= w->now)
-				conn_send(c);
-			else if (c->next_send < next)
-				next = c->next_send;
+		if (r->c.state == CONN_IDLE) {
+			if (r->next_send <= now)
+				rconn_send(r);
+			else if (r->next_send < next)
+				next = r->next_send;
 			continue;
 		}
-		if (tmo && w->now - c->t_op > tmo)
-			conn_fail(c, HE_TIMEOUT, false);
+		if (tmo && now - r->c.t_op > tmo)
+			conn_fail(&r->c, HE_TIMEOUT, false);
 	}
 	return next;
 }
@@ -507,43 +316,30 @@ static void *worker_main(void *arg)
 	/* wake at the intended send times, not up to 50 us (the default slack) late */
 	if (w->interval)
 		prctl(PR_SET_TIMERSLACK, 1UL);
-	w->now = clock_mono_ns();
+	w->loop.now = clock_mono_ns();
 	for (unsigned i = 0; i < w->nconns; i++) {
-		struct conn *c = &w->conns[i];
+		struct rconn *r = &w->conns[i];
 
-		c->w = w;
-		c->t.fd = -1;
+		r->w = w;
+		conn_init(&r->c, &w->loop, r);
 		/* spread all threads' connections' schedules evenly over one interval */
-		c->next_send = w->start + (w->interval ? w->interval * (i * w->nthreads + w->index) /
+		r->next_send = w->start + (w->interval ? w->interval * (i * w->nthreads + w->index) /
 							  (w->nconns * w->nthreads) : 0);
-		conn_open(c);
+		rconn_open(r);
 	}
-	next_hk = w->now + TICK_NS;
+	next_hk = w->loop.now + TICK_NS;
 	while (!atomic_load_explicit(&stop_flag, memory_order_relaxed)) {
-		struct timespec ts;
-		uint64_t wait;
-		int n;
-
-		w->now = clock_mono_ns();
-		if (w->now >= w->end)
+		w->loop.now = clock_mono_ns();
+		if (w->loop.now >= w->end)
 			break;
-		if (w->now >= next_hk || w->interval)
+		if (w->loop.now >= next_hk || w->interval)
 			next_hk = housekeeping(w);
-		wait = (next_hk < w->end ? next_hk : w->end);
-		wait = wait > w->now ? wait - w->now : 0;
-		ts.tv_sec = (time_t)(wait / 1000000000ull);
-		ts.tv_nsec = (long)(wait % 1000000000ull);
-		n = epoll_pwait2(w->epfd, evs, 256, &ts, NULL);
-		if (n < 0 && errno != EINTR)
+		if (conn_loop_wait(&w->loop, next_hk < w->end ? next_hk : w->end, evs, 256) < 0)
 			break;
-		if (n <= 0)
-			continue;
-		w->now = clock_mono_ns();
-		for (int i = 0; i < n; i++)
-			conn_event(evs[i].data.ptr, evs[i].events);
 	}
 	for (unsigned i = 0; i < w->nconns; i++)
-		conn_close(&w->conns[i]);
+		conn_close(&w->conns[i].c);
+	w->st.bytes += w->loop.bytes;
 	return NULL;
 }
 
@@ -579,30 +375,17 @@ int http_load_run(const struct http_load_cfg *cfg, struct http_stats *out, uint6
 				w->interval = 1;
 		}
 		http_stats_reset(&w->st);
-		w->epfd = epoll_create1(EPOLL_CLOEXEC);
-		if (w->epfd < 0) {
-			rc = err_set(e, -errno, "epoll_create1: %s", strerror(errno));
+		rc = conn_loop_init(&w->loop, &raw_ops, cfg->tls_ctx, e);
+		if (rc)
 			break;
-		}
 	}
-	for (unsigned t = 0; !rc && t < nt; t++) {
-		int r = pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]);
-
-		if (r) {
-			rc = err_set(e, -r, "cannot start a load thread: %s", strerror(r));
-			http_load_stop();
-			break;
-		}
-		started++;
-	}
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(ws[t].tid, NULL);
+	if (!rc)
+		rc = conn_threads_run(worker_main, ws, sizeof(*ws), nt, http_load_stop, &started, e);
 	*elapsed_ns = clock_mono_ns() - start;
 	for (unsigned t = 0; t < nt; t++) {
 		if (t < started)
 			http_stats_merge(out, &ws[t].st);
-		if (ws[t].epfd > 0)
-			close(ws[t].epfd);
+		conn_loop_free(&ws[t].loop);
 		free(ws[t].conns);
 	}
 	free(ws);

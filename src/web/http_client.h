@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "base/sbuf.h"
 #include "measure/hist.h"
+#include "web/conn.h"
 #include "web/http_parse.h"
 #include "web/transport.h"
 
@@ -37,8 +38,7 @@ int http_url_parse(const char *url, struct http_url *u, struct err *e);
 int http_build_get(const struct http_url *u, char *const *headers, int n, struct sbuf *out,
 		   struct err *e);
 
-/* Error kinds besides the parser's (which are counted by HTTP_E_* kind). */
-enum { HE_CONNECT, HE_READ, HE_WRITE, HE_TIMEOUT, HE_STATUS, HE_KINDS };
+/* Name of an HE_* error kind (web/conn.h). */
 const char *http_client_err_name(int kind);
 
 struct http_load_cfg {

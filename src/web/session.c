@@ -3,49 +3,37 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/json.h"
 #include "measure/clock.h"
 #include "run/record.h"
 
-#define UCONN_BUF HTTP_HEAD_MAX
 #define REQ_MAX 4096
 #define PEEK_MAX 2048
 #define TICK_NS 10000000ull
 #define RECONNECT_NS 100000000ull
 
 enum ustate { U_WAIT, U_PAGE, U_FILES };
-enum kstate { K_IDLE, K_CONNECTING, K_HANDSHAKE, K_WRITING, K_READING };
 
 struct user;
 
+/* One of a user's parallel connections and the request it carries. */
 struct uconn {
+	struct conn c;
 	struct user *u;
-	struct tconn t;
-	bool open, tls, close_after;
+	bool tls, close_after;
 	bool busy;                  /* a request of the page is outstanding */
-	enum kstate state;
-	unsigned gen;
 	unsigned budget;            /* requests left on this connection */
 	int item;                   /* -1: the page itself; else index of the embedded file */
 	bool ims;                   /* If-Modified-Since sent */
-	uint64_t t_op;
 	char req[REQ_MAX];
-	size_t req_len, woff;
-	size_t have;
-	struct http_resp resp;
+	size_t req_len;
 	size_t peek_len;            /* first body bytes of a page, for the content check */
 	char peek[PEEK_MAX];
-	char buf[UCONN_BUF];
 };
 
 struct worker;
@@ -67,11 +55,10 @@ struct user {
 
 struct worker {
 	const struct web_load_cfg *cfg;
-	pthread_t tid;
-	int epfd;
+	struct conn_loop loop;      /* loop.now: the time of the current wake-up */
 	unsigned nusers;
 	struct user *users;
-	uint64_t start, mstart, mend, end, now;
+	uint64_t start, mstart, mend, end;
 	char (*lastmod)[40];        /* Last-Modified seen per image (index into wl->images) */
 	struct web_load_stats st;
 };
@@ -121,7 +108,7 @@ void web_qos_eval(const struct web_workload *wl, uint32_t min_pages, const struc
 
 static bool measuring(const struct worker *w)
 {
-	return w->now >= w->mstart && w->now < w->mend;
+	return w->loop.now >= w->mstart && w->loop.now < w->mend;
 }
 
 static void user_page_start(struct user *u);
@@ -129,15 +116,7 @@ static void user_conn_idle(struct uconn *k);
 
 static void k_close(struct uconn *k)
 {
-	if (k->open) {
-		if (k->tls)
-			transport_tls.close(&k->t);
-		close(k->t.fd);
-		k->open = false;
-	}
-	k->gen++;
-	k->state = K_IDLE;
-	k->have = 0;
+	conn_close(&k->c);
 }
 
 /* The page in progress failed (an error on one of its requests). */
@@ -150,16 +129,19 @@ static void page_fail(struct user *u)
 	u->page_failed = true;
 }
 
-/* Counts an error on k, drops the connection and lets the page go on. */
-static void k_fail(struct uconn *k, int kind, bool parse)
+/* An error on k dropped the connection: count it and let the page go on.
+ * The page's request is lost from its connect on (k->busy), not only while
+ * it is in flight (busy). */
+static void on_error(struct conn *c, int kind, bool parse, bool busy)
 {
+	struct uconn *k = c->owner;
 	struct user *u = k->u;
 
+	(void)busy;
 	if (parse)
 		u->w->st.perr[-kind - 1]++;
 	else
 		u->w->st.err[kind]++;
-	k_close(k);
 	if (k->busy) {
 		k->busy = false;
 		page_fail(u);
@@ -167,87 +149,47 @@ static void k_fail(struct uconn *k, int kind, bool parse)
 	}
 }
 
-static const struct transport_ops *k_tp(const struct uconn *k)
+/* The server closed an idle connection: the next request opens a new one. */
+static void on_closed(struct conn *c)
 {
-	return k->tls ? &transport_tls : &transport_plain;
-}
-
-static void k_write(struct uconn *k)
-{
-	while (k->woff < k->req_len) {
-		size_t done;
-
-		switch (k_tp(k)->write(&k->t, k->req + k->woff, k->req_len - k->woff, &done)) {
-		case T_OK:
-			k->woff += done;
-			break;
-		case T_RETRY:
-			k->state = K_WRITING;
-			return;
-		case T_ERROR:
-			k_fail(k, HE_WRITE, false);
-			return;
-		}
-	}
-	k->state = K_READING;
+	(void)c;
 }
 
 static void k_send(struct uconn *k)
 {
-	k->t_op = k->u->w->now;
-	k->woff = 0;
 	k->peek_len = 0;
-	http_resp_init(&k->resp, false);
 	if (k->budget)
 		k->budget--;
-	k_write(k);
+	conn_send(&k->c, k->req, k->req_len);
 }
 
-static void k_connected(struct uconn *k)
+static void on_connected(struct conn *c)
 {
-	const struct web_load_cfg *cfg = k->u->w->cfg;
+	k_send(c->owner);
+}
 
-	switch (k_tp(k)->connect(&k->t, cfg->tls_ctx, NULL)) {
-	case T_OK:
-		k_send(k);
-		break;
-	case T_RETRY:
-		k->state = K_HANDSHAKE;
-		break;
-	case T_ERROR:
-		k_fail(k, HE_CONNECT, false);
-		break;
-	}
+/* Keeps the first body bytes (framing included) of a page. */
+static void on_body(struct conn *c, const char *p, size_t n)
+{
+	struct uconn *k = c->owner;
+
+	if (k->item >= 0 || k->peek_len >= PEEK_MAX)
+		return;
+	if (n > PEEK_MAX - k->peek_len)
+		n = PEEK_MAX - k->peek_len;
+	memcpy(k->peek + k->peek_len, p, n);
+	k->peek_len += n;
 }
 
 /* Opens k for tls; the keep-alive budget was drawn by the caller. */
 static void k_open(struct uconn *k, bool tls)
 {
-	struct worker *w = k->u->w;
-	const struct web_load_cfg *cfg = w->cfg;
+	const struct web_load_cfg *cfg = k->u->w->cfg;
 	const struct sockaddr_storage *a = tls ? &cfg->https_addr : &cfg->http_addr;
-	socklen_t alen = tls ? cfg->https_len : cfg->http_len;
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT | EPOLLET | EPOLLRDHUP, .data.ptr = k };
-	int one = 1, fd;
 
 	k->tls = tls;
-	k->t.ssl = NULL;
-	k->t_op = w->now;
-	fd = socket(a->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		k_fail(k, HE_CONNECT, false);
-		return;
-	}
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	k->t.fd = fd;
-	k->open = true;
-	k->have = 0;
-	if ((connect(fd, (const struct sockaddr *)a, alen) < 0 && errno != EINPROGRESS) ||
-	    epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
-		k_fail(k, HE_CONNECT, false);
-		return;
-	}
-	k->state = K_CONNECTING;
+	conn_open(&k->c, (const struct sockaddr *)a, tls ? cfg->https_len : cfg->http_len,
+		  tls ? &transport_tls : &transport_plain, NULL);
 }
 
 /* Builds the request for item (-1 the page) into k->req; false if too long. */
@@ -309,9 +251,9 @@ static void k_start(struct uconn *k, int item)
 	struct user *u = k->u;
 	bool tls = u->w->cfg->wl->pages[u->page].tls;
 
-	if (k->open && (k->tls != tls || k->budget == 0))
+	if (k->c.open && (k->tls != tls || k->budget == 0))
 		k_close(k);
-	if (!k->open) {
+	if (!k->c.open) {
 		/* 70% of connections are kept alive for 5-15 requests, the rest for one */
 		if (web_rng_unit(&u->rng) * 100 < WEB_KEEPALIVE_PCT)
 			k->budget = web_keepalive_requests(web_rng_unit(&u->rng));
@@ -326,7 +268,7 @@ static void k_start(struct uconn *k, int item)
 		user_conn_idle(k);
 		return;
 	}
-	if (!k->open)
+	if (!k->c.open)
 		k_open(k, tls);
 	else
 		k_send(k);
@@ -338,7 +280,7 @@ static void page_done(struct user *u)
 	struct worker *w = u->w;
 	const struct web_workload *wl = w->cfg->wl;
 	const struct web_page *pg = &wl->pages[u->page];
-	uint64_t t = w->now - u->page_start;
+	uint64_t t = w->loop.now - u->page_start;
 	int next;
 
 	if (measuring(w)) {
@@ -362,7 +304,7 @@ static void page_done(struct user *u)
 	}
 	next = web_next_page(wl, u->page, web_rng_unit(&u->rng));
 	u->state = U_WAIT;
-	u->wake_at = w->now;
+	u->wake_at = w->loop.now;
 	if (next == WEB_END) {
 		/* a new session of a new user in this slot */
 		for (int i = 0; i < WEB_PARALLEL_CONNS; i++)
@@ -410,17 +352,19 @@ static void user_conn_idle(struct uconn *k)
 		k_start(k, (int)u->next_file++);
 }
 
-static void k_done(struct uconn *k)
+/* A response of the page is complete: check and count it, go on with the page. */
+static void on_done(struct conn *c)
 {
+	struct uconn *k = c->owner;
 	struct user *u = k->u;
 	struct worker *w = u->w;
 	const struct web_page *pg = &w->cfg->wl->pages[u->page];
-	int st = k->resp.status;
+	int st = c->resp.status;
 
 	k->busy = false;
 	w->st.requests++;
 	if (k->item < 0) {
-		u->page_bytes = k->resp.body;
+		u->page_bytes = c->resp.body;
 		if (st != 200) {
 			w->st.err[HE_STATUS]++;
 			page_fail(u);
@@ -434,140 +378,28 @@ static void k_done(struct uconn *k)
 	} else if (st == 200) {
 		const struct web_image *img = web_page_image(w->cfg->wl, pg, (size_t)k->item);
 
-		if (k->resp.last_modified[0])
-			memcpy(w->lastmod[img - w->cfg->wl->images], k->resp.last_modified, 40);
+		if (c->resp.last_modified[0])
+			memcpy(w->lastmod[img - w->cfg->wl->images], c->resp.last_modified, 40);
 	} else {
 		w->st.err[HE_STATUS]++;
 		page_fail(u);
 	}
-	if (!k->resp.keep_alive || k->close_after || k->budget == 0)
+	if (!c->resp.keep_alive || k->close_after || k->budget == 0)
 		k_close(k);
-	else
-		k->state = K_IDLE;
 	user_conn_idle(k);
 }
 
-/* Reads and parses until the socket is drained. peer_closed: the event
- * reported the peer's FIN, which brings no further edge, so read to EOF. */
-static void k_read(struct uconn *k, bool peer_closed)
-{
-	struct worker *w = k->u->w;
-	const struct transport_ops *tp = k_tp(k);
-	unsigned gen = k->gen;
-
-	for (;;) {
-		size_t got = 0, off = 0, room = UCONN_BUF - k->have;
-		enum tstatus ts = tp->read(&k->t, k->buf + k->have, room, &got);
-
-		if (ts == T_RETRY)
-			return;
-		if (ts == T_ERROR) {
-			k_fail(k, HE_READ, false);
-			return;
-		}
-		if (got == 0) {
-			int rc;
-
-			if (k->state != K_READING) {
-				k_close(k);
-				return;
-			}
-			rc = http_resp_eof(&k->resp, k->have);
-			if (rc == HTTP_DONE) {
-				k->resp.keep_alive = false;
-				k_done(k);
-			} else {
-				k_fail(k, rc == HTTP_MORE ? HE_READ : rc, rc != HTTP_MORE);
-			}
-			return;
-		}
-		w->st.bytes += got;
-		if (k->state != K_READING) {
-			k_fail(k, HTTP_E_STATUS, true);
-			return;
-		}
-		k->have += got;
-		while (off < k->have) {
-			size_t used, head_before = k->resp.head_len;
-			int rc = http_resp_feed(&k->resp, k->buf + off, k->have - off, &used);
-
-			if (rc < 0) {
-				k_fail(k, rc, true);
-				return;
-			}
-			if (k->item < 0 && k->peek_len < PEEK_MAX && used) {
-				/* keep the first body bytes (framing included) of a page */
-				size_t skip = k->resp.head_len - head_before, n = used - skip;
-
-				if (n > PEEK_MAX - k->peek_len)
-					n = PEEK_MAX - k->peek_len;
-				memcpy(k->peek + k->peek_len, k->buf + off + skip, n);
-				k->peek_len += n;
-			}
-			off += used;
-			if (rc == HTTP_MORE)
-				break;
-			k_done(k);
-			if (k->gen != gen || k->state != K_READING) {
-				/* closed, or a new request: leftover bytes are unexpected */
-				if (k->gen == gen && off < k->have)
-					k_fail(k, HTTP_E_STATUS, true);
-				else if (k->gen == gen)
-					k->have = 0;
-				return;
-			}
-		}
-		if (off) {
-			memmove(k->buf, k->buf + off, k->have - off);
-			k->have -= off;
-		}
-		if (got < room && tp->short_read_drains && !peer_closed)
-			return;
-	}
-}
-
-static void k_event(struct uconn *k, uint32_t ev)
-{
-	if (!k->open)
-		return;
-	switch (k->state) {
-	case K_CONNECTING: {
-		int soerr = 0;
-		socklen_t len = sizeof(soerr);
-
-		if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
-			return;
-		if (getsockopt(k->t.fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0 || soerr ||
-		    (ev & (EPOLLERR | EPOLLHUP))) {
-			k_fail(k, HE_CONNECT, false);
-			return;
-		}
-		k_connected(k);
-		break;
-	}
-	case K_HANDSHAKE:
-		k_connected(k);
-		break;
-	case K_WRITING:
-		if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
-			k_write(k);
-		if (k->open && k->state == K_READING && (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)))
-			k_read(k, ev & (EPOLLRDHUP | EPOLLHUP));
-		break;
-	case K_READING:
-	case K_IDLE:
-		if (ev & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-			k_read(k, ev & (EPOLLRDHUP | EPOLLHUP));
-		break;
-	}
-}
+static const struct conn_ops session_ops = {
+	.connected = on_connected, .done = on_done, .error = on_error, .closed = on_closed,
+	.body = on_body,
+};
 
 static void user_page_start(struct user *u)
 {
 	struct worker *w = u->w;
 
 	u->state = U_PAGE;
-	u->page_start = w->now;
+	u->page_start = w->loop.now;
 	u->page_bytes = 0;
 	u->page_failed = false;
 	k_start(&u->c[0], -1);
@@ -575,13 +407,13 @@ static void user_page_start(struct user *u)
 
 static uint64_t housekeeping(struct worker *w)
 {
-	uint64_t next = w->now + TICK_NS, tmo = w->cfg->timeout_ns;
+	uint64_t next = w->loop.now + TICK_NS, tmo = w->cfg->timeout_ns;
 
 	for (unsigned i = 0; i < w->nusers; i++) {
 		struct user *u = &w->users[i];
 
 		if (u->state == U_WAIT) {
-			if (u->wake_at <= w->now)
+			if (u->wake_at <= w->loop.now)
 				user_page_start(u);
 			else if (u->wake_at < next)
 				next = u->wake_at;
@@ -590,8 +422,8 @@ static uint64_t housekeeping(struct worker *w)
 		for (int j = 0; j < WEB_PARALLEL_CONNS; j++) {
 			struct uconn *k = &u->c[j];
 
-			if (k->open && k->state != K_IDLE && w->now - k->t_op > tmo)
-				k_fail(k, HE_TIMEOUT, false);
+			if (k->c.open && k->c.state != CONN_IDLE && w->loop.now - k->c.t_op > tmo)
+				conn_fail(&k->c, HE_TIMEOUT, false);
 		}
 	}
 	return next;
@@ -603,30 +435,22 @@ static void *worker_main(void *arg)
 	struct epoll_event evs[256];
 	uint64_t next = 0;
 
-	while (w->now = clock_mono_ns(), w->now < w->end) {
-		struct timespec ts;
-		uint64_t wait;
+	while (w->loop.now = clock_mono_ns(), w->loop.now < w->end) {
 		int n;
 
-		if (w->now >= next)
+		if (w->loop.now >= next)
 			next = housekeeping(w);
-		wait = (next < w->end ? next : w->end);
-		wait = wait > w->now ? wait - w->now : 0;
-		ts.tv_sec = (time_t)(wait / 1000000000ull);
-		ts.tv_nsec = (long)(wait % 1000000000ull);
-		n = epoll_pwait2(w->epfd, evs, 256, &ts, NULL);
-		if (n < 0 && errno != EINTR)
+		n = conn_loop_wait(&w->loop, next < w->end ? next : w->end, evs, 256);
+		if (n < 0)
 			break;
-		w->now = clock_mono_ns();
-		for (int i = 0; i < n; i++)
-			k_event(evs[i].data.ptr, evs[i].events);
 		/* requests just started may be due for a page start or a timeout */
-		if (n > 0 && w->now >= next)
+		if (n > 0 && w->loop.now >= next)
 			next = 0;
 	}
 	for (unsigned i = 0; i < w->nusers; i++)
 		for (int j = 0; j < WEB_PARALLEL_CONNS; j++)
 			k_close(&w->users[i].c[j]);
+	w->st.bytes += w->loop.bytes;
 	return NULL;
 }
 
@@ -668,31 +492,19 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 			u->wake_at = start + (cfg->sessions ? cfg->rampup_ns * slot / cfg->sessions : 0);
 			for (int j = 0; j < WEB_PARALLEL_CONNS; j++) {
 				u->c[j].u = u;
-				u->c[j].t.fd = -1;
+				conn_init(&u->c[j].c, &w->loop, &u->c[j]);
 			}
 			w->st.sessions++;
 		}
-		w->epfd = epoll_create1(EPOLL_CLOEXEC);
-		if (w->epfd < 0) {
-			rc = err_set(e, -errno, "epoll_create1: %s", strerror(errno));
+		rc = conn_loop_init(&w->loop, &session_ops, cfg->tls_ctx, e);
+		if (rc)
 			break;
-		}
 	}
-	for (unsigned t = 0; !rc && t < nt; t++) {
-		int r = pthread_create(&ws[t].tid, NULL, worker_main, &ws[t]);
-
-		if (r) {
-			rc = err_set(e, -r, "cannot start a load thread: %s", strerror(r));
-			break;
-		}
-		started++;
-	}
-	for (unsigned t = 0; t < started; t++)
-		pthread_join(ws[t].tid, NULL);
+	if (!rc)
+		rc = conn_threads_run(worker_main, ws, sizeof(*ws), nt, NULL, &started, e);
 	for (unsigned t = 0; t < nt; t++) {
 		web_load_stats_merge(out, &ws[t].st);
-		if (ws[t].epfd > 0)
-			close(ws[t].epfd);
+		conn_loop_free(&ws[t].loop);
 		free(ws[t].users);
 		free(ws[t].lastmod);
 	}
