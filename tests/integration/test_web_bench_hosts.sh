@@ -10,7 +10,9 @@ command -v ssh-keygen >/dev/null || skip "ssh-keygen is not installed"
 
 chmod 755 "$T"  # nginx workers run as an unprivileged user when started by root
 pids=()
-trap 'for p in "${pids[@]}"; do pkill -9 -P $p 2>/dev/null; kill -9 $p 2>/dev/null; done; rm -rf "$T"' EXIT  # nginx's workers too
+# nginx's workers too: its master is stopped first, or it starts a new worker
+# for each one killed, which outlives the test (and holds its output open)
+trap 'for p in "${pids[@]}"; do kill -STOP $p 2>/dev/null; pkill -9 -P $p 2>/dev/null; kill -9 $p 2>/dev/null; done; rm -rf "$T"' EXIT
 
 # nginx with a 1 KiB file
 port=$(free_port)
