@@ -18,13 +18,16 @@ struct cli_usage {
 	const char *tail;         /* NULL: none */
 };
 
+struct subcmd;
+
 struct cmd {
 	const char *name;      /* "cfg" */
 	const char *summary;   /* one line for `vmlab --help` */
 	const char *usage;     /* full text for `vmlab help NAME` and `vmlab NAME --help` */
 	int (*run)(int argc, char **argv);  /* argv[0] is the command name */
-	int family;            /* has subcommands: only `vmlab NAME --help` shows usage here;
-	                          later --help goes to the subcommand (cli/subcmd.h) */
+	const struct subcmd *subs;  /* a family: its subcommands (cli/subcmd.h), run is NULL;
+	                          only `vmlab NAME --help` shows usage here, a later
+	                          --help goes to the subcommand */
 	const struct cli_usage *help;  /* when set, the --help text instead of usage */
 };
 

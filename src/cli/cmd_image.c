@@ -749,9 +749,4 @@ static const struct subcmd subs[] = {
 	{ 0 },
 };
 
-static int run(int argc, char **argv)
-{
-	return subcmd_dispatch("image", usage, subs, argc, argv);
-}
-
-const struct cmd cmd_image = { "image", "look into and edit guest disk images without mounting", usage, run, 1 };
+const struct cmd cmd_image = { "image", "look into and edit guest disk images without mounting", usage, NULL, subs };
