@@ -83,6 +83,12 @@ void cli_print_listening(void *arg, const char *bound);
 int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
 	     struct opt_res *r);
 
+/* cli_opts, then a check that between min and max positionals remain.
+ * Fewer prints "vmlab NAME: FEW", more "vmlab NAME: MANY" (MANY NULL:
+ * "unexpected argument 'ARG'", ARG the first one too many); both return 2. */
+int cli_opts_npos(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		  struct opt_res *r, int min, int max, const char *few, const char *many);
+
 /* cli_opts with opt_parse_prefix: options end at the first positional. */
 int cli_opts_prefix(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
 		    struct opt_res *r);

@@ -185,12 +185,11 @@ static int cmd_ls_cat(int argc, char **argv, int cat)
 	struct err e = { 0 };
 	char *buf = NULL;
 	struct opt_res res;
-	int part, r = cli_opts(name, cat ? &cat_help : &ls_help, NULL, argc, argv, &res);
+	int part, r = cli_opts_npos(name, cat ? &cat_help : &ls_help, NULL, argc, argv, &res, 1, 1,
+				   "takes one IMG[:PART]:/PATH argument", "takes one IMG[:PART]:/PATH argument");
 
 	if (r != CLI_GO)
 		return r;
-	if (res.npos != 1)
-		return cli_usage_error(name, "takes one IMG[:PART]:/PATH argument");
 	if (image_parse_ref(argv[1], &buf, &img, &part, &path, &e) < 0)
 		return cli_fail(name, &e);
 	if (recover(name, img, NULL, &e) < 0 || (r = target_open(img, part, &t, &e)) < 0) {
@@ -337,12 +336,11 @@ static int cmd_inspect(int argc, char **argv)
 	struct target t;
 	struct extfs *fs;
 	struct opt_res res;
-	int part, r = cli_opts("image inspect", &inspect_help, NULL, argc, argv, &res);
+	int part, r = cli_opts_npos("image inspect", &inspect_help, NULL, argc, argv, &res, 1, 1,
+				    "takes one IMG argument", "takes one IMG argument");
 
 	if (r != CLI_GO)
 		return r;
-	if (res.npos != 1)
-		return cli_usage_error("image inspect", "takes one IMG argument");
 	if (recover("image inspect", argv[1], NULL, &e) < 0 || image_load(argv[1], &img, &e) < 0)
 		return cli_fail("image inspect", &e);
 	printf("%s: %llu bytes, %s partition table\n", argv[1], (unsigned long long)img.pt.disk_bytes,
@@ -542,14 +540,11 @@ static int fix_args(const char *name, int console_fix, int argc, char **argv, st
 		    const char **ref)
 {
 	struct opt_res res;
-	int r = cli_opts(name, console_fix ? &fix_console_help : &fix_root_help, o, argc, argv, &res);
+	int r = cli_opts_npos(name, console_fix ? &fix_console_help : &fix_root_help, o, argc, argv, &res, 1,
+			      1, "needs IMG[:PART]", "takes one IMG[:PART] argument");
 
 	if (r != CLI_GO)
 		return r;
-	if (res.npos > 1)
-		return cli_usage_error(name, "takes one IMG[:PART] argument");
-	if (!res.npos)
-		return cli_usage_error(name, "needs IMG[:PART]");
 	*ref = res.pos[0];
 	if (!o->console[0] || strchr(o->console, '/') || strlen(o->console) > 32)
 		return cli_usage_error(name, "--console '%s': expected a terminal name like hvc0",

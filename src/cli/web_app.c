@@ -46,12 +46,10 @@ int web_app_main(int argc, char **argv)
 	struct opt_res r;
 	struct web_app *app;
 	struct err e = { 0 };
-	int rc = cli_opts("web app", &help, &o, argc, argv, &r);
+	int rc = cli_opts_npos("web app", &help, &o, argc, argv, &r, 0, 0, NULL, NULL);
 
 	if (rc != CLI_GO)
 		return rc;
-	if (r.npos)
-		return cli_usage_error("web app", "unexpected argument '%s'", r.pos[0]);
 	if (web_app_new(o.besim, (unsigned)o.pool, &app, &e))
 		return cli_fail("web app", &e);
 	cli_stop_on_signals();

@@ -40,12 +40,10 @@ int web_besim_main(int argc, char **argv)
 	struct besim_opts o = { 0 };
 	struct opt_res r;
 	struct err e = { 0 };
-	int rc = cli_opts("web besim", &help, &o, argc, argv, &r);
+	int rc = cli_opts_npos("web besim", &help, &o, argc, argv, &r, 0, 0, NULL, NULL);
 
 	if (rc != CLI_GO)
 		return rc;
-	if (r.npos)
-		return cli_usage_error("web besim", "unexpected argument '%s'", r.pos[0]);
 	cli_stop_on_signals();
 	if (besim_serve(o.listen, (unsigned)o.threads, web_dirs_for_sessions((unsigned)o.sessions), &cli_stop, cli_print_listening, "besim", &e))
 		return cli_fail("web besim", &e);
