@@ -12,10 +12,7 @@
 
 static bool json;
 
-static const struct opt opts[] = {
-	{ "json", 0, OPT_FLAG, .ptr = &json, .help = "print one JSON array instead of lines" },
-	{ 0 },
-};
+static const struct opt opts[] = OPT_TABLE_FLAG("json", &json, "print one JSON array instead of lines");
 
 static const struct cli_usage help = {
 	"usage: vmlab cfg check [--json] FILE...\n"

@@ -9,10 +9,7 @@
 
 static bool json;
 
-static const struct opt opts[] = {
-	{ "json", 0, OPT_FLAG, .ptr = &json, .help = "one JSON object instead of xl.cfg lines" },
-	{ 0 },
-};
+static const struct opt opts[] = OPT_TABLE_FLAG("json", &json, "one JSON object instead of xl.cfg lines");
 
 static const struct cli_usage help = {
 	"usage: vmlab cfg dump [--json] FILE\n"

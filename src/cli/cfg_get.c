@@ -8,10 +8,7 @@
 
 static bool json;
 
-static const struct opt opts[] = {
-	{ "json", 0, OPT_FLAG, .ptr = &json, .help = "print the value as JSON" },
-	{ 0 },
-};
+static const struct opt opts[] = OPT_TABLE_FLAG("json", &json, "print the value as JSON");
 
 static const struct cli_usage help = {
 	"usage: vmlab cfg get [--json] FILE KEY\n"

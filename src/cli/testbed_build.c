@@ -5,10 +5,7 @@
 
 static bool rebuild;
 
-static const struct opt opts[] = {
-	{ "rebuild", 0, OPT_FLAG, .ptr = &rebuild, .help = "download and assemble everything anew" },
-	{ 0 },
-};
+static const struct opt opts[] = OPT_TABLE_FLAG("rebuild", &rebuild, "download and assemble everything anew");
 
 static const struct cli_usage help = {
 	"usage: vmlab testbed build [--rebuild]\n"
