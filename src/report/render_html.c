@@ -364,60 +364,39 @@ static void html_problems(const struct model *m, struct sbuf *o, bool unsup)
 	sbuf_printf(o, "<h2>%s</h2>\n<table><tr><th>benchmark</th><th>environment</th><th>%s</th>"
 		       "<th>%s</th></tr>\n", unsup ? "Not supported" : "Failed runs",
 		    unsup ? "runs" : "failed", unsup ? "reason" : "first error");
-	for (size_t i = 0; i < m->nbench * m->nenv; i++) {
-		const struct rcell *x = &m->cells[i];
-		size_t n = unsup ? x->unsupported : x->failed;
-		if (!n)
-			continue;
-		sbuf_puts(o, "<tr><td>");
-		esc(o, x->bench);
-		sbuf_puts(o, "</td><td>");
-		esc(o, x->env);
-		sbuf_printf(o, "</td><td class=\"num\">%zu</td><td>%s", n,
-			    unsup ? "&lt;not supported&gt;: " : "");
-		esc(o, unsup ? x->unsupported_why : x->first_error ? x->first_error : "-");
-		sbuf_puts(o, "</td></tr>\n");
-	}
+	model_problem_rows(m, unsup, &(const struct model_row_fmt){ "<tr><td>", "</td><td>",
+			   "</td><td class=\"num\">", "</td><td>", "&lt;not supported&gt;: ",
+			   "</td></tr>\n", esc }, o);
 	sbuf_puts(o, "</table>\n");
 }
 
 /* The table of every row and environment, and the failed runs. */
 static void html_tables(const struct model *m, struct sbuf *o)
 {
-	char a[96], b[64], c[64], buf[160];
+	struct model_cell_text t;
 
 	sbuf_puts(o, "<h2>Table</h2>\n<table><tr><th>benchmark</th><th>environment</th><th>n</th>"
 		     "<th>median</th><th>min</th><th>max</th><th>95% CI of median</th>"
 		     "<th>slowdown [95% CI]</th><th>vs</th><th>failed</th></tr>\n");
-	for (size_t bi = 0; bi < m->nbench; bi++)
-		for (size_t k = 0; k < m->nenv; k++) {
-			const struct rcell *x = model_cell(m, bi, k);
-			if (!model_cell_shown(x))
-				continue;
-			sbuf_puts(o, "<tr><td>");
-			esc(o, x->bench);
-			sbuf_puts(o, "</td><td>");
-			env_label(o, &m->envs[k]);
-			model_fmt_median(x, a, sizeof(a));
-			model_fmt(x->min, x->unit, b, sizeof(b));
-			model_fmt(x->max, x->unit, c, sizeof(c));
-			sbuf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">", x->n);
-			esc(o, a);
-			sbuf_printf(o, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", b, c);
-			model_fmt_ci(x, buf, sizeof(buf));
-			sbuf_printf(o, "<td class=\"num\">%s</td>", buf);
-			if (isnan(x->slow))
-				snprintf(buf, sizeof(buf), "-");
-			else if (isnan(x->slow_lo))
-				snprintf(buf, sizeof(buf), "%.3f&times; (baseline)", x->slow);
-			else
-				snprintf(buf, sizeof(buf), "%.3f&times; [%.3f, %.3f]", x->slow,
-					 x->slow_lo, x->slow_hi);
-			sbuf_printf(o, "<td class=\"num\">%s</td><td>", buf);
-			esc(o, m->envs[k].base_name ? m->envs[k].base_name : "-");
-			sbuf_printf(o, "</td><td class=\"num%s\">%zu</td></tr>\n",
-				    x->failed ? " bad" : "", x->failed);
-		}
+	for (size_t i = model_next_shown(m, 0); i < m->nbench * m->nenv;
+	     i = model_next_shown(m, i + 1)) {
+		const struct rcell *x = &m->cells[i];
+		size_t k = i % m->nenv;
+
+		sbuf_puts(o, "<tr><td>");
+		esc(o, x->bench);
+		sbuf_puts(o, "</td><td>");
+		env_label(o, &m->envs[k]);
+		model_cell_text(x, "&times;", &t);
+		sbuf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">", x->n);
+		esc(o, t.median);
+		sbuf_printf(o, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", t.min, t.max);
+		sbuf_printf(o, "<td class=\"num\">%s</td>", t.ci);
+		sbuf_printf(o, "<td class=\"num\">%s</td><td>", t.slow);
+		esc(o, m->envs[k].base_name ? m->envs[k].base_name : "-");
+		sbuf_printf(o, "</td><td class=\"num%s\">%zu</td></tr>\n",
+			    x->failed ? " bad" : "", x->failed);
+	}
 	sbuf_puts(o, "</table>\n");
 	html_problems(m, o, false);
 	html_problems(m, o, true);
