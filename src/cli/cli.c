@@ -117,7 +117,8 @@ int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, c
 int cli_opts_npos(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
 		  struct opt_res *r, int min, int max, const char *few, const char *many)
 {
-	int rc = opts(name, u, dst, argc, argv, r, 0);
+	struct opt_res mine;
+	int rc = opts(name, u, dst, argc, argv, r ? r : (r = &mine), 0);
 
 	if (rc != CLI_GO)
 		return rc;

@@ -73,6 +73,11 @@ void cli_stop_on_signals(void);
  * const char * in arg) and flushes stdout. */
 void cli_print_listening(void *arg, const char *bound);
 
+/* A server's -l/--listen ADDR:PORT option stored at offset off, default def_. */
+#define CLI_OPT_LISTEN(off, def_)                                                        \
+	{ "listen", 'l', OPT_STRING, off, .def = def_, .metavar = "ADDR:PORT",             \
+	  .help = "where to listen (port 0: any free port)" }
+
 /* What cli_opts returns when the command goes on. */
 #define CLI_GO (-1)
 
@@ -85,7 +90,8 @@ int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, c
 
 /* cli_opts, then a check that between min and max positionals remain.
  * Fewer prints "vmlab NAME: FEW", more "vmlab NAME: MANY" (MANY NULL:
- * "unexpected argument 'ARG'", ARG the first one too many); both return 2. */
+ * "unexpected argument 'ARG'", ARG the first one too many); both return 2.
+ * r may be NULL when the caller needs no positionals. */
 int cli_opts_npos(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
 		  struct opt_res *r, int min, int max, const char *few, const char *many);
 

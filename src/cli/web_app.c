@@ -16,8 +16,7 @@ struct app_opts {
 
 #define F(x) offsetof(struct app_opts, x)
 static const struct opt opts[] = {
-	{ "listen", 'l', OPT_STRING, F(listen), .def = "127.0.0.1:9300", .metavar = "ADDR:PORT",
-	  .help = "where to listen (port 0: any free port)" },
+	CLI_OPT_LISTEN(F(listen), "127.0.0.1:9300"),
 	{ "besim", 'b', OPT_STRING, F(besim), .def = "127.0.0.1:9400", .metavar = "ADDR:PORT",
 	  .help = "the BeSim to query" },
 	{ "max-conns", 0, OPT_COUNT, F(max_conns), .def = "1024", .min = 1, .max = 65536,
@@ -43,10 +42,9 @@ static const struct cli_usage help = {
 int web_app_main(int argc, char **argv)
 {
 	struct app_opts o = { 0 };
-	struct opt_res r;
 	struct web_app *app;
 	struct err e = { 0 };
-	int rc = cli_opts_npos("web app", &help, &o, argc, argv, &r, 0, 0, NULL, NULL);
+	int rc = cli_opts_npos("web app", &help, &o, argc, argv, NULL, 0, 0, NULL, NULL);
 
 	if (rc != CLI_GO)
 		return rc;

@@ -71,8 +71,7 @@ int web_serve_main(int argc, char **argv)
 	struct web_serve_opts o;
 	const char *stop_dir;
 	struct err e = { 0 };
-	struct opt_res r;
-	int rc = cli_opts_npos("web serve", &help, &a, argc, argv, &r, 0, 0, NULL, NULL);
+	int rc = cli_opts_npos("web serve", &help, &a, argc, argv, NULL, 0, 0, NULL, NULL);
 
 	if (rc != CLI_GO)
 		return rc;
