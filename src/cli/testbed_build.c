@@ -24,6 +24,6 @@ int testbed_build_main(int argc, char **argv)
 		return st;
 	if (tb_build(&p, rebuild, NULL, &e) < 0)
 		return tbc_fail(&e);
-	printf("testbed built in %.1f s: %s\n", (double)(tb_now_ms() - t0) / 1000.0, p.dir);
+	printf("testbed built in %.1f s: %s\n", tbc_secs_since(t0), p.dir);
 	return 0;
 }
