@@ -1,6 +1,7 @@
 /* vmlab: the command table and the dispatcher; nothing else. */
 #include "base/sbuf.h"
 #include "cli/cmd.h"
+#include "cli/subcmd.h"
 #include "version.h"
 
 #include <stdio.h>
@@ -45,9 +46,11 @@ static int help(FILE *f)
  * answer a later --help themselves. */
 static int dispatch(const struct cmd *c, int argc, char **argv)
 {
-	if (c->family ? argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+	if (c->subs ? argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		      : cli_wants_help(argc, argv))
 		return cli_print_usage(c);
+	if (c->subs)
+		return subcmd_dispatch(c->name, c->usage, c->subs, argc, argv);
 	return c->run(argc, argv);
 }
 

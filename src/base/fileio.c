@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,17 +38,19 @@ int file_read(const char *path, struct sbuf *out, struct err *e)
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t n)
+int fd_write_all(int fd, const void *data, size_t n, bool sock)
 {
 	const char *p = data;
 
 	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
+		ssize_t w = sock ? send(fd, p, n, MSG_NOSIGNAL) : write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
 			return -errno;
-		}
+		if (!w)
+			return -EIO;
 		p += w;
 		n -= (size_t)w;
 	}
@@ -73,7 +76,7 @@ int file_write_atomic(const char *path, const void *data, size_t n, struct err *
 		sbuf_free(&tmp);
 		return rc;
 	}
-	if ((rc = write_all(fd, data, n)) || fchmod(fd, mode) || fsync(fd)) {
+	if ((rc = fd_write_all(fd, data, n, false)) || fchmod(fd, mode) || fsync(fd)) {
 		if (!rc)
 			rc = -errno;
 		close(fd);
@@ -99,7 +102,7 @@ int file_append_sync(const char *path, const void *data, size_t n, struct err *e
 
 	if (fd < 0)
 		return err_set(e, -errno, "%s: %s", path, strerror(errno));
-	if ((rc = write_all(fd, data, n)) || (fsync(fd) && (rc = -errno))) {
+	if ((rc = fd_write_all(fd, data, n, false)) || (fsync(fd) && (rc = -errno))) {
 		close(fd);
 		return err_set(e, rc, "%s: append: %s", path, strerror(-rc));
 	}
@@ -119,8 +122,8 @@ int file_append_line_sync(const char *path, const void *data, size_t n, struct e
 	if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
 		rc = -errno;
 	if (!rc && last != '\n')
-		rc = write_all(fd, "\n", 1);
-	if (rc || (rc = write_all(fd, data, n)) || (fsync(fd) && (rc = -errno))) {
+		rc = fd_write_all(fd, "\n", 1, false);
+	if (rc || (rc = fd_write_all(fd, data, n, false)) || (fsync(fd) && (rc = -errno))) {
 		close(fd);
 		return err_set(e, rc, "%s: append: %s", path, strerror(-rc));
 	}

@@ -2,10 +2,16 @@
 #ifndef VMLAB_BASE_FILEIO_H
 #define VMLAB_BASE_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/err.h"
 #include "base/sbuf.h"
+
+/* Writes all n bytes of data to fd, again after EINTR and short writes; with
+ * sock through send(2) with MSG_NOSIGNAL (a closed peer is -EPIPE, not
+ * SIGPIPE). Returns 0 or a negative errno (-EIO when fd takes no more). */
+int fd_write_all(int fd, const void *data, size_t n, bool sock);
 
 /* Reads all of path into out (appended). Returns 0 or -errno (e names path). */
 int file_read(const char *path, struct sbuf *out, struct err *e);

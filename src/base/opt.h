@@ -58,6 +58,10 @@ struct opt {
 	int (*parse)(const char *arg, void *dst, struct err *e);
 };
 
+/* An option table of the one flag --NAME, stored at *FLAG (a bool). */
+#define OPT_TABLE_FLAG(name_, flag, help_) \
+	{ { name_, 0, OPT_FLAG, .ptr = (flag), .help = (help_) }, { 0 } }
+
 /* What opt_parse found besides the options. */
 struct opt_res {
 	int npos;          /* positional arguments, in order, */

@@ -123,11 +123,8 @@ static void interp_free(void *state)
 
 static int interp_setup(const struct bench_params *p, void **state, struct err *e)
 {
-	struct interp *I = xcalloc(1, sizeof(*I));
-	struct rng r;
+	BENCH_STATE(struct interp, I, r, p);
 
-	I->s = &sizes[p->size];
-	rng_seed(&r, p->seed);
 	I->prog = xcalloc(I->s->programs, sizeof(*I->prog));
 	I->input = xcalloc(I->s->inputs, sizeof(*I->input));
 	for (uint32_t k = 0; k < I->s->programs; k++)

@@ -39,11 +39,8 @@ static void nbody_free(void *state)
 
 static int nbody_setup(const struct bench_params *p, void **state, struct err *e)
 {
-	struct nbody *N = xcalloc(1, sizeof(*N));
-	struct rng r;
+	BENCH_STATE(struct nbody, N, r, p);
 
-	N->s = &sizes[p->size];
-	rng_seed(&r, p->seed);
 	N->b = xcalloc(N->s->bodies, sizeof(*N->b));
 	N->ax = xcalloc(N->s->bodies, sizeof(double));
 	N->ay = xcalloc(N->s->bodies, sizeof(double));

@@ -147,11 +147,8 @@ static void search_free(void *state)
 /* Openings: 6 to 10 random moves that leave nobody a win in one. */
 static int search_setup(const struct bench_params *p, void **state, struct err *e)
 {
-	struct search *S = xcalloc(1, sizeof(*S));
-	struct rng r;
+	BENCH_STATE(struct search, S, r, p);
 
-	S->s = &sizes[p->size];
-	rng_seed(&r, p->seed);
 	S->start = xcalloc(S->s->positions, sizeof(*S->start));
 	S->played = xcalloc(S->s->positions, sizeof(int));
 	S->tt = xcalloc(1u << TT_BITS, sizeof(*S->tt));

@@ -1,6 +1,7 @@
 /* The kernel registry and the code that runs, times and verifies iterations. */
 #include "bench/suite.h"
 #include "measure/clock.h"
+#include "base/fileio.h"
 #include "base/proc.h"
 
 #include <errno.h>
@@ -120,23 +121,6 @@ int bench_run_inline(const struct bench_ops *b, enum bench_size size, struct ben
 	return 0;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static ssize_t read_full(int fd, void *p, size_t n)
 {
 	char *c = p;
@@ -180,24 +164,24 @@ static void copy_main(const struct bench_ops *b, enum bench_size size, int cpu, 
 			out.status = BENCH_ERROR;
 			snprintf(out.error, sizeof(out.error), "%s: bind to CPU %d: %s", b->name, cpu,
 				 strerror(errno));
-			(void)write_all(res_fd, &out, sizeof(out));
+			(void)fd_write_all(res_fd, &out, sizeof(out), false);
 			_exit(0);
 		}
 	}
 	if (b->setup(&p, &state, &e) < 0) {
 		out.status = BENCH_ERROR;
 		snprintf(out.error, sizeof(out.error), "%s: setup: %.200s", b->name, e.msg);
-		(void)write_all(res_fd, &out, sizeof(out));
+		(void)fd_write_all(res_fd, &out, sizeof(out), false);
 		_exit(0);
 	}
 	/* Closing the ready pipe lets the parent see EOF once every copy has
 	 * either reported ready or died. */
-	(void)write_all(ready_fd, "r", 1);
+	(void)fd_write_all(ready_fd, "r", 1, false);
 	close(ready_fd);
 	while (read(go_fd, &c, 1) < 0 && errno == EINTR)
 		;
 	timed_run(b, size, state, &out);
-	(void)write_all(res_fd, &out, sizeof(out));
+	(void)fd_write_all(res_fd, &out, sizeof(out), false);
 	b->teardown(state);
 	_exit(0);
 }

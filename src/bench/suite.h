@@ -111,6 +111,15 @@ void bench_prefault(void *p, size_t n);
 		.checksum = { tiny, test, train, ref },                                 \
 	}
 
+/* The start of a kernel's set-up: declares V, a new zeroed T (freed by the
+ * kernel's teardown) whose size row V->s is sizes[p->size], and R, a
+ * generator seeded with p->seed. */
+#define BENCH_STATE(T, V, R, p)                                                         \
+	T *V = xcalloc(1, sizeof(T));                                                  \
+	struct rng R;                                                                  \
+	V->s = &sizes[(p)->size];                                                      \
+	rng_seed(&R, (p)->seed)
+
 /* Digest helpers for the kernels: FNV-1a style 64-bit mixing. */
 static inline uint64_t bench_mix(uint64_t h, uint64_t v)
 {

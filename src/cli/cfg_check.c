@@ -1,4 +1,5 @@
 /* vmlab cfg check FILE...: parse xl.cfg files and check the keys that matter. */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,10 +12,7 @@
 
 static bool json;
 
-static const struct opt opts[] = {
-	{ "json", 0, OPT_FLAG, .ptr = &json, .help = "print one JSON array instead of lines" },
-	{ 0 },
-};
+static const struct opt opts[] = OPT_TABLE_FLAG("json", &json, "print one JSON array instead of lines");
 
 static const struct cli_usage help = {
 	"usage: vmlab cfg check [--json] FILE...\n"
@@ -31,12 +29,11 @@ int cfg_check_main(int argc, char **argv)
 {
 	struct sbuf out = SBUF_INIT;
 	struct opt_res res;
-	int bad = 0, first = 1, rc = cli_opts("cfg check", &help, NULL, argc, argv, &res);
+	int bad = 0, first = 1, rc = cli_opts_npos("cfg check", &help, NULL, argc, argv, &res,
+							  1, INT_MAX, "no FILE given", NULL);
 
 	if (rc != CLI_GO)
 		return rc;
-	if (!res.npos)
-		return cli_usage_error("cfg check", "no FILE given");
 	if (json)
 		sbuf_putc(&out, '[');
 	for (int i = 1; i <= res.npos; i++) {

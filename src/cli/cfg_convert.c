@@ -93,13 +93,12 @@ int cfg_convert_main(int argc, char **argv)
 	struct convert_opts o;
 	const char *in, *out_arg, *script;
 	char *out = NULL;
-	int dry, status = cli_opts("cfg convert", &help, &a, argc, argv, &r);
+	int dry, status = cli_opts_npos("cfg convert", &help, &a, argc, argv, &r, 1, 1,
+						 "expected one FILE", "expected one FILE");
 
 	if (status != CLI_GO)
 		return status;
 	status = 0;
-	if (r.npos != 1)
-		return cli_usage_error("cfg convert", "expected one FILE");
 	if (a.to < 0)
 		return cli_usage_error("cfg convert", "--to pv|pvh|hvm is required");
 	a.o.to = (enum guest_type)a.to;

@@ -9,10 +9,7 @@
 
 static bool json;
 
-static const struct opt opts[] = {
-	{ "json", 0, OPT_FLAG, .ptr = &json, .help = "one JSON object instead of xl.cfg lines" },
-	{ 0 },
-};
+static const struct opt opts[] = OPT_TABLE_FLAG("json", &json, "one JSON object instead of xl.cfg lines");
 
 static const struct cli_usage help = {
 	"usage: vmlab cfg dump [--json] FILE\n"
@@ -31,15 +28,11 @@ int cfg_dump_main(int argc, char **argv)
 	struct xlcfg *c;
 	struct err e = { 0 };
 	struct sbuf b = SBUF_INIT;
-	int rc = cli_opts("cfg dump", &help, NULL, argc, argv, &r);
+	int rc = cli_opts_npos("cfg dump", &help, NULL, argc, argv, &r, 1, 1, "needs FILE", "too many arguments");
 
 	if (rc != CLI_GO)
 		return rc;
-	if (r.npos > 1)
-		return cli_usage_error("cfg dump", "too many arguments");
-	file = r.npos ? r.pos[0] : NULL;
-	if (!file)
-		return cli_usage_error("cfg dump", "needs FILE");
+	file = r.pos[0];
 	if (xlcfg_load(file, &c, &e))
 		return cli_fail("cfg dump", &e);
 	if (json)

@@ -44,7 +44,7 @@ int cfg_fmt_main(int argc, char **argv)
 	const char *file;
 	struct fmt_opts o = { 0 };
 	struct opt_res r;
-	int rc = cli_opts("cfg fmt", &help, &o, argc, argv, &r);
+	int rc = cli_opts_npos("cfg fmt", &help, &o, argc, argv, &r, 1, 1, "needs FILE", "too many arguments");
 	bool check, to_stdout;
 	struct xlcfg *c, *c2 = NULL;
 	struct err e = { 0 };
@@ -54,11 +54,7 @@ int cfg_fmt_main(int argc, char **argv)
 		return rc;
 	rc = 0;
 	check = o.check, to_stdout = o.to_stdout;
-	if (r.npos > 1)
-		return cli_usage_error("cfg fmt", "too many arguments");
-	file = r.npos ? r.pos[0] : NULL;
-	if (!file)
-		return cli_usage_error("cfg fmt", "needs FILE");
+	file = r.pos[0];
 	if (check && to_stdout)
 		return cli_usage_error("cfg fmt", "--check and --stdout exclude each other");
 	if (xlcfg_load(file, &c, &e))

@@ -8,10 +8,7 @@
 
 static bool json;
 
-static const struct opt opts[] = {
-	{ "json", 0, OPT_FLAG, .ptr = &json, .help = "print the value as JSON" },
-	{ 0 },
-};
+static const struct opt opts[] = OPT_TABLE_FLAG("json", &json, "print the value as JSON");
 
 static const struct cli_usage help = {
 	"usage: vmlab cfg get [--json] FILE KEY\n"
@@ -25,7 +22,8 @@ int cfg_get_main(int argc, char **argv)
 {
 	struct opt_res r;
 	char **pos;
-	int rc = cli_opts("cfg get", &help, NULL, argc, argv, &r);
+	int rc = cli_opts_npos("cfg get", &help, NULL, argc, argv, &r, 2, 2, "needs FILE and KEY",
+			       "too many arguments");
 	struct xlcfg *c;
 	struct err e = { 0 };
 
@@ -33,10 +31,6 @@ int cfg_get_main(int argc, char **argv)
 		return rc;
 	rc = 0;
 	pos = r.pos;
-	if (r.npos > 2)
-		return cli_usage_error("cfg get", "too many arguments");
-	if (r.npos != 2)
-		return cli_usage_error("cfg get", "needs FILE and KEY");
 	if (xlcfg_load(pos[0], &c, &e))
 		return cli_fail("cfg get", &e);
 	const struct xlcfg_value *v = xlcfg_get(c, pos[1]);

@@ -114,6 +114,23 @@ int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, c
 	return opts(name, u, dst, argc, argv, r, 0);
 }
 
+int cli_opts_npos(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		  struct opt_res *r, int min, int max, const char *few, const char *many)
+{
+	struct opt_res mine;
+	int rc = opts(name, u, dst, argc, argv, r ? r : (r = &mine), 0);
+
+	if (rc != CLI_GO)
+		return rc;
+	if (r->npos < min)
+		return cli_usage_error(name, "%s", few);
+	if (r->npos > max && !many)
+		return cli_usage_error(name, "unexpected argument '%s'", r->pos[max]);
+	if (r->npos > max)
+		return cli_usage_error(name, "%s", many);
+	return CLI_GO;
+}
+
 int cli_opts_prefix(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
 		    struct opt_res *r)
 {

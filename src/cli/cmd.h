@@ -18,13 +18,16 @@ struct cli_usage {
 	const char *tail;         /* NULL: none */
 };
 
+struct subcmd;
+
 struct cmd {
 	const char *name;      /* "cfg" */
 	const char *summary;   /* one line for `vmlab --help` */
 	const char *usage;     /* full text for `vmlab help NAME` and `vmlab NAME --help` */
 	int (*run)(int argc, char **argv);  /* argv[0] is the command name */
-	int family;            /* has subcommands: only `vmlab NAME --help` shows usage here;
-	                          later --help goes to the subcommand (cli/subcmd.h) */
+	const struct subcmd *subs;  /* a family: its subcommands (cli/subcmd.h), run is NULL;
+	                          only `vmlab NAME --help` shows usage here, a later
+	                          --help goes to the subcommand */
 	const struct cli_usage *help;  /* when set, the --help text instead of usage */
 };
 
@@ -70,6 +73,11 @@ void cli_stop_on_signals(void);
  * const char * in arg) and flushes stdout. */
 void cli_print_listening(void *arg, const char *bound);
 
+/* A server's -l/--listen ADDR:PORT option stored at offset off, default def_. */
+#define CLI_OPT_LISTEN(off, def_)                                                        \
+	{ "listen", 'l', OPT_STRING, off, .def = def_, .metavar = "ADDR:PORT",             \
+	  .help = "where to listen (port 0: any free port)" }
+
 /* What cli_opts returns when the command goes on. */
 #define CLI_GO (-1)
 
@@ -79,6 +87,13 @@ void cli_print_listening(void *arg, const char *bound);
  * "vmlab NAME: --connections 0: must be between 1 and 100000". */
 int cli_opts(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
 	     struct opt_res *r);
+
+/* cli_opts, then a check that between min and max positionals remain.
+ * Fewer prints "vmlab NAME: FEW", more "vmlab NAME: MANY" (MANY NULL:
+ * "unexpected argument 'ARG'", ARG the first one too many); both return 2.
+ * r may be NULL when the caller needs no positionals. */
+int cli_opts_npos(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,
+		  struct opt_res *r, int min, int max, const char *few, const char *many);
 
 /* cli_opts with opt_parse_prefix: options end at the first positional. */
 int cli_opts_prefix(const char *name, const struct cli_usage *u, void *dst, int argc, char **argv,

@@ -28,9 +28,4 @@ static const struct subcmd subs[] = {
 	{ 0 },
 };
 
-static int run(int argc, char **argv)
-{
-	return subcmd_dispatch("cfg", usage, subs, argc, argv);
-}
-
-const struct cmd cmd_cfg = { "cfg", "read, check, edit and convert xl.cfg files", usage, run, 1 };
+const struct cmd cmd_cfg = { "cfg", "read, check, edit and convert xl.cfg files", usage, NULL, subs };

@@ -185,12 +185,11 @@ static int cmd_ls_cat(int argc, char **argv, int cat)
 	struct err e = { 0 };
 	char *buf = NULL;
 	struct opt_res res;
-	int part, r = cli_opts(name, cat ? &cat_help : &ls_help, NULL, argc, argv, &res);
+	int part, r = cli_opts_npos(name, cat ? &cat_help : &ls_help, NULL, argc, argv, &res, 1, 1,
+				   "takes one IMG[:PART]:/PATH argument", "takes one IMG[:PART]:/PATH argument");
 
 	if (r != CLI_GO)
 		return r;
-	if (res.npos != 1)
-		return cli_usage_error(name, "takes one IMG[:PART]:/PATH argument");
 	if (image_parse_ref(argv[1], &buf, &img, &part, &path, &e) < 0)
 		return cli_fail(name, &e);
 	if (recover(name, img, NULL, &e) < 0 || (r = target_open(img, part, &t, &e)) < 0) {
@@ -268,36 +267,56 @@ static int exists(struct extfs *fs, const char *path)
 	return extfs_stat(fs, path, 0, &st, &e) == 0;
 }
 
+/* Prints one guest set-up line "  LABEL VALUE", VALUE aligned: s's text, or
+ * none when s is NULL or empty. */
+static void setup_line(const char *label, const struct sbuf *s, const char *none)
+{
+	printf("  %-28s%s\n", label, s && s->len ? sbuf_str(s) : none);
+}
+
+/* Appends to s, space-separated, the names in folder dir that start with
+ * prefix, each without it. Returns 0, or extfs_list's error. */
+static int list_names(struct extfs *fs, const char *dir, const char *prefix, struct sbuf *s)
+{
+	struct extfs_dirent *ents;
+	struct err e;
+	size_t n, lp = strlen(prefix);
+	int r = extfs_list(fs, dir, &ents, &n, &e);
+
+	if (r < 0)
+		return r;
+	for (size_t k = 0; k < n; k++)
+		if (!strncmp(ents[k].name, prefix, lp))
+			sbuf_printf(s, "%s%s", s->len ? " " : "", ents[k].name + lp);
+	extfs_dirents_free(ents, n);
+	return 0;
+}
+
 static void print_guest(struct target *t, struct extfs *fs)
 {
 	struct sbuf b = SBUF_INIT, s = SBUF_INIT;
 	struct err e;
-	struct extfs_dirent *ents;
-	size_t n;
 
 	printf("\nguest set-up (%s, %s):\n", t->label, extfs_kind(fs));
 	if (read_opt(fs, "/etc/inittab", &b, &e) == 1) {
 		inittab_gettys(b.buf ? b.buf : "", b.len, &s);
-		printf("  /etc/inittab gettys:        %s\n", s.len ? sbuf_str(&s) : "(none)");
+		setup_line("/etc/inittab gettys:", &s, "(none)");
 	} else {
-		printf("  /etc/inittab gettys:        (no /etc/inittab)\n");
+		setup_line("/etc/inittab gettys:", NULL, "(no /etc/inittab)");
 	}
 	sbuf_reset(&s);
-	if (extfs_list(fs, "/etc/systemd/system/getty.target.wants", &ents, &n, &e) == 0) {
-		for (size_t k = 0; k < n; k++)
-			sbuf_printf(&s, "%s%s", k ? " " : "", ents[k].name);
-		extfs_dirents_free(ents, n);
-		printf("  systemd gettys enabled:     %s\n", s.len ? sbuf_str(&s) : "(none)");
+	if (list_names(fs, "/etc/systemd/system/getty.target.wants", "", &s) == 0) {
+		setup_line("systemd gettys enabled:", &s, "(none)");
 	} else {
-		printf("  systemd gettys enabled:     %s\n",
-		       is_dir(fs, "/etc/systemd/system") ? "(none)" : "(no systemd)");
+		setup_line("systemd gettys enabled:", NULL,
+			   is_dir(fs, "/etc/systemd/system") ? "(none)" : "(no systemd)");
 	}
 	sbuf_reset(&b);
 	sbuf_reset(&s);
 	if (read_opt(fs, "/etc/fstab", &b, &e) == 1 && fstab_root(b.buf ? b.buf : "", b.len, &s) == 0)
-		printf("  /etc/fstab root:            %s\n", sbuf_str(&s));
+		setup_line("/etc/fstab root:", &s, "");
 	else
-		printf("  /etc/fstab root:            (none)\n");
+		setup_line("/etc/fstab root:", NULL, "(none)");
 	sbuf_reset(&b);
 	sbuf_reset(&s);
 	if (read_opt(fs, "/etc/default/grub", &b, &e) == 1) {
@@ -309,18 +328,13 @@ static void print_guest(struct target *t, struct extfs *fs)
 			sbuf_printf(&s, "%s%.*s", s.len ? " " : "", (int)w, p);
 			p += w;
 		}
-		printf("  /etc/default/grub consoles: %s\n", s.len ? sbuf_str(&s) : "(none)");
+		setup_line("/etc/default/grub consoles:", &s, "(none)");
 	} else {
-		printf("  /etc/default/grub consoles: (no /etc/default/grub)\n");
+		setup_line("/etc/default/grub consoles:", NULL, "(no /etc/default/grub)");
 	}
 	sbuf_reset(&s);
-	if (extfs_list(fs, "/boot", &ents, &n, &e) == 0) {
-		for (size_t k = 0; k < n; k++)
-			if (!strncmp(ents[k].name, "vmlinuz-", 8))
-				sbuf_printf(&s, "%s%s", s.len ? " " : "", ents[k].name + 8);
-		extfs_dirents_free(ents, n);
-	}
-	printf("  kernels in /boot:           %s\n", s.len ? sbuf_str(&s) : "(none)");
+	(void)list_names(fs, "/boot", "vmlinuz-", &s);
+	setup_line("kernels in /boot:", &s, "(none)");
 	sbuf_free(&b);
 	sbuf_free(&s);
 }
@@ -337,12 +351,11 @@ static int cmd_inspect(int argc, char **argv)
 	struct target t;
 	struct extfs *fs;
 	struct opt_res res;
-	int part, r = cli_opts("image inspect", &inspect_help, NULL, argc, argv, &res);
+	int part, r = cli_opts_npos("image inspect", &inspect_help, NULL, argc, argv, &res, 1, 1,
+				    "takes one IMG argument", "takes one IMG argument");
 
 	if (r != CLI_GO)
 		return r;
-	if (res.npos != 1)
-		return cli_usage_error("image inspect", "takes one IMG argument");
 	if (recover("image inspect", argv[1], NULL, &e) < 0 || image_load(argv[1], &img, &e) < 0)
 		return cli_fail("image inspect", &e);
 	printf("%s: %llu bytes, %s partition table\n", argv[1], (unsigned long long)img.pt.disk_bytes,
@@ -390,7 +403,7 @@ static int cmd_inspect(int argc, char **argv)
 
 /* One planned edit of a file system. */
 struct edit {
-	enum { EDIT_WRITE, EDIT_SYMLINK } kind;
+	enum edit_kind { EDIT_WRITE, EDIT_SYMLINK } kind;
 	char *path;
 	struct sbuf data;      /* WRITE: new contents; SYMLINK: target */
 };
@@ -399,6 +412,17 @@ struct plan {
 	struct edit v[4];
 	int n;
 };
+
+/* Appends the edit kind of path (owned now) with *data, which is moved
+ * (left empty); p has room (at most 4 edits). */
+static void plan_add(struct plan *p, enum edit_kind kind, char *path, struct sbuf *data)
+{
+	p->v[p->n].kind = kind;
+	p->v[p->n].path = path;
+	p->v[p->n].data = *data;
+	*data = (struct sbuf)SBUF_INIT;
+	p->n++;
+}
 
 static void plan_free(struct plan *p)
 {
@@ -422,11 +446,7 @@ static int plan_console(struct extfs *fs, const char *console, struct plan *p, s
 		if (r < 0)
 			goto out;
 		if (r > 0) {
-			p->v[p->n].kind = EDIT_WRITE;
-			p->v[p->n].path = xstrdup("/etc/inittab");
-			p->v[p->n].data = out;
-			out = (struct sbuf)SBUF_INIT;
-			p->n++;
+			plan_add(p, EDIT_WRITE, xstrdup("/etc/inittab"), &out);
 		} else {
 			sbuf_printf(changes, "/etc/inittab: a getty already runs on %s\n", console);
 		}
@@ -450,11 +470,10 @@ static int plan_console(struct extfs *fs, const char *console, struct plan *p, s
 			sbuf_free(&link);
 		} else {
 			sbuf_printf(changes, "%s: + symbolic link -> %s\n", sbuf_str(&link), tmpl);
-			p->v[p->n].kind = EDIT_SYMLINK;
-			p->v[p->n].path = sbuf_take(&link);
-			p->v[p->n].data = (struct sbuf)SBUF_INIT;
-			sbuf_puts(&p->v[p->n].data, tmpl);
-			p->n++;
+			struct sbuf target = SBUF_INIT;
+
+			sbuf_puts(&target, tmpl);
+			plan_add(p, EDIT_SYMLINK, sbuf_take(&link), &target);
 		}
 	}
 	r = 0;
@@ -495,11 +514,7 @@ static int plan_root(struct extfs *fs, const struct image *img, struct plan *p, 
 	}
 	r = fix_fstab("/etc/fstab", b.buf ? b.buf : "", b.len, part_uuid, &u, &out, changes, e);
 	if (r > 0) {
-		p->v[p->n].kind = EDIT_WRITE;
-		p->v[p->n].path = xstrdup("/etc/fstab");
-		p->v[p->n].data = out;
-		out = (struct sbuf)SBUF_INIT;
-		p->n++;
+		plan_add(p, EDIT_WRITE, xstrdup("/etc/fstab"), &out);
 	} else if (r == 0) {
 		sbuf_printf(changes, "/etc/fstab: no entry to rewrite\n");
 	}
@@ -542,14 +557,11 @@ static int fix_args(const char *name, int console_fix, int argc, char **argv, st
 		    const char **ref)
 {
 	struct opt_res res;
-	int r = cli_opts(name, console_fix ? &fix_console_help : &fix_root_help, o, argc, argv, &res);
+	int r = cli_opts_npos(name, console_fix ? &fix_console_help : &fix_root_help, o, argc, argv, &res, 1,
+			      1, "needs IMG[:PART]", "takes one IMG[:PART] argument");
 
 	if (r != CLI_GO)
 		return r;
-	if (res.npos > 1)
-		return cli_usage_error(name, "takes one IMG[:PART] argument");
-	if (!res.npos)
-		return cli_usage_error(name, "needs IMG[:PART]");
 	*ref = res.pos[0];
 	if (!o->console[0] || strchr(o->console, '/') || strlen(o->console) > 32)
 		return cli_usage_error(name, "--console '%s': expected a terminal name like hvc0",
@@ -749,9 +761,4 @@ static const struct subcmd subs[] = {
 	{ 0 },
 };
 
-static int run(int argc, char **argv)
-{
-	return subcmd_dispatch("image", usage, subs, argc, argv);
-}
-
-const struct cmd cmd_image = { "image", "look into and edit guest disk images without mounting", usage, run, 1 };
+const struct cmd cmd_image = { "image", "look into and edit guest disk images without mounting", usage, NULL, subs };

@@ -47,9 +47,4 @@ static const struct subcmd subs[] = {
 	{ 0 },
 };
 
-static int run(int argc, char **argv)
-{
-	return subcmd_dispatch("testbed", usage, subs, argc, argv);
-}
-
-const struct cmd cmd_testbed = { "testbed", "real Xen 4.17 with dom0 and guests, booted in QEMU", usage, run, 1 };
+const struct cmd cmd_testbed = { "testbed", "real Xen 4.17 with dom0 and guests, booted in QEMU", usage, NULL, subs };

@@ -30,9 +30,4 @@ static const struct subcmd subs[] = {
 	{ 0 },
 };
 
-static int run(int argc, char **argv)
-{
-	return subcmd_dispatch("web", usage, subs, argc, argv);
-}
-
-const struct cmd cmd_web = { "web", "SPECweb2005-style web benchmark", usage, run, 1 };
+const struct cmd cmd_web = { "web", "SPECweb2005-style web benchmark", usage, NULL, subs };

@@ -5,10 +5,7 @@
 
 static bool rebuild;
 
-static const struct opt opts[] = {
-	{ "rebuild", 0, OPT_FLAG, .ptr = &rebuild, .help = "download and assemble everything anew" },
-	{ 0 },
-};
+static const struct opt opts[] = OPT_TABLE_FLAG("rebuild", &rebuild, "download and assemble everything anew");
 
 static const struct cli_usage help = {
 	"usage: vmlab testbed build [--rebuild]\n"
@@ -27,6 +24,6 @@ int testbed_build_main(int argc, char **argv)
 		return st;
 	if (tb_build(&p, rebuild, NULL, &e) < 0)
 		return tbc_fail(&e);
-	printf("testbed built in %.1f s: %s\n", (double)(tb_now_ms() - t0) / 1000.0, p.dir);
+	printf("testbed built in %.1f s: %s\n", tbc_secs_since(t0), p.dir);
 	return 0;
 }

@@ -61,6 +61,11 @@ int tbc_need_up(const struct tb_paths *p, struct tb_state *s)
 	return 0;
 }
 
+double tbc_secs_since(uint64_t t0_ms)
+{
+	return (double)(tb_now_ms() - t0_ms) / 1000.0;
+}
+
 int tbc_fail(const struct err *e)
 {
 	if (e->msg[0])

@@ -31,6 +31,9 @@ int tbc_need_up(const struct tb_paths *p, struct tb_state *s);
  * no message: the failing program spoke already) and returns 1. */
 int tbc_fail(const struct err *e);
 
+/* Seconds since t0_ms (a tb_now_ms() reading), for "done in %.1f s". */
+double tbc_secs_since(uint64_t t0_ms);
+
 /* The index after the first "--" in argv[from..), or -1. */
 int tbc_after_dashes(int argc, char **argv, int from);
 

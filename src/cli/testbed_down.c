@@ -35,6 +35,6 @@ int testbed_down_main(int argc, char **argv)
 		printf("testbed down: QEMU (pid %ld) killed after %ld s without a clean shutdown\n", (long)s.pid,
 		       (long)timeout_s);
 	else
-		printf("testbed down: clean shutdown in %.1f s\n", (double)(tb_now_ms() - t0) / 1000.0);
+		printf("testbed down: clean shutdown in %.1f s\n", tbc_secs_since(t0));
 	return 0;
 }

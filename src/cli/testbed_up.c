@@ -70,6 +70,6 @@ int testbed_up_main(int argc, char **argv)
 		       s.port, (long)s.pid, s.log);
 	else
 		printf("testbed up: %s, accel %s, ssh 127.0.0.1:%d, pid %ld, ready in %.1f s, log %s\n", s.mode,
-		       s.accel, s.port, (long)s.pid, (double)(tb_now_ms() - t0) / 1000.0, s.log);
+		       s.accel, s.port, (long)s.pid, tbc_secs_since(t0), s.log);
 	return 0;
 }

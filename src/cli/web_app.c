@@ -16,8 +16,7 @@ struct app_opts {
 
 #define F(x) offsetof(struct app_opts, x)
 static const struct opt opts[] = {
-	{ "listen", 'l', OPT_STRING, F(listen), .def = "127.0.0.1:9300", .metavar = "ADDR:PORT",
-	  .help = "where to listen (port 0: any free port)" },
+	CLI_OPT_LISTEN(F(listen), "127.0.0.1:9300"),
 	{ "besim", 'b', OPT_STRING, F(besim), .def = "127.0.0.1:9400", .metavar = "ADDR:PORT",
 	  .help = "the BeSim to query" },
 	{ "max-conns", 0, OPT_COUNT, F(max_conns), .def = "1024", .min = 1, .max = 65536,
@@ -43,15 +42,12 @@ static const struct cli_usage help = {
 int web_app_main(int argc, char **argv)
 {
 	struct app_opts o = { 0 };
-	struct opt_res r;
 	struct web_app *app;
 	struct err e = { 0 };
-	int rc = cli_opts("web app", &help, &o, argc, argv, &r);
+	int rc = cli_opts_npos("web app", &help, &o, argc, argv, NULL, 0, 0, NULL, NULL);
 
 	if (rc != CLI_GO)
 		return rc;
-	if (r.npos)
-		return cli_usage_error("web app", "unexpected argument '%s'", r.pos[0]);
 	if (web_app_new(o.besim, (unsigned)o.pool, &app, &e))
 		return cli_fail("web app", &e);
 	cli_stop_on_signals();

@@ -16,8 +16,7 @@ struct besim_opts {
 
 #define F(x) offsetof(struct besim_opts, x)
 static const struct opt opts[] = {
-	{ "listen", 'l', OPT_STRING, F(listen), .def = "127.0.0.1:9400", .metavar = "ADDR:PORT",
-	  .help = "where to listen (port 0: any free port)" },
+	CLI_OPT_LISTEN(F(listen), "127.0.0.1:9400"),
 	{ "threads", 't', OPT_COUNT, F(threads), .def = "1", .min = 1, .max = 256,
 	  .help = "server threads" },
 	{ "sessions", 's', OPT_COUNT, F(sessions), .def = "1", .min = 1, .max = 1000000,
@@ -38,14 +37,11 @@ static const struct cli_usage help = {
 int web_besim_main(int argc, char **argv)
 {
 	struct besim_opts o = { 0 };
-	struct opt_res r;
 	struct err e = { 0 };
-	int rc = cli_opts("web besim", &help, &o, argc, argv, &r);
+	int rc = cli_opts_npos("web besim", &help, &o, argc, argv, NULL, 0, 0, NULL, NULL);
 
 	if (rc != CLI_GO)
 		return rc;
-	if (r.npos)
-		return cli_usage_error("web besim", "unexpected argument '%s'", r.pos[0]);
 	cli_stop_on_signals();
 	if (besim_serve(o.listen, (unsigned)o.threads, web_dirs_for_sessions((unsigned)o.sessions), &cli_stop, cli_print_listening, "besim", &e))
 		return cli_fail("web besim", &e);

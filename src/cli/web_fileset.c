@@ -43,12 +43,11 @@ int web_fileset_main(int argc, char **argv)
 	struct err e = { 0 };
 	struct opt_res r;
 	char sz[32];
-	int rc = cli_opts("web fileset", &help, &a, argc, argv, &r);
+	int rc = cli_opts_npos("web fileset", &help, &a, argc, argv, &r, 1, 1, "expected one DIR",
+			       "expected one DIR");
 
 	if (rc != CLI_GO)
 		return rc;
-	if (r.npos != 1)
-		return cli_usage_error("web fileset", "expected one DIR");
 	o = (struct web_fileset_opts){ (unsigned)a.sessions, a.wl_mask, a.seed };
 	if (web_fileset_write(r.pos[0], &o, &st, &e))
 		return cli_fail("web fileset", &e);

@@ -139,10 +139,8 @@ static int parse_args(struct opts *o, const struct cli_usage *u, int argc, char 
 	int rc;
 
 	o->iterations = 1; /* load: one; run and search default to 3 */
-	if ((rc = cli_opts(o->name, u, o, argc, argv, &r)) != CLI_GO)
+	if ((rc = cli_opts_npos(o->name, u, o, argc, argv, &r, 0, 0, NULL, NULL)) != CLI_GO)
 		return rc;
-	if (r.npos)
-		return cli_usage_error(o->name, "unexpected argument '%s'", r.pos[0]);
 	wl = o->wl;
 	if (!wl)
 		return cli_usage_error(o->name, "--workload is needed");

@@ -71,13 +71,10 @@ int web_serve_main(int argc, char **argv)
 	struct web_serve_opts o;
 	const char *stop_dir;
 	struct err e = { 0 };
-	struct opt_res r;
-	int rc = cli_opts("web serve", &help, &a, argc, argv, &r);
+	int rc = cli_opts_npos("web serve", &help, &a, argc, argv, NULL, 0, 0, NULL, NULL);
 
 	if (rc != CLI_GO)
 		return rc;
-	if (r.npos)
-		return cli_usage_error("web serve", "unexpected argument '%s'", r.pos[0]);
 	o = a.o;
 	o.sessions = (unsigned)a.sessions;
 	o.nginx_workers = (unsigned)a.workers;

@@ -1,6 +1,7 @@
 /* Groups result records by benchmark and environment and computes medians,
  * intervals, slowdowns and geometric means. */
 #include "report/model.h"
+#include "base/sbuf.h"
 #include "measure/stats.h"
 
 #include <errno.h>
@@ -521,4 +522,49 @@ const char *model_base_of(const struct model *m, const struct rcell *c)
 		if (!strcmp(m->envs[k].name, c->env))
 			return m->envs[k].base_name ? m->envs[k].base_name : "-";
 	return "-";
+}
+
+void model_problem_rows(const struct model *m, bool unsup, const struct model_row_fmt *f,
+			struct sbuf *o)
+{
+	for (size_t i = 0; i < m->nbench * m->nenv; i++) {
+		const struct rcell *x = &m->cells[i];
+		size_t n = unsup ? x->unsupported : x->failed;
+
+		if (!n)
+			continue;
+		sbuf_puts(o, f->open);
+		f->text(o, x->bench);
+		sbuf_puts(o, f->sep);
+		f->text(o, x->env);
+		sbuf_printf(o, "%s%zu%s%s", f->before_n, n, f->after_n, unsup ? f->unsup_prefix : "");
+		if (unsup)
+			f->text(o, x->unsupported_why);
+		else
+			f->text(o, x->first_error && (*x->first_error || !f->empty_is_dash) ? x->first_error
+											  : "-");
+		sbuf_puts(o, f->close);
+	}
+}
+
+void model_cell_text(const struct rcell *c, const char *times, struct model_cell_text *t)
+{
+	model_fmt_median(c, t->median, sizeof(t->median));
+	model_fmt(c->min, c->unit, t->min, sizeof(t->min));
+	model_fmt(c->max, c->unit, t->max, sizeof(t->max));
+	model_fmt_ci(c, t->ci, sizeof(t->ci));
+	if (isnan(c->slow))
+		snprintf(t->slow, sizeof(t->slow), "-");
+	else if (isnan(c->slow_lo))
+		snprintf(t->slow, sizeof(t->slow), "%.3f%s (baseline)", c->slow, times);
+	else
+		snprintf(t->slow, sizeof(t->slow), "%.3f%s [%.3f, %.3f]", c->slow, times, c->slow_lo,
+			 c->slow_hi);
+}
+
+size_t model_next_shown(const struct model *m, size_t i)
+{
+	while (i < m->nbench * m->nenv && !model_cell_shown(&m->cells[i]))
+		i++;
+	return i;
 }

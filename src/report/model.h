@@ -105,14 +105,42 @@ void model_fmt_median(const struct rcell *c, char *buf, size_t len);
 /* "lo .. hi": c's 95% interval in the scale of its median; "-" without one. */
 void model_fmt_ci(const struct rcell *c, char *buf, size_t len);
 
+/* A cell's numbers as a table shows them. */
+struct model_cell_text {
+	char median[96], min[64], max[64], ci[96];
+	char slow[96];  /* "F<times> [LO, HI]", "F<times> (baseline)", "-" */
+};
+
+/* Fills t from c; times is the sign after a slowdown factor ("x", "&times;"). */
+void model_cell_text(const struct rcell *c, const char *times, struct model_cell_text *t);
+
 /* True when c has a record to show (ok, failed or unsupported). */
 static inline bool model_cell_shown(const struct rcell *c)
 {
 	return c->n || c->failed || c->unsupported;
 }
 
+/* The index in m->cells of the first cell from i on that model_cell_shown
+ * accepts; m->nbench * m->nenv when none is left. */
+size_t model_next_shown(const struct model *m, size_t i);
+
 /* The environment c's slowdown is measured against ("-" if none). */
 const char *model_base_of(const struct model *m, const struct rcell *c);
+
+/* How a renderer writes one row of the problems table: open, the benchmark,
+ * sep, the environment, before_n, the run count, after_n, unsup_prefix (only
+ * in the unsupported table), the reason, close; text escapes a cell's text. */
+struct model_row_fmt {
+	const char *open, *sep, *before_n, *after_n, *unsup_prefix, *close;
+	void (*text)(struct sbuf *o, const char *s);
+	bool empty_is_dash;  /* an empty first error also shows as "-" */
+};
+
+/* Appends to o one row per cell of m with failed runs (unsup: runs not
+ * supported): its benchmark, environment, that count and the first error
+ * ("-" if none or, with f->empty_is_dash, empty; unsup: why it is not supported). */
+void model_problem_rows(const struct model *m, bool unsup, const struct model_row_fmt *f,
+			struct sbuf *o);
 
 /* Renderers; each appends to out. */
 void render_md(const struct model *m, const char *title, struct sbuf *out);

@@ -81,10 +81,15 @@ static double tick_step(double top)
 	return 10 * mag;
 }
 
+/* One bar of a chart: its value, whisker (lo..hi) and min/max marks. */
+struct bar {
+	const char *label, *color, *text;
+	double v, lo, hi, mn, mx;              /* NaN: omitted */
+};
+
 struct bars {
 	size_t n;
-	const char *const *label, *const *color, *const *text;
-	const double *v, *lo, *hi, *mn, *mx;   /* NaN: omitted */
+	const struct bar *b;
 	const char *unit;                      /* of the values, for the axis */
 	double ref;                            /* > 0: a dashed reference line there */
 };
@@ -97,28 +102,28 @@ static void bar_row(struct sbuf *o, const struct bars *c, size_t i, double label
 #define X(val) (x_of(c, (val), plot_w) + label_w)
 	sbuf_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
 		       "dominant-baseline=\"middle\">", label_w - 6, cy);
-	esc(o, c->label[i]);
+	esc(o, c->b[i].label);
 	sbuf_puts(o, "</text>\n");
-	if (isfinite(c->v[i]))
+	if (isfinite(c->b[i].v))
 		sbuf_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
-			       "fill=\"%s\"/>\n", label_w, y, X(c->v[i]) - label_w, ROW_H - 8,
-			    c->color[i]);
-	if (isfinite(c->lo[i]) && isfinite(c->hi[i]))
+			       "fill=\"%s\"/>\n", label_w, y, X(c->b[i].v) - label_w, ROW_H - 8,
+			    c->b[i].color);
+	if (isfinite(c->b[i].lo) && isfinite(c->b[i].hi))
 		sbuf_printf(o, "<g stroke=\"#111\" stroke-width=\"1.5\"><line x1=\"%.1f\" "
 			       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><line x1=\"%.1f\" "
 			       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/><line x1=\"%.1f\" "
 			       "y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
-			    X(c->lo[i]), cy, X(c->hi[i]), cy, X(c->lo[i]), cy - 5, X(c->lo[i]), cy + 5,
-			    X(c->hi[i]), cy - 5, X(c->hi[i]), cy + 5);
-	if (isfinite(c->mn[i]))
+			    X(c->b[i].lo), cy, X(c->b[i].hi), cy, X(c->b[i].lo), cy - 5, X(c->b[i].lo), cy + 5,
+			    X(c->b[i].hi), cy - 5, X(c->b[i].hi), cy + 5);
+	if (isfinite(c->b[i].mn))
 		sbuf_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#fff\" "
-			       "stroke=\"#111\"/>\n", X(c->mn[i]), cy);
-	if (isfinite(c->mx[i]))
+			       "stroke=\"#111\"/>\n", X(c->b[i].mn), cy);
+	if (isfinite(c->b[i].mx))
 		sbuf_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#fff\" "
-			       "stroke=\"#111\"/>\n", X(c->mx[i]), cy);
+			       "stroke=\"#111\"/>\n", X(c->b[i].mx), cy);
 	sbuf_printf(o, "<text x=\"%.1f\" y=\"%.1f\" dominant-baseline=\"middle\">",
 		    label_w + plot_w + 8, cy);
-	esc(o, c->text[i]);
+	esc(o, c->b[i].text);
 	sbuf_puts(o, "</text>\n");
 #undef X
 }
@@ -128,7 +133,7 @@ static double top_of(const struct bars *c)
 	double top = c->ref > 0 ? c->ref : 0;
 
 	for (size_t i = 0; i < c->n; i++) {
-		double v[] = { c->v[i], c->hi[i], c->mx[i] };
+		double v[] = { c->b[i].v, c->b[i].hi, c->b[i].mx };
 		for (size_t j = 0; j < 3; j++)
 			if (isfinite(v[j]) && v[j] > top)
 				top = v[j];
@@ -153,8 +158,8 @@ static void chart(struct sbuf *o, const struct bars *c)
 	struct uscale u;
 
 	for (size_t i = 0; i < c->n; i++) {
-		label_w = fmax(label_w, text_px(c->label[i]) + 14);
-		text_w = fmax(text_w, text_px(c->text[i]) + 18);
+		label_w = fmax(label_w, text_px(c->b[i].label) + 14);
+		text_w = fmax(text_w, text_px(c->b[i].text) + 18);
 	}
 	w = ceil(label_w + plot_w + text_w);
 	model_scale(top, c->unit, &u);
@@ -254,8 +259,7 @@ static void html_envs(const struct model *m, struct sbuf *o)
 static void html_geomean(const struct model *m, struct sbuf *o)
 {
 	if (m->baseline && m->nenv > 1) {
-		const char *lab[m->nenv], *col[m->nenv], *txt[m->nenv];
-		double v[m->nenv], nan[m->nenv];
+		struct bar b[m->nenv];
 		char tbuf[m->nenv][64];
 		size_t n = 0;
 		sbuf_puts(o, "<h2>Geometric mean of slowdowns</h2>\n");
@@ -263,19 +267,17 @@ static void html_geomean(const struct model *m, struct sbuf *o)
 			/* testbed:bare against native is the emulation's cost: said below */
 			if (m->envs[k].base < 0 || (m->split && k == 1))
 				continue;
-			lab[n] = m->envs[k].name;
-			col[n] = fill(m, k);
-			v[n] = m->envs[k].geomean;
-			nan[n] = NAN;
-			if (isnan(v[n]))
+			double g = m->envs[k].geomean;
+
+			if (isnan(g))
 				snprintf(tbuf[n], sizeof(tbuf[n]), "-");
 			else
-				snprintf(tbuf[n], sizeof(tbuf[n]), "%.3fx vs %s (%zu benchmarks)", v[n],
+				snprintf(tbuf[n], sizeof(tbuf[n]), "%.3fx vs %s (%zu benchmarks)", g,
 					 m->envs[k].base_name, m->envs[k].ngeo);
-			txt[n] = tbuf[n];
+			b[n] = (struct bar){ m->envs[k].name, fill(m, k), tbuf[n], g, NAN, NAN, NAN, NAN };
 			n++;
 		}
-		chart(o, &(struct bars){ n, lab, col, txt, v, nan, nan, nan, nan, "x", 1.0 });
+		chart(o, &(struct bars){ n, b, "x", 1.0 });
 		sbuf_puts(o, "<p>Dashed line: the baseline (1.0).");
 		if (m->split && !isnan(m->envs[1].geomean))
 			sbuf_printf(o, " The emulated machine itself (testbed:bare against native) is "
@@ -293,8 +295,7 @@ static void html_benches(const struct model *m, struct sbuf *o)
 	sbuf_puts(o, "<h2>Benchmarks</h2>\n");
 	legend(o, m);
 	for (size_t bi = 0; bi < m->nbench; bi++) {
-		const char *lab[m->nenv], *col[m->nenv], *txt[m->nenv];
-		double v[m->nenv], lo[m->nenv], hi[m->nenv], mn[m->nenv], mx[m->nenv];
+		struct bar b[m->nenv];
 		char tbuf[m->nenv][160];
 		size_t n = 0;
 		const struct rcell *x0 = model_cell(m, bi, 0);
@@ -309,13 +310,6 @@ static void html_benches(const struct model *m, struct sbuf *o)
 			const struct rcell *x = model_cell(m, bi, k);
 			if (!model_cell_shown(x))
 				continue;
-			lab[n] = x->env;
-			col[n] = fill(m, k);
-			v[n] = x->median;
-			lo[n] = x->lo;
-			hi[n] = x->hi;
-			mn[n] = x->min;
-			mx[n] = x->max;
 			model_fmt_median(x, a, sizeof(a));
 			if (!x->n && x->unsupported && !x->failed)
 				snprintf(tbuf[n], sizeof(tbuf[n]), "<not supported>");
@@ -326,30 +320,26 @@ static void html_benches(const struct model *m, struct sbuf *o)
 			else
 				snprintf(tbuf[n], sizeof(tbuf[n]), "%s (n=%zu) %.3fx", a, x->n,
 					 x->slow);
-			txt[n] = tbuf[n];
+			b[n] = (struct bar){ x->env, fill(m, k), tbuf[n], x->median, x->lo, x->hi, x->min,
+					     x->max };
 			n++;
 		}
-		chart(o, &(struct bars){ n, lab, col, txt, v, lo, hi, mn, mx, x0->unit, 0 });
+		chart(o, &(struct bars){ n, b, x0->unit, 0 });
 		n = 0;
 		for (size_t k = 0; k < m->nenv; k++) {
 			const struct rcell *x = model_cell(m, bi, k);
 			if (m->envs[k].base < 0 || isnan(x->slow) || (m->split && k == 1))
 				continue;
-			lab[n] = x->env;
-			col[n] = fill(m, k);
-			v[n] = x->slow;
-			lo[n] = x->slow_lo;
-			hi[n] = x->slow_hi;
-			mn[n] = mx[n] = NAN;
 			snprintf(tbuf[n], sizeof(tbuf[n]), "%.3fx [%.3f, %.3f] vs %s", x->slow,
 				 x->slow_lo, x->slow_hi, m->envs[k].base_name);
-			txt[n] = tbuf[n];
+			b[n] = (struct bar){ x->env, fill(m, k), tbuf[n], x->slow, x->slow_lo, x->slow_hi,
+					     NAN, NAN };
 			n++;
 		}
 		if (n) {
 			sbuf_puts(o, "<p class=\"sub\">slowdown (whisker: 95% bootstrap interval; "
 				     "dashed: 1.0)</p>\n");
-			chart(o, &(struct bars){ n, lab, col, txt, v, lo, hi, mn, mx, "x", 1.0 });
+			chart(o, &(struct bars){ n, b, "x", 1.0 });
 		}
 	}
 }
@@ -364,60 +354,39 @@ static void html_problems(const struct model *m, struct sbuf *o, bool unsup)
 	sbuf_printf(o, "<h2>%s</h2>\n<table><tr><th>benchmark</th><th>environment</th><th>%s</th>"
 		       "<th>%s</th></tr>\n", unsup ? "Not supported" : "Failed runs",
 		    unsup ? "runs" : "failed", unsup ? "reason" : "first error");
-	for (size_t i = 0; i < m->nbench * m->nenv; i++) {
-		const struct rcell *x = &m->cells[i];
-		size_t n = unsup ? x->unsupported : x->failed;
-		if (!n)
-			continue;
-		sbuf_puts(o, "<tr><td>");
-		esc(o, x->bench);
-		sbuf_puts(o, "</td><td>");
-		esc(o, x->env);
-		sbuf_printf(o, "</td><td class=\"num\">%zu</td><td>%s", n,
-			    unsup ? "&lt;not supported&gt;: " : "");
-		esc(o, unsup ? x->unsupported_why : x->first_error ? x->first_error : "-");
-		sbuf_puts(o, "</td></tr>\n");
-	}
+	model_problem_rows(m, unsup, &(const struct model_row_fmt){ "<tr><td>", "</td><td>",
+			   "</td><td class=\"num\">", "</td><td>", "&lt;not supported&gt;: ",
+			   "</td></tr>\n", esc }, o);
 	sbuf_puts(o, "</table>\n");
 }
 
 /* The table of every row and environment, and the failed runs. */
 static void html_tables(const struct model *m, struct sbuf *o)
 {
-	char a[96], b[64], c[64], buf[160];
+	struct model_cell_text t;
 
 	sbuf_puts(o, "<h2>Table</h2>\n<table><tr><th>benchmark</th><th>environment</th><th>n</th>"
 		     "<th>median</th><th>min</th><th>max</th><th>95% CI of median</th>"
 		     "<th>slowdown [95% CI]</th><th>vs</th><th>failed</th></tr>\n");
-	for (size_t bi = 0; bi < m->nbench; bi++)
-		for (size_t k = 0; k < m->nenv; k++) {
-			const struct rcell *x = model_cell(m, bi, k);
-			if (!model_cell_shown(x))
-				continue;
-			sbuf_puts(o, "<tr><td>");
-			esc(o, x->bench);
-			sbuf_puts(o, "</td><td>");
-			env_label(o, &m->envs[k]);
-			model_fmt_median(x, a, sizeof(a));
-			model_fmt(x->min, x->unit, b, sizeof(b));
-			model_fmt(x->max, x->unit, c, sizeof(c));
-			sbuf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">", x->n);
-			esc(o, a);
-			sbuf_printf(o, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", b, c);
-			model_fmt_ci(x, buf, sizeof(buf));
-			sbuf_printf(o, "<td class=\"num\">%s</td>", buf);
-			if (isnan(x->slow))
-				snprintf(buf, sizeof(buf), "-");
-			else if (isnan(x->slow_lo))
-				snprintf(buf, sizeof(buf), "%.3f&times; (baseline)", x->slow);
-			else
-				snprintf(buf, sizeof(buf), "%.3f&times; [%.3f, %.3f]", x->slow,
-					 x->slow_lo, x->slow_hi);
-			sbuf_printf(o, "<td class=\"num\">%s</td><td>", buf);
-			esc(o, m->envs[k].base_name ? m->envs[k].base_name : "-");
-			sbuf_printf(o, "</td><td class=\"num%s\">%zu</td></tr>\n",
-				    x->failed ? " bad" : "", x->failed);
-		}
+	for (size_t i = model_next_shown(m, 0); i < m->nbench * m->nenv;
+	     i = model_next_shown(m, i + 1)) {
+		const struct rcell *x = &m->cells[i];
+		size_t k = i % m->nenv;
+
+		sbuf_puts(o, "<tr><td>");
+		esc(o, x->bench);
+		sbuf_puts(o, "</td><td>");
+		env_label(o, &m->envs[k]);
+		model_cell_text(x, "&times;", &t);
+		sbuf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">", x->n);
+		esc(o, t.median);
+		sbuf_printf(o, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", t.min, t.max);
+		sbuf_printf(o, "<td class=\"num\">%s</td>", t.ci);
+		sbuf_printf(o, "<td class=\"num\">%s</td><td>", t.slow);
+		esc(o, m->envs[k].base_name ? m->envs[k].base_name : "-");
+		sbuf_printf(o, "</td><td class=\"num%s\">%zu</td></tr>\n",
+			    x->failed ? " bad" : "", x->failed);
+	}
 	sbuf_puts(o, "</table>\n");
 	html_problems(m, o, false);
 	html_problems(m, o, true);

@@ -6,16 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void fmt_slow(const struct rcell *c, char *buf, size_t len)
-{
-	if (isnan(c->slow))
-		snprintf(buf, len, "-");
-	else if (isnan(c->slow_lo))
-		snprintf(buf, len, "%.3fx (baseline)", c->slow);
-	else
-		snprintf(buf, len, "%.3fx [%.3f, %.3f]", c->slow, c->slow_lo, c->slow_hi);
-}
-
 static const char *or_dash(const char *s)
 {
 	return s && *s ? s : "-";
@@ -60,28 +50,24 @@ static void md_strongest(struct sbuf *o, const char *set, const struct model *m,
 /* The table of every row and environment with a record. */
 static void md_results(const struct model *m, struct sbuf *o)
 {
-	char a[96], b[64], c[64], d[96], s[96];
+	struct model_cell_text t;
 
 	sbuf_puts(o, "\n## Results\n\n| benchmark | environment | n | median | min | max | "
 		     "95% CI of median | slowdown [95% CI] | vs | failed |\n"
 		     "|---|---|---|---|---|---|---|---|---|---|\n");
-	for (size_t bi = 0; bi < m->nbench; bi++)
-		for (size_t k = 0; k < m->nenv; k++) {
-			const struct rcell *x = model_cell(m, bi, k);
-			if (!model_cell_shown(x))
-				continue;
-			model_fmt_median(x, a, sizeof(a));
-			model_fmt(x->min, x->unit, b, sizeof(b));
-			model_fmt(x->max, x->unit, c, sizeof(c));
-			model_fmt_ci(x, d, sizeof(d));
-			fmt_slow(x, s, sizeof(s));
-			sbuf_puts(o, "| ");
-			md_text(o, x->bench);
-			sbuf_puts(o, " | ");
-			md_text(o, x->env);
-			sbuf_printf(o, " | %zu | %s | %s | %s | %s | %s | %s | %zu |\n", x->n, a, b, c, d,
-				    s, or_dash(m->envs[k].base_name), x->failed);
-		}
+	for (size_t i = model_next_shown(m, 0); i < m->nbench * m->nenv;
+	     i = model_next_shown(m, i + 1)) {
+		const struct rcell *x = &m->cells[i];
+		size_t k = i % m->nenv;
+
+		model_cell_text(x, "x", &t);
+		sbuf_puts(o, "| ");
+		md_text(o, x->bench);
+		sbuf_puts(o, " | ");
+		md_text(o, x->env);
+		sbuf_printf(o, " | %zu | %s | %s | %s | %s | %s | %s | %zu |\n", x->n, t.median,
+			    t.min, t.max, t.ci, t.slow, or_dash(m->envs[k].base_name), x->failed);
+	}
 
 }
 
@@ -95,19 +81,8 @@ static void md_problems(const struct model *m, struct sbuf *o, bool unsup)
 	sbuf_puts(o, unsup ? "\n## Not supported\n\n| benchmark | environment | runs | reason |\n"
 			   : "\n## Failed runs\n\n| benchmark | environment | failed | first error |\n");
 	sbuf_puts(o, "|---|---|---|---|\n");
-	for (size_t i = 0; i < m->nbench * m->nenv; i++) {
-		const struct rcell *x = &m->cells[i];
-		size_t n = unsup ? x->unsupported : x->failed;
-		if (!n)
-			continue;
-		sbuf_puts(o, "| ");
-		md_text(o, x->bench);
-		sbuf_puts(o, " | ");
-		md_text(o, x->env);
-		sbuf_printf(o, " | %zu | %s", n, unsup ? "<not supported>: " : "");
-		md_text(o, unsup ? x->unsupported_why : or_dash(x->first_error));
-		sbuf_puts(o, " |\n");
-	}
+	model_problem_rows(m, unsup, &(const struct model_row_fmt){ "| ", " | ", " | ", " | ",
+			   "<not supported>: ", " |\n", md_text, true }, o);
 }
 
 void render_md(const struct model *m, const char *title, struct sbuf *o)
@@ -219,40 +194,40 @@ void render_csv(const struct model *m, struct sbuf *o)
 {
 	sbuf_puts(o, "benchmark,kind,environment,label,unit,better,n,failed,median,min,max,ci_lo,"
 		     "ci_hi,baseline,slowdown,slowdown_lo,slowdown_hi,sessions,bound\n");
-	for (size_t bi = 0; bi < m->nbench; bi++)
-		for (size_t k = 0; k < m->nenv; k++) {
-			const struct rcell *x = model_cell(m, bi, k);
-			if (!model_cell_shown(x))
-				continue;
-			csv_field(o, m->benches[bi].name);
-			sbuf_putc(o, ',');
-			csv_field(o, x->kind);
-			sbuf_putc(o, ',');
-			csv_field(o, x->env);
-			sbuf_putc(o, ',');
-			csv_field(o, m->envs[k].label);
-			sbuf_putc(o, ',');
-			csv_field(o, x->unit);
-			sbuf_printf(o, ",%s,%zu,%zu", x->higher_better ? "higher" : "lower", x->n,
-				    x->failed);
-			csv_num(o, x->median);
-			csv_num(o, x->min);
-			csv_num(o, x->max);
-			csv_num(o, x->lo);
-			csv_num(o, x->hi);
-			sbuf_putc(o, ',');
-			csv_field(o, m->envs[k].base_name ? m->envs[k].base_name : m->envs[k].base < 0 &&
-				  m->baseline ? x->env : NULL);
-			csv_num(o, x->slow);
-			csv_num(o, x->slow_lo);
-			csv_num(o, x->slow_hi);
-			sbuf_putc(o, ',');
-			if (x->sessions)
-				sbuf_printf(o, "%u", x->sessions);
-			sbuf_putc(o, ',');
-			csv_field(o, x->bound);
-			sbuf_putc(o, '\n');
-		}
+	for (size_t i = model_next_shown(m, 0); i < m->nbench * m->nenv;
+	     i = model_next_shown(m, i + 1)) {
+		const struct rcell *x = &m->cells[i];
+		size_t bi = i / m->nenv, k = i % m->nenv;
+
+		csv_field(o, m->benches[bi].name);
+		sbuf_putc(o, ',');
+		csv_field(o, x->kind);
+		sbuf_putc(o, ',');
+		csv_field(o, x->env);
+		sbuf_putc(o, ',');
+		csv_field(o, m->envs[k].label);
+		sbuf_putc(o, ',');
+		csv_field(o, x->unit);
+		sbuf_printf(o, ",%s,%zu,%zu", x->higher_better ? "higher" : "lower", x->n,
+			    x->failed);
+		csv_num(o, x->median);
+		csv_num(o, x->min);
+		csv_num(o, x->max);
+		csv_num(o, x->lo);
+		csv_num(o, x->hi);
+		sbuf_putc(o, ',');
+		csv_field(o, m->envs[k].base_name ? m->envs[k].base_name : m->envs[k].base < 0 &&
+			  m->baseline ? x->env : NULL);
+		csv_num(o, x->slow);
+		csv_num(o, x->slow_lo);
+		csv_num(o, x->slow_hi);
+		sbuf_putc(o, ',');
+		if (x->sessions)
+			sbuf_printf(o, "%u", x->sessions);
+		sbuf_putc(o, ',');
+		csv_field(o, x->bound);
+		sbuf_putc(o, '\n');
+	}
 }
 
 static void jkey(struct sbuf *o, const char *k)
@@ -301,42 +276,42 @@ static void json_results(const struct model *m, struct sbuf *o)
 	jkey(o, "results");
 	sbuf_putc(o, '[');
 	bool first = true;
-	for (size_t bi = 0; bi < m->nbench; bi++)
-		for (size_t k = 0; k < m->nenv; k++) {
-			const struct rcell *x = model_cell(m, bi, k);
-			if (!model_cell_shown(x))
-				continue;
-			sbuf_puts(o, first ? "{" : ",{");
-			first = false;
-			jkey(o, "benchmark");
-			json_put_str(o, m->benches[bi].name);
-			jfield(o, "row", x->bench);
-			if (x->sessions)
-				sbuf_printf(o, ",\"sessions\":%u", x->sessions);
-			if (x->bound)
-				jfield(o, "bound", x->bound);
-			jfield(o, "kind", x->kind);
-			jfield(o, "environment", x->env);
-			jfield(o, "unit", x->unit);
-			sbuf_printf(o, ",\"better\":\"%s\",\"n\":%zu,\"failed\":%zu,\"baseline\":",
-				    x->higher_better ? "higher" : "lower", x->n, x->failed);
-			jstr_or_null(o, m->envs[k].base_name);
-			const char *names[] = { "median", "min", "max", "ci_lo", "ci_hi", "slowdown",
-						"slowdown_lo", "slowdown_hi" };
-			double vals[] = { x->median, x->min, x->max, x->lo, x->hi, x->slow,
-					  x->slow_lo, x->slow_hi };
-			for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-				sbuf_printf(o, ",\"%s\":", names[i]);
-				json_put_num(o, vals[i]);
-			}
-			if (x->unsupported) {
-				sbuf_printf(o, ",\"unsupported\":%zu", x->unsupported);
-				jfield(o, "unsupported_reason", x->unsupported_why);
-			}
-			if (x->first_error)
-				jfield(o, "first_error", x->first_error);
-			sbuf_putc(o, '}');
+	for (size_t i = model_next_shown(m, 0); i < m->nbench * m->nenv;
+	     i = model_next_shown(m, i + 1)) {
+		const struct rcell *x = &m->cells[i];
+		size_t bi = i / m->nenv, k = i % m->nenv;
+
+		sbuf_puts(o, first ? "{" : ",{");
+		first = false;
+		jkey(o, "benchmark");
+		json_put_str(o, m->benches[bi].name);
+		jfield(o, "row", x->bench);
+		if (x->sessions)
+			sbuf_printf(o, ",\"sessions\":%u", x->sessions);
+		if (x->bound)
+			jfield(o, "bound", x->bound);
+		jfield(o, "kind", x->kind);
+		jfield(o, "environment", x->env);
+		jfield(o, "unit", x->unit);
+		sbuf_printf(o, ",\"better\":\"%s\",\"n\":%zu,\"failed\":%zu,\"baseline\":",
+			    x->higher_better ? "higher" : "lower", x->n, x->failed);
+		jstr_or_null(o, m->envs[k].base_name);
+		const char *names[] = { "median", "min", "max", "ci_lo", "ci_hi", "slowdown",
+					"slowdown_lo", "slowdown_hi" };
+		double vals[] = { x->median, x->min, x->max, x->lo, x->hi, x->slow,
+				  x->slow_lo, x->slow_hi };
+		for (size_t v = 0; v < sizeof(vals) / sizeof(vals[0]); v++) {
+			sbuf_printf(o, ",\"%s\":", names[v]);
+			json_put_num(o, vals[v]);
 		}
+		if (x->unsupported) {
+			sbuf_printf(o, ",\"unsupported\":%zu", x->unsupported);
+			jfield(o, "unsupported_reason", x->unsupported_why);
+		}
+		if (x->first_error)
+			jfield(o, "first_error", x->first_error);
+		sbuf_putc(o, '}');
+	}
 }
 
 void render_json(const struct model *m, const char *title, struct sbuf *o)

@@ -234,17 +234,16 @@ static int feed_chunked(struct http_resp *r, const char *buf, size_t n, size_t *
 			break;
 		}
 		case C_DATA_CR:
-			if (c != '\r')
+		case C_DATA_LF: {
+			/* the CRLF that ends a chunk's data */
+			bool cr = r->chunk_state == C_DATA_CR;
+
+			if (c != (cr ? '\r' : '\n'))
 				return HTTP_E_CHUNK;
-			r->chunk_state = C_DATA_LF;
+			r->chunk_state = cr ? C_DATA_LF : C_SIZE;
 			i++;
 			break;
-		case C_DATA_LF:
-			if (c != '\n')
-				return HTTP_E_CHUNK;
-			r->chunk_state = C_SIZE;
-			i++;
-			break;
+		}
 		case C_TRAILER:
 			/* trailer lines up to an empty line; line_len counts the line */
 			if (c == '\r') {

@@ -1,5 +1,6 @@
 /* TCP helpers of the web server side. */
 #include "web/net.h"
+#include "base/fileio.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -114,18 +115,5 @@ int net_connect(const struct net_addr *a, struct err *e)
 
 int net_write_all(int fd, const void *p, size_t n)
 {
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = send(fd, c, n, MSG_NOSIGNAL);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	return fd_write_all(fd, p, n, true);
 }

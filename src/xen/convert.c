@@ -61,8 +61,10 @@ static void free_disks(struct disk *dk, size_t n)
 	free(dk);
 }
 
-/* Reads disk=; the config passed cfgcheck, so every spec parses. */
-static int load_disks(const struct xlcfg *c, struct disk **out, size_t *n, struct err *e)
+/* Reads disk=; the config passed cfgcheck, so every spec parses. With none
+ * set, no disk at all is the error -EINVAL "none". */
+static int load_disks(const struct xlcfg *c, const char *none, struct disk **out, size_t *n,
+		      struct err *e)
 {
 	const struct xlcfg_value *l = xlcfg_get(c, "disk");
 	struct disk *dk;
@@ -70,6 +72,8 @@ static int load_disks(const struct xlcfg *c, struct disk **out, size_t *n, struc
 
 	*out = NULL;
 	*n = 0;
+	if (none && (!l || l->kind != XLCFG_LIST || !l->nitems))
+		return err_set(e, -EINVAL, "%s", none);
 	if (!l || l->kind != XLCFG_LIST)
 		return 0;
 	dk = xcalloc(l->nitems ? l->nitems : 1, sizeof(*dk));
@@ -269,7 +273,7 @@ static int disks_to_pv(struct xlcfg *c, enum guest_type to, struct convert_resul
 	struct disk *dk;
 	size_t n, m = 0;
 	char **specs;
-	int rc = load_disks(c, &dk, &n, e), changed = 0;
+	int rc = load_disks(c, NULL, &dk, &n, e), changed = 0;
 
 	if (rc)
 		return rc;
@@ -594,13 +598,9 @@ static int hvm_to_pv(struct xlcfg *c, const struct convert_opts *o, struct conve
 	if (!rc)
 		rc = vifs_to_pv(c, res, e);
 	if (!rc)
-		rc = load_disks(c, &dk, &n, e);
+		rc = load_disks(c, "disk: no disk to boot from", &dk, &n, e);
 	if (rc)
 		goto out;
-	if (!n) {
-		rc = err_set(e, -EINVAL, "disk: no disk to boot from");
-		goto out;
-	}
 	pv_root(dk, n, o, root, sizeof(root), why, sizeof(why));
 	if ((rc = pv_set_kernel(c, o, keep_kernel, kernel, ramdisk, res, e)))
 		goto out;
@@ -839,13 +839,9 @@ static int pv_to_hvm(struct xlcfg *c, const struct convert_opts *o, struct conve
 	char guestroot[64];
 	int rc, rootpart = 0;
 
-	rc = load_disks(c, &dk, &n, e);
+	rc = load_disks(c, "disk: no disk holds the root file system", &dk, &n, e);
 	if (rc)
 		return rc;
-	if (!n) {
-		rc = err_set(e, -EINVAL, "disk: no disk holds the root file system");
-		goto out;
-	}
 	find_root_disk(c, dk, n, &rootdisk, &rootpart);
 	if ((rc = hvm_kernel(c, o, &kernel, &ramdisk, e)))
 		goto out;

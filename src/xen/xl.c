@@ -150,6 +150,14 @@ static int field_long(const struct words *w, int k, long max, const struct table
 	return 0;
 }
 
+/* Word k of w as seconds >= 0 into *v, else an error at its column. */
+static int field_secs(const struct words *w, int k, const struct table *t, double *v, struct err *e)
+{
+	if (word_double(w->w[k], w->wl[k], v) || *v < 0)
+		return bad(e, t->name, t->lineno, col_of(w, k), "time is not a number of seconds");
+	return 0;
+}
+
 /* ---- xl list ---- */
 
 int xl_parse_list(const char *text, size_t len, const char *name, struct xl_domains *out, struct err *e)
@@ -175,10 +183,8 @@ int xl_parse_list(const char *text, size_t len, const char *name, struct xl_doma
 			r = bad(e, name, tb.lineno, col_of(&w, k + 3), "state is not 6 of the letters r b p s c w S d or -");
 			goto fail;
 		}
-		if (word_double(w.w[k + 4], w.wl[k + 4], &t) || t < 0) {
-			r = bad(e, name, tb.lineno, col_of(&w, k + 4), "time is not a number of seconds");
+		if ((r = field_secs(&w, k + 4, &tb, &t, e)))
 			goto fail;
-		}
 		if (l.n == cap) {
 			cap = cap ? 2 * cap : 8;
 			l.d = xrealloc(l.d, cap * sizeof(*l.d));
@@ -572,10 +578,8 @@ int xl_parse_vcpu_list(const char *text, size_t len, const char *name, struct xl
 			r = bad(e, name, tb.lineno, col_of(&w, k + 3), "state is not [r-][b-][p-]");
 			goto fail;
 		}
-		if (word_double(w.w[k + 4], w.wl[k + 4], &t) || t < 0) {
-			r = bad(e, name, tb.lineno, col_of(&w, k + 4), "time is not a number of seconds");
+		if ((r = field_secs(&w, k + 4, &tb, &t, e)))
 			goto fail;
-		}
 		if (!affinity_ok(w.w[k + 5], w.wl[k + 5]) || w.wl[k + 6] != 1 || w.w[k + 6][0] != '/' ||
 		    !affinity_ok(w.w[k + 7], w.wl[k + 7])) {
 			r = bad(e, name, tb.lineno, col_of(&w, k + 5), "affinity is not \"HARD / SOFT\" CPU lists");

@@ -194,4 +194,14 @@ expect 2 "$VMLAB" cfg check "$T/bad.cfg" && contains "$T/out" 'bad.cfg:2:'
 expect 2 "$VMLAB" cfg check --json "$T/w.cfg" "$T/bad.cfg"
 contains "$T/out" '"errors":1,"warnings":0,"diagnostics":\[\{"severity":"error","line":2,"col":[0-9]+,"message":"config parsing error'
 expect 2 "$VMLAB" cfg check
+# test_convert_without_disk_named: a guest with no disk= converts to nothing
+# and says which disk it lacks (exit 2, nothing written).
+printf 'name = "nd"\ntype = "hvm"\nmemory = 512\nvcpus = 1\n' >"$T/nd-hvm.cfg"
+: >"$T/nd-k"; : >"$T/nd-r"
+expect 2 "$VMLAB" cfg convert "$T/nd-hvm.cfg" --to pv --kernel "$T/nd-k" --ramdisk "$T/nd-r"
+contains "$T/err" 'disk: no disk to boot from'
+[ -e "$T/nd-hvm-pv.cfg" ] && fail "a config without disk was converted"
+printf 'name = "nd"\ntype = "pv"\nmemory = 512\nvcpus = 1\nkernel = "/k"\n' >"$T/nd-pv.cfg"
+expect 2 "$VMLAB" cfg convert "$T/nd-pv.cfg" --to hvm
+contains "$T/err" 'disk: no disk holds the root file system'
 finish

@@ -33,4 +33,30 @@ for s in inspect cat ls fix-console fix-root; do
   expect 0 "$VMLAB" help image "$s" && contains "$T/out" "^usage: vmlab image $s "
 done
 expect 2 "$VMLAB" help image no-such-sub && contains "$T/err" "unknown subcommand 'no-such-sub'"
+# test_family_table_dispatches: each family is its subcommand table; no
+# subcommand shows the family's usage (exit 2), an unknown one is named.
+for c in cfg image testbed web; do
+  expect 2 "$VMLAB" "$c" && contains "$T/err" "^usage: vmlab $c SUBCOMMAND"
+  expect 2 "$VMLAB" "$c" no-such-sub && contains "$T/err" "vmlab $c: unknown subcommand 'no-such-sub'"
+done
+# test_positional_count_named: too few or too many positionals after the
+# options is a usage error naming what is wanted (exit 2, nothing done).
+while IFS='|' read -r args msg; do
+  # shellcheck disable=SC2086
+  expect 2 "$VMLAB" $args && contains "$T/err" "$msg"
+done <<'TABLE'
+cfg check --json|vmlab cfg check: no FILE given
+cfg get x.cfg|vmlab cfg get: needs FILE and KEY
+cfg get x.cfg k extra|vmlab cfg get: too many arguments
+cfg dump --json|vmlab cfg dump: needs FILE
+cfg fmt a.cfg b.cfg|vmlab cfg fmt: too many arguments
+cfg convert --to pv|vmlab cfg convert: expected one FILE
+web fileset|vmlab web fileset: expected one DIR
+web app extra|vmlab web app: unexpected argument 'extra'
+web besim extra|vmlab web besim: unexpected argument 'extra'
+web serve extra|vmlab web serve: unexpected argument 'extra'
+image inspect|vmlab image inspect: takes one IMG argument
+image fix-root|vmlab image fix-root: needs IMG\[:PART\]
+image fix-root a b|vmlab image fix-root: takes one IMG\[:PART\] argument
+TABLE
 finish

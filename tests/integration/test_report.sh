@@ -181,4 +181,10 @@ expect 2 "$VMLAB" report --format pdf "$F"
 : >"$T/empty.jsonl"
 expect 2 "$VMLAB" report "$T/empty.jsonl"
 contains "$T/err" 'no records'
+# test_failed_runs_row_same_in_md_and_html: both renderers write one row per
+# cell with failed runs: benchmark, environment, count, first error.
+expect 0 "$VMLAB" report "$F"
+contains "$T/out" '^\| stencil \| testbed:pv \| 1 \| checksum 0xdeadbeef, expected 0x1234abcd \|$'
+expect 0 "$VMLAB" report --format html "$F"
+contains "$T/out" '<tr><td>stencil</td><td>testbed:pv</td><td class="num">1</td><td>checksum 0xdeadbeef, expected 0x1234abcd</td></tr>'
 finish

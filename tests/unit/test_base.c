@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -241,6 +242,25 @@ static void test_text_lines_last_without_newline(void **state)
 	assert_int_equal(text_next_line(text, 8, &pos, &l, &n), 0);
 }
 
+/* fd_write_all: every byte arrives; a socket whose peer is gone gives
+ * -EPIPE instead of killing the process with SIGPIPE. */
+static void test_fd_write_all_closed_peer_is_epipe(void **state)
+{
+	int p[2], sv[2];
+	char buf[8] = { 0 };
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(fd_write_all(p[1], "abcdef", 6, false), 0);
+	assert_int_equal(read(p[0], buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "abcdef");
+	close(p[0]), close(p[1]);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(fd_write_all(sv[0], "xy", 2, true), 0);
+	close(sv[1]);
+	assert_int_equal(fd_write_all(sv[0], "xy", 2, true), -EPIPE);
+	close(sv[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_sbuf_chomp),
 		cmocka_unit_test(test_fileio),
 		cmocka_unit_test(test_text_lines_last_without_newline),
+		cmocka_unit_test(test_fd_write_all_closed_peer_is_epipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

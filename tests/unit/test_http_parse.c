@@ -146,6 +146,8 @@ static void test_errors_by_kind(void **state)
 		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", 0, HTTP_E_HEADER },
 		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 0, HTTP_E_CHUNK },
 		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX", 0, HTTP_E_CHUNK },
+		/* test_chunk_data_lf_checked: CR then not LF after a chunk's data */
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\rX", 0, HTTP_E_CHUNK },
 		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1111111111111111\r\n", 0, HTTP_E_CHUNK },
 		{ "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", 1, HTTP_E_TRUNCATED },
 		{ "HTTP/1.1 200 OK\r\nContent-Le", 1, HTTP_E_TRUNCATED },

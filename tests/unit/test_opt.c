@@ -303,6 +303,22 @@ static void test_opt_help_wraps(void **state)
 	sbuf_free(&s);
 }
 
+/* OPT_TABLE_FLAG: a table of one flag, stored through its pointer. */
+static void test_opt_table_flag_sets_its_flag(void **state)
+{
+	static bool flag;
+	static const struct opt one[] = OPT_TABLE_FLAG("json", &flag, "as JSON");
+	struct opt_res r;
+	struct err e = { 0 };
+	char *argv[] = { "cmd", "F", "--json", NULL };
+
+	assert_int_equal(opt_parse(one, NULL, 3, argv, &r, &e), 0);
+	assert_true(flag);
+	assert_int_equal(r.npos, 1);
+	assert_string_equal(r.pos[0], "F");
+	assert_null(one[1].name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_opt_value_alone),
 		cmocka_unit_test(test_opt_help),
 		cmocka_unit_test(test_opt_help_wraps),
+		cmocka_unit_test(test_opt_table_flag_sets_its_flag),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
