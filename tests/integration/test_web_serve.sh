@@ -30,7 +30,7 @@ start() { # starts serve in the background, waits until it serves
     --app-listen 127.0.0.1:0 --besim-listen 127.0.0.1:0 --workers 1 --sessions 1 \
     >"$T/serve.out" 2>"$T/serve.err" &
   serve_pid=$!
-  for _ in $(seq 300); do
+  for _ in $(seq 1200); do  # up to 120 s: serve's own timeout; a loaded machine is slow
     grep -q '^serving' "$T/serve.out" 2>/dev/null && break
     kill -0 "$serve_pid" 2>/dev/null || break
     sleep 0.1
