@@ -18,13 +18,14 @@ start=$SECONDS
 watchdog=
 cleanup() {
 	trap - EXIT INT TERM
-	[ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
+	[ -n "$watchdog" ] && kill_tree "$watchdog"
 	"$VMLAB" testbed down --timeout 30 >/dev/null 2>&1
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'echo "FAIL: interrupted or over the ${limit_s}s limit" >&2; nfail=$((nfail + 1)); exit 1' INT TERM
-(sleep "$limit_s"; kill -TERM $$) 2>/dev/null &
+# the watchdog holds no output of the test: a runner waits for every holder of it
+(sleep "$limit_s"; kill -TERM $$) >/dev/null 2>&1 &
 watchdog=$!
 step() { echo "[$((SECONDS - start))s] $*"; }
 

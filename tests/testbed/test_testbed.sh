@@ -59,7 +59,8 @@ cleanup() {
 trap cleanup EXIT
 # On a signal: no clean shutdown (the runner kills 10 s after its TERM), QEMU is killed.
 trap 'echo "FAIL: interrupted or over the ${limit_s}s limit" >&2; nfail=$((nfail + 1)); down_timeout=0; exit 1' INT TERM
-(sleep "$limit_s"; kill -TERM $$) 2>/dev/null &
+# the watchdog holds no output of the test: a runner waits for every holder of it
+(sleep "$limit_s"; kill -TERM $$) >/dev/null 2>&1 &
 watchdog=$!
 
 step() { echo "[$((SECONDS - start))s] $*"; }
