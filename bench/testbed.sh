@@ -7,13 +7,22 @@
 # Usage: bench/testbed.sh [RUNS] (default 3). Uses a fresh VMLAB_HOME under
 # /tmp and removes it; the machine's load is printed with the results because
 # everything runs under QEMU's software emulation.
+# bench/testbed.sh --pair [RUNS]: the boot time of two testbeds started at once
+# on one --net (until both are ready) against one alone, in turns, in the
+# VMLAB_HOME given (built already; kept), or a fresh one.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+pair=0
+[ "${1:-}" = --pair ] && { pair=1; shift; }
 runs=${1:-3}
 vmlab=${VMLAB:-$PWD/build/vmlab}
 export VMLAB_HOME
-VMLAB_HOME=$(mktemp -d /tmp/vmlab-bench.XXXXXX)
-trap '"$vmlab" testbed down --timeout 20 >/dev/null 2>&1; rm -rf "$VMLAB_HOME"' EXIT
+if [ $pair = 1 ] && [ -n "${VMLAB_HOME:-}" ]; then
+	trap '"$vmlab" testbed down --all --timeout 20 >/dev/null 2>&1' EXIT
+else
+	VMLAB_HOME=$(mktemp -d /tmp/vmlab-bench.XXXXXX)
+	trap '"$vmlab" testbed down --all --timeout 20 >/dev/null 2>&1; rm -rf "$VMLAB_HOME"' EXIT
+fi
 
 declare -A t
 now() { date +%s.%N; }
@@ -32,6 +41,21 @@ summary() { # NAME TARGET
 		      printf "%-22s median %7.1f s  (min %.1f, max %.1f, n %d)  target < %s s\n", name, med, v[1], v[NR], NR, target }'
 }
 
+if [ $pair = 1 ]; then
+	timed build_warm "$vmlab" testbed build
+	for r in $(seq "$runs"); do
+		timed up_alone "$vmlab" testbed up --name pa --net bp
+		"$vmlab" testbed down --all >/dev/null
+		# both at once: the pair is ready when the later one is
+		timed up_pair bash -c '"$1" testbed up --name pa --net bp & a=$!
+			"$1" testbed up --name pb --net bp || exit 1; wait $a' sh "$vmlab"
+		"$vmlab" testbed down --all >/dev/null
+	done
+	echo "vmlab testbed pair timings ($(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
+	summary up_alone "(peer)"
+	summary up_pair "-"
+	exit 0
+fi
 for r in $(seq "$runs"); do
 	rm -rf "$VMLAB_HOME/testbed"
 	timed build_cold "$vmlab" testbed build

@@ -2,9 +2,11 @@
 # vmlab web bench against wrk: nginx (Debian package, one worker, access log
 # off) serves a 1 KiB static file on loopback; wrk and `vmlab web bench` run
 # alternately ROUNDS times each with the same -t/-c/-d; prints the median and
-# min/max requests/s of both, their ratio, and CPU time per request (user+sys
-# of each client process). Then checks fixed-rate latency accuracy against
-# bench/delay-server.c, whose service time is known: on each connection 9 of
+# min/max requests/s of both, their ratio, CPU time per request (user+sys
+# of each client process) and the nginx worker's time on a CPU per request
+# (what the client costs the server it measures), and the median and min/max
+# of the per-round ratios of the paired runs. Then checks fixed-rate latency
+# accuracy against bench/delay-server.c, whose service time is known: on each connection 9 of
 # 10 requests take FAST_US, every 10th SLOW_US, so p50 = FAST and p99 = SLOW.
 #
 # nginx's worker is pinned to the last CPU. Placement "split" runs the client
@@ -82,21 +84,29 @@ nginx -p "$T/ngx" -c "$T/ngx/nginx.conf" &
 pids+=($!)
 url=http://127.0.0.1:$port/1k.html
 for _ in $(seq 50); do curl -sf -o /dev/null "$url" 2>/dev/null && break; sleep 0.1; done
+worker=$(pgrep -P "${pids[0]}" | head -1)
+[ -n "$worker" ] || { echo "web-vs-wrk: nginx started no worker" >&2; exit 1; }
+# the nginx worker's time on a CPU so far, ns
+oncpu() { cut -d' ' -f1 "/proc/$worker/schedstat"; }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews numbers)"
 echo "nginx $(nginx -v 2>&1 | sed 's/.*\///'), 1 worker, 1 KiB file, $ROUNDS rounds of $DURATION each, alternating"
 
-# run TOOL THREADS CONNS CPUS: prints "REQ_PER_S CPU_NS_PER_REQ"; TOOL is
-# wrk, vmlab or before
+# run TOOL THREADS CONNS CPUS: prints "REQ_PER_S CPU_NS_PER_REQ
+# SERVER_NS_PER_REQ" (the client's user+sys time and the nginx worker's time
+# on a CPU per request); TOOL is wrk, vmlab or before
 run() {
   local tool=$1 t=$2 c=$3 cpus=$4 out=$T/out err=$T/time bin=$VMLAB
   [ "$tool" = before ] && bin=$VMLAB_BEFORE
+  local s0 s1
+  s0=$(oncpu)
   if [ "$tool" = wrk ]; then
     taskset -c "$cpus" /usr/bin/time -f '%U %S' -o "$err" wrk -t"$t" -c"$c" -d"$DURATION" "$url" >"$out"
   else
     taskset -c "$cpus" /usr/bin/time -f '%U %S' -o "$err" "$bin" web bench "$url" -t"$t" -c"$c" \
       -d"$DURATION" >"$out"
   fi
+  s1=$(oncpu)
   local rps reqs cpu
   if grep -qE 'Non-2xx|Socket errors|HTTP errors' "$out"; then
     echo "web-vs-wrk: $tool reported errors:" >&2; cat "$out" >&2; exit 1
@@ -104,7 +114,8 @@ run() {
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   reqs=$(awk '/ requests in / {print $1}' "$out")
   cpu=$(awk '{print $1 + $2}' "$err")
-  echo "$rps $(awk -v c="$cpu" -v n="$reqs" 'BEGIN {printf "%.0f", (n > 0 ? c * 1e9 / n : 0)}')"
+  echo "$rps $(awk -v c="$cpu" -v n="$reqs" -v s="$((s1 - s0))" \
+    'BEGIN {printf "%.0f %.0f", (n > 0 ? c * 1e9 / n : 0), (n > 0 ? s / n : 0)}')"
 }
 
 # stats FILE COLUMN: "median min max"
@@ -114,15 +125,25 @@ stats() {
     printf "%.0f %.0f %.0f", m, v[1], v[NR]}'
 }
 
+# paired A B: "median min max" of the per-round ratios of requests/s, A's
+# over B's; the rounds alternate, so the two runs of a pair saw about the
+# same machine, and on a noisy one these ratios spread less than the rates
+paired() {
+  paste -d' ' "$1" "$2" | awk '{printf "%.3f\n", ($4 > 0 ? $1 / $4 : 0)}' | sort -g | awk '{v[NR] = $1} END {
+    m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%.3f [%.3f,%.3f]", m, v[1], v[NR]}'
+}
+
 # ratio A B: A / B with three decimals
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}'; }
 if [ -n "$VMLAB_BEFORE" ]; then
-  printf '\n%-7s %-3s %-5s | %-28s | %-28s | %-28s | %-6s %-6s %-6s | %-20s\n' place -t -c \
+  printf '\n%-7s %-3s %-5s | %-28s | %-28s | %-28s | %-6s %-6s %-6s | %-20s | %-20s\n' place -t -c \
     "wrk req/s median [min,max]" "before req/s median [min,max]" "after req/s median [min,max]" \
-    bef/wrk aft/wrk aft/bef "CPU ns/req wrk bef aft"
+    bef/wrk aft/wrk aft/bef "CPU ns/req wrk bef aft" "nginx ns/req wrk bef aft"
 else
-  printf '\n%-7s %-3s %-5s | %-28s | %-28s | %-6s | %-14s\n' place -t -c \
-    "wrk req/s median [min,max]" "vmlab req/s median [min,max]" ratio "CPU ns/req wrk vmlab"
+  printf '\n%-7s %-3s %-5s | %-28s | %-28s | %-6s | %-14s | %-16s\n' place -t -c \
+    "wrk req/s median [min,max]" "vmlab req/s median [min,max]" ratio "CPU ns/req wrk vmlab" \
+    "nginx ns/req wrk vmlab"
 fi
 for place in $PLACEMENTS; do
 for cfg in $CONFIGS; do
@@ -138,15 +159,23 @@ for cfg in $CONFIGS; do
   read -r vm vlo vhi <<<"$(stats "$T/vmlab.txt" 1)"
   read -r wc _ _ <<<"$(stats "$T/wrk.txt" 2)"
   read -r vc _ _ <<<"$(stats "$T/vmlab.txt" 2)"
+  read -r ws _ _ <<<"$(stats "$T/wrk.txt" 3)"
+  read -r vs _ _ <<<"$(stats "$T/vmlab.txt" 3)"
   if [ -n "$VMLAB_BEFORE" ]; then
     read -r bm blo bhi <<<"$(stats "$T/before.txt" 1)"
     read -r bc _ _ <<<"$(stats "$T/before.txt" 2)"
-    printf '%-7s %-3s %-5s | %8s [%8s,%8s] | %8s [%8s,%8s] | %8s [%8s,%8s] | %6s %6s %6s | %6s %6s %6s\n' \
+    read -r bs _ _ <<<"$(stats "$T/before.txt" 3)"
+    printf '%-7s %-3s %-5s | %8s [%8s,%8s] | %8s [%8s,%8s] | %8s [%8s,%8s] | %6s %6s %6s | %6s %6s %6s | %6s %6s %6s\n' \
       "$place" "$t" "$c" "$wm" "$wlo" "$whi" "$bm" "$blo" "$bhi" "$vm" "$vlo" "$vhi" \
-      "$(ratio "$bm" "$wm")" "$(ratio "$vm" "$wm")" "$(ratio "$vm" "$bm")" "$wc" "$bc" "$vc"
+      "$(ratio "$bm" "$wm")" "$(ratio "$vm" "$wm")" "$(ratio "$vm" "$bm")" "$wc" "$bc" "$vc" \
+      "$ws" "$bs" "$vs"
+    printf '%-17s   per-round ratios median [min,max]: before/wrk %s, after/wrk %s, after/before %s\n' "" \
+      "$(paired "$T/before.txt" "$T/wrk.txt")" "$(paired "$T/vmlab.txt" "$T/wrk.txt")" \
+      "$(paired "$T/vmlab.txt" "$T/before.txt")"
   else
-    printf '%-7s %-3s %-5s | %8s [%8s,%8s] | %8s [%8s,%8s] | %6s | %6s %6s\n' "$place" "$t" "$c" \
-      "$wm" "$wlo" "$whi" "$vm" "$vlo" "$vhi" "$(ratio "$vm" "$wm")" "$wc" "$vc"
+    printf '%-7s %-3s %-5s | %8s [%8s,%8s] | %8s [%8s,%8s] | %6s | %6s %6s | %6s %6s\n' "$place" "$t" "$c" \
+      "$wm" "$wlo" "$whi" "$vm" "$vlo" "$vhi" "$(ratio "$vm" "$wm")" "$wc" "$vc" "$ws" "$vs"
+    printf '%-17s   per-round ratios vmlab/wrk median [min,max]: %s\n' "" "$(paired "$T/vmlab.txt" "$T/wrk.txt")"
   fi
 done
 done

@@ -11,14 +11,22 @@
 static const struct cmd *const commands[] = {
 	&cmd_cfg,
 	&cmd_cpu,
+	&cmd_explain,
+	&cmd_host,
 	&cmd_image,
+	&cmd_jbb,
 	&cmd_micro,
+	&cmd_qos,
 	&cmd_report,
+	&cmd_qos,
 	&cmd_run,
+	&cmd_sched,
 	&cmd_testbed,
+	&cmd_trace,
 	&cmd_up,
 	&cmd_version,
 	&cmd_web,
+	&cmd_xentrace,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

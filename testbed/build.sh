@@ -7,6 +7,8 @@
 #   OUT/dom0-initrd.cpio   dom0's root file system (uncompressed newc cpio)
 #   OUT/guest-initrd.gz    the PV/PVH/HVM guests' root file system
 #   OUT/id_ed25519[.pub]   the ssh key that reaches dom0 and the guests
+#   OUT/id_ed25519.dropbear  the same key for dbclient (one testbed's dom0 or
+#                          guests reaching another testbed on a shared net)
 #   OUT/build.env          KERNEL=..., what was built
 #   OUT/testbed.env        the testbed's fixed facts (addresses, ready markers),
 #                          written by vmlab (src/testbed/tbconst.h) and copied
@@ -36,7 +38,7 @@ need_mb=${VMLAB_TESTBED_NEED_MB:-1500}
 die() { echo "vmlab testbed build: $*" >&2; exit 1; }
 step() { printf '[%5ss] %s\n' "$SECONDS" "$*"; }
 
-for tool in apt-get apt-cache dpkg-deb cpio gzip xz ssh-keygen ldconfig sha256sum; do
+for tool in apt-get apt-cache dpkg-deb cpio gzip xz ssh ssh-keygen ldconfig sha256sum; do
 	command -v "$tool" >/dev/null || die "'$tool' is not installed on this host (needed to assemble the testbed)"
 done
 [ -f "$pkglist" ] || die "$pkglist: no such package list"
@@ -136,6 +138,9 @@ extract_vmlinux "$out/vmlinuz" "$out/vmlinux" ||
 
 libpath="$pkgroot/lib/x86_64-linux-gnu:$pkgroot/usr/lib/x86_64-linux-gnu"
 ldso=$pkgroot/lib64/ld-linux-x86-64.so.2
+"$ldso" --library-path "$libpath" "$pkgroot/usr/bin/dropbearconvert" openssh dropbear \
+	"$out/id_ed25519" "$out/id_ed25519.dropbear" >/dev/null 2>&1 ||
+	die "dropbearconvert could not convert $out/id_ed25519"
 
 # copy_libs ROOT ELF LDLIST: copies the libraries LDLIST names into ROOT.
 copy_libs() {
@@ -201,6 +206,7 @@ base_root() {
 	done
 	cp -L "$ldso" "$root/lib64/ld-linux-x86-64.so.2"
 	pkg_elf "$root" /usr/sbin/dropbear
+	pkg_elf "$root" /usr/bin/dbclient
 	host_elf "$root" "$vmlab" /usr/bin/vmlab
 	"$ldso" --library-path "$libpath" "$pkgroot/usr/bin/dropbearkey" -t ed25519 \
 		-f "$root/etc/dropbear/dropbear_ed25519_host_key" >/dev/null 2>&1 ||
@@ -220,10 +226,12 @@ finish_root() { # ROOT
 	ldconfig -r "$1"
 }
 
-# 5. Guest root: busybox, dropbear, vmlab, netfront/blkfront.
+# 5. Guest root: busybox, dropbear, vmlab, nginx (a guest can be the web
+# server of vmlab web's topologies), netfront/blkfront.
 step "assembling the guest root file system"
 g=$out/guest
 base_root "$g"
+pkg_elf "$g" /usr/sbin/nginx
 modules "$g" xen-netfront xen-blkfront
 install -m 755 "$here/guest/rc" "$g/etc/vmlab/rc"
 install -m 644 "$here/guest/inittab" "$g/etc/inittab"
@@ -236,7 +244,7 @@ step "assembling the dom0 root file system"
 d=$out/dom0
 base_root "$d"
 modules "$d" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback \
-	bridge tun dm-mod virtio_pci virtio_net virtio_blk loop xen-netfront xen-blkfront
+	bridge tun dm-mod virtio_pci virtio_net virtio_blk loop xen-netfront xen-blkfront crc32c_generic ext4
 xb=/usr/lib/xen-4.17/bin
 for f in "$pkgroot$xb"/*; do
 	b=$(basename "$f")
@@ -276,13 +284,17 @@ for a in pvcreate pvs vgcreate vgs vgchange vgscan lvcreate lvs lvremove lvchang
 done
 pkg_elf "$d" /sbin/dmsetup
 mkdir -p "$d/etc/lvm" "$d/etc/xen/scripts" "$d/etc/xen/vmlab" "$d/var/lib/xen" "$d/var/log/xen/console" \
-	"$d/var/lib/vmlab" "$d/var/lock"
+	"$d/var/lib/vmlab" "$d/var/lib/vmlab/etc" "$d/etc/vmlab/boot.d" "$d/var/lock"
 install -m 644 "$here/dom0/lvm.conf" "$d/etc/lvm/lvm.conf"
 install -m 644 "$here/dom0/xl.conf" "$d/etc/xen/xl.conf"
 install -m 755 "$here/dom0/vif-bridge" "$d/etc/xen/scripts/vif-bridge"
 install -m 755 "$here/dom0/block" "$d/etc/xen/scripts/block"
 install -m 755 "$here/dom0/rc" "$d/etc/vmlab/rc"
 install -m 755 "$here/dom0/guest-wait" "$d/usr/sbin/vmlab-guest-wait"
+# This host's OpenSSH client and the testbed's key, so that vmlab in dom0 (the
+# local Xen host back end) reaches its guests as it does from outside.
+host_elf "$d" "$(command -v ssh)" /usr/bin/ssh
+install -m 600 "$out/id_ed25519" "$d/root/.ssh/id_ed25519"
 install -m 644 "$here/dom0/inittab" "$d/etc/inittab"
 cp "$out/vmlinuz" "$d/var/lib/vmlab/vmlinuz"
 cp "$out/vmlinux" "$d/var/lib/vmlab/vmlinux"

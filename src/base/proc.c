@@ -95,7 +95,7 @@ void proc_die_with_parent(pid_t parent)
 
 /* The pipes and the deadline of one proc_run. */
 struct run {
-	int in[2], out[2], er[2], ex[2];
+	int in[2], out[2], er[2], ex[2], go[2];
 	pid_t pid;
 	int rc;                  /* -ETIMEDOUT once the deadline has passed */
 	uint64_t deadline, kill_at;
@@ -130,6 +130,14 @@ static void child_exec(char *const argv[], const struct proc_opts *o, const stru
 	if (o->errout)
 		dup2(x->er[1], 2);
 	signal(SIGPIPE, SIG_DFL);
+	if (o->before_exec) {
+		char c;
+
+		close(x->go[1]);
+		while (read(x->go[0], &c, 1) < 0 && errno == EINTR)
+			;
+		close(x->go[0]);
+	}
 	if (o->cwd && chdir(o->cwd) < 0) {
 		err = errno;
 		(void)!write(x->ex[1], &err, sizeof(err));
@@ -232,14 +240,15 @@ static int wait_exit(struct run *x)
 int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct err *e)
 {
 	static const struct proc_opts none;
-	struct run x = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 }, 0, 0, 0, 0, 0 };
+	struct run x = { { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 }, { -1, -1 }, 0, 0, 0, 0, 0 };
 	pid_t parent = getpid();
 	int wst, err;
 
 	if (!o)
 		o = &none;
 	if (pipe2(x.ex, O_CLOEXEC) || (o->stdin_data && pipe2(x.in, O_CLOEXEC)) ||
-	    (o->out && pipe2(x.out, O_CLOEXEC)) || (o->errout && pipe2(x.er, O_CLOEXEC))) {
+	    (o->out && pipe2(x.out, O_CLOEXEC)) || (o->errout && pipe2(x.er, O_CLOEXEC)) ||
+	    (o->before_exec && pipe2(x.go, O_CLOEXEC))) {
 		x.rc = err_set(e, -errno, "%s: pipe: %s", argv[0], strerror(errno));
 		goto close_all;
 	}
@@ -251,6 +260,13 @@ int proc_run(char *const argv[], const struct proc_opts *o, int *status, struct 
 	if (x.pid == 0)
 		child_exec(argv, o, &x, parent);
 	close_fd(&x.ex[1]);
+	close_fd(&x.go[0]);
+	if (o->before_exec && (x.rc = o->before_exec(o->before_exec_ctx, x.pid, e)) < 0) {
+		kill(x.pid, SIGKILL);
+		waitpid(x.pid, NULL, 0);
+		goto close_all;
+	}
+	close_fd(&x.go[1]);
 	if (read(x.ex[0], &err, sizeof(err)) == (ssize_t)sizeof(err)) {
 		waitpid(x.pid, NULL, 0);
 		x.rc = err_set(e, -err, "%s: cannot start: %s", argv[0], strerror(err));
@@ -277,6 +293,7 @@ close_all:
 		close_fd(&x.out[k]);
 		close_fd(&x.er[k]);
 		close_fd(&x.ex[k]);
+		close_fd(&x.go[k]);
 	}
 	return x.rc;
 }

@@ -21,6 +21,12 @@ struct proc_opts {
 	 * process group); NULL = none. */
 	void (*started)(void *ctx, pid_t pid);
 	void *started_ctx;
+	/* Called in the parent after the fork and before the child may exec,
+	 * with its pid: what must be in place before the program's first
+	 * instruction (counters that start at its exec). A negative errno
+	 * (e filled) kills the child and is proc_run's return. NULL = none. */
+	int (*before_exec)(void *ctx, pid_t pid, struct err *e);
+	void *before_exec_ctx;
 };
 
 /* Runs argv[0] (looked up in PATH) to completion. Returns 0 and stores the

@@ -44,6 +44,37 @@ static double value(const struct micro_ops *m, uint64_t n, uint64_t ns)
 
 int micro_measure(const struct micro_ops *m, uint64_t min_ns, int reps, struct micro_result *r)
 {
+	struct micro_params p = { .min_ns = min_ns, .reps = reps };
+
+	return micro_measure_with(m, &p, r);
+}
+
+/* Grows n until one loop lasts min_ns (the first, cold loops double as the
+ * warm-up); with p->ops, one loop of p->ops is the warm-up. */
+static int calibrate(const struct micro_ops *m, const struct micro_params *p, void *ctx,
+		     uint64_t *n_out, struct err *e)
+{
+	uint64_t n = p->ops ? p->ops : 1, ns = 0, min_ns = p->min_ns;
+	int rc;
+
+	for (;;) {
+		if ((rc = m->loop(ctx, n, &ns, e)) < 0)
+			return rc;
+		if (p->ops || ns >= min_ns)
+			break;
+		if (ns < min_ns / 16)
+			n *= 8;
+		else
+			n = (uint64_t)((double)n * (double)min_ns * 1.1 / (double)ns) + 1;
+	}
+	*n_out = n;
+	return 0;
+}
+
+int micro_measure_with(const struct micro_ops *m, const struct micro_params *p,
+		       struct micro_result *r)
+{
+	int reps = p->reps;
 	struct err e = { 0 };
 	void *ctx = NULL;
 	uint64_t n = 1, ns = 0;
@@ -56,18 +87,8 @@ int micro_measure(const struct micro_ops *m, uint64_t min_ns, int reps, struct m
 		snprintf(r->error, sizeof(r->error), "%.250s", e.msg);
 		return 0;
 	}
-	/* Calibration: grow n until one loop lasts min_ns (the first, cold
-	 * loops double as the warm-up). */
-	for (;;) {
-		if ((rc = m->loop(ctx, n, &ns, &e)) < 0)
-			goto fail;
-		if (ns >= min_ns)
-			break;
-		if (ns < min_ns / 16)
-			n *= 8;
-		else
-			n = (uint64_t)((double)n * (double)min_ns * 1.1 / (double)ns) + 1;
-	}
+	if ((rc = calibrate(m, p, ctx, &n, &e)) < 0)
+		goto fail;
 	v = xcalloc((size_t)reps, sizeof(double));
 	for (int k = 0; k < reps; k++) {
 		if ((rc = m->loop(ctx, n, &ns, &e)) < 0) {
@@ -75,6 +96,15 @@ int micro_measure(const struct micro_ops *m, uint64_t min_ns, int reps, struct m
 			goto fail;
 		}
 		v[k] = value(m, n, ns);
+	}
+	if (p->count_begin) {
+		p->count_begin(p->count_ctx);
+		rc = m->loop(ctx, n, &ns, &e);
+		p->count_end(p->count_ctx);
+		if (rc < 0) {
+			free(v);
+			goto fail;
+		}
 	}
 	r->min = r->max = v[0];
 	for (int k = 1; k < reps; k++) {

@@ -46,6 +46,26 @@ struct micro_result {
  * always returns 0. */
 int micro_measure(const struct micro_ops *m, uint64_t min_ns, int reps, struct micro_result *r);
 
+/* How micro_measure_with measures. */
+struct micro_params {
+	uint64_t min_ns;          /* calibration target of one repetition */
+	int reps;
+	uint64_t ops;             /* > 0: this many operations per repetition, no calibration
+	                           * (one untimed loop of ops warms up instead) */
+	/* With count_begin: one more repetition of the same operations after
+	 * the timed ones, untimed, between count_begin (opens and starts
+	 * counters) and count_end (stops them); the counters exist only then,
+	 * so they cannot change the times (an enabled syscall tracepoint slows
+	 * every system call). */
+	void (*count_begin)(void *ctx);
+	void (*count_end)(void *ctx);
+	void *count_ctx;
+};
+
+/* micro_measure with p's settings. */
+int micro_measure_with(const struct micro_ops *m, const struct micro_params *p,
+		       struct micro_result *r);
+
 /* The timed region helper for simple loops. */
 uint64_t micro_now(void);
 

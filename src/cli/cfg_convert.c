@@ -42,7 +42,7 @@ static const struct opt opts[] = {
 	{ "boot-volume", 0, OPT_STRING, F(o.boot_volume), .metavar = "PATH",
 	  .help = "pv|pvh -> hvm: the new boot volume (default ROOTVOL-boot)" },
 	{ "boot-size", 0, OPT_STRING, F(o.boot_size), .metavar = "SIZE",
-	  .help = "its size (default 256M)" },
+	  .help = "its size (default 64M)" },
 	{ "script", 0, OPT_STRING, F(script), .metavar = "S",
 	  .help = "write the commands that create the boot volume to S" },
 	{ 0 },
@@ -62,7 +62,8 @@ static const struct cli_usage help = {
 	"  pv <-> pvh     type and disk names only\n"
 	"  pv|pvh -> hvm  a new boot volume (--boot-volume, default ROOTVOL-boot) with a\n"
 	"                 partition table, /boot and GRUB; the PV volume stays / as xvdb;\n"
-	"                 prints (or with --script S writes) the sh commands that create it\n"
+	"                 prints (or with --script S writes) the `vmlab image mkboot`\n"
+	"                 command that creates it\n"
 	"OUT defaults to FILE with \"-TYPE\" before \".cfg\". Written atomically;\n"
 	"--dry-run writes nothing and prints the resulting config.\n"
 	"Bad input (or a config vmlab cfg check rejects): exit 2, nothing written.\n\n",

@@ -34,14 +34,22 @@ struct cmd {
 /* Every command, defined in its own src/cli/cmd_NAME.c. */
 extern const struct cmd cmd_cfg;
 extern const struct cmd cmd_cpu;
+extern const struct cmd cmd_explain;
+extern const struct cmd cmd_host;
 extern const struct cmd cmd_image;
+extern const struct cmd cmd_jbb;
 extern const struct cmd cmd_micro;
+extern const struct cmd cmd_qos;
 extern const struct cmd cmd_report;
+extern const struct cmd cmd_qos;
 extern const struct cmd cmd_run;
+extern const struct cmd cmd_sched;
 extern const struct cmd cmd_testbed;
+extern const struct cmd cmd_trace;
 extern const struct cmd cmd_up;
 extern const struct cmd cmd_version;
 extern const struct cmd cmd_web;
+extern const struct cmd cmd_xentrace;
 
 /* Prints "vmlab NAME: MSG" for e to stderr and returns the exit status for
  * e->code (see err_exit_status). */

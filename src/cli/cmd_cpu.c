@@ -4,9 +4,12 @@
 #include "base/fileio.h"
 #include "base/json.h"
 #include "base/proc.h"
+#include "base/sshargv.h"
+#include "base/words.h"
 #include "base/units.h"
 #include "cli/cmd.h"
 #include "cli/subcmd.h"
+#include "cli/trace_opt.h"
 #include "measure/clock.h"
 #include "measure/stats.h"
 #include "run/record.h"
@@ -30,9 +33,12 @@ struct run_opts {
 	bool json;
 	const char *output;
 	const char *cmd, *regex, *metric_name, *name;
+	char **cmd_argv;          /* --cmd split into words (base/words.h) */
 	bool higher, lower;
 	int direction;            /* 1 higher is better, -1 lower, 0 unset */
 	uint64_t timeout_ns;
+	struct opt_list trace;
+	struct cli_trace tr;
 };
 
 static const char *const sizes[] = { "test", "train", "ref", NULL };
@@ -54,7 +60,8 @@ static const struct opt run_opts_tab[] = {
 	{ "output", 'o', OPT_STRING, F(output), .metavar = "FILE",
 	  .help = "also append each JSON record to FILE (fsync'd)" },
 	{ "cmd", 0, OPT_STRING, F(cmd), .metavar = "COMMAND",
-	  .help = "time COMMAND, a shell command line run with sh -c, instead" },
+	  .help = "time COMMAND instead, split into words as a shell would but run without one "
+		  "(use sh -c '...' for pipes or redirections)" },
 	{ "metric-regex", 0, OPT_STRING, F(regex), .metavar = "RE",
 	  .help = "POSIX extended regex; its first capture group in the command's stdout "
 		  "(else stderr) is the metric" },
@@ -66,6 +73,7 @@ static const struct opt run_opts_tab[] = {
 	  .help = "benchmark name in records" },
 	{ "timeout", 0, OPT_DURATION, F(timeout_ns), .min = 1, .max = OPT_NOMAX,
 	  .help = "kill the command after T (default: none)" },
+	CLI_OPT_TRACE(F(trace)),
 	{ 0 },
 };
 #undef F
@@ -73,10 +81,10 @@ static const struct opt run_opts_tab[] = {
 static const struct cli_usage help = {
 	"usage: vmlab cpu list [--json]\n"
 	"       vmlab cpu run [NAMES...] [--size test|train|ref] [--iterations N] [--copies N]\n"
-	"                     [--warmup N] [--pin CPUS] [--json] [-o FILE]\n"
+	"                     [--warmup N] [--pin CPUS] [--trace EVENT,...] [--json] [-o FILE]\n"
 	"       vmlab cpu run --cmd COMMAND [--metric-regex RE --higher-is-better|--lower-is-better]\n"
 	"                     [--metric-name NAME] [--name NAME] [--iterations N] [--timeout DURATION]\n"
-	"                     [--json] [-o FILE]\n"
+	"                     [--trace EVENT,...] [--json] [-o FILE]\n"
 	"Runs the built-in CPU suite: kernels modelled on SPEC CPU2017 programs, each\n"
 	"verifying its output against a shipped checksum. Ratio = reference time /\n"
 	"measured time (times copies for a rate run); the suite score is the geometric\n"
@@ -163,7 +171,7 @@ static double median_of(const double *v, size_t n)
 	return n ? stats_median(v, n) : NAN;
 }
 
-static int run_suite(const struct run_opts *o, const struct bench_ops **list, int n)
+static int run_suite(struct run_opts *o, const struct bench_ops **list, int n)
 {
 	double *ratios = xcalloc((size_t)n, sizeof(double)), *walls, *rs;
 	int nratios = 0, failed = 0, rc = 0;
@@ -189,8 +197,21 @@ static int run_suite(const struct run_opts *o, const struct bench_ops **list, in
 			char ck[24];
 			double ratio;
 
-			if (bench_run_copies(k, o->size, (int)o->copies, &o->bind, &r, &e) < 0)
+			char *counts = NULL;
+
+			if (cli_trace_on(&o->tr)) {
+				cli_trace_start(&o->tr);
+				perfev_enable(&o->tr.set);
+			}
+			rc = bench_run_copies(k, o->size, (int)o->copies, &o->bind, &r, &e);
+			if (cli_trace_on(&o->tr)) {
+				perfev_disable(&o->tr.set);
+				counts = cli_trace_counts(&o->tr, 1, 0);
+			}
+			if (rc < 0) {
+				free(counts);
 				goto fail;
+			}
 			ratio = r.status == BENCH_OK && ref > 0 && r.wall_s > 0
 				? (double)o->copies * ref / r.wall_s : NAN;
 			snprintf(ck, sizeof(ck), "0x%016llx", (unsigned long long)r.checksum);
@@ -210,7 +231,9 @@ static int run_suite(const struct run_opts *o, const struct bench_ops **list, in
 			rec.status = (char *)bench_status_name(r.status);
 			if (r.status != BENCH_OK)
 				rec.error = r.error;
+			rec.counts = counts;
 			rc = emit(o, &rec);
+			free(counts);
 			if (rc)
 				goto out;
 			if (r.status == BENCH_OK) {
@@ -255,10 +278,10 @@ out:
 
 /* Runs the external command once; fills the record fields. Returns 0 when
  * it ran and the metric was found, else 1 with msg set. */
-static int run_cmd_once(const struct run_opts *o, const regex_t *re, double *wall, double *user,
+static int run_cmd_once(struct run_opts *o, const regex_t *re, double *wall, double *user,
 			double *sys, double *metric, int *status, char *msg, size_t msgsz)
 {
-	char *argv[] = { "sh", "-c", (char *)o->cmd, NULL };
+	char **argv = o->cmd_argv;
 	struct sbuf out = SBUF_INIT, errout = SBUF_INIT;
 	struct proc_opts po = { .out = &out, .errout = &errout, .timeout_ms = o->timeout_ns / 1000000 };
 	uint64_t u0, s0, u1, s1, t0, t1;
@@ -267,11 +290,17 @@ static int run_cmd_once(const struct run_opts *o, const regex_t *re, double *wal
 
 	*metric = NAN;
 	*status = -1;
+	if (cli_trace_on(&o->tr)) {
+		cli_trace_start(&o->tr);
+		perfev_enable(&o->tr.set);
+	}
 	clock_cpu_ns(&u0, &s0);
 	t0 = clock_mono_ns();
 	rc = proc_run(argv, &po, status, &e);
 	t1 = clock_mono_ns();
 	clock_cpu_ns(&u1, &s1);
+	if (cli_trace_on(&o->tr))
+		perfev_disable(&o->tr.set);
 	*wall = (double)(t1 - t0) * 1e-9;
 	*user = (double)(u1 - u0) * 1e-9;
 	*sys = (double)(s1 - s0) * 1e-9;
@@ -319,7 +348,7 @@ out:
 	return ret;
 }
 
-static int run_external(const struct run_opts *o)
+static int run_external(struct run_opts *o)
 {
 	regex_t re;
 	int have_re = 0, failed = 0, rc = 0;
@@ -351,11 +380,14 @@ static int run_external(const struct run_opts *o)
 		char msg[256] = "";
 		int bad = run_cmd_once(o, have_re ? &re : NULL, &wall, &user, &sys, &metric, &status, msg,
 				       sizeof(msg));
+		char *counts = cli_trace_on(&o->tr) ? cli_trace_counts(&o->tr, 1, 0) : NULL;
 		struct record rec;
 		const char *st = !bad ? "ok" : status > 128 ? "crashed" : "error";
 
-		if (it <= o->warmup)
+		if (it <= o->warmup) {
+			free(counts);
 			continue;
+		}
 		record_init(&rec);
 		rec.kind = "cmd";
 		rec.benchmark = (char *)o->name;
@@ -377,7 +409,9 @@ static int run_external(const struct run_opts *o)
 		} else {
 			metrics[nok++] = metric;
 		}
+		rec.counts = counts;
 		rc = emit(o, &rec);
+		free(counts);
 		if (rc)
 			goto out;
 	}
@@ -440,54 +474,84 @@ static int parse_pin(const char *s, struct bench_bind *bind)
 	return 0;
 }
 
-static int run_main(int argc, char **argv)
+/* Splits --cmd into its argv (an unterminated quote or no word is a usage
+ * error) and runs it. */
+static int run_cmd_words(struct run_opts *op)
 {
-	struct run_opts o = { 0 };
-	struct opt_res r;
+	struct err e = { 0 };
+	int n, rc;
+
+	if (words_split(op->cmd, &op->cmd_argv, &n, &e))
+		return cli_usage_error("cpu run", "--cmd: %s", e.msg);
+	if (n == 0)
+		rc = cli_usage_error("cpu run", "--cmd: no command");
+	else
+		rc = run_external(op);
+	argv_free(op->cmd_argv);
+	op->cmd_argv = NULL;
+	return rc;
+}
+
+/* vmlab cpu run with the options parsed into op; rp: the positionals. */
+static int run_parsed(struct run_opts *op, const struct opt_res *rp)
+{
 	const struct bench_ops **list;
-	int n = 0, rc = cli_opts("cpu run", &help, &o, argc, argv, &r);
+	int n = 0, rc;
 	const char *env;
 
-	if (rc != CLI_GO)
+	if (op->pin && (rc = parse_pin(op->pin, &op->bind)))
 		return rc;
-	if (o.pin && (rc = parse_pin(o.pin, &o.bind)))
-		return rc;
-	o.size = (enum bench_size)(BENCH_TEST + o.size_word);
-	o.direction = o.higher && o.lower ? 2 : o.higher ? 1 : o.lower ? -1 : 0;
-	if (o.direction == 2)
+	op->size = (enum bench_size)(BENCH_TEST + op->size_word);
+	op->direction = op->higher && op->lower ? 2 : op->higher ? 1 : op->lower ? -1 : 0;
+	if (op->direction == 2)
 		return cli_usage_error("cpu run", "--higher-is-better and --lower-is-better exclude each other");
-	if (o.cmd) {
-		if (r.npos)
-			return cli_usage_error("cpu run", "--cmd takes no benchmark names ('%s')", r.pos[0]);
-		if (opt_given(run_opts_tab, &r, "size") || o.copies != 1 || o.pin)
+	if (op->cmd) {
+		if (rp->npos)
+			return cli_usage_error("cpu run", "--cmd takes no benchmark names ('%s')", rp->pos[0]);
+		if (opt_given(run_opts_tab, rp, "size") || op->copies != 1 || op->pin)
 			return cli_usage_error("cpu run", "--size, --copies and --pin apply to built-in kernels only");
-		if (o.regex && !o.direction)
+		if (op->regex && !op->direction)
 			return cli_usage_error("cpu run",
 					       "--metric-regex needs --higher-is-better or --lower-is-better");
-		if (!o.regex && (o.direction || o.metric_name))
+		if (!op->regex && (op->direction || op->metric_name))
 			return cli_usage_error("cpu run", "metric options need --metric-regex");
-		return run_external(&o);
+		return run_cmd_words(op);
 	}
-	if (o.regex || o.direction || o.metric_name || o.timeout_ns)
+	if (op->regex || op->direction || op->metric_name || op->timeout_ns)
 		return cli_usage_error("cpu run", "--metric-regex, --*-is-better, --metric-name and --timeout need --cmd");
-	list = xcalloc((size_t)r.npos + 16, sizeof(*list));
-	if (!r.npos) {
+	list = xcalloc((size_t)rp->npos + 16, sizeof(*list));
+	if (!rp->npos) {
 		for (const struct bench_ops *const *b = bench_suite; *b; b++)
 			if (!(*b)->not_scored)
 				list[n++] = *b;
 	}
-	for (int k = 0; k < r.npos; k++) {
-		if (!(list[n++] = bench_find(r.pos[k]))) {
+	for (int k = 0; k < rp->npos; k++) {
+		if (!(list[n++] = bench_find(rp->pos[k]))) {
 			free(list);
 			return cli_usage_error("cpu run", "unknown benchmark '%s' (see 'vmlab cpu list')",
-					       r.pos[k]);
+					       rp->pos[k]);
 		}
 	}
 	/* Test hook documented in vmlab-cpu(1): proves that mismatches are caught. */
 	if ((env = getenv("VMLAB_CPU_CORRUPT_CHECKSUM")) && *env)
 		bench_checksum_xor = 1;
-	rc = run_suite(&o, list, n);
+	rc = run_suite(op, list, n);
 	free(list);
+	return rc;
+}
+
+static int run_main(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	struct opt_res r;
+	int rc = cli_opts("cpu run", &help, &o, argc, argv, &r);
+
+	if (rc != CLI_GO)
+		return rc;
+	if ((rc = cli_trace_init("cpu run", &o.trace, &o.tr)) == CLI_GO)
+		rc = run_parsed(&o, &r);
+	cli_trace_free(&o.tr);
+	opt_free(run_opts_tab, &o);
 	return rc;
 }
 

@@ -15,6 +15,8 @@
 #include "guest/extfs.h"
 #include "guest/fixes.h"
 #include "guest/image.h"
+#include "guest/grubpc.h"
+#include "guest/mkboot.h"
 
 static const char usage[] =
 	"usage: vmlab image SUBCOMMAND [ARGS...]\n"
@@ -35,7 +37,15 @@ static const char usage[] =
 	"                                     serial-getty@TTY.service enabled\n"
 	"  fix-root IMG[:PART] [--dry-run]    /etc/fstab entries naming /dev/sdaN,\n"
 	"                                     /dev/hdaN, /dev/xvdaN, /dev/vdaN use UUID=\n"
-	"                                     so the image boots as HVM and as PV\n\n"
+	"                                     so the image boots as HVM and as PV\n"
+	"  mkboot BOOTVOL --root ROOTVOL[:PART] --kernel K --initrd I [--size S]\n"
+	"                                     a new boot volume (partition table, ext2\n"
+	"                                     /boot, kernel, initrd, GRUB for BIOS on the\n"
+	"                                     serial console) for a root volume without\n"
+	"                                     one: a PV guest's disk booted as HVM\n"
+	"  mkboot IMG[:PART] --in-place --kernel K --initrd I\n"
+	"                                     the same into the disk's own /boot and MBR\n"
+	"                                     gap: the disk boots as HVM through SeaBIOS\n\n"
 	"PART is a partition number (Linux numbering: 5+ are logical); it defaults to\n"
 	"the partition holding /etc. Edits refuse images that are mounted, attached to\n"
 	"a loop device, used by a running Xen domain (`xl list -l`; or the recorded\n"
@@ -344,6 +354,37 @@ static const char *scheme_name(enum part_scheme s)
 	return s == PART_MBR ? "MBR" : s == PART_GPT ? "GPT" : "no";
 }
 
+/* One line per ext file system of img: its block size and free bytes (what
+ * vmlab image mkboot needs room for). */
+static void print_space(const struct image *img)
+{
+	int n = img->pt.scheme == PART_NONE ? 1 : img->pt.nparts, head = 0;
+
+	for (int k = 0; k < n; k++) {
+		uint64_t off = img->pt.scheme == PART_NONE ? 0 : img->pt.parts[k].start_bytes, free_bytes;
+		char label[4200], num[16] = "";
+		struct extfs *fs;
+		struct err e;
+		uint32_t bs;
+
+		if (strncmp(img->fs[k].type, "ext", 3))
+			continue;
+		if (img->pt.scheme != PART_NONE)
+			snprintf(num, sizeof(num), "%d", img->pt.parts[k].number);
+		snprintf(label, sizeof(label), "%s%s%s", img->path, num[0] ? ":" : "", num);
+		if (!head++)
+			printf("\nfile systems:\n");
+		if (extfs_open(img->path, off, label, NULL, &fs, &e) < 0) {
+			printf("  %s: %s\n", label, e.msg);
+			continue;
+		}
+		extfs_space(fs, &free_bytes, &bs);
+		printf("  %s: %s, block size %u, %llu bytes, %llu free\n", label, extfs_kind(fs), bs,
+		       (unsigned long long)extfs_bytes(fs), (unsigned long long)free_bytes);
+		extfs_close(fs, NULL);
+	}
+}
+
 static int cmd_inspect(int argc, char **argv)
 {
 	struct image img;
@@ -381,6 +422,7 @@ static int cmd_inspect(int argc, char **argv)
 		       p->bootable ? "*" : "-", f->type[0] ? f->type : "-", f->label[0] ? f->label : "-",
 		       f->uuid[0] ? f->uuid : "-");
 	}
+	print_space(&img);
 	if (image_default_part(&img, &part, &e) < 0) {
 		printf("\nguest set-up: %s\n", e.msg);
 		image_free(&img);
@@ -681,6 +723,101 @@ done:
 	return r;
 }
 
+struct mkboot_opts {
+	const char *root, *kernel, *initrd, *root_arg, *console, *append, *grub_dir, *xl_json;
+	uint64_t size;
+	bool in_place, dry;
+};
+
+#define F(x) offsetof(struct mkboot_opts, x)
+static const struct opt mkboot_opts[] = {
+	{ "root", 0, OPT_STRING, F(root), .metavar = "ROOTVOL[:PART]",
+	  .help = "the root volume (ext2/3/4) the kernel mounts; BOOTVOL is then a new boot volume" },
+	{ "in-place", 0, OPT_FLAG, F(in_place),
+	  .help = "install into IMG itself: /boot of its root partition and GRUB in its MBR gap" },
+	{ "kernel", 0, OPT_STRING, F(kernel), .metavar = "FILE", .help = "the kernel to copy in (required)" },
+	{ "initrd", 0, OPT_STRING, F(initrd), .metavar = "FILE", .help = "the initramfs to copy in (default: none)" },
+	{ "size", 0, OPT_SIZE, F(size), .def = "64M", .min = 2 << 20, .max = 256 << 20,
+	  .help = "size of a boot volume made here (an existing blank one keeps its size)" },
+	{ "root-arg", 0, OPT_STRING, F(root_arg), .metavar = "ROOT",
+	  .help = "the kernel's root= (default: UUID= of the root file system)" },
+	{ "console", 0, OPT_STRING, F(console), .def = "ttyS0", .metavar = "TTY",
+	  .help = "the kernel's console=TTY,115200 (GRUB's menu is on the first serial port)" },
+	{ "append", 0, OPT_STRING, F(append), .metavar = "WORDS", .help = "more kernel command-line words" },
+	{ "grub-dir", 0, OPT_STRING, F(grub_dir), .def = GRUBPC_DIR, .metavar = "DIR",
+	  .help = "GRUB's i386-pc modules and boot.img" },
+	{ "dry-run", 'n', OPT_FLAG, F(dry), .help = "check and print the plan, change nothing" },
+	FIX_XL_JSON,
+	{ 0 },
+};
+#undef F
+
+static const struct cli_usage mkboot_help;
+
+/* Words a kernel command line or grub.cfg must not receive from an option. */
+static int bad_word(const char *s)
+{
+	return s && strpbrk(s, "'\"\\\n\r;{}$`");
+}
+
+static int mkboot_main(int argc, char **argv)
+{
+	const char *name = "image mkboot";
+	struct mkboot_opts o = { 0 };
+	struct mkboot_req q = { .boot_part = -1, .root_part = -1 };
+	struct sbuf log = SBUF_INIT;
+	struct err e = { 0 };
+	struct opt_res res;
+	char *boot = NULL, *root = NULL, *undo = NULL;
+	int r = cli_opts_npos(name, &mkboot_help, &o, argc, argv, &res, 1, 1, "needs BOOTVOL (or IMG[:PART])",
+			      "takes one BOOTVOL argument");
+
+	if (r != CLI_GO)
+		return r;
+	if (!o.root == !o.in_place)
+		return cli_usage_error(name, "give exactly one of --root ROOTVOL (a new boot volume) and --in-place");
+	if (!o.kernel)
+		return cli_usage_error(name, "--kernel FILE is required");
+	if (bad_word(o.root_arg) || bad_word(o.append) || bad_word(o.console) || !o.console[0] ||
+	    strchr(o.console, ' ') || strchr(o.console, '/'))
+		return cli_usage_error(name, "--root-arg, --append, --console: no quotes, backslashes, ';', braces, '$' or newlines");
+	if (o.in_place) {
+		if (split_img_part(res.pos[0], &boot, &q.boot_part, &e) < 0)
+			goto fail;
+	} else {
+		boot = xstrdup(res.pos[0]);
+		if (split_img_part(o.root, &root, &q.root_part, &e) < 0)
+			goto fail;
+		if (!strcmp(root, boot)) {
+			err_set(&e, -EINVAL, "the boot volume %s is the root volume: use --in-place", boot);
+			goto fail;
+		}
+	}
+	if (recover(name, boot, o.xl_json, &e) < 0 || (root && recover(name, root, o.xl_json, &e) < 0))
+		goto fail;
+	q.boot = boot, q.root = root, q.size_bytes = o.size, q.kernel = o.kernel, q.initrd = o.initrd;
+	q.root_arg = o.root_arg, q.console = o.console, q.append = o.append, q.grub_dir = o.grub_dir;
+	q.xl_json = o.xl_json, q.dry_run = o.dry;
+	if (o.in_place)
+		q.undo = undo = image_undo_name(boot, q.boot_part < 0 ? 1 : q.boot_part);
+	r = mkboot_run(&q, &log, &e);
+	fputs(sbuf_str(&log), stdout);
+	if (r == 0 && o.dry)
+		printf("dry run, nothing changed\n");
+	sbuf_free(&log);
+	if (r < 0)
+		goto fail;
+	free(boot);
+	free(root);
+	free(undo);
+	return fflush(stdout) ? 1 : 0;
+fail:
+	free(boot);
+	free(root);
+	free(undo);
+	return cli_fail(name, &e);
+}
+
 static int inspect_main(int argc, char **argv)
 {
 	return cmd_inspect(argc, argv);
@@ -709,7 +846,8 @@ static int fix_root_main(int argc, char **argv)
 static const struct cli_usage inspect_help = {
 	"usage: vmlab image inspect IMG\n"
 	"Prints the partitions of IMG (start, size, type, boot flag), the file system\n"
-	"of each with its label and UUID, then the guest's console and root set-up:\n"
+	"of each with its label and UUID, the block size, size and free bytes of each\n"
+	"ext file system, then the guest's console and root set-up:\n"
 	"inittab gettys, enabled systemd gettys, the fstab line mounting /, grub's\n"
 	"console= words and the kernels in /boot.\n"
 	"See vmlab-image(1).\n",
@@ -752,12 +890,39 @@ static const struct cli_usage fix_root_help = {
 	"See vmlab-image(1).\n",
 };
 
+static const struct cli_usage mkboot_help = {
+	"usage: vmlab image mkboot BOOTVOL --root ROOTVOL[:PART] --kernel FILE [--initrd FILE]\n"
+	"                          [--size SIZE] [OPTIONS]\n"
+	"       vmlab image mkboot IMG[:PART] --in-place --kernel FILE [--initrd FILE] [OPTIONS]\n"
+	"Makes a disk boot as an HVM guest through SeaBIOS: GRUB 2 for BIOS, its menu\n"
+	"and the kernel (console=ttyS0) on the serial port.\n"
+	"With --root: BOOTVOL is a new boot volume (a file, or an LV for an absent\n"
+	"/dev/VG/LV, of --size; or an existing blank volume): an MBR with one bootable\n"
+	"partition from 1 MiB holding ext2 /boot with the kernel, the initrd and\n"
+	"grub/grub.cfg (root=UUID= of ROOTVOL's file system), GRUB's core image in the\n"
+	"gap after the MBR. ROOTVOL is read, never written: a PV guest's disk keeps\n"
+	"booting as PV. The volume is assembled in a temporary file, then put in\n"
+	"place and read back; a volume made here is removed again on failure.\n"
+	"With --in-place: IMG (an MBR disk) gets the files under /boot of its root\n"
+	"partition (an edit with an undo file, as fix-console) and GRUB in its MBR gap\n"
+	"(which must be free; written and read back first, put back on failure).\n"
+	"The core image is made by GRUB's grub-mkimage; vmlab embeds it as\n"
+	"grub-bios-setup would (which cannot target an image file); nothing is mounted.\n",
+	mkboot_opts,
+	"Refused, exit status 2, nothing changed: a disk in use (mounted, on a loop\n"
+	"device, a running domain's disk), a root volume that is not ext2/3/4, a boot\n"
+	"volume or file system too small for kernel + initrd, a boot volume that is\n"
+	"not blank, files already in /boot, an MBR gap that is too small or used.\n"
+	"See vmlab-image(1).\n",
+};
+
 static const struct subcmd subs[] = {
 	{ "inspect", inspect_main, 1 },
 	{ "cat", cat_main, 1 },
 	{ "ls", ls_main, 1 },
 	{ "fix-console", fix_console_main, 1 },
 	{ "fix-root", fix_root_main, 1 },
+	{ "mkboot", mkboot_main, 1 },
 	{ 0 },
 };
 

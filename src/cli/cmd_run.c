@@ -42,7 +42,8 @@ static const struct cli_usage help = {
 	"  micro = [ \"null_syscall\" ]             # vmlab micro benchmarks\n"
 	"  cmds = [ \"make -C /src\" ]              # external (vmlab cpu run --cmd)\n"
 	"  environments = [ \"native\", \"ssh:USER@HOST[:PORT]\", \"testbed:bare\",\n"
-	"                   \"testbed:pv\", \"testbed:pvh\", \"testbed:hvm\" ]\n"
+	"                   \"testbed:pv\", \"testbed:pvh\", \"testbed:hvm\",\n"
+	"                   \"xen:pv@ssh:root@HOST\", \"xen:guest.cfg@testbed\", \"xen:hvm@local\" ]\n"
 	"  size = \"test\"          # test, train or ref\n"
 	"  iterations = 3\n"
 	"  warmup = 1\n"
@@ -50,10 +51,20 @@ static const struct cli_usage help = {
 	"  timeout = \"30m\"         # per run\n"
 	"  connect_timeout = 10    # seconds, ssh\n"
 	"  ssh_options = [ \"-i\", \"KEY\" ]   # extra ssh arguments\n"
-	"  guest_memory = 512      # MiB for testbed guests\n\n",
+	"  guest_memory = 512      # MiB for testbed and xen: guests\n"
+	"  vcpus = 2               # xen: guests' shape, written into their xl.cfg and\n"
+	"  cpus = \"1\"              # read back after xl create: hard and soft affinity,\n"
+	"  cpus_soft = \"0-1\"       # cpu_weight, cap and cpupool\n"
+	"  weight = 512\n"
+	"  cap = 50\n"
+	"  pool = \"Pool-0\"\n"
+	"  guest_address = \"10.0.0.50\"   # a xen:FILE.cfg guest's ssh address (else\n"
+	"                                 # vmlab.ip= in its extra=)\n\n",
 	opts,
 	"\nExit status: 0 all runs ok (or not supported here), 1 some run failed, 2 bad\n"
-	"experiment file (FILE:LINE:COL: message), 130 interrupted. See vmlab-run(1).\n",
+	"experiment file (FILE:LINE:COL: message) or an environment that cannot be made\n"
+	"for bad input (a guest config naming a missing disk, no such testbed), 130\n"
+	"interrupted. See vmlab-run(1).\n",
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -294,7 +305,7 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "vmlab run: interrupted; run the same command again to resume\n");
 		return 130;
 	}
-	return s.failed ? 1 : 0;
+	return s.bad_env ? 2 : s.failed ? 1 : 0;
 }
 
 const struct cmd cmd_run = { "run", "run an experiment (benchmarks x environments)", NULL, run,

@@ -19,19 +19,26 @@ static const char usage[] =
 	"Debian 12 packages and booted in QEMU on this machine. Mechanisms are real;\n"
 	"times are those of emulated hardware, not of a Xen host.\n\n"
 	"  build [--rebuild]                  download the packages, assemble dom0 and guest images\n"
-	"  up [--bare] [--timeout S]          boot Xen and dom0 (--bare: the same kernel without Xen)\n"
-	"  down [--timeout S]                 shut down cleanly, kill after the timeout\n"
-	"  status                             up or not, Xen version, scheduler, guests\n"
-	"  exec [--timeout S] -- CMD...       run CMD in dom0; its exit status is passed through\n"
-	"  ssh [-- CMD...]                    a shell (or CMD) in dom0 on this terminal\n"
-	"  cp SRC DEST                        copy one file; the dom0 side is written dom0:PATH\n"
-	"  guest up pv|pvh|hvm [--name N] [--memory MB] [--vcpus N] [--timeout S] [--extra ARGS]\n"
-	"                      [--tsc-mode native|default|always_emulate|native_paravirt]\n"
+	"  up [--name N] [--bare] [--cpus N] [--xen-args ARGS] [--net NET] [--timeout S]\n"
+	"                                     boot Xen and dom0 (--bare: the same kernel without Xen)\n"
+	"  down [--name N | --all] [--timeout S]\n"
+	"                                     shut down cleanly, kill after the timeout\n"
+	"  status [--name N]                  the testbeds that run; Xen version, scheduler, guests\n"
+	"  exec [--name N] [--timeout S] -- CMD...\n"
+	"                                     run CMD in dom0; its exit status is passed through\n"
+	"  ssh [--name N] [-- CMD...]         a shell (or CMD) in dom0 on this terminal\n"
+	"  cp [--name N] SRC DEST             copy one file; the dom0 side is written dom0:PATH\n"
+	"  guest up pv|pvh|hvm [--testbed T] [--name N] [--memory MB] [--vcpus N] [--timeout S]\n"
+	"                      [--extra ARGS] [--tsc-mode native|default|always_emulate|native_paravirt]\n"
 	"                                     create a guest, wait until its ssh answers, print its name\n"
-	"  guest exec NAME [--timeout S] -- CMD...\n"
+	"  guest exec NAME [--testbed T] [--timeout S] -- CMD...\n"
 	"                                     run CMD in the guest; its exit status is passed through\n"
-	"  guest down NAME                    shut the guest down (destroy after 60 s)\n\n"
-	"Files live in $VMLAB_HOME/testbed (default ~/.cache/vmlab/testbed); the\n"
+	"  guest down NAME [--testbed T]      shut the guest down (destroy after 60 s)\n\n"
+	"Several testbeds can run at once, each with its --name (default a); those\n"
+	"started with the same --net NET share one virtual Ethernet: testbed K there\n"
+	"has dom0 10.0.K.1/16 and guests 10.0.K.(10+I).\n"
+	"Files live in $VMLAB_HOME/testbed (default ~/.cache/vmlab/testbed; a testbed\n"
+	"other than a keeps its state, disk and logs in beds/NAME there); the\n"
 	"assembly scripts in $VMLAB_DATADIR/testbed (default: compiled in).\n"
 	"See vmlab-testbed(1).\n";
 
@@ -39,7 +46,7 @@ static const struct subcmd subs[] = {
 	{ "build", testbed_build_main, 1 },
 	{ "up", testbed_up_main, 1 },
 	{ "down", testbed_down_main, 1 },
-	{ "status", testbed_status_main },
+	{ "status", testbed_status_main, 1 },
 	{ "exec", testbed_exec_main },
 	{ "ssh", testbed_ssh_main },
 	{ "cp", testbed_cp_main },

@@ -53,4 +53,22 @@ int web_run_main(int argc, char **argv);
 /* search: the largest session count that passes QoS */
 int web_search_main(int argc, char **argv);
 
+/* vmlab qos (src/cli/qos_*.c) */
+/* apply SETTING [--persist] GUEST...: apply live, persist into configs */
+int qos_apply_main(int argc, char **argv);
+/* show GUEST...: live against persisted */
+int qos_show_main(int argc, char **argv);
+
+/* vmlab xentrace (src/cli/xentrace_*.c) */
+/* record -- CMD...: trace Xen around a command */
+int xentrace_record_main(int argc, char **argv);
+/* summary FILE: summarize a trace */
+int xentrace_summary_main(int argc, char **argv);
+
+/* vmlab qos (src/cli/qos_*.c) */
+/* measure --protect A --against B: fractions of native and solo, start skew */
+int qos_measure_main(int argc, char **argv);
+/* tune --protect A --against B --sla F: the least intrusive setting that holds */
+int qos_tune_main(int argc, char **argv);
+
 #endif

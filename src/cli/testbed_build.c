@@ -17,7 +17,7 @@ int testbed_build_main(int argc, char **argv)
 {
 	struct tb_paths p;
 	struct err e = { 0 };
-	int st = tbc_opts_paths("build", &help, NULL, argc, argv, &p);
+	int st = tbc_opts_paths("build", &help, NULL, argc, argv, NULL, &p);
 	uint64_t t0 = tb_now_ms();
 
 	if (st != CLI_GO)

@@ -24,15 +24,37 @@ int tbc_uint(const char *opt, const char *s, long lo, long hi, long *out)
 
 int tbc_paths(struct tb_paths *p)
 {
+	return tbc_paths_named(p, NULL);
+}
+
+int tbc_paths_named(struct tb_paths *p, const char *name)
+{
 	struct err e = { 0 };
 
-	if (tb_paths_get(p, &e) < 0)
+	if (tb_paths_named(p, name, &e) < 0)
 		return cli_fail(TB_CLI, &e);
 	return 0;
 }
 
+#define NAME_RULE "use 1..%d of a-z, 0-9 and '-', starting with a letter or digit"
+
+int tbc_parse_name(const char *arg, void *dst, struct err *e)
+{
+	if (!tb_name_valid(arg))
+		return err_set(e, -EINVAL, "'%s': " NAME_RULE, arg, TB_NAME_MAX);
+	*(const char **)dst = arg;
+	return 0;
+}
+
+int tbc_check_name(const char *what, const char *name)
+{
+	if (tb_name_valid(name))
+		return 0;
+	return cli_usage_error(TB_CLI, "%s '%s': " NAME_RULE, what, name, TB_NAME_MAX);
+}
+
 int tbc_opts_paths(const char *sub, const struct cli_usage *u, void *dst, int argc, char **argv,
-		   struct tb_paths *p)
+		   const char *const *tb, struct tb_paths *p)
 {
 	char name[64];
 	struct opt_res r;
@@ -43,7 +65,7 @@ int tbc_opts_paths(const char *sub, const struct cli_usage *u, void *dst, int ar
 		return st;
 	if (r.npos)
 		return cli_usage_error(TB_CLI, "%s: unknown argument '%s'", sub, r.pos[0]);
-	st = tbc_paths(p);
+	st = tbc_paths_named(p, tb ? *tb : NULL);
 	return st ? st : CLI_GO;
 }
 
@@ -53,7 +75,11 @@ int tbc_need_up(const struct tb_paths *p, struct tb_state *s)
 	int rc = tb_state_load(p, s, &e);
 
 	if (rc == -ENOENT || (rc == 0 && !tb_state_alive(s))) {
-		fprintf(stderr, "vmlab %s: the testbed is not up (start it with 'vmlab testbed up')\n", TB_CLI);
+		if (!strcmp(p->name, TB_DEFAULT_NAME))
+			fprintf(stderr, "vmlab %s: the testbed is not up (start it with 'vmlab testbed up')\n", TB_CLI);
+		else
+			fprintf(stderr, "vmlab %s: testbed %s is not up (start it with 'vmlab testbed up --name %s')\n",
+				TB_CLI, p->name, p->name);
 		return 1;
 	}
 	if (rc < 0)
@@ -82,14 +108,22 @@ int tbc_after_dashes(int argc, char **argv, int from)
 }
 
 int tbc_timeout_cmd(const char *what, const char *hint, int argc, char **argv, int from, long *timeout_s,
-		    int *cmd)
+		    const char *name_opt, const char **name, int *cmd)
 {
 	int st, c = tbc_after_dashes(argc, argv, from);
+	int end = c < 0 ? argc : c - 1;
 
-	for (int k = from; k < (c < 0 ? argc : c - 1); k++) {
-		if (!strcmp(argv[k], "--timeout") && k + 1 < argc) {
+	for (int k = from; k < end; k++) {
+		if (!strcmp(argv[k], "--timeout") && k + 1 < end) {
 			if ((st = tbc_uint("--timeout", argv[++k], 1, 86400, timeout_s)))
 				return st;
+		} else if (!strcmp(argv[k], name_opt) && k + 1 < end) {
+			char w[64];
+
+			snprintf(w, sizeof(w), "%s %s", what, name_opt);
+			if ((st = tbc_check_name(w, argv[++k])))
+				return st;
+			*name = argv[k];
 		} else
 			return cli_usage_error(TB_CLI, "%s: unknown argument '%s'%s", what, argv[k], hint);
 	}

@@ -1,4 +1,5 @@
-/* vmlab testbed guest up|exec|down: guests of the testbed's Xen. */
+/* vmlab testbed guest up|exec|down: guests of the testbed's Xen (--testbed N
+ * picks the testbed; --name is the guest's own name). */
 #include "cli/testbed_cli.h"
 
 #include "base/sbuf.h"
@@ -11,7 +12,7 @@
 #include <string.h>
 
 struct up_args {
-	const char *name, *extra, *tsc_mode;
+	const char *name, *extra, *tsc_mode, *testbed;
 	long long memory_mib, vcpus, timeout_s;
 };
 
@@ -41,6 +42,8 @@ static int parse_tsc(const char *arg, void *dst, struct err *e)
 
 #define UP(f) offsetof(struct up_args, f)
 static const struct opt up_opts[] = {
+	{ "testbed", 0, OPT_CUSTOM, UP(testbed), .parse = tbc_parse_name, .metavar = "T",
+	  .help = "the testbed to create it on (default " TB_DEFAULT_NAME ")" },
 	{ "name", 0, OPT_CUSTOM, UP(name), .parse = parse_name, .metavar = "N",
 	  .help = "the guest's name (default: TYPE and its index)" },
 	{ "memory", 0, OPT_LONG, UP(memory_mib), .min = 32, .max = 65536, .metavar = "MB",
@@ -87,7 +90,7 @@ static int guest_up(int argc, char **argv)
 				    .vcpus = (long)a.vcpus, .timeout_s = (long)a.timeout_s, .extra = a.extra,
 				    .tsc_mode = a.tsc_mode };
 	tb_guest_defaults(&o);
-	if ((st = tbc_paths(&p)) || (st = tbc_need_up(&p, &s)))
+	if ((st = tbc_paths_named(&p, a.testbed)) || (st = tbc_need_up(&p, &s)))
 		return st;
 	rc = tb_guest_up(&p, &s, &o, &g, &took_ms, &diag, &e);
 	if (rc == -EIO)
@@ -97,18 +100,21 @@ static int guest_up(int argc, char **argv)
 	sbuf_free(&diag);
 	if (rc < 0)
 		return 1;
-	fprintf(stderr, "vmlab %s: guest %s (%s, %ld MiB, %ld vCPU) answers on %s after %.1f s\n", TB_CLI, g.name,
-		g.type, o.memory_mib, o.vcpus, g.ip, (double)took_ms / 1000.0);
+	fprintf(stderr, "vmlab %s: guest %s (%s, %ld MiB, %ld vCPU) answers on %s after %.1f s%s\n", TB_CLI, g.name,
+		g.type, o.memory_mib, o.vcpus, g.ip, (double)took_ms / 1000.0,
+		g.resets ? " (its first boot reset; it was booted once more)" : "");
 	printf("%s\n", g.name);
 	return 0;
 }
 
-/* Loads the running testbed and guest name; 0 or the exit status. */
-static int need_guest(const char *name, struct tb_paths *p, struct tb_state *s, struct tb_guest *g)
+/* Loads the running testbed tb (NULL: the default one) and guest name; 0 or
+ * the exit status. */
+static int need_guest(const char *tb, const char *name, struct tb_paths *p, struct tb_state *s,
+		      struct tb_guest *g)
 {
 	int st;
 
-	if ((st = tbc_paths(p)) || (st = tbc_need_up(p, s)))
+	if ((st = tbc_paths_named(p, tb)) || (st = tbc_need_up(p, s)))
 		return st;
 	if (tb_guest_load(p, name, g) < 0) {
 		fprintf(stderr, "vmlab %s: no guest '%s' (see 'vmlab testbed status')\n", TB_CLI, name);
@@ -122,16 +128,17 @@ static int guest_exec(int argc, char **argv)
 	struct tb_paths p;
 	struct tb_state s;
 	struct tb_guest g;
+	const char *tb = NULL;
 	long timeout_s = 0;
 	int st, cmd;
 
 	if (argc < 2)
 		return cli_usage_error(TB_CLI, "guest exec wants NAME -- CMD...");
-	if ((st = tbc_timeout_cmd("guest exec", "", argc, argv, 2, &timeout_s, &cmd)))
+	if ((st = tbc_timeout_cmd("guest exec", "", argc, argv, 2, &timeout_s, "--testbed", &tb, &cmd)))
 		return st;
 	if (cmd < 0)
 		return cli_usage_error(TB_CLI, "guest exec: no command (write 'guest exec NAME -- CMD...')");
-	if ((st = need_guest(argv[1], &p, &s, &g)))
+	if ((st = need_guest(tb, argv[1], &p, &s, &g)))
 		return st;
 	return tbc_exec_in(&p, &s, g.ip, argv + cmd, timeout_s);
 }
@@ -142,11 +149,16 @@ static int guest_down(int argc, char **argv)
 	struct tb_state s;
 	struct tb_guest g;
 	struct err e = { 0 };
+	const char *tb = NULL;
 	int st;
 
-	if (argc != 2)
-		return cli_usage_error(TB_CLI, "guest down wants NAME");
-	if ((st = need_guest(argv[1], &p, &s, &g)))
+	if (argc == 4 && !strcmp(argv[2], "--testbed")) {
+		if ((st = tbc_check_name("guest down --testbed", argv[3])))
+			return st;
+		tb = argv[3];
+	} else if (argc != 2)
+		return cli_usage_error(TB_CLI, "guest down wants NAME [--testbed T]");
+	if ((st = need_guest(tb, argv[1], &p, &s, &g)))
 		return st;
 	if (tb_guest_down(&p, &s, &g, &e) < 0)
 		return tbc_fail(&e);
@@ -155,10 +167,10 @@ static int guest_down(int argc, char **argv)
 }
 
 static const char usage[] =
-	"usage: vmlab testbed guest up pv|pvh|hvm [--name N] [--memory MB] [--vcpus N] [--timeout S]\n"
-	"                              [--extra ARGS] [--tsc-mode MODE]\n"
-	"       vmlab testbed guest exec NAME [--timeout S] -- CMD...\n"
-	"       vmlab testbed guest down NAME\n";
+	"usage: vmlab testbed guest up pv|pvh|hvm [--testbed T] [--name N] [--memory MB] [--vcpus N]\n"
+	"                              [--timeout S] [--extra ARGS] [--tsc-mode MODE]\n"
+	"       vmlab testbed guest exec NAME [--testbed T] [--timeout S] -- CMD...\n"
+	"       vmlab testbed guest down NAME [--testbed T]\n";
 
 static const struct subcmd subs[] = {
 	{ "up", guest_up, 1 },

@@ -21,7 +21,7 @@
 
 struct bench_opts {
 	unsigned threads, conns;
-	uint64_t dur, rate, tmo, start_at, start_delay;
+	uint64_t dur, rate, tmo, start_at, start_delay, busy_poll;
 	bool latency, json;
 	const char *results, *hosts, *remote_vmlab, *env, *label;
 	struct opt_list headers, ssh_args;
@@ -41,6 +41,9 @@ static const struct opt opts[] = {
 		  "Default: as fast as possible" },
 	{ "timeout", 0, OPT_DURATION, F(tmo), .def = "2s", .min = 1, .max = OPT_NOMAX,
 	  .help = "a request or connect older than T is a timeout" },
+	{ "busy-poll", 0, OPT_DURATION, F(busy_poll), .def = "20us", .min = 0, .max = 1000000000,
+	  .help = "before sleeping, poll for responses this long (0: sleep at once); a client "
+		  "that sleeps makes the server pay a wake-up per response" },
 	{ "header", 'H', OPT_LIST, F(headers), .metavar = "H", .help = "add a request header" },
 	{ "latency", 0, OPT_FLAG, F(latency), .help = "print the latency distribution" },
 	{ "json", 0, OPT_FLAG, F(json), .help = "print one JSON record instead of the text report" },
@@ -265,7 +268,7 @@ static void json_record(struct sbuf *o, const char *url, const struct http_load_
 /* The argv of `vmlab web bench --json` for each of n hosts, in argv (room
  * for 64 + 2 * 64 words), the numbers' text in num. */
 static void remote_argv(const struct bench_opts *o, const char *url, int n, char **argv,
-			char num[6][32])
+			char num[7][32])
 {
 	int k = 0;
 
@@ -275,6 +278,7 @@ static void remote_argv(const struct bench_opts *o, const char *url, int n, char
 	snprintf(num[3], 32, "%" PRIu64, o->rate / (uint64_t)n);
 	snprintf(num[4], 32, "%" PRIu64 "ns", o->tmo);
 	snprintf(num[5], 32, "%" PRIu64, clock_real_ns() + o->start_delay);
+	snprintf(num[6], 32, "%" PRIu64 "ns", o->busy_poll);
 	argv[k++] = (char *)o->remote_vmlab;
 	argv[k++] = "web";
 	argv[k++] = "bench";
@@ -290,6 +294,10 @@ static void remote_argv(const struct bench_opts *o, const char *url, int n, char
 	if (o->rate) {
 		argv[k++] = "-R";
 		argv[k++] = num[3];
+	}
+	if (o->busy_poll != CONN_BUSY_POLL_NS) {
+		argv[k++] = "--busy-poll";
+		argv[k++] = num[6];
 	}
 	for (int i = 0; i < o->headers.n; i++) {
 		argv[k++] = "-H";
@@ -355,7 +363,7 @@ static int run_hosts(const struct bench_opts *o, const char *url)
 	char *list = xstrdup(o->hosts), *save = NULL, *h;
 	struct bench_remote *r = NULL;
 	char *argv[64 + 2 * 64];
-	char num[6][32];
+	char num[7][32];
 	int n = 0, ok, rc = 1;
 	struct http_stats *st = xmalloc(sizeof(*st));
 	struct http_load_cfg cfg = { 0 };
@@ -459,6 +467,7 @@ static int run_local(const struct bench_opts *o, const char *url, const struct h
 	cfg.conns = o->conns;
 	cfg.duration_ns = o->dur;
 	cfg.timeout_ns = o->tmo;
+	cfg.busy_poll_ns = o->busy_poll;
 	cfg.rate = (double)o->rate;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -15,6 +15,7 @@
 #include "run/env.h"
 #include "run/record.h"
 #include "web/session.h"
+#include "web/toporun.h"
 
 
 enum mode { M_LOAD, M_RUN, M_SEARCH };
@@ -28,6 +29,7 @@ struct opts {
 	const char *results;
 	const char *env, *label;
 	const char *url, *tls_url, *wl;
+	const char *topo;
 };
 
 #define F(x) offsetof(struct opts, x)
@@ -61,6 +63,9 @@ struct opts {
 	{ "env", 0, OPT_STRING, F(env), .def = "native", .metavar = "NAME", \
 	  .help = "environment the records name" }, \
 	{ "label", 0, OPT_STRING, F(label), .metavar = "TEXT", .help = "its label in reports" }, \
+	{ "file", 'f', OPT_STRING, F(topo), .metavar = "FILE", \
+	  .help = "run over the topology FILE: server, BeSim and clients started where it places " \
+	  "them (--url and --tls-url then name the server it started), torn down after" }, \
 	{ 0 }
 
 static const struct opt load_opts[] = { SESSIONS, COMMON_OPTS };
@@ -312,6 +317,111 @@ static int search_result(const struct opts *o, unsigned answer, bool min_failed)
 	return rc ? rc : answer ? 0 : 1;
 }
 
+/* The argv of this command for the topology's client: o's options as
+ * parsed, numbers into num (room for 16 of 32 bytes). */
+static void client_argv(const struct opts *o, char **argv, char num[16][32])
+{
+	const struct web_load_cfg *c = &o->cfg;
+	int k = 0, m = 0;
+
+#define NUM(opt, fmt, v) (snprintf(num[m], 32, fmt, v), argv[k++] = opt, argv[k++] = num[m++])
+	argv[k++] = "web";
+	argv[k++] = o->mode == M_LOAD ? "load" : o->mode == M_RUN ? "run" : "search";
+	argv[k++] = "-w";
+	argv[k++] = (char *)c->wl->name;
+	if (o->mode == M_SEARCH) {
+		NUM("--min", "%u", o->min);
+		NUM("--max", "%u", o->max);
+	} else
+		NUM("-n", "%u", o->sessions);
+	if (o->mode != M_LOAD)
+		NUM("-i", "%u", o->iterations);
+	NUM("-t", "%u", c->threads);
+	NUM("--rampup", "%" PRIu64 "ns", c->rampup_ns);
+	NUM("--warmup", "%" PRIu64 "ns", c->warmup_ns);
+	NUM("--run", "%" PRIu64 "ns", c->run_ns);
+	NUM("--rampdown", "%" PRIu64 "ns", c->rampdown_ns);
+	NUM("--timeout", "%" PRIu64 "ns", c->timeout_ns);
+	NUM("--think-scale", "%.17g", c->think_scale);
+	NUM("--seed", "%" PRIu64, (uint64_t)c->seed);
+	NUM("--fileset-sessions", "%u", o->fileset_sessions ? o->fileset_sessions
+	    : o->mode == M_SEARCH ? o->max : o->sessions);
+	if (c->min_pages)
+		NUM("--min-pages", "%u", (unsigned)c->min_pages);
+#undef NUM
+	argv[k] = NULL;
+}
+
+/* Prints the client's answer (its last record) and appends every record
+ * and the topology's to --results. Returns the exit status. */
+static int topo_report(const struct opts *o, const struct web_topo_result *res)
+{
+	struct err e = { 0 };
+	const char *last = NULL, *p = sbuf_str(&res->client_out);
+	struct record r;
+	int rc = 0;
+
+	if (o->json) {
+		fputs(p, stdout);
+		fputs(sbuf_str(&res->record), stdout);
+	}
+	/* the client's records (its text lines are not) and the topology's */
+	for (const char *q = p; *q && !rc; q += strcspn(q, "\n"), q += *q == '\n') {
+		if (*q != '{')
+			continue;
+		last = q;
+		if (o->results && file_append_line_sync(o->results, q, strcspn(q, "\n") + (q[strcspn(q, "\n")] == '\n'), &e))
+			rc = cli_fail(o->name, &e);
+	}
+	if (!rc && o->results && file_append_line_sync(o->results, res->record.buf, res->record.len, &e))
+		rc = cli_fail(o->name, &e);
+	if (!o->json && last && record_from_json(last, strcspn(last, "\n"), &r, &e) == 0) {
+		if (r.kind && !strcmp(r.kind, "web-search-result") && r.status && !strcmp(r.status, "ok"))
+			printf("%s: %s: largest passing session count in [%u, %u]: %s%.0f%s\n", o->env,
+			       o->cfg.wl->name, o->min, o->max, r.bound && !strcmp(r.bound, "upper") ? ">= " :
+			       r.bound ? "< " : "", r.value, r.bound ? " (bound)" : "");
+		else
+			printf("%s: %s: %s (%s)\n", o->env, r.kind ? r.kind : "?", r.status ? r.status : "?",
+			       r.error ? r.error : "see --json");
+		record_clear(&r);
+	}
+	if (res->client_status != 0 && res->client_err.len)
+		fprintf(stderr, "vmlab %s: the client: %s", o->name, sbuf_str(&res->client_err));
+	return rc ? rc : res->client_status;
+}
+
+/* The command over the topology file o->topo. */
+static int topo_main(struct opts *o)
+{
+	struct web_topology t;
+	struct web_topo_result res;
+	char *argv[48];
+	char num[16][32];
+	struct err e = { 0 };
+	int rc;
+
+	if (web_topology_load(o->topo, &t, &e))
+		return cli_fail(o->name, &e);
+	client_argv(o, argv, num);
+	o->env = t.name;
+	cli_stop_on_signals();
+	rc = web_topo_run(&(struct web_topo_run_cfg){
+				  .t = &t, .workload = o->cfg.wl->name,
+				  .fileset_sessions = o->fileset_sessions ? o->fileset_sessions
+						      : o->mode == M_SEARCH ? o->max : o->sessions,
+				  .client_args = argv, .label = o->label,
+				  .client_timeout_ms = 6 * 3600 * 1000ull, .ready_timeout_ms = 600000,
+				  .info = stderr, .stop = &cli_stop },
+			  &res, &e);
+	if (rc)
+		rc = cli_fail(o->name, &e);
+	if (!rc || res.record.len)
+		rc = rc ? (topo_report(o, &res), rc) : topo_report(o, &res);
+	web_topo_result_free(&res);
+	web_topology_free(&t);
+	return rc;
+}
+
 static int main_common(enum mode mode, const char *name, const struct cli_usage *u, int argc,
 		       char **argv)
 {
@@ -323,6 +433,8 @@ static int main_common(enum mode mode, const char *name, const struct cli_usage 
 
 	if ((rc = parse_args(&o, u, argc, argv)) != CLI_GO)
 		return rc;
+	if (o.topo)
+		return topo_main(&o);
 	if (host_concurrent_vms(&vms) > 0) {
 		o.cfg.concurrent = sbuf_str(&vms);
 		fprintf(stderr, "vmlab %s: warning: this machine runs virtual machines this load did not "

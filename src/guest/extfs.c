@@ -26,6 +26,7 @@ struct extfs {
 	uint64_t offset;
 	uint32_t blocksize;
 	struct stage *stage;     /* the edit, until extfs_close commits it */
+	int fresh;               /* opened by extfs_open_fresh: writes go straight to the image */
 };
 
 static void stage_free(struct stage *st)
@@ -153,6 +154,35 @@ int extfs_open(const char *image, uint64_t offset, const char *label, const char
 	(*out)->offset = offset;
 	(*out)->blocksize = fs->blocksize;
 	(*out)->stage = stage;
+	return 0;
+}
+
+int extfs_open_fresh(const char *image, uint64_t offset, const char *label, struct extfs **out,
+		     struct err *e)
+{
+	char opts[64];
+	ext2_filsys fs = NULL;
+	errcode_t c;
+
+	init_tables();
+	snprintf(opts, sizeof(opts), "offset=%llu", (unsigned long long)offset);
+	c = ext2fs_open2(image, opts, EXT2_FLAG_64BITS | EXT2_FLAG_RW, 0, 0, unix_io_manager, &fs);
+	if (c == EXT2_ET_BAD_MAGIC || c == EXT2_ET_SHORT_READ)
+		return err_set(e, -EINVAL, "%s: no ext2/3/4 file system at byte offset %llu", label,
+			       (unsigned long long)offset);
+	if (c)
+		return ext_err(e, c, label, "opening the file system", NULL);
+	if ((c = ext2fs_read_bitmaps(fs))) {
+		ext2fs_close_free(&fs);
+		return ext_err(e, c, label, "reading bitmaps", NULL);
+	}
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->fs = fs;
+	(*out)->label = xstrdup(label);
+	(*out)->image = xstrdup(image);
+	(*out)->offset = offset;
+	(*out)->blocksize = fs->blocksize;
+	(*out)->fresh = 1;
 	return 0;
 }
 
@@ -299,6 +329,21 @@ void extfs_discard(struct extfs *x)
 uint64_t extfs_bytes(const struct extfs *x)
 {
 	return (uint64_t)ext2fs_blocks_count(x->fs->super) * x->fs->blocksize;
+}
+
+void extfs_space(const struct extfs *x, uint64_t *free_bytes, uint32_t *block_size)
+{
+	*free_bytes = (uint64_t)ext2fs_free_blocks_count(x->fs->super) * x->fs->blocksize;
+	*block_size = x->fs->blocksize;
+}
+
+uint64_t extfs_file_cost(const struct extfs *x, uint64_t size)
+{
+	uint64_t bs = x->fs->blocksize, blocks = (size + bs - 1) / bs;
+
+	/* at worst one 12-byte extent (or 4-byte block pointer) per block,
+	 * plus the tree's or the indirect chain's upper levels */
+	return (blocks + blocks * 12 / bs + 3) * bs;
 }
 
 const char *extfs_kind(const struct extfs *x)
@@ -520,7 +565,7 @@ void extfs_dirents_free(struct extfs_dirent *ents, size_t n)
 
 static int need_rw(struct extfs *x, const char *path, struct err *e)
 {
-	if (!x->undo_path)
+	if (!x->undo_path && !x->fresh)
 		return err_set(e, -EROFS, "%s:%s: file system opened read-only", x->label, path);
 	return 0;
 }
@@ -536,13 +581,32 @@ static void touch(struct extfs *x, ext2_ino_t ino)
 	(void)ext2fs_write_inode(x->fs, ino, &in);
 }
 
+/* Writes data[0..n) at the position of the open file f (path names it). */
+static int write_data(struct extfs *x, ext2_file_t f, const char *path, const void *data, size_t n,
+		      struct err *e)
+{
+	size_t done = 0;
+	errcode_t c;
+
+	while (done < n) {
+		unsigned int chunk = n - done > (1u << 20) ? (1u << 20) : (unsigned int)(n - done);
+		unsigned int got = 0;
+
+		if ((c = ext2fs_file_write(f, (const char *)data + done, chunk, &got)))
+			return ext_err(e, c, x->label, "writing", path);
+		if (!got)
+			return err_set(e, -EIO, "%s:%s: short write", x->label, path);
+		done += got;
+	}
+	return 0;
+}
+
 int extfs_write(struct extfs *x, const char *path, const void *data, size_t n, struct err *e)
 {
 	struct ext2_inode in;
 	ext2_file_t f;
 	ext2_ino_t ino;
 	errcode_t c;
-	size_t done = 0;
 	int r;
 
 	if ((r = need_rw(x, path, e)) < 0 || (r = lookup_inode(x, path, 1, &ino, &in, e)) < 0)
@@ -551,25 +615,10 @@ int extfs_write(struct extfs *x, const char *path, const void *data, size_t n, s
 		return err_set(e, -EINVAL, "%s:%s: not a regular file", x->label, path);
 	if ((c = ext2fs_file_open(x->fs, ino, EXT2_FILE_WRITE, &f)))
 		return ext_err(e, c, x->label, "opening for writing", path);
-	if ((c = ext2fs_file_set_size2(f, 0))) {
+	if ((c = ext2fs_file_set_size2(f, 0)))
 		r = ext_err(e, c, x->label, "truncating", path);
-		goto out;
-	}
-	while (done < n) {
-		unsigned int chunk = n - done > (1u << 20) ? (1u << 20) : (unsigned int)(n - done);
-		unsigned int got = 0;
-
-		if ((c = ext2fs_file_write(f, (const char *)data + done, chunk, &got))) {
-			r = ext_err(e, c, x->label, "writing", path);
-			goto out;
-		}
-		if (!got) {
-			r = err_set(e, -EIO, "%s:%s: short write", x->label, path);
-			goto out;
-		}
-		done += got;
-	}
-out:
+	else
+		r = write_data(x, f, path, data, n, e);
 	if ((c = ext2fs_file_close(f)) && !r)
 		r = ext_err(e, c, x->label, "closing", path);
 	if (!r)
@@ -650,6 +699,59 @@ int extfs_symlink(struct extfs *x, const char *path, const char *target, struct 
 	if (c)
 		return ext_err(e, c, x->label, "creating symbolic link", path);
 	return 0;
+}
+
+/* A new inode for a regular file of mode, linked as base in folder dir. */
+static int new_file_inode(struct extfs *x, ext2_ino_t dir, const char *base, unsigned mode, ext2_ino_t *ino,
+			  const char *path, struct err *e)
+{
+	struct ext2_inode in;
+	errcode_t c;
+
+	if ((c = ext2fs_new_inode(x->fs, dir, LINUX_S_IFREG | 0644, 0, ino)))
+		return ext_err(e, c, x->label, "allocating an inode", path);
+	c = ext2fs_link(x->fs, dir, base, *ino, EXT2_FT_REG_FILE);
+	if (c == EXT2_ET_DIR_NO_SPACE && (c = ext2fs_expand_dir(x->fs, dir)) == 0)
+		c = ext2fs_link(x->fs, dir, base, *ino, EXT2_FT_REG_FILE);
+	if (c)
+		return ext_err(e, c, x->label, "linking", path);
+	ext2fs_inode_alloc_stats2(x->fs, *ino, +1, 0);
+	memset(&in, 0, sizeof(in));
+	in.i_mode = (__u16)(LINUX_S_IFREG | (mode & 07777));
+	in.i_atime = in.i_ctime = in.i_mtime = (__u32)time(NULL);
+	in.i_links_count = 1;
+	if (ext2fs_has_feature_extents(x->fs->super)) {
+		ext2_extent_handle_t h;
+
+		if ((c = ext2fs_extent_open2(x->fs, *ino, &in, &h)))
+			return ext_err(e, c, x->label, "making the extent tree", path);
+		ext2fs_extent_free(h);
+	}
+	if ((c = ext2fs_write_new_inode(x->fs, *ino, &in)))
+		return ext_err(e, c, x->label, "writing the inode", path);
+	return 0;
+}
+
+int extfs_create(struct extfs *x, const char *path, unsigned mode, const void *data, size_t n, struct err *e)
+{
+	ext2_ino_t dir, ino;
+	const char *base;
+	ext2_file_t f;
+	errcode_t c;
+	int r;
+
+	if ((r = need_rw(x, path, e)) < 0 || (r = parent_of(x, path, 1, &dir, &base, e)) < 0)
+		return r;
+	if (ext2fs_lookup(x->fs, dir, base, (int)strlen(base), NULL, &ino) == 0)
+		return err_set(e, -EEXIST, "%s:%s: already exists", x->label, path);
+	if ((r = new_file_inode(x, dir, base, mode, &ino, path, e)) < 0)
+		return r;
+	if ((c = ext2fs_file_open(x->fs, ino, EXT2_FILE_WRITE, &f)))
+		return ext_err(e, c, x->label, "opening for writing", path);
+	r = write_data(x, f, path, data, n, e);
+	if ((c = ext2fs_file_close(f)) && !r)
+		r = ext_err(e, c, x->label, "closing", path);
+	return r;
 }
 
 #if defined(__has_feature)

@@ -19,6 +19,13 @@ struct extfs;
  * ("disk.img:1"). */
 int extfs_open(const char *image, uint64_t offset, const char *label, const char *undo_path,
 	       struct extfs **out, struct err *e);
+/* Opens the file system at offset of image for writing straight into the
+ * image: no staging, no undo file, no intent record. Only for a file system
+ * the caller has just made and discards whole on failure (vmlab image
+ * mkboot). Same errors as extfs_open. */
+int extfs_open_fresh(const char *image, uint64_t offset, const char *label, struct extfs **out,
+		     struct err *e);
+
 /* Closes; fs is freed even on failure. For an edit, commits it: the
  * changed blocks, before and after, go to the intent record
  * IMAGE.vmlab-edit (guest/editlog.h), durably; then into the image through
@@ -35,6 +42,14 @@ void extfs_discard(struct extfs *fs);
 
 /* Bytes the file system spans (blocks count times block size). */
 uint64_t extfs_bytes(const struct extfs *fs);
+
+/* Free bytes (free blocks times block size, as the superblock counts them)
+ * and the block size. */
+void extfs_space(const struct extfs *fs, uint64_t *free_bytes, uint32_t *block_size);
+
+/* Bytes a new regular file of size bytes takes: its data blocks plus the
+ * blocks that map them (extent tree or indirect blocks), upper bound. */
+uint64_t extfs_file_cost(const struct extfs *fs, uint64_t size);
 
 /* "ext2", "ext3" or "ext4" (by features). */
 const char *extfs_kind(const struct extfs *fs);
@@ -73,6 +88,12 @@ void extfs_dirents_free(struct extfs_dirent *ents, size_t n);
  * data[0..n): same inode, so owner, mode and links are kept; mtime and
  * ctime become now. */
 int extfs_write(struct extfs *fs, const char *path, const void *data, size_t n, struct err *e);
+/* Creates the regular file path (-EEXIST when path exists) with mode
+ * (permission bits), owner root, holding data[0..n); the folders on the
+ * way are created (mode 0755, owner root) when missing. -ENOSPC when the
+ * file system is full. */
+int extfs_create(struct extfs *fs, const char *path, unsigned mode, const void *data, size_t n,
+		 struct err *e);
 /* Creates the symbolic link path -> target (-EEXIST when path exists) and
  * the folder path's parent (mode 0755, owner root) when missing. */
 int extfs_symlink(struct extfs *fs, const char *path, const char *target, struct err *e);

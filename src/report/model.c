@@ -424,6 +424,7 @@ int model_build(struct model *m, const struct result_set *set, const char *basel
 	fill_cells(m, set, envn, row);
 	cell_stats(m);
 	pick_strongest(m);
+	counts_build(set, &m->counts);
 	free(envn);
 	free(row);
 	return 0;
@@ -437,6 +438,7 @@ void model_free(struct model *m)
 	free(m->envs);
 	free(m->benches);
 	free(m->experiments);
+	counts_free(&m->counts);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -567,4 +569,28 @@ size_t model_next_shown(const struct model *m, size_t i)
 	while (i < m->nbench * m->nenv && !model_cell_shown(&m->cells[i]))
 		i++;
 	return i;
+}
+
+const struct rfact report_facts[REPORT_NFACTS] = {
+	{ "host", "hostname" },      { "CPU", "cpu_model" },         { "kernel", "kernel" },
+	{ "Xen", "xen_version" },    { "scheduler", "xen_scheduler" }, { "virt_caps", "virt_caps" },
+	{ "Xen CPUs", "xen_cpus" },  { "Xen cmdline", "xen_cmdline" }, { "guest", "guest_type" },
+	{ "tsc_mode", "tsc_mode" },  { "Xen host", "xen_host" },      { "guest shape", "shape" },
+	{ "machine", "machine" },
+};
+
+const char *report_fact(const struct host_facts *f, size_t i)
+{
+	const char *v[REPORT_NFACTS] = { f->hostname,  f->cpu_model,   f->kernel,     f->xen_version,
+					 f->xen_scheduler, f->virt_caps, f->xen_cpus,   f->xen_cmdline,
+					 f->guest_type, f->tsc_mode,    f->xen_host,   f->shape,
+					 f->machine };
+	static char host[160];
+
+	/* the Xen host with its back end: "dom0 (testbed)" */
+	if (i == 10 && f->xen_host && f->host_kind) {
+		snprintf(host, sizeof(host), "%s (%s)", f->xen_host, f->host_kind);
+		return host;
+	}
+	return i < REPORT_NFACTS ? v[i] : NULL;
 }

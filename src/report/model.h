@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "report/counts.h"
 #include "run/results.h"
 
 /* One row (struct rbench) in one environment. Numbers are NaN when undefined. */
@@ -62,6 +63,7 @@ struct model {
 	char **experiments;
 	size_t nexp;
 	size_t records, ok, failed, unsupported;
+	struct rcounts counts;    /* the event counts the ok records carry */
 };
 
 /* Builds m from set (which must outlive m). baseline: see report_opts; when
@@ -147,5 +149,22 @@ void render_md(const struct model *m, const char *title, struct sbuf *out);
 void render_csv(const struct model *m, struct sbuf *out);
 void render_json(const struct model *m, const char *title, struct sbuf *out);
 void render_html(const struct model *m, const char *title, struct sbuf *out);
+
+/* The host facts an environment's row shows, in column order: the place
+ * it ran (hostname, CPU, kernel), Xen (version, scheduler, virt_caps, the
+ * host's CPUs and command line), the guest (type, tsc_mode) and, for a
+ * guest of a Xen host, that host (dom0's name and back end) and the shape
+ * xl read back. head is the column title, name the facts' JSON key. */
+struct rfact {
+	const char *head, *name;
+};
+#define REPORT_NFACTS 13
+extern const struct rfact report_facts[REPORT_NFACTS];
+
+/* Fact i of report_facts in f, or NULL when f lacks it. */
+const char *report_fact(const struct host_facts *f, size_t i);
+
+/* Appends s to o with < > & " ' as HTML entities (NULL: nothing). */
+void html_esc(struct sbuf *o, const char *s);
 
 #endif

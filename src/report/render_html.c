@@ -1,6 +1,8 @@
 /* A self-contained HTML report: inline CSS and inline SVG bar charts with
  * error bars, no external resources. */
+#include "report/anomaly.h"
 #include "report/model.h"
+#include "report/explain.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,7 +11,7 @@
 #define PLOT_W 380
 #define ROW_H 28
 
-static void esc(struct sbuf *o, const char *s)
+void html_esc(struct sbuf *o, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
@@ -102,7 +104,7 @@ static void bar_row(struct sbuf *o, const struct bars *c, size_t i, double label
 #define X(val) (x_of(c, (val), plot_w) + label_w)
 	sbuf_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
 		       "dominant-baseline=\"middle\">", label_w - 6, cy);
-	esc(o, c->b[i].label);
+	html_esc(o, c->b[i].label);
 	sbuf_puts(o, "</text>\n");
 	if (isfinite(c->b[i].v))
 		sbuf_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
@@ -123,7 +125,7 @@ static void bar_row(struct sbuf *o, const struct bars *c, size_t i, double label
 			       "stroke=\"#111\"/>\n", X(c->b[i].mx), cy);
 	sbuf_printf(o, "<text x=\"%.1f\" y=\"%.1f\" dominant-baseline=\"middle\">",
 		    label_w + plot_w + 8, cy);
-	esc(o, c->b[i].text);
+	html_esc(o, c->b[i].text);
 	sbuf_puts(o, "</text>\n");
 #undef X
 }
@@ -176,7 +178,7 @@ static void chart(struct sbuf *o, const struct bars *c)
 			       "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
 			       "fill=\"#666\">%s%s", tx, tx, h - 20, tx, h - 6, num,
 			    !strcmp(u.uname, "x") ? "" : " ");
-		esc(o, u.uname);
+		html_esc(o, u.uname);
 		sbuf_puts(o, "</text>\n");
 	}
 	for (size_t i = 0; i < c->n; i++)
@@ -190,7 +192,7 @@ static void chart(struct sbuf *o, const struct bars *c)
 
 static void env_label(struct sbuf *o, const struct renv *v)
 {
-	esc(o, v->name);
+	html_esc(o, v->name);
 	if (v->emulated)
 		sbuf_puts(o, " <span class=\"emu\">(emulated hardware)</span>");
 }
@@ -204,7 +206,7 @@ static void legend(struct sbuf *o, const struct model *m)
 	sbuf_puts(o, "<p class=\"legend\">");
 	if (m->baseline) {
 		sbuf_puts(o, "<span style=\"background:#3b6ea8\"></span>baseline (");
-		esc(o, m->baseline);
+		html_esc(o, m->baseline);
 		sbuf_puts(o, ")");
 	}
 	sbuf_puts(o, "<span style=\"background:#5a9a4a\"></span>other hardware");
@@ -220,34 +222,33 @@ static void html_strongest(struct sbuf *o, const char *set, const struct model *
 	if (!c)
 		return;
 	sbuf_puts(o, "Strongest slowdown among the ");
-	esc(o, set);
+	html_esc(o, set);
 	sbuf_puts(o, ": <b>");
-	esc(o, c->bench);
+	html_esc(o, c->bench);
 	sbuf_puts(o, "</b> on <b>");
-	esc(o, c->env);
+	html_esc(o, c->env);
 	sbuf_printf(o, "</b>, %.3f&times; [%.3f, %.3f] of ", c->slow, c->slow_lo, c->slow_hi);
-	esc(o, model_base_of(m, c));
+	html_esc(o, model_base_of(m, c));
 	sbuf_puts(o, ".<br>");
 }
 
 /* The environments with their host facts. */
 static void html_envs(const struct model *m, struct sbuf *o)
 {
-	sbuf_puts(o, "<h2>Environments</h2>\n<table><tr><th>environment</th><th>label</th>"
-		     "<th>host</th><th>CPU</th><th>kernel</th><th>Xen</th><th>scheduler</th>"
-		     "<th>virt_caps</th><th>guest</th><th>tsc_mode</th><th>ok</th><th>failed</th></tr>\n");
+	sbuf_puts(o, "<h2>Environments</h2>\n<table><tr><th>environment</th><th>label</th>");
+	for (size_t i = 0; i < REPORT_NFACTS; i++)
+		sbuf_printf(o, "<th>%s</th>", report_facts[i].head);
+	sbuf_puts(o, "<th>ok</th><th>failed</th></tr>\n");
 	for (size_t k = 0; k < m->nenv; k++) {
 		const struct renv *v = &m->envs[k];
-		const struct host_facts *f = v->facts;
-		const char *cols[] = { f->hostname, f->cpu_model, f->kernel, f->xen_version,
-				       f->xen_scheduler, f->virt_caps, f->guest_type, f->tsc_mode };
 		sbuf_puts(o, "<tr><td>");
 		env_label(o, v);
 		sbuf_puts(o, "</td><td>");
-		esc(o, v->label);
-		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		html_esc(o, v->label);
+		for (size_t i = 0; i < REPORT_NFACTS; i++) {
+			const char *val = report_fact(v->facts, i);
 			sbuf_puts(o, "</td><td>");
-			esc(o, cols[i] ? cols[i] : "-");
+			html_esc(o, val ? val : "-");
 		}
 		sbuf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td></tr>\n",
 			    v->ok, v->failed);
@@ -301,9 +302,9 @@ static void html_benches(const struct model *m, struct sbuf *o)
 		const struct rcell *x0 = model_cell(m, bi, 0);
 
 		sbuf_puts(o, "<h3>");
-		esc(o, m->benches[bi].label);
+		html_esc(o, m->benches[bi].label);
 		sbuf_puts(o, " <small>(");
-		esc(o, m->benches[bi].kind);
+		html_esc(o, m->benches[bi].kind);
 		sbuf_printf(o, ", %s, %s is better)</small></h3>\n", x0->unit ? x0->unit : "s",
 			    x0->higher_better ? "higher" : "lower");
 		for (size_t k = 0; k < m->nenv; k++) {
@@ -356,7 +357,7 @@ static void html_problems(const struct model *m, struct sbuf *o, bool unsup)
 		    unsup ? "runs" : "failed", unsup ? "reason" : "first error");
 	model_problem_rows(m, unsup, &(const struct model_row_fmt){ "<tr><td>", "</td><td>",
 			   "</td><td class=\"num\">", "</td><td>", "&lt;not supported&gt;: ",
-			   "</td></tr>\n", esc }, o);
+			   "</td></tr>\n", html_esc }, o);
 	sbuf_puts(o, "</table>\n");
 }
 
@@ -374,22 +375,36 @@ static void html_tables(const struct model *m, struct sbuf *o)
 		size_t k = i % m->nenv;
 
 		sbuf_puts(o, "<tr><td>");
-		esc(o, x->bench);
+		html_esc(o, x->bench);
 		sbuf_puts(o, "</td><td>");
 		env_label(o, &m->envs[k]);
 		model_cell_text(x, "&times;", &t);
 		sbuf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">", x->n);
-		esc(o, t.median);
+		html_esc(o, t.median);
 		sbuf_printf(o, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td>", t.min, t.max);
 		sbuf_printf(o, "<td class=\"num\">%s</td>", t.ci);
 		sbuf_printf(o, "<td class=\"num\">%s</td><td>", t.slow);
-		esc(o, m->envs[k].base_name ? m->envs[k].base_name : "-");
+		html_esc(o, m->envs[k].base_name ? m->envs[k].base_name : "-");
 		sbuf_printf(o, "</td><td class=\"num%s\">%zu</td></tr>\n",
 			    x->failed ? " bad" : "", x->failed);
 	}
 	sbuf_puts(o, "</table>\n");
 	html_problems(m, o, false);
 	html_problems(m, o, true);
+	if (m->counts.n) {
+		sbuf_puts(o, "<h2>Event counts</h2>\n<p class=\"sub\">counted around each run's measured "
+			     "iterations (micro: per repetition); medians over the runs</p>\n<table><tr>"
+			     "<th>benchmark</th><th>environment</th><th>event</th><th>runs</th>"
+			     "<th>median count</th><th>per op</th><th>note</th></tr>\n");
+		counts_rows(&m->counts, &(const struct counts_fmt){ "<tr><td>", "</td><td>",
+			    "</td></tr>\n", html_esc }, o);
+		sbuf_puts(o, "</table>\n");
+		struct explanation x;
+		if (explain_build(m, &x, NULL) == 0) {
+			explain_html(&x, o);
+			explain_free(&x);
+		}
+	}
 }
 
 void render_html(const struct model *m, const char *title, struct sbuf *o)
@@ -400,9 +415,9 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 		emu = emu || m->envs[k].emulated;
 	sbuf_puts(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		     "<meta name=\"viewport\" content=\"width=device-width\"><title>");
-	esc(o, title);
+	html_esc(o, title);
 	sbuf_printf(o, "</title><style>%s</style></head><body>\n<h1>", css);
-	esc(o, title);
+	html_esc(o, title);
 	sbuf_printf(o, "</h1>\n<p>%zu records: %zu ok, <span class=\"%s\">%zu failed</span>",
 		    m->records, m->ok, m->failed ? "bad" : "", m->failed);
 	if (m->unsupported)
@@ -412,11 +427,11 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 		sbuf_puts(o, "Slowdowns (ratio of medians, &gt;1 is slower, 95% bootstrap interval) "
 			     "are against <b>testbed:bare</b> for the testbed guests (the same emulated "
 			     "machine without Xen) and against <b>");
-		esc(o, m->baseline);
+		html_esc(o, m->baseline);
 		sbuf_puts(o, "</b> for the others.</p>\n");
 	} else if (m->baseline) {
 		sbuf_puts(o, "Slowdowns are against <b>");
-		esc(o, m->baseline);
+		html_esc(o, m->baseline);
 		sbuf_puts(o, "</b> (ratio of medians, &gt;1 is slower, 95% bootstrap interval).</p>\n");
 	} else {
 		sbuf_puts(o, "No baseline environment: no slowdowns.</p>\n");
@@ -431,9 +446,11 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 		html_strongest(o, m->strongest_set, m, m->strongest);
 		html_strongest(o, "microbenchmarks", m, m->strongest_micro);
 		sbuf_puts(o, "Where did native performance go? Start the analysis with <b>");
-		esc(o, (m->strongest ? m->strongest : m->strongest_micro)->bench);
+		html_esc(o, (m->strongest ? m->strongest : m->strongest_micro)->bench);
 		sbuf_puts(o, "</b>.</p>\n");
 	}
+	anomaly_render(m, &(const struct anomaly_fmt){ "<h2>Faster than the baseline</h2>\n<ul>\n",
+			 "<li class=\"bad\">", "</li>\n", "</ul>\n", html_esc }, o);
 
 	html_envs(m, o);
 	html_geomean(m, o);

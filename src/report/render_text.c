@@ -1,5 +1,7 @@
 /* Markdown, CSV and JSON renderings of a report model. */
+#include "report/anomaly.h"
 #include "report/model.h"
+#include "report/explain.h"
 #include "base/json.h"
 
 #include <math.h>
@@ -112,20 +114,22 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 			break;
 		}
 
-	sbuf_puts(o, "## Environments\n\n| environment | label | host | CPU | kernel | Xen | "
-		     "scheduler | virt_caps | guest | tsc_mode |\n|---|---|---|---|---|---|---|---|---|---|\n");
+	sbuf_puts(o, "## Environments\n\n| environment | label |");
+	for (size_t i = 0; i < REPORT_NFACTS; i++)
+		sbuf_printf(o, " %s |", report_facts[i].head);
+	sbuf_puts(o, "\n|---|---|");
+	for (size_t i = 0; i < REPORT_NFACTS; i++)
+		sbuf_puts(o, "---|");
+	sbuf_putc(o, '\n');
 	for (size_t k = 0; k < m->nenv; k++) {
 		const struct renv *v = &m->envs[k];
-		const struct host_facts *f = v->facts;
 		sbuf_puts(o, "| ");
 		md_text(o, v->name);
 		sbuf_puts(o, " | ");
 		md_text(o, v->label);
-		const char *cols[] = { f->hostname, f->cpu_model, f->kernel, f->xen_version,
-				       f->xen_scheduler, f->virt_caps, f->guest_type, f->tsc_mode };
-		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		for (size_t i = 0; i < REPORT_NFACTS; i++) {
 			sbuf_puts(o, " | ");
-			md_text(o, or_dash(cols[i]));
+			md_text(o, or_dash(report_fact(v->facts, i)));
 		}
 		sbuf_puts(o, " |\n");
 	}
@@ -162,8 +166,22 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 	if (m->strongest || m->strongest_micro)
 		sbuf_printf(o, " Where did native performance go? Start the analysis with %s.\n",
 			    (m->strongest ? m->strongest : m->strongest_micro)->bench);
+	anomaly_render(m, &(const struct anomaly_fmt){ "\n## Faster than the baseline\n\n", "- ",
+			 "\n", "", md_text }, o);
 	md_problems(m, o, false);
 	md_problems(m, o, true);
+	if (m->counts.n) {
+		sbuf_puts(o, "\n## Event counts\n\nCounted around each run's measured iterations "
+			     "(micro: per repetition); medians over the runs.\n\n"
+			     "| benchmark | environment | event | runs | median count | per op | note |\n"
+			     "|---|---|---|---|---|---|---|\n");
+		counts_rows(&m->counts, &(const struct counts_fmt){ "| ", " | ", " |\n", md_text }, o);
+		struct explanation x;
+		if (explain_build(m, &x, NULL) == 0) {
+			explain_md(&x, o);
+			explain_free(&x);
+		}
+	}
 }
 
 static void csv_field(struct sbuf *o, const char *s)
@@ -342,19 +360,21 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 		sbuf_puts(o, ",\"strongest\":");
 		jstr_or_null(o, v->worst ? v->worst->bench : NULL);
 		sbuf_puts(o, ",\"facts\":{");
-		const char *names[] = { "hostname", "cpu_model", "kernel", "xen_version",
-					"xen_scheduler", "virt_caps", "guest_type", "tsc_mode" };
-		const char *vals[] = { f->hostname, f->cpu_model, f->kernel, f->xen_version,
-				       f->xen_scheduler, f->virt_caps, f->guest_type, f->tsc_mode };
 		bool first = true;
-		for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-			if (!vals[i])
+		for (size_t i = 0; i < REPORT_NFACTS; i++) {
+			const char *val = report_fact(f, i);
+			if (!val)
 				continue;
 			if (!first)
 				sbuf_putc(o, ',');
 			first = false;
-			jkey(o, names[i]);
-			json_put_str(o, vals[i]);
+			jkey(o, report_facts[i].name);
+			json_put_str(o, i == 10 ? f->xen_host : val);
+		}
+		if (f->host_kind) {
+			sbuf_putc(o, first ? ' ' : ',');
+			jkey(o, "host_kind");
+			json_put_str(o, f->host_kind);
 		}
 		sbuf_puts(o, "}}");
 	}
@@ -366,5 +386,17 @@ void render_json(const struct model *m, const char *title, struct sbuf *o)
 	sbuf_putc(o, ',');
 	jkey(o, "strongest_micro");
 	json_strongest(o, m, m->strongest_micro, "microbenchmarks");
+	if (m->counts.n) {
+		sbuf_puts(o, ",\"counts\":");
+		counts_json(&m->counts, o);
+		struct explanation x;
+		if (explain_build(m, &x, NULL) == 0) {
+			sbuf_puts(o, ",\"explain\":");
+			explain_json(&x, o);
+			while (o->len && o->buf[o->len - 1] == '\n')
+				o->buf[--o->len] = 0;
+			explain_free(&x);
+		}
+	}
 	sbuf_puts(o, "}\n");
 }

@@ -4,6 +4,7 @@
 #include "base/proc.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ static const struct env_ops *const registry[] = {
 	&env_null_ops,
 	&env_ssh_ops,
 	&env_testbed_ops,
+	&env_xen_ops,
 };
 
 #define NREG (sizeof(registry) / sizeof(registry[0]))
@@ -41,7 +43,7 @@ int env_check(const char *name, struct err *e)
 
 	if (!ops)
 		return err_set(e, -EINVAL, "unknown environment '%s' (native, ssh:USER@HOST[:PORT], "
-			       "testbed:bare|pv|pvh|hvm, null)", name);
+			       "testbed:bare|pv|pvh|hvm, xen:pv|pvh|hvm|FILE.cfg[@HOST], null)", name);
 	return ops->check(arg, e);
 }
 
@@ -72,6 +74,7 @@ int env_init(struct env *v, const char *name, struct err *e)
 	v->name = xstrdup(name);
 	v->ops = lookup(v->name, &v->arg);
 	v->connect_timeout_ms = 10000;
+	v->guest_cap = -1;
 	return 0;
 }
 
@@ -125,19 +128,24 @@ void host_facts_from_cpuinfo(struct host_facts *f, const char *text)
 
 void host_facts_from_xl_info(struct host_facts *f, const char *text)
 {
-	char *v;
+	static const struct {
+		const char *key;
+		size_t off;
+	} fields[] = {
+		{ "xen_version", offsetof(struct host_facts, xen_version) },
+		{ "xen_scheduler", offsetof(struct host_facts, xen_scheduler) },
+		{ "virt_caps", offsetof(struct host_facts, virt_caps) },
+		{ "nr_cpus", offsetof(struct host_facts, xen_cpus) },
+		{ "xen_commandline", offsetof(struct host_facts, xen_cmdline) },
+	};
 
-	if ((v = colon_field(text, "xen_version"))) {
-		free(f->xen_version);
-		f->xen_version = v;
-	}
-	if ((v = colon_field(text, "xen_scheduler"))) {
-		free(f->xen_scheduler);
-		f->xen_scheduler = v;
-	}
-	if ((v = colon_field(text, "virt_caps"))) {
-		free(f->virt_caps);
-		f->virt_caps = v;
+	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+		char **dst = (char **)((char *)f + fields[k].off), *v = colon_field(text, fields[k].key);
+
+		if (v) {
+			free(*dst);
+			*dst = v;
+		}
 	}
 }
 
@@ -224,6 +232,45 @@ int host_concurrent_vms(struct sbuf *out)
 	return n;
 }
 
+/* The selected word of a sysfs choice file ("always [madvise] never" ->
+ * "madvise"), or the whole text; NULL when the file is absent. Caller frees. */
+static char *sysfs_choice(const char *path)
+{
+	char *t = read_small(path), *a, *b;
+
+	if (t && (a = strchr(t, '[')) && (b = strchr(a, ']'))) {
+		char *w = trim_dup(a + 1, (size_t)(b - a - 1));
+
+		free(t);
+		return w;
+	}
+	return t;
+}
+
+/* host_facts.machine of this machine: transparent huge pages, clock source,
+ * memory and online CPUs, the settings that make one machine's CPU kernel
+ * times differ from another's with the same CPU. Caller frees. */
+static char *machine_facts(void)
+{
+	char *thp = sysfs_choice("/sys/kernel/mm/transparent_hugepage/enabled");
+	char *cs = read_small("/sys/devices/system/clocksource/clocksource0/current_clocksource");
+	FILE *fp = fopen("/proc/meminfo", "r");
+	char line[256], buf[256];
+	long kb = -1;
+
+	while (fp && fgets(line, sizeof(line), fp))
+		if (sscanf(line, "MemTotal: %ld kB", &kb) == 1)
+			break;
+	if (fp)
+		fclose(fp);
+	snprintf(buf, sizeof(buf), "thp=%s clocksource=%s mem_mib=%ld cpus=%ld",
+		 thp && *thp ? thp : "unsupported", cs && *cs ? cs : "unknown", kb < 0 ? -1 : kb / 1024,
+		 sysconf(_SC_NPROCESSORS_ONLN));
+	free(thp);
+	free(cs);
+	return xstrdup(buf);
+}
+
 void host_facts_probe(struct host_facts *f)
 {
 	struct utsname u;
@@ -237,6 +284,7 @@ void host_facts_probe(struct host_facts *f)
 		f->hostname = xstrdup(host);
 	if (uname(&u) == 0)
 		f->kernel = xstrdup(u.release);
+	f->machine = machine_facts();
 	if ((fp = fopen("/proc/cpuinfo", "r"))) {
 		char buf[4096];
 		size_t n;
@@ -307,9 +355,15 @@ int host_facts_parse(const char *text, size_t n, struct host_facts *f, struct er
 	F(xen_version);
 	F(xen_scheduler);
 	F(virt_caps);
+	F(xen_cpus);
+	F(xen_cmdline);
 	F(guest_type);
 	F(tsc_mode);
 	F(concurrent);
+	F(xen_host);
+	F(host_kind);
+	F(shape);
+	F(machine);
 #undef F
 	json_free(j);
 	return 0;

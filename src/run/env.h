@@ -1,5 +1,5 @@
 /* Environments an experiment runs in (native, ssh:USER@HOST, testbed:TYPE,
- * null): each a `const struct env_ops` table in one registry. An environment
+ * xen:TYPE|FILE.cfg[@HOST], null): each a `const struct env_ops` table in one registry. An environment
  * runs this vmlab's own commands (`vmlab cpu run ... --json`) there and
  * records the host facts of the place they ran. */
 #ifndef VMLAB_RUN_ENV_H
@@ -14,6 +14,7 @@
 #include "run/results.h"
 
 struct env;
+struct host;
 
 struct env_ops {
 	const char *kind;      /* the part of the name before ':' */
@@ -34,6 +35,10 @@ struct env_ops {
 	/* Optional: releases what the opens of this process shared and left
 	 * running for the next one (the testbed it booted). */
 	void (*finish)(void);
+	/* Optional: for a guest of a Xen host, after open, that host (its dom0,
+	 * owned by v) with the guest's domain name in *domain; NULL when v is
+	 * no guest (native, testbed:bare). */
+	struct host *(*dom0)(struct env *v, const char **domain);
 };
 
 struct env {
@@ -46,9 +51,18 @@ struct env {
 	long guest_memory_mb;       /* testbed guests: MiB, 0 = the testbed's default */
 	const char *tsc_mode;       /* testbed guests: xl's tsc_mode, NULL = "native" */
 	char *const *ssh_options;   /* extra ssh arguments (-i KEY, -oX=Y), NULL-terminated or NULL */
+	/* xen: guests: their shape (0 / NULL and cap -1 leave the config's; see
+	 * host/guest.h's struct guest_shape) and, for a user's config, the
+	 * address its ssh answers at (NULL: vmlab.ip= in its extra=) */
+	long guest_vcpus, guest_weight, guest_cap;
+	const char *guest_cpus, *guest_cpus_soft, *guest_pool, *guest_address;
 	/* Told the pid of each local child exec starts (proc_opts.started), NULL = none. */
 	void (*on_child)(void *ctx, pid_t pid);
 	void *child_ctx;
+	/* Set by a failed open whose cause is bad input that its errno does not
+	 * tell (an ssh host named by the user that does not answer): the
+	 * runner then treats it as it treats -EINVAL (exit status 2). */
+	bool bad_input;
 	void *priv;                 /* back end state between open and close */
 };
 
@@ -88,10 +102,39 @@ void host_facts_from_cpuinfo(struct host_facts *f, const char *text);
 void host_facts_from_xl_info(struct host_facts *f, const char *text);
 
 
+/* Opens v as the ssh environment of host spec ("ssh:USER@HOST[:PORT]",
+ * with v's connect timeout and ssh options): this vmlab copied there, facts
+ * from its `run --facts`, label as given. Its exec and close are
+ * env_ssh_ops's. Used by the ssh back end and for guests (env_xen). */
+int env_ssh_open_on(struct env *v, const char *spec, const char *label, struct err *e);
+
 /* Back ends. */
 extern const struct env_ops env_native_ops;
 extern const struct env_ops env_null_ops;
 extern const struct env_ops env_ssh_ops;
 extern const struct env_ops env_testbed_ops;
+extern const struct env_ops env_xen_ops;
+
+/* The xen back end's open, exec and close for a guest of type ("pv",
+ * "pvh", "hvm" or a FILE.cfg) on host spec: what testbed:pv|pvh|hvm use
+ * once their testbed is up (they are short names of xen:TYPE@testbed). */
+int env_xen_open_on(struct env *v, const char *type, const char *spec, struct err *e);
+int env_xen_exec(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out, struct sbuf *errout,
+		 int *status, struct err *e);
+void env_xen_close(struct env *v);
+struct host *env_xen_dom0(struct env *v, const char **domain);
+
+struct host;
+/* The ssh options (argv_free them) that reach a vmlab guest of host h:
+ * through h when its guests are behind it, the testbed's key, no host key
+ * checks (each boot makes new keys), then extra (NULL-terminated, or NULL). */
+char **env_xen_guest_ssh_opts(struct host *h, char *const *extra);
+/* The host spec of "TYPE[@HOST]" (the part after "xen:"), malloc'd into
+ * *spec ("local" when none is given); -EINVAL (e) when HOST is bad. */
+int env_xen_host_spec(const char *arg, char **spec, struct err *e);
+/* An open xen environment's guest address (its ssh answers there) and
+ * domain name; NULL before open. */
+const char *env_xen_address(const struct env *v);
+const char *env_xen_domain(const struct env *v);
 
 #endif

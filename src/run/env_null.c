@@ -2,8 +2,10 @@
  * answers each benchmark command with a synthetic, clearly labelled record.
  * Options after "null:" (comma-separated): delay=DURATION per run,
  * fail=NAME (that benchmark reports a checksum mismatch), unsupported=NAME
- * (that microbenchmark reports it cannot run here), unreachable. */
+ * (that microbenchmark reports it cannot run here), unreachable. Events a
+ * run is asked to count (--trace) are recorded unsupported: nothing runs. */
 #include "run/env.h"
+#include "base/json.h"
 #include "base/units.h"
 #include "run/record.h"
 
@@ -178,9 +180,57 @@ static bool null_cpu(const struct null_state *s, const char *name, const char *s
 	return bad;
 }
 
+/* The synthetic record of a jbb run (options args[1..]): invalid when
+ * s->fail is "jbb". */
+static bool null_jbb(const struct null_state *s, char *const args[], double jitter,
+		     struct record *r)
+{
+	bool bad = s->fail && !strcmp(s->fail, "jbb");
+	const char *mode = opt(args, "--mode");
+	bool critical = mode && !strcmp(mode, "critical");
+
+	r->kind = "jbb";
+	r->benchmark = "jbb";
+	r->wall_s = r->user_s = 0.1 * jitter;
+	r->sys_s = 0.001;
+	r->metric = bad ? NAN : round(10000.0 * jitter);
+	r->metric_name = critical ? "critical-jOPS" : "bops";
+	r->unit = critical ? "jOPS" : "bops";
+	r->higher_is_better = 1;
+	r->checksum_ok = !bad;
+	r->status = bad ? "invalid" : "ok";
+	if (bad)
+		r->error = "1 warehouses: warehouse 1: invariant violated: synthetic (null:fail=jbb)";
+	record_add_raw(r, "valid", bad ? "false" : "true");
+	return bad;
+}
+
+/* The counts of a --trace list: every item unsupported. */
+static char *null_counts(const char *list)
+{
+	struct sbuf o = SBUF_INIT;
+	const char *p = list;
+
+	sbuf_putc(&o, '{');
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (p != list)
+			sbuf_putc(&o, ',');
+		json_put_strn(&o, p, n);
+		sbuf_puts(&o, ":{\"status\":\"unsupported\",\"reason\":\"the null environment runs "
+			      "nothing and counts nothing\"}");
+		p += n + (p[n] == ',');
+	}
+	sbuf_putc(&o, '}');
+	return sbuf_take(&o);
+}
+
 static int null_exec(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
 		     struct sbuf *errout, int *status, struct err *e)
 {
+	const char *trace = opt(args, "--trace");
+	char *counts = NULL;
 	struct null_state *s = v->priv;
 	const char *cmd = opt(args, "--cmd");
 	double jitter = 1.0 + 0.01 * (double)(s->calls++ % 5);
@@ -192,11 +242,21 @@ static int null_exec(struct env *v, char *const args[], uint64_t timeout_ms, str
 	record_init(&r);
 	if (!strcmp(args[0], "micro"))
 		null_micro(s, args[1], jitter, &r, why);
+	else if (!strcmp(args[0], "jbb"))
+		*status = null_jbb(s, args, jitter, &r);
 	else if (cmd)
 		null_cmd(cmd, jitter, &r);
 	else if (null_cpu(s, args[2], opt(args, "--size"), jitter, &r))
 		*status = 1;
+	if (trace)
+		r.counts = counts = null_counts(trace);
 	record_to_json(&r, out);
+	for (size_t k = 0; k < r.nextras; k++) {
+		free(r.extras[k].key);
+		free(r.extras[k].json);
+	}
+	free(r.extras);
+	free(counts);
 	return 0;
 }
 

@@ -1,12 +1,14 @@
 /* The "testbed:bare|pv|pvh|hvm" environments: the vmlab testbed (real Xen in
- * QEMU, src/testbed), driven through its library. bare runs in the testbed
- * machine booted without Xen; pv, pvh and hvm in a guest created on open and
- * destroyed on close. Results are labelled as emulated hardware. */
+ * QEMU, src/testbed), booted when it is not up. bare runs in the testbed
+ * machine booted without Xen; pv, pvh and hvm are short names of
+ * xen:TYPE@testbed (env_xen.c): a guest created on open and destroyed on
+ * close. Results are labelled as emulated hardware. */
 #include "run/env.h"
 #include "base/proc.h"
 #include "testbed/boot.h"
 #include "testbed/exec.h"
 #include "testbed/guest.h"
+#include "base/text.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -23,7 +25,6 @@
 struct tb_env {
 	struct tb_paths p;
 	struct tb_state s;     /* the running testbed */
-	struct tb_guest g;     /* the guest we created (g.name[0] == 0 for bare) */
 };
 
 /* Whether this process has looked at the testbed yet, and whether it found
@@ -52,19 +53,6 @@ static int tb_check(const char *arg, struct err *e)
 		       "testbed:pvh or testbed:hvm", arg ? arg : "");
 }
 
-static const char *last_line(const struct sbuf *s, char *buf, size_t len)
-{
-	const char *t = sbuf_str(s);
-	size_t n = s->len;
-
-	while (n && (t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == ' '))
-		n--;
-	const char *p = memrchr(t, '\n', n);
-	p = p ? p + 1 : t;
-	snprintf(buf, len, "%.*s", (int)(t + n - p), p);
-	return buf;
-}
-
 /* Rewrites a failed testbed step's error as "ENV: unreachable: testbed STEP: why". */
 static int unreachable(struct env *v, const char *step, struct err *e)
 {
@@ -75,34 +63,40 @@ static int unreachable(struct env *v, const char *step, struct err *e)
 		       step, why);
 }
 
+static int is_bare(const struct env *v)
+{
+	return !strcmp(v->arg, "bare");
+}
+
+/* Undoes open: the guest of pv, pvh and hvm (env_xen.c); bare holds only
+ * its struct tb_env. */
 static void tb_close(struct env *v)
 {
-	struct tb_env *s = v->priv;
-
-	if (!s)
+	if (!v->priv)
 		return;
-	if (s->g.name[0]) {
-		struct err e = { 0 };
-
-		(void)tb_guest_down(&s->p, &s->s, &s->g, &e);
+	if (!is_bare(v)) {
+		env_xen_close(v);
+		return;
 	}
-	free(s);
+	free(v->priv);
 	v->priv = NULL;
 }
 
-/* Runs cmd[] in the testbed machine (bare) or our guest. */
+/* Runs cmd[] in the testbed machine (bare). */
 static int tb_raw(struct env *v, char *const cmd[], uint64_t timeout_ms, struct sbuf *out,
 		  struct sbuf *errout, int *status, struct err *e)
 {
 	struct tb_env *s = v->priv;
 
-	return tb_exec(&s->p, &s->s, s->g.name[0] ? s->g.ip : NULL, cmd, timeout_ms, out, errout, status, e);
+	return tb_exec(&s->p, &s->s, NULL, cmd, timeout_ms, out, errout, status, e);
 }
 
 /* The testbed images carry /usr/bin/vmlab, copied when they were built. */
 static int tb_exec_vmlab(struct env *v, char *const args[], uint64_t timeout_ms, struct sbuf *out,
 			 struct sbuf *errout, int *status, struct err *e)
 {
+	if (!is_bare(v))
+		return env_xen_exec(v, args, timeout_ms, out, errout, status, e);
 	char **argv = argv_prefixed("vmlab", args);
 	int rc = tb_raw(v, argv, timeout_ms, out, errout, status, e);
 
@@ -124,11 +118,11 @@ static int tb_plain_facts(struct env *v, struct err *e)
 		rc = tb_raw(v, cmds[i], 60000, &out[i], &eo, &st, e);
 		if (!rc && st != 0)
 			rc = err_set(e, -EIO, "%s: %s failed there (exit %d): %s", v->name, cmds[i][0],
-				     st, last_line(&eo, line, sizeof(line)));
+				     st, text_last_line(sbuf_str(&eo), eo.len, line, sizeof(line)));
 	}
 	if (!rc) {
-		v->facts.kernel = xstrdup(last_line(&out[0], line, sizeof(line)));
-		v->facts.hostname = xstrdup(last_line(&out[1], line, sizeof(line)));
+		v->facts.kernel = xstrdup(text_last_line(sbuf_str(&out[0]), out[0].len, line, sizeof(line)));
+		v->facts.hostname = xstrdup(text_last_line(sbuf_str(&out[1]), out[1].len, line, sizeof(line)));
 		host_facts_from_cpuinfo(&v->facts, sbuf_str(&out[2]));
 	}
 	for (size_t i = 0; i < 3; i++)
@@ -138,19 +132,30 @@ static int tb_plain_facts(struct env *v, struct err *e)
 }
 
 /* Boots the testbed in the mode v needs (taking one in the other mode down
- * first) and, for pv, pvh and hvm, creates our guest. */
+ * first). bare boots with as many CPUs as the guests get vCPUs (the
+ * experiment's vcpus, else TB_GUEST_VCPUS_DEFAULT): the same shape as the
+ * guests it is the baseline of (measured under TCG: a new process's first
+ * iteration of flow took 2.4-6.6x its fourth on a 2-CPU bare machine,
+ * 1.3-2.1x on a 1-CPU one, about 1x in a 1-vCPU PV guest). */
 static int tb_bring_up(struct env *v, struct tb_env *s, struct err *e)
 {
 	struct sbuf log = SBUF_INIT;
-	struct tb_up_opts o = { .bare = !strcmp(v->arg, "bare"), .timeout_s = UP_TIMEOUT_S,
+	struct tb_up_opts o = { .bare = is_bare(v), .timeout_s = UP_TIMEOUT_S,
 				.start_port = FIRST_PORT, .build_log = &log };
-	struct tb_guest_opts go = { .type = v->arg, .memory_mib = v->guest_memory_mb, .tsc_mode = v->tsc_mode };
-	char name[64];
-	uint64_t took_ms;
 	int rc, already, how;
+
+	if (o.bare)
+		o.cpus = v->guest_vcpus > 0 ? (int)v->guest_vcpus : TB_GUEST_VCPUS_DEFAULT;
 
 	if ((rc = tb_paths_get(&s->p, e)) < 0)
 		return unreachable(v, "up", e);
+	/* one found up in the mode v needs is used as it is, whatever its
+	 * --cpus, --xen-args or --net (its facts record them) */
+	if (tb_state_load(&s->p, &s->s, NULL) == 0 && tb_state_alive(&s->s) &&
+	    !strcmp(s->s.mode, o.bare ? "bare" : "xen")) {
+		sbuf_free(&log);
+		return 0;
+	}
 	rc = tb_up(&s->p, &o, NULL, &s->s, &already, e);
 	if (rc == -EBUSY) {
 		/* the testbed is up in one mode at a time: bare (no Xen) or xen */
@@ -160,15 +165,6 @@ static int tb_bring_up(struct env *v, struct tb_env *s, struct err *e)
 	sbuf_free(&log);
 	if (rc < 0)
 		return unreachable(v, o.bare ? "up --bare" : "up", e);
-	if (o.bare)
-		return 0;
-	snprintf(name, sizeof(name), "vmlab-run-%s-%ld", v->arg, (long)getpid());
-	go.name = name;
-	rc = tb_guest_up(&s->p, &s->s, &go, &s->g, &took_ms, NULL, e);
-	if (rc < 0) {
-		memset(&s->g, 0, sizeof(s->g));
-		return unreachable(v, "guest up", e);
-	}
 	return 0;
 }
 
@@ -176,17 +172,22 @@ static int tb_open(struct env *v, struct err *e)
 {
 	struct tb_env *s = xcalloc(1, sizeof(*s));
 	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
-	bool bare = !strcmp(v->arg, "bare");
 	int rc, st = -1;
 
-	v->priv = s;
-	v->label = xstrdup(LABEL);
 	if (!tb_looked) {
 		tb_looked = 1;
 		tb_found_up = tb_running();
 	}
-	if ((rc = tb_bring_up(v, s, e)))
-		goto fail;
+	if ((rc = tb_bring_up(v, s, e))) {
+		free(s);
+		return rc;
+	}
+	if (!is_bare(v)) {
+		free(s);
+		return env_xen_open_on(v, v->arg, "testbed", e);
+	}
+	v->priv = s;
+	v->label = xstrdup(LABEL);
 	{
 		char *args[] = { "run", "--facts", NULL };
 		rc = tb_exec_vmlab(v, args, 5 * 60 * 1000, &out, &eo, &st, e);
@@ -195,28 +196,10 @@ static int tb_open(struct env *v, struct err *e)
 		rc = tb_plain_facts(v, e);
 	else if (!rc)
 		rc = host_facts_parse(sbuf_str(&out), out.len, &v->facts, e);
+	sbuf_free(&out);
+	sbuf_free(&eo);
 	if (rc)
-		goto fail;
-	if (!bare) {
-		/* the hypervisor's facts come from dom0's xl info */
-		char *xl[] = { "xl", "info", NULL };
-		struct err ignored = { 0 };
-
-		sbuf_reset(&out);
-		if (tb_exec(&s->p, &s->s, NULL, xl, 60000, &out, NULL, &st, &ignored) == 0 && st == 0)
-			host_facts_from_xl_info(&v->facts, sbuf_str(&out));
-		free(v->facts.guest_type);
-		v->facts.guest_type = xstrdup(v->arg);
-		free(v->facts.tsc_mode);
-		v->facts.tsc_mode = xstrdup(v->tsc_mode ? v->tsc_mode : TB_TSC_MODE_DEFAULT);
-	}
-	sbuf_free(&out);
-	sbuf_free(&eo);
-	return 0;
-fail:
-	sbuf_free(&out);
-	sbuf_free(&eo);
-	tb_close(v);
+		tb_close(v);
 	return rc;
 }
 
@@ -233,6 +216,13 @@ static void tb_finish(void)
 	tb_looked = tb_found_up = 0;
 }
 
+/* pv, pvh, hvm: the guest's testbed dom0; bare: none. */
+static struct host *tb_dom0(struct env *v, const char **domain)
+{
+	return is_bare(v) ? NULL : env_xen_dom0(v, domain);
+}
+
 const struct env_ops env_testbed_ops = {
 	"testbed", "testbed:bare|pv|pvh|hvm", tb_check, tb_open, tb_exec_vmlab, tb_close, tb_finish,
+	tb_dom0,
 };

@@ -3,12 +3,15 @@
 #include "base/fileio.h"
 #include "base/opt.h"
 #include "base/sbuf.h"
+#include "bench/jbb_args.h"
 #include "bench/micro.h"
 #include "bench/suite.h"
+#include "measure/perfev.h"
 #include "run/env.h"
 #include "testbed/testbed.h"
 #include "xen/cpulist.h"
 #include "xen/xlcfg.h"
+#include "xen/xtmeta.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -29,6 +32,7 @@ static const struct opt keys[] = {
 	{ "benchmarks", 0, OPT_LIST },
 	{ "micro", 0, OPT_LIST },
 	{ "cmds", 0, OPT_LIST },
+	{ "jbb", 0, OPT_LIST },
 	{ "environments", 0, OPT_LIST },
 	{ "size", 0, OPT_ENUM, .def = "test", .words = sizes },
 	{ "iterations", 0, OPT_LONG, .def = "3", .min = 1, .max = 10000 },
@@ -40,6 +44,15 @@ static const struct opt keys[] = {
 	{ "guest_memory", 0, OPT_LONG, .min = 32, .max = 65536 },
 	{ "pin", 0, OPT_STRING },
 	{ "tsc_mode", 0, OPT_STRING },
+	{ "vcpus", 0, OPT_LONG, .min = 1, .max = 128 },
+	{ "cpus", 0, OPT_STRING },
+	{ "cpus_soft", 0, OPT_STRING },
+	{ "weight", 0, OPT_LONG, .min = 1, .max = 65535 },
+	{ "cap", 0, OPT_LONG, .min = 0, .max = 12800 },
+	{ "pool", 0, OPT_STRING },
+	{ "guest_address", 0, OPT_STRING },
+	{ "trace", 0, OPT_LIST },
+	{ "xentrace", 0, OPT_STRING },
 	{ 0 },
 };
 
@@ -189,6 +202,42 @@ static int check_registry(const struct xlcfg *c, const char *key, char **names, 
 	return 0;
 }
 
+/* Each jbb item is a valid set of vmlab jbb options; the error is at the
+ * item. */
+static int check_jbb(const struct xlcfg *c, const struct experiment *x, struct err *e)
+{
+	const struct xlcfg_value *l = xlcfg_get(c, "jbb");
+
+	for (size_t i = 0; i < x->njbb; i++) {
+		struct err ee = { 0, "" };
+		if (jbb_args_check_item(x->jbb[i], &ee))
+			return err_at(e, -EINVAL, xlcfg_name(c), l->items[i]->line, l->items[i]->col,
+				      "jbb: '%s': %s", x->jbb[i], ee.msg);
+	}
+	return 0;
+}
+
+/* trace = [ ... ]: each item an event or glob as vmlab trace -e takes
+ * them (whether this kernel has it is each environment's business: the
+ * runs record an event it lacks as unsupported). */
+static int check_trace(const struct xlcfg *c, char **names, size_t n, struct err *e)
+{
+	const struct xlcfg_value *l = xlcfg_get(c, "trace");
+
+	for (size_t i = 0; i < n; i++) {
+		struct perfev_spec s = { 0 };
+		struct err ee = { 0, "" };
+		int rc = perfev_spec_add(&s, names[i], strlen(names[i]), &ee);
+
+		perfev_spec_free(&s);
+		if (rc < 0 || strchr(names[i], ','))
+			return err_at(e, -EINVAL, xlcfg_name(c), l->items[i]->line, l->items[i]->col,
+				      "trace: '%s': %s", names[i],
+				      rc < 0 ? ee.msg : "one event or glob per item");
+	}
+	return 0;
+}
+
 /* pin = "CPUS": xl CPULIST syntax, CPUs below CPU_SETSIZE (what vmlab cpu
  * run --pin takes anywhere), and present where each environment's CPUs are
  * known before running (env_check_cpus). */
@@ -215,6 +264,42 @@ static int check_pin(const struct xlcfg *c, const char *s, const struct experime
 		if (env_check_cpus(x->envs[i], set, max < 0 ? 0 : (int)max + 1, &ee))
 			rc = at_value(c, "pin", e, "%s", ee.msg);
 	return rc;
+}
+
+/* The guest shape keys: vcpus, cpus, cpus_soft (CPULISTs), weight, cap,
+ * pool (a name), guest_address (an IPv4 address). */
+static int get_shape(const struct xlcfg *c, struct experiment *x, struct err *e)
+{
+	static const char *const strs[] = { "cpus", "cpus_soft", "pool", "guest_address" };
+	char **dst[] = { &x->cpus, &x->cpus_soft, &x->pool, &x->guest_address };
+	int rc;
+
+	if ((rc = get_long(c, "vcpus", &x->vcpus, e)) || (rc = get_long(c, "weight", &x->weight, e)) ||
+	    (rc = get_long(c, "cap", &x->cap, e)))
+		return rc;
+	if (!xlcfg_get(c, "cap"))
+		x->cap = -1;
+	for (size_t k = 0; k < sizeof(strs) / sizeof(strs[0]); k++) {
+		const char *s = NULL;
+		struct cpulist l = { 0 };
+		struct err ee = { 0, "" };
+		int col = 0;
+
+		if ((rc = get_str(c, strs[k], &s, e)))
+			return rc;
+		if (!s)
+			continue;
+		if (k < 2 && cpulist_parse(s, &l, &col, &ee) < 0)
+			return at_value(c, strs[k], e, "%s", ee.msg);
+		cpulist_free(&l);
+		if (k == 2 && (!s[0] || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") !=
+				strlen(s)))
+			return at_value(c, strs[k], e, "a cpupool name of letters, digits, -, _ and ., not '%s'", s);
+		if (k == 3 && (strlen(s) > 15 || strspn(s, "0123456789.") != strlen(s) || strlen(s) < 7))
+			return at_value(c, strs[k], e, "an IPv4 address such as \"10.0.0.50\", not '%s'", s);
+		*dst[k] = xstrdup(s);
+	}
+	return 0;
 }
 
 static char *default_name(const char *file)
@@ -276,14 +361,18 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 	if ((rc = get_names(c, "benchmarks", true, &x->benchmarks, &x->nbenchmarks, e)) ||
 	    (rc = get_names(c, "micro", true, &x->micro, &x->nmicro, e)) ||
 	    (rc = get_names(c, "cmds", true, &x->cmds, &x->ncmds, e)) ||
+	    (rc = get_names(c, "jbb", true, &x->jbb, &x->njbb, e)) ||
 	    (rc = get_names(c, "environments", true, &x->envs, &x->nenvs, e)) ||
-	    (rc = get_names(c, "ssh_options", false, &x->ssh_options, &x->nssh_options, e)))
+	    (rc = get_names(c, "ssh_options", false, &x->ssh_options, &x->nssh_options, e)) ||
+	    (rc = get_names(c, "trace", true, &x->trace, &x->ntrace, e)) ||
+	    (rc = check_trace(c, x->trace, x->ntrace, e)))
 		return rc;
 	if ((rc = check_registry(c, "benchmarks", x->benchmarks, x->nbenchmarks, false, e)) ||
-	    (rc = check_registry(c, "micro", x->micro, x->nmicro, true, e)))
+	    (rc = check_registry(c, "micro", x->micro, x->nmicro, true, e)) ||
+	    (rc = check_jbb(c, x, e)))
 		return rc;
-	if (!x->nbenchmarks && !x->nmicro && !x->ncmds)
-		return err_at(e, -EINVAL, file, 1, 1, "nothing to run: set benchmarks, micro or cmds");
+	if (!x->nbenchmarks && !x->nmicro && !x->ncmds && !x->njbb)
+		return err_at(e, -EINVAL, file, 1, 1, "nothing to run: set benchmarks, micro, cmds or jbb");
 	if (!x->nenvs)
 		return err_at(e, -EINVAL, file, xlcfg_line(c, "environments") ?
 			      xlcfg_line(c, "environments") : 1, 1,
@@ -314,6 +403,8 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 	    (rc = get_long(c, "guest_memory", &x->guest_memory_mb, e)))
 		return rc;
 	x->connect_timeout_ms = (uint64_t)ct * 1000;
+	if ((rc = get_shape(c, x, e)))
+		return rc;
 	s = NULL;
 	if ((rc = get_str(c, "tsc_mode", &s, e)))
 		return rc;
@@ -321,6 +412,15 @@ static int check_all(const struct xlcfg *c, struct experiment *x, struct err *e)
 		return at_value(c, "tsc_mode", e, "expected \"native\", \"default\", \"always_emulate\" "
 				"or \"native_paravirt\", not '%s'", s);
 	x->tsc_mode = s ? xstrdup(s) : NULL;
+	s = NULL;
+	if ((rc = get_str(c, "xentrace", &s, e)))
+		return rc;
+	if (s) {
+		struct err me = { 0, "" };
+		if (xt_mask_parse(s, &x->xentrace_mask, &me))
+			return at_value(c, "xentrace", e, "%s", me.msg);
+		x->xentrace = xstrdup(s);
+	}
 	if ((rc = get_typed(c, "timeout", &ns, e)))
 		return rc;
 	x->timeout_ms = ns / 1000000;
@@ -389,11 +489,18 @@ void experiment_free(struct experiment *x)
 	free_list(x->benchmarks, x->nbenchmarks);
 	free_list(x->micro, x->nmicro);
 	free_list(x->cmds, x->ncmds);
+	free_list(x->jbb, x->njbb);
 	free_list(x->envs, x->nenvs);
 	free_list(x->ssh_options, x->nssh_options);
+	free_list(x->trace, x->ntrace);
 	free(x->size);
 	free(x->pin);
 	free(x->tsc_mode);
+	free(x->xentrace);
+	free(x->cpus);
+	free(x->cpus_soft);
+	free(x->pool);
+	free(x->guest_address);
 	free(x->results);
 	memset(x, 0, sizeof(*x));
 }

@@ -113,6 +113,17 @@ static void bench_to_json(const struct record *r, struct sbuf *o)
 		put_str(o, "metric_name", r->metric_name);
 		put_bool(o, "higher_is_better", r->higher_is_better);
 		sbuf_printf(o, ",\"exit_status\":%d", r->exit_status);
+	} else if (!strcmp(k, "jbb")) {
+		put_fixed(o, "wall_s", r->wall_s, 6);
+		put_fixed(o, "user_s", r->user_s, 6);
+		put_fixed(o, "sys_s", r->sys_s, 6);
+		sbuf_puts(o, ",\"metric\":");
+		json_put_num(o, r->metric);
+		put_str(o, "metric_name", r->metric_name);
+		put_str(o, "unit", r->unit);
+		put_bool(o, "higher_is_better", r->higher_is_better);
+		if (r->checksum_ok >= 0)
+			put_bool(o, "checksum_ok", r->checksum_ok);
 	} else {
 		put_str(o, "size", r->size);
 		put_times(r, o);
@@ -120,9 +131,17 @@ static void bench_to_json(const struct record *r, struct sbuf *o)
 		put_bool(o, "checksum_ok", r->checksum_ok);
 		put_str(o, "checksum", r->checksum);
 	}
+	if (r->counts) {
+		sbuf_puts(o, ",\"counts\":");
+		sbuf_puts(o, r->counts);
+	}
 	put_str(o, "status", r->status);
 	if (r->error)
 		put_str(o, "error", r->error);
+	for (size_t x = 0; !strcmp(k, "jbb") && x < r->nextras; x++) {
+		sbuf_printf(o, ",\"%s\":", r->extras[x].key);
+		sbuf_puts(o, r->extras[x].json);
+	}
 	sbuf_puts(o, "}\n");
 }
 
@@ -161,7 +180,8 @@ static bool is_web(const char *kind)
 static bool any_fact(const struct host_facts *f)
 {
 	return f->hostname || f->cpu_model || f->kernel || f->xen_version || f->xen_scheduler ||
-	       f->virt_caps || f->guest_type || f->tsc_mode || f->concurrent;
+	       f->virt_caps || f->xen_cpus || f->xen_cmdline || f->guest_type || f->tsc_mode ||
+	       f->concurrent || f->xen_host || f->host_kind || f->shape || f->machine;
 }
 
 void host_facts_to_json(const struct host_facts *f, struct sbuf *o)
@@ -175,9 +195,15 @@ void host_facts_to_json(const struct host_facts *f, struct sbuf *o)
 	put_s(o, &first, "xen_version", f->xen_version);
 	put_s(o, &first, "xen_scheduler", f->xen_scheduler);
 	put_s(o, &first, "virt_caps", f->virt_caps);
+	put_s(o, &first, "xen_cpus", f->xen_cpus);
+	put_s(o, &first, "xen_cmdline", f->xen_cmdline);
 	put_s(o, &first, "guest_type", f->guest_type);
 	put_s(o, &first, "tsc_mode", f->tsc_mode);
 	put_s(o, &first, "concurrent", f->concurrent);
+	put_s(o, &first, "xen_host", f->xen_host);
+	put_s(o, &first, "host_kind", f->host_kind);
+	put_s(o, &first, "shape", f->shape);
+	put_s(o, &first, "machine", f->machine);
 	sbuf_putc(o, '}');
 }
 
@@ -330,6 +356,28 @@ static size_t error_offset(const char *text, size_t len, const char *msg, const 
 	return off + (size_t)(col - 1);
 }
 
+/* A jbb record's fields beyond the common ones (its points, figures and
+ * validity) are kept as extras, in order, for the store. */
+static void keep_jbb_extras(struct record *r, const struct json *j)
+{
+	static const char *const common[] = {
+		"kind", "benchmark", "wall_s", "user_s", "sys_s", "metric", "metric_name", "unit",
+		"higher_is_better", "checksum_ok", "status", "error",
+	};
+
+	for (size_t k = 0; k < j->len; k++) {
+		struct sbuf v = SBUF_INIT;
+		bool skip = false;
+		for (size_t c = 0; c < sizeof(common) / sizeof(common[0]) && !skip; c++)
+			skip = !strcmp(j->keys[k], common[c]);
+		if (skip)
+			continue;
+		json_put_value(&v, j->items[k]);
+		record_add_raw(r, j->keys[k], sbuf_str(&v));
+		sbuf_free(&v);
+	}
+}
+
 static void fill(struct record *r, const struct json *j)
 {
 	r->kind = json_dup_str(j, "kind");
@@ -356,6 +404,15 @@ static void fill(struct record *r, const struct json *j)
 	r->max = json_num_or_nan(j, "max");
 	r->checksum_ok = get_bool(j, "checksum_ok");
 	r->higher_is_better = get_bool(j, "higher_is_better");
+	if (r->kind && !strcmp(r->kind, "jbb"))
+		keep_jbb_extras(r, j);
+	const struct json *c = json_get(j, "counts");
+	if (c && c->type == JSON_OBJ) {
+		struct sbuf v = SBUF_INIT;
+
+		json_put_value(&v, c);
+		r->counts = sbuf_take(&v);
+	}
 }
 
 static void fill_facts(struct host_facts *f, const struct json *j)
@@ -368,9 +425,15 @@ static void fill_facts(struct host_facts *f, const struct json *j)
 	f->xen_version = json_dup_str(j, "xen_version");
 	f->xen_scheduler = json_dup_str(j, "xen_scheduler");
 	f->virt_caps = json_dup_str(j, "virt_caps");
+	f->xen_cpus = json_dup_str(j, "xen_cpus");
+	f->xen_cmdline = json_dup_str(j, "xen_cmdline");
 	f->guest_type = json_dup_str(j, "guest_type");
 	f->tsc_mode = json_dup_str(j, "tsc_mode");
 	f->concurrent = json_dup_str(j, "concurrent");
+	f->xen_host = json_dup_str(j, "xen_host");
+	f->host_kind = json_dup_str(j, "host_kind");
+	f->shape = json_dup_str(j, "shape");
+	f->machine = json_dup_str(j, "machine");
 }
 
 /* The fields of a store record (web: a web record) other than extras. */
@@ -460,8 +523,8 @@ int record_from_json(const char *text, size_t len, struct record *r, struct err 
 void host_facts_clear(struct host_facts *f)
 {
 	char **s[] = { &f->hostname, &f->cpu_model, &f->kernel, &f->xen_version,
-		       &f->xen_scheduler, &f->virt_caps, &f->guest_type, &f->tsc_mode,
-		       &f->concurrent };
+		       &f->xen_scheduler, &f->virt_caps, &f->xen_cpus, &f->xen_cmdline, &f->guest_type,
+		       &f->tsc_mode, &f->concurrent, &f->xen_host, &f->host_kind, &f->shape, &f->machine };
 
 	for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++)
 		free(*s[k]);
@@ -481,9 +544,15 @@ void host_facts_copy(struct host_facts *out, const struct host_facts *f)
 	out->xen_version = dup_or_null(f->xen_version);
 	out->xen_scheduler = dup_or_null(f->xen_scheduler);
 	out->virt_caps = dup_or_null(f->virt_caps);
+	out->xen_cpus = dup_or_null(f->xen_cpus);
+	out->xen_cmdline = dup_or_null(f->xen_cmdline);
 	out->guest_type = dup_or_null(f->guest_type);
 	out->tsc_mode = dup_or_null(f->tsc_mode);
 	out->concurrent = dup_or_null(f->concurrent);
+	out->xen_host = dup_or_null(f->xen_host);
+	out->host_kind = dup_or_null(f->host_kind);
+	out->shape = dup_or_null(f->shape);
+	out->machine = dup_or_null(f->machine);
 }
 
 void record_clear(struct record *r)
@@ -491,7 +560,7 @@ void record_clear(struct record *r)
 	char **s[] = { &r->kind, &r->benchmark, &r->size, &r->pin, &r->checksum,
 		       &r->metric_name, &r->unit, &r->status, &r->error, &r->experiment,
 		       &r->environment, &r->label, &r->better, &r->version, &r->timestamp,
-		       &r->bound, &r->file };
+		       &r->bound, &r->file, &r->counts };
 
 	for (size_t k = 0; k < sizeof(s) / sizeof(s[0]); k++) {
 		free(*s[k]);

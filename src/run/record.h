@@ -18,10 +18,22 @@ struct json;
 struct host_facts {
 	char *hostname, *cpu_model, *kernel;
 	char *xen_version, *xen_scheduler, *virt_caps; /* NULL when not under Xen */
+	char *xen_cpus, *xen_cmdline;                  /* xl info's nr_cpus and xen_commandline (a
+	                                                * testbed's --cpus and --xen-args show here) */
 	char *guest_type;                              /* "pv", "pvh", "hvm", "dom0" or NULL */
 	char *tsc_mode;                                /* testbed guests: xl's tsc_mode, else NULL */
 	char *concurrent;                              /* other VMs running beside the measurement
 	                                                * ("qemu-system-x86_64 pid 812"), else NULL */
+	char *xen_host;                                /* guests of a Xen host: its dom0's hostname */
+	char *host_kind;                               /* that host's back end: "local", "ssh" or
+	                                                * "testbed" (testbed numbers), else NULL */
+	char *shape;                                   /* the guest's shape as xl reads it back after
+	                                                * create: "vcpus=2 memory=256 cpus=1 cpus_soft=all
+	                                                * weight=512 cap=0 pool=Pool-0", else NULL */
+	char *machine;                                 /* what changes a CPU kernel's timing inside the
+	                                                * environment: "thp=always clocksource=tsc
+	                                                * mem_mib=3931 cpus=2" (thp=unsupported when the
+	                                                * kernel has none, e.g. a PV guest), else NULL */
 };
 
 /* A field outside the record's form (see record_to_json): its key and its
@@ -43,7 +55,11 @@ struct record_extra {
  * user_s, sys_s, ratio, checksum_ok, checksum; "cmd" iteration, copies,
  * wall_s, user_s, sys_s, metric, metric_name, higher_is_better,
  * exit_status; "micro" unit, higher_is_better, min, median, max,
- * repetitions, ops. status is "ok", a benchmark's failure ("error",
+ * repetitions, ops; "jbb" (vmlab jbb) wall_s, user_s, sys_s, metric,
+ * metric_name, unit, higher_is_better, checksum_ok (the invariants held;
+ * absent for a kit's result), then its extras (points, figures, "valid"),
+ * which its reader keeps as extras too; every kind also counts (when not
+ * NULL). status is "ok", a benchmark's failure ("error",
  * "crashed", "checksum-mismatch", ...) or, for a micro this environment
  * cannot run, "unsupported" (the reason in error).
  *
@@ -66,6 +82,9 @@ struct record {
 	double min, median, max;
 	long repetitions;
 	unsigned long long ops;
+	char *counts;             /* a run with --trace: the event counts as a
+	                           * JSON object (measure/perfev.h's perfev_to_json); a store
+	                           * record holds them as its extra "counts" */
 	/* the store's part */
 	char *experiment, *environment, *label, *better, *version, *timestamp;
 	struct host_facts facts;

@@ -2,11 +2,18 @@
 #include "run/runner.h"
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "base/sshargv.h"
+#include "base/words.h"
 #include "measure/clock.h"
 #include "run/env.h"
 #include "run/record.h"
+#include "run/xtcounts.h"
+#include "host/host.h"
+#include "xen/xentrace.h"
+#include "xen/xtrecord.h"
 #include "version.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
 #include <signal.h>
@@ -17,7 +24,8 @@
 #include <unistd.h>
 
 struct bench {
-	const char *name, *kind;      /* kind: "cpu", "micro" or "cmd" */
+	const char *name, *kind;      /* kind: "cpu", "micro", "cmd" or "jbb" */
+	const char *jbb;              /* kind "jbb": its options (name is "jbb OPTIONS", owned) */
 };
 
 /* True when done holds an ok record for this run, or an unsupported one (a
@@ -38,9 +46,10 @@ static bool already_ok(const struct result_set *done, const char *env, const str
 
 /* The vmlab arguments that run one iteration of b; an external command gets
  * the run's timeout (tmo, "NNNms") so vmlab cpu run stops it itself; a
- * kernel is bound to pin's CPUs when pin is not NULL. */
+ * kernel is bound to pin's CPUs when pin is not NULL; trace (NULL: none) is
+ * the events to count, comma-separated. */
 static void bench_args(const struct bench *b, const char *size, const char *pin, const char *tmo,
-		       char *argv[14])
+		       const char *trace, char *argv[16])
 {
 	size_t n = 0;
 
@@ -67,8 +76,24 @@ static void bench_args(const struct bench *b, const char *size, const char *pin,
 		argv[n++] = "--iterations";
 		argv[n++] = "1";
 	}
+	if (trace) {
+		argv[n++] = "--trace";
+		argv[n++] = (char *)trace;
+	}
 	argv[n++] = "--json";
 	argv[n] = NULL;
+}
+
+/* The experiment's trace list as one --trace argument, or NULL; owned. */
+static char *trace_arg(const struct experiment *x)
+{
+	struct sbuf t = SBUF_INIT;
+
+	if (!x->ntrace)
+		return NULL;
+	for (size_t k = 0; k < x->ntrace; k++)
+		sbuf_printf(&t, "%s%s", k ? "," : "", x->trace[k]);
+	return sbuf_take(&t);
 }
 
 /* The last non-empty line of t that is not a usage hint ("try 'vmlab help ...'"). */
@@ -126,6 +151,10 @@ static void take_value(struct record *r, const struct bench *b, const struct rec
 		if (j->higher_is_better >= 0)
 			rate = j->higher_is_better;
 		r->better = xstrdup(rate ? "higher" : "lower");
+	} else if (!strcmp(b->kind, "jbb")) {
+		r->value = j->metric;
+		r->unit = xstrdup(j->unit ? j->unit : "bops");
+		r->better = xstrdup("higher");
 	} else if (!strcmp(b->kind, "cmd") && !isnan(j->metric)) {
 		const char *mn = j->metric_name;
 		r->value = j->metric;
@@ -154,7 +183,13 @@ static void take_record(struct record *r, const struct bench *b, const struct re
 	r->ratio = j->ratio;
 	r->checksum_ok = j->checksum_ok;
 	r->checksum = dup_or_null(j->checksum);
+	r->repetitions = j->repetitions;
+	r->ops = j->ops;
+	if (j->counts)
+		record_add_raw(r, "counts", j->counts);
 	take_value(r, b, j);
+	for (size_t k = 0; !strcmp(b->kind, "jbb") && k < j->nextras; k++)
+		record_add_raw(r, j->extras[k].key, j->extras[k].json);
 	if (st && !strcmp(st, "unsupported") && !strcmp(b->kind, "micro")) {
 		r->status = xstrdup("unsupported");
 		r->error = xstrdup(er ? er : "not supported in this environment");
@@ -176,10 +211,27 @@ static void take_record(struct record *r, const struct bench *b, const struct re
 }
 
 /* Runs one iteration of b in v and fills r (status ok or failed). */
+/* The vmlab arguments of a jbb run: "jbb", the item's words, "--json"
+ * (free with argv_free; the item was checked when the experiment was read). */
+static char **jbb_args(const struct bench *b)
+{
+	char **words = NULL, **argv = NULL;
+	size_t n = 0;
+	int nw;
+
+	argv_add(&argv, &n, "jbb");
+	if (words_split(b->jbb, &words, &nw, NULL) == 0)
+		for (int k = 0; k < nw; k++)
+			argv_add(&argv, &n, words[k]);
+	argv_free(words);
+	argv_add(&argv, &n, "--json");
+	return argv;
+}
+
 static void run_one(struct env *v, const struct experiment *x, const struct bench *b,
 		    struct record *r)
 {
-	char *args[14], tmo[32];
+	char *fixed[16], **args = fixed, **dyn = NULL, tmo[32], *trace = trace_arg(x);
 	struct sbuf out = SBUF_INIT, eo = SBUF_INIT;
 	struct err e = { 0, "" };
 	int st = -1, rc;
@@ -187,7 +239,10 @@ static void run_one(struct env *v, const struct experiment *x, const struct benc
 	bool found, cmd = !strcmp(b->kind, "cmd");
 
 	snprintf(tmo, sizeof(tmo), "%llums", (unsigned long long)x->timeout_ms);
-	bench_args(b, x->size, x->pin, tmo, args);
+	if (!strcmp(b->kind, "jbb"))
+		args = dyn = jbb_args(b);
+	else
+		bench_args(b, x->size, x->pin, tmo, trace, fixed);
 	/* for a command, vmlab cpu run's own timeout comes first; ours is the backstop */
 	rc = v->ops->exec(v, args, x->timeout_ms + (cmd ? 5000 : 0), &out, &eo, &st, &e);
 	if (rc) {
@@ -225,8 +280,145 @@ static void run_one(struct env *v, const struct experiment *x, const struct benc
 	if (!r->status)
 		r->status = xstrdup("ok");
 out:
+	argv_free(dyn);
+	free(trace);
 	sbuf_free(&out);
 	sbuf_free(&eo);
+}
+
+/* One run traced by xentrace in its guest's dom0 (xen/xtrecord.h's ops
+ * over the env's host; the traced command is the run itself). */
+struct xtrun {
+	struct env *v;
+	struct host *h;
+	const struct experiment *x;
+	const struct bench *b;
+	struct record *r;
+};
+
+static int xr_exec(void *ctx, char *const argv[], struct sbuf *out, struct sbuf *errout, int *status,
+		   struct err *e)
+{
+	struct xtrun *t = ctx;
+	struct proc_opts po = { .out = out, .errout = errout, .timeout_ms = 120000 };
+
+	return host_run(t->h, argv, &po, status, e);
+}
+
+static int xr_run(void *ctx, char *const argv[], int *status, struct err *e)
+{
+	struct xtrun *t = ctx;
+
+	(void)argv;
+	(void)e;
+	run_one(t->v, t->x, t->b, t->r);
+	*status = 0;
+	return 0;
+}
+
+static int xr_fetch(void *ctx, const char *remote, const char *local, struct err *e)
+{
+	struct xtrun *t = ctx;
+
+	return host_copy_from(t->h, remote, local, e);
+}
+
+static const struct xt_dom0_ops xr_ops = { "the guest's dom0", xr_exec, xr_run, xr_fetch };
+
+/* The trace's file for iteration it: FOLDER-OF-RESULTS/xentrace/EXP.ENV.BENCH.IT.bin
+ * (characters outside [A-Za-z0-9._-] as '-'); rel gets the part after the folder. */
+static char *trace_path(const struct experiment *x, const char *env, const char *bench, long it,
+			const char **rel)
+{
+	struct sbuf p = SBUF_INIT;
+	char *dup = xstrdup(x->results);
+	size_t start;
+
+	sbuf_printf(&p, "%s/", dirname(dup));
+	free(dup);
+	start = p.len;
+	sbuf_printf(&p, "xentrace/%s.%s.%s.%ld.bin", x->name ? x->name : "run", env, bench, it);
+	for (size_t k = start + 9; k < p.len - 4; k++) {
+		char c = p.buf[k];
+		if (!(isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-'))
+			p.buf[k] = '-';
+	}
+	*rel = NULL;
+	char *out = sbuf_take(&p);
+	*rel = out + start;
+	return out;
+}
+
+/* The summary's counts of the traced domain into r's counts. */
+static int add_trace_counts(struct record *r, const char *path, const struct xt_meta *m,
+			    const struct bench *b, struct err *e)
+{
+	struct xt_file *f;
+	struct xt_summary *s;
+	struct sbuf mem = SBUF_INIT;
+	bool micro = !strcmp(b->kind, "micro");
+	double reps = micro && r->repetitions > 0 ? (double)r->repetitions : 1;
+	int rc;
+
+	if ((rc = xt_open(path, &f, e)))
+		return rc;
+	rc = xt_summarize(f, m->vendor, &s, e);
+	xt_close(f);
+	if (rc)
+		return rc;
+	xtcounts_json(s, m->domid, reps, micro ? (double)r->ops : 0, m->cpu_hz, &mem);
+	xt_summary_free(s);
+	for (size_t k = 0; k < r->nextras; k++)
+		if (!strcmp(r->extras[k].key, "counts")) {
+			xtcounts_merge(&r->extras[k].json, sbuf_str(&mem));
+			sbuf_free(&mem);
+			return 0;
+		}
+	char *obj = NULL;
+	xtcounts_merge(&obj, sbuf_str(&mem));
+	record_add_raw(r, "counts", obj);
+	free(obj);
+	sbuf_free(&mem);
+	return 0;
+}
+
+/* run_one, traced with the experiment's xentrace classes when v is a
+ * guest of a Xen host: the trace's path (relative to the results file's
+ * folder) goes into r's "xentrace", its counts into r's "counts". A trace
+ * that cannot be had leaves the run measured, with "xentrace_error". */
+static void run_measured(struct env *v, const struct experiment *x, const struct bench *b, long it,
+			 struct record *r)
+{
+	const char *dom = NULL, *rel;
+	struct host *h = x->xentrace && v->ops->dom0 ? v->ops->dom0(v, &dom) : NULL;
+	struct xtrun t = { v, h, x, b, r };
+	struct xt_record_opts o = { .mask = x->xentrace_mask, .classes = x->xentrace, .buf_pages = 256,
+				    .domain = dom };
+	struct xt_meta m;
+	struct err e = { 0, "" };
+	char *path;
+	int st = 0;
+
+	if (!h) {
+		run_one(v, x, b, r);
+		return;
+	}
+	path = trace_path(x, v->name, b->name, it, &rel);
+	o.output = path;
+	char *dir = xstrdup(path);
+	(void)file_mkdirs(dirname(dir), 0755, &e);
+	free(dir);
+	if (xt_record(&xr_ops, &t, &o, &st, &m, &e) == 0 && r->status && !strcmp(r->status, "ok") &&
+	    add_trace_counts(r, path, &m, b, &e) == 0) {
+		record_add_str(r, "xentrace", rel);
+	} else if (e.msg[0]) {
+		record_add_str(r, "xentrace_error", e.msg);
+	}
+	if (!r->status) {
+		r->status = xstrdup("failed");
+		r->error = xstrdup(e.msg[0] ? e.msg : "xentrace failed before the run");
+	}
+	free(path);
 }
 
 /* Common fields of a record of b's iteration it in v. */
@@ -352,13 +544,19 @@ static void plan_runs(struct plan *p, const struct result_set *done)
 	const struct experiment *x = p->x;
 	size_t its = (size_t)x->iterations;
 
-	p->benches = xcalloc(x->nbenchmarks + x->nmicro + x->ncmds + 1, sizeof(*p->benches));
+	p->benches = xcalloc(x->nbenchmarks + x->nmicro + x->ncmds + x->njbb + 1,
+			     sizeof(*p->benches));
 	for (size_t i = 0; i < x->nbenchmarks; i++)
 		p->benches[p->nb++] = (struct bench){ x->benchmarks[i], "cpu" };
 	for (size_t i = 0; i < x->nmicro; i++)
 		p->benches[p->nb++] = (struct bench){ x->micro[i], "micro" };
 	for (size_t i = 0; i < x->ncmds; i++)
 		p->benches[p->nb++] = (struct bench){ x->cmds[i], "cmd" };
+	for (size_t i = 0; i < x->njbb; i++) {
+		struct sbuf n = SBUF_INIT;
+		sbuf_printf(&n, "jbb %s", x->jbb[i]);
+		p->benches[p->nb++] = (struct bench){ sbuf_take(&n), "jbb", x->jbb[i] };
+	}
 	p->todo = xcalloc(x->nenvs * p->nb * its + 1, sizeof(*p->todo));
 	for (size_t k = 0; k < x->nenvs; k++)
 		for (size_t b = 0; b < p->nb; b++)
@@ -384,10 +582,19 @@ static bool open_env(struct plan *p, struct env *v, struct err *ee)
 	v->ssh_options = x->ssh_options;
 	v->guest_memory_mb = x->guest_memory_mb;
 	v->tsc_mode = x->tsc_mode;
+	v->guest_vcpus = x->vcpus;
+	v->guest_cpus = x->cpus;
+	v->guest_cpus_soft = x->cpus_soft;
+	v->guest_weight = x->weight;
+	v->guest_cap = x->cap;
+	v->guest_pool = x->pool;
+	v->guest_address = x->guest_address;
 	v->on_child = note_child;
 	v->child_ctx = p->pidfile;
 	opened = v->ops->open(v, ee) == 0;
 	if (!opened) {
+		if (err_exit_status(ee->code) == 2 || v->bad_input)
+			p->s->bad_env = true;
 		struct run_event ev = { .type = RUN_ENV_FAILED, .env = v->name, .error = ee->msg };
 		emit(p->o, &ev);
 	} else if (v->facts.concurrent) {
@@ -433,7 +640,7 @@ static int run_recorded(struct plan *p, struct env *v, bool opened, const struct
 	r0 = clock_mono_ns();
 	result_begin(&r, p->x, v, b, it);
 	if (opened) {
-		run_one(v, p->x, b, &r);
+		run_measured(v, p->x, b, it, &r);
 		(void)unlink(p->pidfile);
 		if (p->o->stop && *p->o->stop >= 2) {
 			free(r.status);
@@ -521,6 +728,9 @@ int runner_run(const struct experiment *x, const struct run_opts *o, struct run_
 	s->interrupted = stopping(o) &&
 			 s->ok + s->failed + s->unsupported + s->skipped < s->planned;
 	free(p.todo);
+	for (size_t b = 0; b < p.nb; b++)
+		if (p.benches[b].jbb)
+			free((char *)p.benches[b].name);
 	free(p.benches);
 	free(p.pidfile);
 	return rc;

@@ -40,6 +40,10 @@ struct run_summary {
 	size_t ok, failed;            /* finished now */
 	size_t unsupported;           /* finished now: micros the environment cannot run (no failure) */
 	size_t bad_lines;             /* malformed lines in the results file, ignored */
+	bool bad_env;                 /* an environment could not be opened for bad input (a
+	                               * guest config naming a missing disk, no such testbed, a
+	                               * Xen host over ssh that does not answer):
+	                               * its runs are recorded failed, the command exits 2 */
 	bool interrupted;
 };
 

@@ -3,7 +3,9 @@
 
 #include "base/fileio.h"
 #include "base/proc.h"
+#include "testbed/exec.h"
 #include "testbed/guest.h"
+#include "testbed/net.h"
 #include "testbed/tbconst.h"
 #include "testbed/wait.h"
 
@@ -100,55 +102,103 @@ static int images_carry_self(const struct tb_paths *p)
 	return same;
 }
 
+/* Where QEMU (running in dir) finds testbed o->name's own files: "" for the
+ * default testbed, "beds/NAME/" for the others. */
+static void own_prefix(const struct tb_boot_opts *o, char *buf, size_t n)
+{
+	if (!o->name || !o->name[0] || !strcmp(o->name, TB_DEFAULT_NAME))
+		buf[0] = 0;
+	else
+		snprintf(buf, n, "beds/%.*s/", TB_NAME_MAX, o->name);
+}
+
+/* Adds "-NAME VALUE" with VALUE formatted. */
+static void add_fmt(char ***av, size_t *n, const char *opt, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add_fmt(char ***av, size_t *n, const char *opt, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	argv_add(av, n, opt);
+	argv_add(av, n, buf);
+}
+
+/* The kernel options that tell dom0 (or the bare machine) its place on a
+ * shared net (testbed/dom0/rc reads them), or "" without a net. */
+static void net_kernel_opts(const struct tb_boot_opts *o, char *buf, size_t n)
+{
+	char mac[32];
+
+	buf[0] = 0;
+	if (!o->net_group)
+		return;
+	tb_net_mac(o->net_index, mac, sizeof(mac));
+	snprintf(buf, n, " vmlab.ip=" TB_SHARED_NET_PREFIX "%d.1/%d vmlab.netmac=%s", o->net_index,
+		 TB_SHARED_NET_BITS, mac);
+}
+
 char **tb_qemu_argv(const struct tb_boot_opts *o)
 {
-	char mem[16], fwd[96], append[256];
+	char own[TB_NAME_MAX + 8], netopts[128], mac[32];
 	char **av = NULL;
 	size_t n = 0;
-	static const char *const fixed[] = {
-		"-cpu", "qemu64,+svm,+npt,+rdrand", "-smp", "2", "-display", "none", "-monitor", "none",
-		"-no-reboot", "-serial", "file:console.log", "-daemonize", "-pidfile", "qemu.pid", NULL,
-	};
+	int cpus = o->cpus > 0 ? o->cpus : TB_CPUS_DEFAULT;
+	const char *xa = o->xen_args ? o->xen_args : "";
 
-	snprintf(mem, sizeof(mem), "%d", o->ram_mib);
-	snprintf(fwd, sizeof(fwd), "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:22", o->port);
+	own_prefix(o, own, sizeof(own));
+	net_kernel_opts(o, netopts, sizeof(netopts));
 	argv_add(&av, &n, "qemu-system-x86_64");
-	argv_add(&av, &n, "-name");
-	argv_add(&av, &n, "vmlab-testbed");
-	argv_add(&av, &n, "-machine");
-	argv_add(&av, &n, "q35");
-	argv_add(&av, &n, "-accel");
-	argv_add(&av, &n, o->kvm ? "kvm" : "tcg");
-	for (size_t k = 0; k < 2; k++)
-		argv_add(&av, &n, fixed[k]);
-	argv_add(&av, &n, "-m");
-	argv_add(&av, &n, mem);
-	for (size_t k = 2; fixed[k]; k++)
-		argv_add(&av, &n, fixed[k]);
-	argv_add(&av, &n, "-netdev");
-	argv_add(&av, &n, fwd);
-	argv_add(&av, &n, "-device");
-	argv_add(&av, &n, "virtio-net-pci,netdev=n0");
-	argv_add(&av, &n, "-drive");
-	argv_add(&av, &n, "file=vg0.img,if=virtio,format=raw,cache=unsafe");
-	argv_add(&av, &n, "-kernel");
+	add_fmt(&av, &n, "-name", "vmlab-testbed%s%s", own[0] ? "-" : "", own[0] ? o->name : "");
+	add_fmt(&av, &n, "-machine", "q35");
+	add_fmt(&av, &n, "-accel", "%s", o->kvm ? "kvm" : "tcg");
+	add_fmt(&av, &n, "-cpu", "qemu64,+svm,+npt,+rdrand");
+	add_fmt(&av, &n, "-m", "%d", o->ram_mib);
+	add_fmt(&av, &n, "-smp", "%d", cpus);
+	add_fmt(&av, &n, "-display", "none");
+	add_fmt(&av, &n, "-monitor", "none");
+	argv_add(&av, &n, "-no-reboot");
+	add_fmt(&av, &n, "-serial", "file:%sconsole.log", own);
+	argv_add(&av, &n, "-daemonize");
+	add_fmt(&av, &n, "-pidfile", "%sqemu.pid", own);
+	add_fmt(&av, &n, "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:22", o->port);
+	add_fmt(&av, &n, "-device", "virtio-net-pci,netdev=n0");
+	if (o->net_group) {
+		tb_net_mac(o->net_index, mac, sizeof(mac));
+		add_fmt(&av, &n, "-netdev", "socket,id=n1,mcast=%s,localaddr=127.0.0.1", o->net_group);
+		add_fmt(&av, &n, "-device", "virtio-net-pci,netdev=n1,mac=%s", mac);
+	}
+	add_fmt(&av, &n, "-drive", "file=%svg0.img,if=virtio,format=raw,cache=unsafe", own);
 	if (o->bare) {
-		argv_add(&av, &n, "vmlinuz");
-		argv_add(&av, &n, "-append");
-		argv_add(&av, &n, "console=ttyS0 quiet " TB_KERNEL_OPTS);
-		argv_add(&av, &n, "-initrd");
-		argv_add(&av, &n, "dom0-initrd.cpio");
+		add_fmt(&av, &n, "-kernel", "vmlinuz");
+		add_fmt(&av, &n, "-append", "console=ttyS0 quiet " TB_KERNEL_OPTS "%s", netopts);
+		add_fmt(&av, &n, "-initrd", "dom0-initrd.cpio");
 	} else {
-		snprintf(append, sizeof(append),
-			 "console=com1 com1=115200,8n1 dom0_mem=%dM,max:%dM dom0_max_vcpus=2 bootscrub=0 noreboot",
-			 DOM0_MEM_MIB, DOM0_MEM_MIB);
-		argv_add(&av, &n, "xen.elf");
-		argv_add(&av, &n, "-append");
-		argv_add(&av, &n, append);
-		argv_add(&av, &n, "-initrd");
-		argv_add(&av, &n, "vmlinuz console=hvc0 quiet " TB_KERNEL_OPTS ",dom0-initrd.cpio");
+		add_fmt(&av, &n, "-kernel", "xen.elf");
+		/* later options win in Xen's parser: xen_args may override these */
+		add_fmt(&av, &n, "-append",
+			"console=com1 com1=115200,8n1 dom0_mem=%dM,max:%dM dom0_max_vcpus=%d bootscrub=0 noreboot%s%s",
+			DOM0_MEM_MIB, DOM0_MEM_MIB, cpus < 2 ? cpus : 2, xa[0] ? " " : "", xa);
+		add_fmt(&av, &n, "-initrd", "vmlinuz console=hvc0 quiet " TB_KERNEL_OPTS "%s,dom0-initrd.cpio",
+			netopts);
 	}
 	return av;
+}
+
+int tb_xen_args_check(const char *a, struct err *e)
+{
+	size_t len = strlen(a);
+
+	if (len > TB_XEN_ARGS_MAX)
+		return err_set(e, -EINVAL, "--xen-args: %zu bytes, at most %d", len, TB_XEN_ARGS_MAX);
+	for (size_t k = 0; k < len; k++)
+		if ((unsigned char)a[k] < 0x20 || (unsigned char)a[k] > 0x7e)
+			return err_set(e, -EINVAL, "--xen-args: byte %zu (0x%02x) is not printable ASCII", k,
+				       (unsigned char)a[k]);
+	return 0;
 }
 
 static void kill_qemu(pid_t pid, int grace_ms)
@@ -188,7 +238,10 @@ static int prepare(const struct tb_paths *p, const struct tb_up_opts *o, const s
 	}
 	if (!proc_have("qemu-system-x86_64"))
 		return err_set(e, -ENOEXEC, "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
-	if (file_in(p, "vg0.img", vg, sizeof(vg)))
+	if ((rc = file_mkdirs(tb_own_dir(p), 0755, e)) < 0)
+		return rc;
+	snprintf(vg, sizeof(vg), "%.*s/vg0.img", (int)sizeof(vg) - 9, tb_own_dir(p));
+	if (access(vg, R_OK) == 0)
 		return 0;
 	fd = open(vg, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || ftruncate(fd, (off_t)VG0_BYTES) < 0) {
@@ -210,7 +263,7 @@ static int start_qemu(const struct tb_paths *p, struct tb_boot_opts *bo, int sta
 	struct sbuf pb = SBUF_INIT;
 	int rc, st = -1;
 
-	snprintf(pidf, sizeof(pidf), "%.*s/qemu.pid", (int)sizeof(pidf) - 10, p->dir);
+	snprintf(pidf, sizeof(pidf), "%.*s/qemu.pid", (int)sizeof(pidf) - 10, tb_own_dir(p));
 	(void)unlink(pidf);
 	for (int attempt = 0; attempt < 5; attempt++) {
 		struct sbuf er = SBUF_INIT;
@@ -243,7 +296,26 @@ static int start_qemu(const struct tb_paths *p, struct tb_boot_opts *bo, int sta
 	return rc;
 }
 
-/* Waits for the ready marker on s's console; stops QEMU when it does not come. */
+/* Keeps what dom0 runs (ps, over ssh: dropbear starts before Xen's daemons
+ * and the LVM steps) in WHERE/dom0-ps.txt, for a boot that did not get
+ * ready; returns 1 when it did. */
+static int dom0_ps(const struct tb_paths *p, const struct tb_state *s, char *where, size_t n)
+{
+	char *ps[] = { "ps", NULL };
+	struct sbuf out = SBUF_INIT, er = SBUF_INIT;
+	struct err e2 = { 0 };
+	int st = -1, ok;
+
+	snprintf(where, n, "%.*s/dom0-ps.txt", (int)n - 16, tb_own_dir(p));
+	ok = tb_exec(p, s, NULL, ps, 15000, &out, &er, &st, &e2) == 0 && st == 0 &&
+	     file_write_atomic(where, sbuf_str(&out), out.len, &e2) == 0;
+	sbuf_free(&out);
+	sbuf_free(&er);
+	return ok;
+}
+
+/* Waits for the ready marker on s's console; stops QEMU when it does not
+ * come (keeping dom0's processes then, when ssh answers). */
 static int wait_ready(const struct tb_paths *p, const struct tb_state *s, long timeout_s, uint64_t t0,
 		      struct err *e)
 {
@@ -256,28 +328,64 @@ static int wait_ready(const struct tb_paths *p, const struct tb_state *s, long t
 				       s->log);
 		}
 		if (tb_now_ms() - t0 > (uint64_t)timeout_s * 1000) {
+			char ps[PATH_MAX];
+			int have_ps = dom0_ps(p, s, ps, sizeof(ps));
+
 			kill_qemu(s->pid, 3000);
 			tb_state_remove(p);
-			return err_set(e, -ETIMEDOUT, "dom0 was not ready within %ld s; QEMU stopped; its log: %s",
-				       timeout_s, s->log);
+			return err_set(e, -ETIMEDOUT, "dom0 was not ready within %ld s; QEMU stopped; its log: %s%s%s",
+				       timeout_s, s->log, have_ps ? "; what dom0 ran then: " : " (ssh did not answer)",
+				       have_ps ? ps : "");
 		}
 		usleep(250000);
 	}
 	return 0;
 }
 
-int tb_up(const struct tb_paths *p, const struct tb_up_opts *o, const struct tb_progress *pr,
-	  struct tb_state *s, int *already, struct err *e)
+/* p's testbed name (p may be filled by hand, without one). */
+static const char *name_of(const struct tb_paths *p)
 {
-	struct tb_boot_opts bo = { .bare = o->bare };
-	char why[256];
-	uint64_t t0 = tb_now_ms();
+	return p->name[0] ? p->name : TB_DEFAULT_NAME;
+}
+
+/* 1 when the running s is what o asks for on p. */
+static int same_setup(const struct tb_state *s, const struct tb_up_opts *o)
+{
+	int cpus = o->cpus > 0 ? o->cpus : TB_CPUS_DEFAULT;
+
+	return !strcmp(s->mode, o->bare ? "bare" : "xen") && s->cpus == cpus &&
+	       !strcmp(s->xen_args, o->xen_args ? o->xen_args : "") && !strcmp(s->net, o->net ? o->net : "");
+}
+
+/* Checks what o asks for. */
+static int check_opts(const struct tb_up_opts *o, struct err *e)
+{
 	int rc;
 
-	*already = 0;
+	if (o->cpus < 0 || o->cpus > TB_CPUS_MAX)
+		return err_set(e, -EINVAL, "--cpus %d: expected 1..%d", o->cpus, TB_CPUS_MAX);
+	if (o->xen_args && (rc = tb_xen_args_check(o->xen_args, e)) < 0)
+		return rc;
+	if (o->xen_args && o->xen_args[0] && o->bare)
+		return err_set(e, -EINVAL, "--xen-args: a --bare testbed runs no Xen");
+	if (o->net && (rc = tb_net_check(o->net, e)) < 0)
+		return rc;
+	return 0;
+}
+
+/* Under the home's lock: checks that p's testbed is free, prepares and
+ * starts its QEMU and records it in s. */
+static int start_locked(const struct tb_paths *p, const struct tb_up_opts *o, const struct tb_progress *pr,
+			struct tb_state *s, int *already, char *why, size_t whyn, int *ram_mib, struct err *e)
+{
+	struct tb_boot_opts bo = { .bare = o->bare, .name = name_of(p), .cpus = o->cpus, .xen_args = o->xen_args };
+	int rc;
+
 	if (tb_state_load(p, s, e) == 0 && tb_state_alive(s)) {
-		if (strcmp(s->mode, o->bare ? "bare" : "xen"))
-			return err_set(e, -EBUSY, "the testbed is up in %s mode; 'vmlab testbed down' first", s->mode);
+		if (!same_setup(s, o))
+			return err_set(e, -EBUSY, "testbed %s is in use: up in %s mode, %d CPUs, net %s, xen-args '%s'; "
+				       "'vmlab testbed down --name %s' first, or choose another --name", name_of(p),
+				       s->mode, s->cpus, s->net[0] ? s->net : "none", s->xen_args, name_of(p));
 		*already = 1;
 		return 0;
 	}
@@ -285,10 +393,21 @@ int tb_up(const struct tb_paths *p, const struct tb_up_opts *o, const struct tb_
 	tb_state_remove(p);
 	if ((rc = prepare(p, o, pr, e)) < 0)
 		return rc;
-	if ((bo.ram_mib = tb_ram_mib(e)) < 0)
+	if ((*ram_mib = bo.ram_mib = tb_ram_mib(e)) < 0)
 		return bo.ram_mib;
-	bo.kvm = tb_kvm_usable(why, sizeof(why));
-	snprintf(s->log, sizeof(s->log), "%.*s/console.log", (int)sizeof(s->log) - 13, p->dir);
+	if (o->net && o->net[0]) {
+		if ((rc = tb_net_pick(p, o->net, e)) < 0)
+			return rc;
+		s->net_index = bo.net_index = rc;
+		snprintf(s->net, sizeof(s->net), "%s", o->net);
+		tb_net_group(p->home, o->net, s->net_group, sizeof(s->net_group));
+		bo.net_group = s->net_group;
+	}
+	bo.kvm = tb_kvm_usable(why, whyn);
+	snprintf(s->log, sizeof(s->log), "%.*s/console.log", (int)sizeof(s->log) - 13, tb_own_dir(p));
+	snprintf(s->name, sizeof(s->name), "%s", name_of(p));
+	s->cpus = o->cpus > 0 ? o->cpus : TB_CPUS_DEFAULT;
+	snprintf(s->xen_args, sizeof(s->xen_args), "%s", o->xen_args ? o->xen_args : "");
 	if ((rc = start_qemu(p, &bo, o->start_port, s, e)) < 0)
 		return rc;
 	snprintf(s->mode, sizeof(s->mode), "%s", o->bare ? "bare" : "xen");
@@ -297,9 +416,32 @@ int tb_up(const struct tb_paths *p, const struct tb_up_opts *o, const struct tb_
 		kill_qemu(s->pid, 2000);
 		return rc;
 	}
+	return 0;
+}
+
+int tb_up(const struct tb_paths *p, const struct tb_up_opts *o, const struct tb_progress *pr,
+	  struct tb_state *s, int *already, struct err *e)
+{
+	char why[256], dom0[32];
+	uint64_t t0 = tb_now_ms();
+	int rc, lock, ram_mib = 0, named = strcmp(name_of(p), TB_DEFAULT_NAME) != 0;
+
+	*already = 0;
+	memset(s, 0, sizeof(*s));
+	if ((rc = check_opts(o, e)) < 0)
+		return rc;
+	if ((lock = tb_lock(p, e)) < 0)
+		return lock;
+	rc = start_locked(p, o, pr, s, already, why, sizeof(why), &ram_mib, e);
+	tb_unlock(lock);
+	if (rc < 0 || *already)
+		return rc;
 	tb_guests_clear(p);
-	tb_say(pr, "booting %s in QEMU (accel %s: %s), %d MiB, ssh port %d, log %s",
-	       o->bare ? "Linux without Xen" : "Xen 4.17 and dom0", s->accel, why, bo.ram_mib, s->port, s->log);
+	tb_net_dom0_ip(s, dom0, sizeof(dom0));
+	tb_say(pr, "booting %s%s%s in QEMU (accel %s: %s), %d MiB, %d CPUs, ssh port %d, dom0 %s%s%s, log %s",
+	       o->bare ? "Linux without Xen" : "Xen 4.17 and dom0", named ? " as testbed " : "",
+	       named ? p->name : "", s->accel, why, ram_mib, s->cpus, s->port, dom0,
+	       s->net[0] ? " on net " : "", s->net, s->log);
 	if ((rc = wait_ready(p, s, o->timeout_s, t0, e)) < 0)
 		return rc;
 	if (!tb_ssh_answers(p, s, NULL, 10))

@@ -27,12 +27,18 @@ void tb_say(const struct tb_progress *pr, const char *fmt, ...) __attribute__((f
 int tb_build(const struct tb_paths *p, int rebuild, struct sbuf *log, struct err *e);
 
 /* What QEMU is started with. Files are named relative to the testbed
- * folder, where QEMU runs. */
+ * folder (tb_paths.dir), where QEMU runs; a testbed other than the default
+ * one keeps its own there under beds/NAME/. */
 struct tb_boot_opts {
 	int bare;                /* the same kernel without Xen */
 	int kvm;                 /* 1: -accel kvm, 0: tcg */
 	int ram_mib;
 	int port;                /* loopback port forwarded to the machine's ssh */
+	const char *name;        /* the testbed's name; NULL: TB_DEFAULT_NAME */
+	int cpus;                /* -smp; 0: TB_CPUS_DEFAULT */
+	const char *xen_args;    /* appended to Xen's command line; NULL: none */
+	const char *net_group;   /* a shared net's "ADDR:PORT" (testbed/net.h); NULL: none */
+	int net_index;           /* the testbed's index on that net */
 };
 
 /* The QEMU argv for o (NULL-terminated; free with argv_free). */
@@ -43,11 +49,19 @@ struct tb_up_opts {
 	long timeout_s;          /* until the ready marker is on the console */
 	int start_port;          /* first port tried for ssh */
 	struct sbuf *build_log;  /* a rebuild's output; NULL: this process's */
+	int cpus;                /* pCPUs; 0: TB_CPUS_DEFAULT */
+	const char *xen_args;    /* more of Xen's command line (tb_xen_args_check); NULL: none */
+	const char *net;         /* join this shared net (tb_net_check); NULL: none */
 };
 
-/* Boots the testbed unless it is up already in that mode (*already = 1, s
+/* 0 when a is usable as --xen-args: at most TB_XEN_ARGS_MAX printable
+ * ASCII characters. Else -EINVAL, e saying at which byte and why. */
+int tb_xen_args_check(const char *a, struct err *e);
+
+/* Boots testbed p->name unless it is up already as o asks (*already = 1, s
  * is the running one). On success s is the running testbed, recorded in
- * dir/state, and its ssh answers. Errors: -EBUSY up in the other mode,
+ * run/state, and its ssh answers. Errors: -EINVAL o is bad (e says why),
+ * -EBUSY the testbed is up with another mode, cpus, xen_args or net,
  * -ENOENT not built, -ENOEXEC no QEMU installed, -ECHILD QEMU exited while
  * booting, -ETIMEDOUT not ready in time (QEMU stopped), -EHOSTUNREACH booted
  * but ssh does not answer; after -ECHILD and -ETIMEDOUT no state is left

@@ -83,7 +83,10 @@ int tb_xl_views(const struct tb_paths *p, const struct tb_state *s, struct sbuf 
 		struct sbuf *sched, struct err *e)
 {
 	static const char sep[] = "@@vmlab@@\n";
-	char **av = tb_ssh_argv_sh(p, s, NULL, "xl info && echo @@vmlab@@ && xl list && echo @@vmlab@@ && xl sched-credit2");
+	char **av = tb_ssh_argv_sh(p, s, NULL,
+				   "i=$(xl info) && echo \"$i\" && echo @@vmlab@@ && xl list && echo @@vmlab@@ && "
+				   "case $(echo \"$i\" | sed -n 's/^xen_scheduler *: *//p') in "
+				   "credit) xl sched-credit ;; *) xl sched-credit2 ;; esac");
 	struct sbuf out = SBUF_INIT, er = SBUF_INIT;
 	struct proc_opts o = { .out = &out, .errout = &er, .timeout_ms = 120000 };
 	const char *a, *b;

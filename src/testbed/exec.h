@@ -24,7 +24,9 @@ int tb_cp_to(const struct tb_paths *p, const struct tb_state *s, const char *gue
 int tb_cp_from(const struct tb_paths *p, const struct tb_state *s, const char *guest_ip, const char *src,
 	       const char *dst, struct err *e);
 
-/* The output of xl info, xl list and xl sched-credit2 in dom0, each into
+/* The output of xl info, xl list and xl sched-credit (when Xen runs the
+ * credit scheduler, as --xen-args sched=credit asks) or else xl
+ * sched-credit2 in dom0, each into
  * its buffer. Returns 0, -EIO when xl failed (e has its words) or its
  * output is not three parts. */
 int tb_xl_views(const struct tb_paths *p, const struct tb_state *s, struct sbuf *info, struct sbuf *list,

@@ -12,8 +12,13 @@
 struct tb_guest {
 	char name[64];
 	char type[8];            /* "pv", "pvh" or "hvm" */
-	char ip[32];             /* TB_NET_PREFIX (TB_GUEST_HOST_BASE + index) */
+	char ip[32];             /* TB_NET_PREFIX (TB_GUEST_HOST_BASE + index), or on a shared net
+	                          * what tb_net_guest_ip gives */
 	int index;               /* 1..TB_MAX_GUESTS-1, unique among the running guests */
+	int host;                /* its testbed's index on a shared net (0 without one) */
+	int bits;                /* prefix length of ip; 0: TB_NET_BITS */
+	char gw[32];             /* its dom0's address; "": TB_DOM0_IP */
+	int resets;              /* tb_guest_up: boots that ended in a reset before the ready marker */
 };
 
 /* What `guest up` asks for; zero memory_mib/timeout_s take the type's
@@ -49,8 +54,8 @@ int tb_guest_list(const struct tb_paths *p, struct tb_guest *gs, int max);
 void tb_guests_clear(const struct tb_paths *p);
 
 /* Chooses g for a new guest among the n existing gs: the lowest free index,
- * its address, and name (o->name or TYPE+index). Returns 0, -ENOSPC when
- * every index is taken, -EEXIST when the name is. */
+ * its address (on the private network), and name (o->name or TYPE+index).
+ * Returns 0, -ENOSPC when every index is taken, -EEXIST when the name is. */
 int tb_guest_alloc(const struct tb_guest *gs, int n, const struct tb_guest_opts *o, struct tb_guest *g,
 		   struct err *e);
 
@@ -58,12 +63,19 @@ int tb_guest_alloc(const struct tb_guest *gs, int n, const struct tb_guest_opts 
  * out; written with the xl.cfg engine and parsed back before it is given. */
 int tb_guest_cfg(const struct tb_guest *g, const struct tb_guest_opts *o, struct sbuf *out, struct err *e);
 
+/* Moves g onto the network of testbed s: address, prefix, gateway and the
+ * host part of its MAC address (nothing changes for a testbed without a net). */
+void tb_guest_place(const struct tb_state *s, struct tb_guest *g);
+
 /* Creates the guest in dom0 of the running testbed s, waits until its ready
  * marker and its ssh answers, records it. g gets the guest; *took_ms how
  * long it took. Errors: -EPERM the testbed is bare, -ENOSPC / -EEXIST from
  * tb_guest_alloc, -EIO the guest did not come up (diag, when non-NULL, gets
  * what dom0 said: xl's messages and the guest's console tail),
- * -EHOSTUNREACH it booted but its ssh does not answer. */
+ * -EHOSTUNREACH it booted but its ssh does not answer. An HVM guest whose
+ * domain is gone before its ready marker (a reset at boot: under TCG's
+ * emulated SVM an HVM boot now and then resets right after the option ROM
+ * or GRUB loaded the kernel) is booted once more; g->resets counts it. */
 int tb_guest_up(const struct tb_paths *p, const struct tb_state *s, const struct tb_guest_opts *o,
 		struct tb_guest *g, uint64_t *took_ms, struct sbuf *diag, struct err *e);
 

@@ -13,6 +13,12 @@
 #define TB_GUEST_HOST_BASE 10              /* guest index i has TB_NET_PREFIX (BASE + i) */
 #define TB_MAX_GUESTS 200                  /* guest indexes are 1..TB_MAX_GUESTS-1 */
 #define TB_BRIDGE "xenbr0"
+/* Testbeds on one shared net (testbed/net.h) share one flat network: the
+ * testbed with index k there has dom0 TB_SHARED_NET_PREFIX k ".1" and guests
+ * TB_SHARED_NET_PREFIX k "." (TB_GUEST_HOST_BASE + i), all /TB_SHARED_NET_BITS. */
+#define TB_SHARED_NET_PREFIX "10.0."
+#define TB_SHARED_NET_BITS 16
+#define TB_SHARED_NET_HOSTS 200            /* indexes k are 0..TB_SHARED_NET_HOSTS-1 */
 #define TB_READY_MARKER "vmlab-testbed: ready"   /* dom0's (or bare's) console when ssh answers */
 #define TB_GUEST_READY_MARKER "vmlab-guest: ready" /* a guest's console when its ssh answers */
 /* The emulated CPU has no invariant TSC, so Xen's default mode traps every

@@ -6,6 +6,8 @@
 #include "base/shquote.h"
 #include "base/sshargv.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -57,6 +59,8 @@ int tb_paths_get(struct tb_paths *p, struct err *e)
 	if (n >= (int)sizeof(p->home))
 		return err_set(e, -ENAMETOOLONG, "VMLAB_HOME: path too long");
 	snprintf(p->dir, sizeof(p->dir), "%.*s/testbed", (int)sizeof(p->dir) - 9, p->home);
+	snprintf(p->name, sizeof(p->name), "%s", TB_DEFAULT_NAME);
+	snprintf(p->run, sizeof(p->run), "%s", p->dir);
 	if (d && d[0]) {
 		snprintf(p->data, sizeof(p->data), "%.*s/testbed", (int)sizeof(p->data) - 9, d);
 		if (!has_build_sh(p->data))
@@ -74,9 +78,86 @@ int tb_paths_get(struct tb_paths *p, struct err *e)
 		       VMLAB_TESTBED_SRCDIR, VMLAB_TESTBED_DATADIR);
 }
 
+int tb_name_valid(const char *n)
+{
+	size_t l = n ? strlen(n) : 0;
+
+	if (!l || l > TB_NAME_MAX || !isalnum((unsigned char)n[0]))
+		return 0;
+	for (; *n; n++)
+		if (!islower((unsigned char)*n) && !isdigit((unsigned char)*n) && *n != '-')
+			return 0;
+	return 1;
+}
+
+/* Where testbed name keeps its own files: dir itself for the default one. */
+static void run_dir(const char *dir, const char *name, char *buf, size_t n)
+{
+	if (!strcmp(name, TB_DEFAULT_NAME))
+		snprintf(buf, n, "%s", dir);
+	else
+		snprintf(buf, n, "%.*s/beds/%s", (int)(n - TB_NAME_MAX - 7), dir, name);
+}
+
+int tb_paths_named(struct tb_paths *p, const char *name, struct err *e)
+{
+	int rc;
+
+	if (!name)
+		name = TB_DEFAULT_NAME;
+	if (!tb_name_valid(name))
+		return err_set(e, -EINVAL, "testbed name '%s': use 1..%d of a-z, 0-9 and '-', starting with a "
+			       "letter or digit", name, TB_NAME_MAX);
+	if ((rc = tb_paths_get(p, e)) < 0)
+		return rc;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	run_dir(p->dir, name, p->run, sizeof(p->run));
+	return 0;
+}
+
+const char *tb_own_dir(const struct tb_paths *p)
+{
+	return p->run[0] ? p->run : p->dir;
+}
+
 static void state_path(const struct tb_paths *p, char *buf, size_t n)
 {
-	snprintf(buf, n, "%.*s/state", (int)n - 7, p->dir);
+	snprintf(buf, n, "%.*s/state", (int)n - 7, tb_own_dir(p));
+}
+
+static int has_state(const char *dir, const char *name)
+{
+	char d[PATH_MAX], f[PATH_MAX + 8];
+
+	run_dir(dir, name, d, sizeof(d));
+	snprintf(f, sizeof(f), "%s/state", d);
+	return access(f, F_OK) == 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int tb_names(const struct tb_paths *p, char (*names)[TB_NAME_MAX + 1], int max)
+{
+	char beds[PATH_MAX + 8];
+	struct dirent *de;
+	DIR *d;
+	int n = 0, first;
+
+	if (max > 0 && has_state(p->dir, TB_DEFAULT_NAME))
+		snprintf(names[n++], TB_NAME_MAX + 1, "%s", TB_DEFAULT_NAME);
+	first = n;
+	snprintf(beds, sizeof(beds), "%s/beds", p->dir);
+	if (!(d = opendir(beds)))
+		return n;
+	while ((de = readdir(d)) && n < max)
+		if (tb_name_valid(de->d_name) && strcmp(de->d_name, TB_DEFAULT_NAME) && has_state(p->dir, de->d_name))
+			snprintf(names[n++], TB_NAME_MAX + 1, "%.*s", TB_NAME_MAX, de->d_name);
+	closedir(d);
+	qsort(names + first, (size_t)(n - first), sizeof(names[0]), by_name);
+	return n;
 }
 
 int tb_state_parse(const char *text, size_t len, const char *name, struct tb_state *s, struct err *e)
@@ -85,6 +166,7 @@ int tb_state_parse(const char *text, size_t len, const char *name, struct tb_sta
 	int lineno = 0;
 
 	memset(s, 0, sizeof(*s));
+	s->cpus = TB_CPUS_DEFAULT;
 	while (pos < len) {
 		const char *l = text + pos, *nl = memchr(l, '\n', len - pos), *eq;
 		size_t n = nl ? (size_t)(nl - l) : len - pos, kl;
@@ -104,23 +186,45 @@ int tb_state_parse(const char *text, size_t len, const char *name, struct tb_sta
 		memcpy(val, eq + 1, n - kl - 1);
 		val[n - kl - 1] = 0;
 #define KEY(k) (kl == strlen(k) && !memcmp(l, k, kl))
-		if (KEY("pid") || KEY("port")) {
+#define BAD(what) err_at(e, -EBADMSG, name, lineno, (int)kl + 2, "'%s' is not a valid %s", val, what)
+		if (KEY("pid") || KEY("port") || KEY("cpus") || KEY("net_index")) {
+			long lo = KEY("net_index") ? 0 : 1;
+			long hi = KEY("port") ? 65535 : KEY("cpus") ? TB_CPUS_MAX : KEY("net_index") ? 254 : INT_MAX;
+
 			errno = 0;
 			v = strtol(val, &end, 10);
-			if (!val[0] || *end || errno || v <= 0 || (KEY("port") && v > 65535) || v > INT_MAX)
+			if (!val[0] || *end || errno || v < lo || v > hi)
 				return err_at(e, -EBADMSG, name, lineno, (int)kl + 2, "'%s' is not a valid %.*s", val,
 					      (int)kl, l);
 			if (KEY("pid"))
 				s->pid = (pid_t)v;
-			else
+			else if (KEY("port"))
 				s->port = (int)v;
+			else if (KEY("cpus"))
+				s->cpus = (int)v;
+			else
+				s->net_index = (int)v;
 		} else if (KEY("mode") || KEY("accel")) {
 			if (strlen(val) >= sizeof(s->mode))
 				return err_at(e, -EBADMSG, name, lineno, (int)kl + 2, "'%s' is too long", val);
 			strcpy(KEY("mode") ? s->mode : s->accel, val);
 		} else if (KEY("log")) {
 			snprintf(s->log, sizeof(s->log), "%s", val);
+		} else if (KEY("name") || KEY("net")) {
+			if (val[0] && !tb_name_valid(val))
+				return BAD(KEY("name") ? "testbed name" : "net name");
+			strcpy(KEY("name") ? s->name : s->net, val);
+		} else if (KEY("xen_args")) {
+			if (strlen(val) > TB_XEN_ARGS_MAX)
+				return err_at(e, -EBADMSG, name, lineno, (int)kl + 2, "longer than %d bytes",
+					      TB_XEN_ARGS_MAX);
+			strcpy(s->xen_args, val);
+		} else if (KEY("net_group")) {
+			if (strlen(val) >= sizeof(s->net_group) || strspn(val, "0123456789.:") != strlen(val))
+				return BAD("multicast ADDR:PORT");
+			strcpy(s->net_group, val);
 		}
+#undef BAD
 #undef KEY
 	}
 	if (s->pid <= 0 || s->port <= 0)
@@ -152,8 +256,14 @@ int tb_state_save(const struct tb_paths *p, const struct tb_state *s, struct err
 	int rc;
 
 	state_path(p, path, sizeof(path));
-	sbuf_printf(&sb, "pid=%ld\nport=%d\nmode=%s\naccel=%s\nlog=%s\n", (long)s->pid, s->port, s->mode,
-		    s->accel, s->log);
+	if ((rc = file_mkdirs(tb_own_dir(p), 0755, e)) < 0)
+		return rc;
+	sbuf_printf(&sb, "pid=%ld\nport=%d\nmode=%s\naccel=%s\nlog=%s\nname=%s\ncpus=%d\nxen_args=%s\n",
+		    (long)s->pid, s->port, s->mode, s->accel, s->log, s->name[0] ? s->name : p->name[0] ? p->name : TB_DEFAULT_NAME,
+		    s->cpus > 0 ? s->cpus : TB_CPUS_DEFAULT,
+		    s->xen_args);
+	if (s->net[0])
+		sbuf_printf(&sb, "net=%s\nnet_index=%d\nnet_group=%s\n", s->net, s->net_index, s->net_group);
 	rc = file_write_atomic(path, sb.buf, sb.len, e);
 	sbuf_free(&sb);
 	return rc;
@@ -291,8 +401,7 @@ int tb_ram_mib(struct err *e)
 	return (int)mib;
 }
 
-/* The options every ssh to the testbed uses, appended to *av. */
-static void add_opts(char ***av, size_t *n, const struct tb_paths *p)
+void tb_ssh_opts(const struct tb_paths *p, char ***av, size_t *n)
 {
 	static const char *const o[] = { "IdentitiesOnly=yes", "BatchMode=yes", "StrictHostKeyChecking=no",
 					 "UserKnownHostsFile=/dev/null", "LogLevel=ERROR", "ConnectTimeout=30",
@@ -315,7 +424,7 @@ static char **tb_ssh(const struct tb_paths *p, const struct tb_state *s, const c
 	size_t n = 0;
 
 	snprintf(port, sizeof(port), "%d", s->port);
-	add_opts(&opts, &n, p);
+	tb_ssh_opts(p, &opts, &n);
 	argv_add(&opts, &n, tty ? "-t" : "-T");
 	if (guest_ip) {
 		/* ProxyCommand is run by the local shell: every word quoted. */
@@ -323,7 +432,7 @@ static char **tb_ssh(const struct tb_paths *p, const struct tb_state *s, const c
 		size_t nj = 0;
 		struct sbuf sb = SBUF_INIT;
 
-		add_opts(&j, &nj, p);
+		tb_ssh_opts(p, &j, &nj);
 		argv_add(&j, &nj, "-p");
 		argv_add(&j, &nj, port);
 		argv_add(&j, &nj, "-W");

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -289,6 +290,7 @@ int conn_loop_init(struct conn_loop *l, const struct conn_ops *ops, void *tls_ct
 	memset(l, 0, sizeof(*l));
 	l->ops = ops;
 	l->tls_ctx = tls_ctx;
+	l->busy_poll_ns = CONN_BUSY_POLL_NS;
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l->epfd < 0)
 		return err_set(e, -errno, "epoll_create1: %s", strerror(errno));
@@ -302,12 +304,50 @@ void conn_loop_free(struct conn_loop *l)
 	l->epfd = -1;
 }
 
+#define POLL_MISSES_MAX 8
+
+/* The busy-poll phase of conn_loop_wait: the events found (0 when none came
+ * within the poll, or the poll was skipped) or -1 with errno set. */
+static int conn_loop_poll(struct conn_loop *l, uint64_t until_ns, struct epoll_event *evs, int max)
+{
+	uint64_t t0, end;
+	int n;
+
+	if (!l->busy_poll_ns)
+		return 0;
+	if (l->poll_misses >= POLL_MISSES_MAX && l->poll_misses++ % POLL_MISSES_MAX)
+		return 0;
+	t0 = clock_mono_ns();
+	if (until_ns <= t0)
+		return 0;
+	end = until_ns - t0 < l->busy_poll_ns ? until_ns : t0 + l->busy_poll_ns;
+	for (;;) {
+		n = epoll_wait(l->epfd, evs, max, 0);
+		if (n)
+			break;
+		if (clock_mono_ns() >= end) {
+			if (l->poll_misses < POLL_MISSES_MAX)
+				l->poll_misses++;
+			return 0;
+		}
+		sched_yield();
+	}
+	if (n > 0)
+		l->poll_misses = 0;
+	return n;
+}
+
 int conn_loop_wait(struct conn_loop *l, uint64_t until_ns, struct epoll_event *evs, int max)
 {
-	uint64_t wait = until_ns > l->now ? until_ns - l->now : 0;
-	struct timespec ts = { (time_t)(wait / 1000000000ull), (long)(wait % 1000000000ull) };
-	int n = epoll_pwait2(l->epfd, evs, max, &ts, NULL);
+	int n = conn_loop_poll(l, until_ns, evs, max);
 
+	if (n == 0) {
+		uint64_t now = clock_mono_ns();
+		uint64_t wait = until_ns > now ? until_ns - now : 0;
+		struct timespec ts = { (time_t)(wait / 1000000000ull), (long)(wait % 1000000000ull) };
+
+		n = epoll_pwait2(l->epfd, evs, max, &ts, NULL);
+	}
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
 	l->now = clock_mono_ns();

@@ -378,6 +378,7 @@ int http_load_run(const struct http_load_cfg *cfg, struct http_stats *out, uint6
 		rc = conn_loop_init(&w->loop, &raw_ops, cfg->tls_ctx, e);
 		if (rc)
 			break;
+		w->loop.busy_poll_ns = cfg->busy_poll_ns;
 	}
 	if (!rc)
 		rc = conn_threads_run(worker_main, ws, sizeof(*ws), nt, http_load_stop, &started, e);

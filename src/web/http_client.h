@@ -54,6 +54,7 @@ struct http_load_cfg {
 	uint64_t duration_ns;
 	uint64_t timeout_ns;    /* a request (or connect) older than this is a timeout */
 	double rate;            /* total requests/s; 0 = as fast as possible */
+	uint64_t busy_poll_ns;  /* each thread's conn_loop.busy_poll_ns (0: block at once) */
 };
 
 struct http_stats {

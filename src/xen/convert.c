@@ -859,8 +859,8 @@ static int pv_to_hvm(struct xlcfg *c, const struct convert_opts *o, struct conve
 		goto out;
 	change(res, "note: the guest's /etc/fstab must mount / from %s (or by UUID/LABEL): "
 	       "that is where the PV volume is in the HVM guest", guestroot);
-	convert_boot_script(&res->commands, bootvol, o->boot_size ? o->boot_size : "256M", kernel,
-			    ramdisk, guestroot);
+	convert_boot_script(&res->commands, bootvol, o->boot_size ? o->boot_size : "64M", kernel,
+			    ramdisk, rootpath);
 out:
 	free_disks(dk, n);
 	free(kernel);

@@ -39,12 +39,12 @@ int convert_config(struct xlcfg *c, const struct convert_opts *o, struct convert
  * there is none. */
 int convert_find_kernel(const char *dir, char **kernel, char **ramdisk, struct err *e);
 
-/* Appends to sh a POSIX sh script (set -e) that creates bootvol of size (an
- * LVM volume for "/dev/VG/LV", else a file), gives it one bootable Linux
- * partition with ext4 /boot holding kernel and ramdisk (NULL: none), and
- * installs GRUB on it booting with root=guestroot on the serial console.
- * Every path is shell-quoted. */
-void convert_boot_script(struct sbuf *sh, const char *bootvol, const char *size,
-			 const char *kernel, const char *ramdisk, const char *guestroot);
+/* Appends to sh a POSIX sh script (set -e) whose one command, `vmlab image
+ * mkboot`, creates bootvol of size (an LV for an absent "/dev/VG/LV", else a
+ * file) with an MBR, ext2 /boot holding kernel and ramdisk (NULL: none) and
+ * GRUB for BIOS booting with root=UUID= of rootvol's file system on the
+ * serial console. Every argument is shell-quoted. */
+void convert_boot_script(struct sbuf *sh, const char *bootvol, const char *size, const char *kernel,
+			 const char *ramdisk, const char *rootvol);
 
 #endif

@@ -47,6 +47,15 @@ static int split(const char *l, size_t n, struct words *w)
 	}
 }
 
+/* Whether the n > 0 bytes at w (not NUL-terminated) are all in set. */
+static int all_of(const char *w, size_t n, const char *set)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!w[k] || !strchr(set, w[k]))
+			return 0;
+	return n > 0;
+}
+
 static int is_blank(const char *l, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
@@ -179,7 +188,7 @@ int xl_parse_list(const char *text, size_t len, const char *name, struct xl_doma
 		    (r = field_long(&w, k + 1, LONG_MAX, &tb, &mem, "memory (MiB) is not a number", e)) ||
 		    (r = field_long(&w, k + 2, INT_MAX, &tb, &vcpus, "VCPUs is not a number", e)))
 			goto fail;
-		if (w.wl[k + 3] != 6 || strspn(w.w[k + 3], "-rbpscwSd?") < 6) {
+		if (w.wl[k + 3] != 6 || !all_of(w.w[k + 3], 6, "-rbpscwSd?")) {
 			r = bad(e, name, tb.lineno, col_of(&w, k + 3), "state is not 6 of the letters r b p s c w S d or -");
 			goto fail;
 		}
@@ -545,7 +554,7 @@ static int affinity_ok(const char *w, size_t n)
 {
 	if ((n == 3 && !memcmp(w, "all", 3)) || (n == 4 && !memcmp(w, "none", 4)))
 		return 1;
-	return n && strspn(w, "0123456789,-") >= n;
+	return all_of(w, n, "0123456789,-");
 }
 
 int xl_parse_vcpu_list(const char *text, size_t len, const char *name, struct xl_vcpus *out, struct err *e)
@@ -622,6 +631,106 @@ void xl_vcpus_free(struct xl_vcpus *l)
 		free(l->v[k].soft);
 	}
 	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* ---- xl cpupool-list [-c] ---- */
+
+/* The CPU list of -c: CPU numbers joined by commas. */
+static int cpus_ok(const char *w, size_t n)
+{
+	return all_of(w, n, "0123456789,") && w[0] != ',' && w[n - 1] != ',' && !memmem(w, n, ",,", 2);
+}
+
+/* Appends the pool of row w (table t; cpus: the -c form) to l. */
+static int cpupool_row(struct xl_cpupools *l, size_t *cap, const struct words *w, int cpus,
+		       const struct table *t, struct err *e)
+{
+	struct xl_cpupool p = { .ncpus = -1, .active = -1, .ndoms = -1 };
+	long n, d;
+	int k, r;
+
+	if (cpus) {
+		if (w->n > 2)
+			return bad(e, t->name, t->lineno, col_of(w, 2), "expected NAME CPU-LIST");
+		if (w->n == 2 && !cpus_ok(w->w[1], w->wl[1]))
+			return bad(e, t->name, t->lineno, col_of(w, 1), "CPU list is not CPU numbers joined by ','");
+		p.name = xstrndup(w->w[0], w->wl[0]);
+		p.cpus = w->n == 2 ? xstrndup(w->w[1], w->wl[1]) : xstrdup("");
+	} else {
+		if (w->n < 5)
+			return bad(e, t->name, t->lineno, 1, "expected NAME CPUS SCHED ACTIVE DOMAINS");
+		k = w->n - 4;
+		if ((r = field_long(w, k, 65535, t, &n, "CPUs is not a number", e)))
+			return r;
+		if (w->wl[k + 1] >= sizeof(p.sched) || !w->wl[k + 1])
+			return bad(e, t->name, t->lineno, col_of(w, k + 1), "scheduler name is too long");
+		if (w->wl[k + 2] != 1 || (w->w[k + 2][0] != 'y' && w->w[k + 2][0] != 'n'))
+			return bad(e, t->name, t->lineno, col_of(w, k + 2), "Active is neither y nor n");
+		if ((r = field_long(w, k + 3, 65535, t, &d, "domain count is not a number", e)))
+			return r;
+		memcpy(p.sched, w->w[k + 1], w->wl[k + 1]);
+		p.ncpus = (int)n;
+		p.active = w->w[k + 2][0] == 'y';
+		p.ndoms = (int)d;
+		p.name = name_before(w, k);
+		if (!p.name[0]) {
+			free(p.name);
+			return bad(e, t->name, t->lineno, 1, "pool name is empty");
+		}
+	}
+	if (l->n == *cap) {
+		*cap = *cap ? 2 * *cap : 4;
+		l->p = xrealloc(l->p, *cap * sizeof(*l->p));
+	}
+	l->p[l->n++] = p;
+	return 0;
+}
+
+int xl_parse_cpupool_list(const char *text, size_t len, const char *name, struct xl_cpupools *out,
+			  struct err *e)
+{
+	struct xl_cpupools l = { 0 };
+	struct table tb = { text, name, len, 0, 0, 0, "C",
+		"expected the `xl cpupool-list` header \"Name CPUs Sched ...\" or \"Name CPU list\"",
+		"expected a pool row", 1 };
+	size_t cap = 0;
+	int r, cpus = 0;
+	struct words w;
+
+	while ((r = next_row(&tb, &w, e)) > 0) {
+		if (l.n == 0 && !cpus) {
+			/* the header line tells the form: the table has just read it */
+			const char *hd = memmem(text, len, "Name", 4);
+			size_t rest = hd ? len - (size_t)(hd - text) : 0;
+			const char *nl = hd ? memchr(hd, '\n', rest) : NULL;
+			const char *h = hd ? memmem(hd, nl ? (size_t)(nl - hd) : rest, "CPU list", 8) : NULL;
+
+			cpus = h ? 1 : -1;
+		}
+		if ((r = cpupool_row(&l, &cap, &w, cpus > 0, &tb, e)))
+			goto fail;
+	}
+	if (r < 0)
+		goto fail;
+	if (!tb.header) {
+		r = bad(e, name, 1, 1, "no `xl cpupool-list` header");
+		goto fail;
+	}
+	*out = l;
+	return 0;
+fail:
+	xl_cpupools_free(&l);
+	return r;
+}
+
+void xl_cpupools_free(struct xl_cpupools *l)
+{
+	for (size_t k = 0; k < l->n; k++) {
+		free(l->p[k].name);
+		free(l->p[k].cpus);
+	}
+	free(l->p);
 	memset(l, 0, sizeof(*l));
 }
 

@@ -1,6 +1,6 @@
 /* Running Xen's `xl` (argv only) and parsing what it prints: `xl list`,
- * `xl list -l` (JSON), `xl info`, `xl sched-credit`, `xl sched-credit2` and
- * `xl vcpu-list`, in the formats of tools/xl (Xen 4.17). */
+ * `xl list -l` (JSON), `xl info`, `xl sched-credit`, `xl sched-credit2`,
+ * `xl vcpu-list` and `xl cpupool-list [-c]`, in the formats of tools/xl (Xen 4.17). */
 #ifndef VMLAB_XEN_XL_H
 #define VMLAB_XEN_XL_H
 
@@ -120,6 +120,27 @@ struct xl_vcpus {
 int xl_parse_vcpu_list(const char *text, size_t len, const char *name, struct xl_vcpus *out,
 		       struct err *e);
 void xl_vcpus_free(struct xl_vcpus *l);
+
+/* One row of `xl cpupool-list` ("Name CPUs Sched Active Domain count") or
+ * of `xl cpupool-list -c` ("Name CPU list"). */
+struct xl_cpupool {
+	char *name;
+	int ncpus;               /* -1 from -c */
+	char sched[16];          /* "credit2", ...; "" from -c */
+	int active;              /* 1 for 'y', 0 for 'n'; -1 from -c */
+	int ndoms;               /* -1 from -c */
+	char *cpus;              /* "0,1" from -c ("" for none), NULL without -c */
+};
+
+struct xl_cpupools {
+	size_t n;
+	struct xl_cpupool *p;
+};
+
+/* Either form, told apart by the header. */
+int xl_parse_cpupool_list(const char *text, size_t len, const char *name, struct xl_cpupools *out,
+			  struct err *e);
+void xl_cpupools_free(struct xl_cpupools *l);
 
 /* Runs `xl ARGS...` (args[0] is the first argument after "xl"; NULL
  * terminated) with a timeout, capturing stdout into out. A non-zero exit

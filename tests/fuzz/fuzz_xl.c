@@ -13,6 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xl_info i;
 	struct xl_sched s;
 	struct xl_vcpus v;
+	struct xl_cpupools c;
 
 	if (xl_parse_list(t, size, "f", &l, &e) == 0)
 		xl_domains_free(&l);
@@ -24,5 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		xl_sched_free(&s);
 	if (xl_parse_vcpu_list(t, size, "f", &v, &e) == 0)
 		xl_vcpus_free(&v);
+	if (xl_parse_cpupool_list(t, size, "f", &c, &e) == 0)
+		xl_cpupools_free(&c);
 	return 0;
 }

@@ -145,10 +145,7 @@ memory = 512
 disk = [ 'phy:/dev/vg0/pv1,xvda,w', 'phy:/dev/vg0/data,xvdb,w' ]
 CFG
 expect 0 "$VMLAB" cfg convert "$T/lv.cfg" --to hvm -o "$T/lv-hvm.cfg"
-contains "$T/out" '^lvcreate -L 256M -n pv1-boot vg0$'
-contains "$T/out" "^printf '%s\\\\n' 'label: dos' ',,L,\*' \| sfdisk /dev/vg0/pv1-boot$"
-contains "$T/out" '^grub-install --target=i386-pc'
-contains "$T/out" 'linux /vmlinuz-6.1.0-18-amd64 root=/dev/xvdb ro console=ttyS0'
+contains "$T/out" '^vmlab image mkboot /dev/vg0/pv1-boot --root /dev/vg0/pv1 --size 64M --kernel /boot/vmlinuz-6.1.0-18-amd64 --initrd /boot/initrd.img-6.1.0-18-amd64$'
 contains "$T/out" '^disk: xvda -> xvdb: the PV volume'
 contains "$T/out" '^disk: xvdb -> xvdc'
 contains "$T/lv-hvm.cfg" "^type = 'hvm'$"
@@ -160,7 +157,7 @@ oracle_ok "$T/lv-hvm.cfg"
 # a file boot volume, the script written to a file that sh can parse
 expect 0 "$VMLAB" cfg convert "$T/lv.cfg" --to hvm --boot-volume "$T/my boot.img" \
   --script "$T/mkboot.sh" -o "$T/f-hvm.cfg"
-contains "$T/mkboot.sh" "^truncate -s 256M '$T/my boot.img'$"
+contains "$T/mkboot.sh" "^vmlab image mkboot '$T/my boot.img' --root /dev/vg0/pv1 --size 64M --kernel "
 sh -n "$T/mkboot.sh" || fail "generated script does not parse"
 oracle_ok "$T/f-hvm.cfg"
 

@@ -53,19 +53,24 @@ check_jsonl "$T/out" cpu 2 'r["status"] == "checksum-mismatch" and r["checksum_o
 contains "$T/err" 'checksum-mismatch'
 
 # external commands: metric from the first capture group
-expect 0 "$VMLAB" cpu run --cmd 'echo "warming up"; echo "score: 42.5 ops/s"' --metric-regex 'score: ([0-9.]+)' \
+expect 0 "$VMLAB" cpu run --cmd "sh -c 'echo warming up; echo score: 42.5 ops/s'" --metric-regex 'score: ([0-9.]+)' \
   --higher-is-better --metric-name ops_per_s --name echoer --iterations 2 --json
 check_jsonl "$T/out" cmd 2 'r["benchmark"] == "echoer" and r["metric"] == 42.5 and r["metric_name"] == "ops_per_s" and r["higher_is_better"] is True and r["status"] == "ok"'
-expect 0 "$VMLAB" cpu run --cmd 'echo "took 7 ms" >&2' --metric-regex 'took ([0-9]+) ms' --lower-is-better --iterations 1
+expect 0 "$VMLAB" cpu run --cmd "sh -c 'echo took 7 ms >&2'" --metric-regex 'took ([0-9]+) ms' --lower-is-better --iterations 1
 contains "$T/out" '^cmd +metric +1 +7 '
 # without a regex the metric is the wall time
 expect 0 "$VMLAB" cpu run --cmd 'true' --iterations 1 --json && check_jsonl "$T/out" cmd 1 'r["metric_name"] == "wall_s" and r["metric"] >= 0 and r["higher_is_better"] is False'
 # a crashing command, a failing one, no match: failed records, exit 1
-expect 1 "$VMLAB" cpu run --cmd 'kill -SEGV $$' --iterations 1 --json && check_jsonl "$T/out" cmd 1 'r["status"] == "crashed" and "signal 11" in r["error"]'
-expect 1 "$VMLAB" cpu run --cmd 'exit 3' --iterations 1 --json && check_jsonl "$T/out" cmd 1 'r["status"] == "error" and r["exit_status"] == 3'
+expect 1 "$VMLAB" cpu run --cmd "sh -c 'kill -SEGV \$\$'" --iterations 1 --json && check_jsonl "$T/out" cmd 1 'r["status"] == "crashed" and "signal 11" in r["error"]'
+expect 1 "$VMLAB" cpu run --cmd "sh -c 'exit 3'" --iterations 1 --json && check_jsonl "$T/out" cmd 1 'r["status"] == "error" and r["exit_status"] == 3'
 expect 1 "$VMLAB" cpu run --cmd 'echo nothing' --metric-regex 'x=([0-9]+)' --higher-is-better --iterations 1 --json
 check_jsonl "$T/out" cmd 1 'r["status"] == "error" and "matched nothing" in r["error"]'
 expect 1 "$VMLAB" cpu run --cmd 'sleep 5' --timeout 200ms --iterations 1 && contains "$T/err" 'cmd iteration 1'
+# no shell: ; $ and > reach the program as written
+expect 0 "$VMLAB" cpu run --cmd "echo n=7;\$HOME >x" --metric-regex 'n=([0-9]+);[$]HOME >x' --higher-is-better --iterations 1 --json
+check_jsonl "$T/out" cmd 1 'r["metric"] == 7 and r["status"] == "ok"'
+expect 2 "$VMLAB" cpu run --cmd "echo 'open" && contains "$T/err" "--cmd: col 6: unterminated ' quote"
+expect 2 "$VMLAB" cpu run --cmd " " && contains "$T/err" "--cmd: no command"
 
 # usage errors: exit 2, nothing run
 expect 2 "$VMLAB" cpu run nosuch && contains "$T/err" "unknown benchmark 'nosuch'"

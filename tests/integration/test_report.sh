@@ -187,4 +187,17 @@ expect 0 "$VMLAB" report "$F"
 contains "$T/out" '^\| stencil \| testbed:pv \| 1 \| checksum 0xdeadbeef, expected 0x1234abcd \|$'
 expect 0 "$VMLAB" report --format html "$F"
 contains "$T/out" '<tr><td>stencil</td><td>testbed:pv</td><td class="num">1</td><td>checksum 0xdeadbeef, expected 0x1234abcd</td></tr>'
+# test_report_xen_host_facts: per environment the Xen host (dom0's name and its back end), its CPUs and
+# command line, and the guest's shape as xl read it back, in md, html and json
+cat >"$T/xen.jsonl" <<'X'
+{"experiment":"x","environment":"xen:pv@ssh:root@box","label":"Xen host","facts":{"hostname":"g1","kernel":"6.1","xen_version":"4.17.7","xen_scheduler":"credit2","virt_caps":"pv hvm hap","xen_cpus":"4","xen_cmdline":"sched=credit2 dom0_max_vcpus=1","guest_type":"pv","xen_host":"box0","host_kind":"ssh","shape":"vcpus=2 memory=128 cpus=1 cpus_soft=all weight=512 cap=150 pool=Pool-0"},"benchmark":"null_syscall","kind":"micro","size":"test","iteration":1,"value":500,"unit":"ns/op","better":"lower","status":"ok"}
+X
+expect 0 "$VMLAB" report "$T/xen.jsonl"
+contains "$T/out" '^\| environment \| label \| host \| CPU \| kernel \| Xen \| scheduler \| virt_caps \| Xen CPUs \| Xen cmdline \| guest \| tsc_mode \| Xen host \| guest shape \| machine \|$'
+contains "$T/out" '^\| xen:pv@ssh:root@box \| Xen host \| g1 \| - \| 6\.1 \| 4\.17\.7 \| credit2 \| pv hvm hap \| 4 \| sched=credit2 dom0_max_vcpus=1 \| pv \| - \| box0 \(ssh\) \| vcpus=2 memory=128 cpus=1 cpus_soft=all weight=512 cap=150 pool=Pool-0 \| - \|$'
+expect 0 "$VMLAB" report --format html "$T/xen.jsonl"
+contains "$T/out" '<th>Xen CPUs</th><th>Xen cmdline</th><th>guest</th><th>tsc_mode</th><th>Xen host</th><th>guest shape</th>'
+contains "$T/out" '<td>4</td><td>sched=credit2 dom0_max_vcpus=1</td><td>pv</td><td>-</td><td>box0 \(ssh\)</td><td>vcpus=2 memory=128 cpus=1 cpus_soft=all weight=512 cap=150 pool=Pool-0</td>'
+expect 0 "$VMLAB" report --format json "$T/xen.jsonl"
+contains "$T/out" '"xen_cpus":"4","xen_cmdline":"sched=credit2 dom0_max_vcpus=1","guest_type":"pv","xen_host":"box0","shape":"vcpus=2 [^"]*","host_kind":"ssh"'
 finish

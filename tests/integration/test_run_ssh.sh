@@ -3,29 +3,8 @@
 # loopback (own host key, own authorized key): vmlab copies itself there,
 # records that host's facts, and runs through one reused control connection.
 . "$(dirname "$0")/../lib.sh"
-[ "$(id -u)" = 0 ] || skip "needs root to start a private sshd that accepts a login"
-[ -x /usr/sbin/sshd ] || skip "no /usr/sbin/sshd (openssh-server)"
-command -v ssh-keygen >/dev/null || skip "no ssh-keygen"
-mkdir -p /run/sshd
-ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey" >/dev/null
-ssh-keygen -q -t ed25519 -N '' -f "$T/userkey" >/dev/null
-cp "$T/userkey.pub" "$T/authorized_keys"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat >"$T/sshd_config" <<X
-ListenAddress 127.0.0.1
-Port $port
-HostKey $T/hostkey
-AuthorizedKeysFile $T/authorized_keys
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-PidFile $T/sshd.pid
-X
-/usr/sbin/sshd -f "$T/sshd_config" -E "$T/sshd.log" || skip "sshd does not start: $(tail -1 "$T/sshd.log")"
-trap 'kill "$(cat "$T/sshd.pid" 2>/dev/null)" 2>/dev/null; rm -rf "$T"' EXIT
-for _ in $(seq 50); do [ -s "$T/sshd.pid" ] && break; sleep 0.1; done
+start_sshd || skip "$sshd_why"
+port=$sshd_port
 mkdir "$T/w" && cd "$T/w"
 cat >s.vmlab <<X
 micro = [ "rdtsc" ]

@@ -60,6 +60,35 @@ expect 0 "$VMLAB" up --dry-run --no-wait --xl-list-json "$T/busy.json" --xl-list
 expect 2 "$VMLAB" up --wait soon --xl-list-json "$T/idle.json" "$T/pv.cfg" && contains "$T/err" "--wait 'soon'"
 expect 2 "$VMLAB" up --xl-list "$T/gone.txt" "$T/pv.cfg" && contains "$T/err" 'goes with --xl-list-json'
 
+# PV -> HVM (vmlab image mkboot): the HVM guest boots a boot volume (hda) and
+# the PV guest's root volume (hdb); the PV guest boots the root volume alone.
+# Either one running refuses the other, and the boot volume counts as well.
+boot=$T/boot.img root=$T/pvroot.img
+truncate -s 1M "$boot" "$root"
+printf 'name = "pv2"\ntype = "pv"\nkernel = "/boot/vmlinuz"\nmemory = 256\ndisk = [ "phy:%s,xvda,w" ]\n' "$root" >"$T/pv2.cfg"
+printf 'name = "hvm2"\ntype = "hvm"\nmemory = 256\ndisk = [ "phy:%s,hda,w",\n         "phy:%s,hdb,w" ]\n' "$boot" "$root" >"$T/hvm2.cfg"
+# dom_json NAME TYPE PATH:VDEV...: recorded `xl list -l` of one domain
+dom_json() {
+  local name=$1 type=$2 d sep=""; shift 2
+  printf '[\n    {\n        "domid": 7,\n        "config": {\n            "c_info": {\n                "type": "%s",\n                "name": "%s"\n            },\n            "disks": [\n' "$type" "$name"
+  for d in "$@"; do
+    printf '%s                {\n                    "pdev_path": "%s",\n                    "vdev": "%s"\n                }' "$sep" "${d%:*}" "${d##*:}"
+    sep=$',\n'
+  done
+  printf '\n            ]\n        }\n    }\n]\n'
+}
+dom_json hvm2 hvm "$boot:hda" "$root:hdb" >"$T/hvm2-runs.json"
+dom_json pv2 pv "$root:xvda" >"$T/pv2-runs.json"
+dom_json other hvm "$boot:hda" >"$T/boot-used.json"
+expect 1 "$VMLAB" up --xl-list-json "$T/hvm2-runs.json" "$T/pv2.cfg"
+contains "$T/err" "pv2.cfg:5: disk xvda \\($root\\) is in use by domain hvm2 \\(domain 7, disk hdb\\)"
+expect 1 "$VMLAB" up --xl-list-json "$T/pv2-runs.json" "$T/hvm2.cfg"
+contains "$T/err" "hvm2.cfg:5: disk hdb \\($root\\) is in use by domain pv2 \\(domain 7, disk xvda\\)"
+! grep -q "disk hda" "$T/err" || fail "the boot volume was reported in use while only the root volume is"
+expect 1 "$VMLAB" up --xl-list-json "$T/boot-used.json" "$T/hvm2.cfg"
+contains "$T/err" "hvm2.cfg:4: disk hda \\($boot\\) is in use by domain other \\(domain 7, disk hda\\)"
+expect 0 "$VMLAB" up --dry-run --xl-list-json "$T/boot-used.json" "$T/pv2.cfg"
+
 printf 'name = "x"\ndisk = [ "a.img,raw,xvda,w,bogus" ]\n' >"$T/bad.cfg"
 expect 2 "$VMLAB" up --dry-run --xl-list-json "$T/idle.json" "$T/bad.cfg"
 contains "$T/err" 'bad.cfg:2:.*disk 1'

@@ -15,7 +15,7 @@ start_app() {
   ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1 \
     "$VMLAB" web app --listen 127.0.0.1:0 --besim 127.0.0.1:1 >"$T/app.out" 2>"$T/app.err" &
   app_pid=$!
-  for _ in $(seq 100); do grep -q '^app listening on ' "$T/app.out" && break; sleep 0.1; done
+  for _ in $(seq 300); do grep -q '^app listening on ' "$T/app.out" && break; sleep 0.1; done
   addr=$(sed -n 's/^app listening on //p' "$T/app.out")
   [ -n "$addr" ] || { fail "web app did not start: $(cat "$T/app.err")"; finish; }
 }

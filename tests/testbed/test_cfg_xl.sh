@@ -8,35 +8,8 @@
 # Environment: VMLAB_TESTBED_TEST_HOME (default ~/.cache/vmlab-test).
 . "$(dirname "$0")/../lib.sh"
 
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
-command -v apt-get >/dev/null || skip "apt-get is missing: the testbed is assembled from Debian packages"
-[ "$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)" -ge 2560 ] || skip "less than 2.5 GiB of RAM available"
-
-export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test}
-limit_s=${VMLAB_TESTBED_TEST_LIMIT:-1300}
-start=$SECONDS
-watchdog=
-cleanup() {
-	trap - EXIT INT TERM
-	[ -n "$watchdog" ] && kill_tree "$watchdog"
-	"$VMLAB" testbed down --timeout 30 >/dev/null 2>&1
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'echo "FAIL: interrupted or over the ${limit_s}s limit" >&2; nfail=$((nfail + 1)); exit 1' INT TERM
-# the watchdog holds no output of the test: a runner waits for every holder of it
-(sleep "$limit_s"; kill -TERM $$) >/dev/null 2>&1 &
-watchdog=$!
-step() { echo "[$((SECONDS - start))s] $*"; }
-
-if [ -f "$VMLAB_HOME/testbed/state" ] && "$VMLAB" testbed status >/dev/null 2>&1; then
-	trap - EXIT
-	skip "a testbed is already up in $VMLAB_HOME (another run uses it)"
-fi
-step "build"
-expect 0 "$VMLAB" testbed build || { cat "$T/out" "$T/err"; exit 1; }
-step "up"
-expect 0 "$VMLAB" testbed up || { tail -30 "$VMLAB_HOME/testbed/console.log"; exit 1; }
+tb_test_start
+tb_build_up
 
 # xl_dry FILE: xl's verdict on FILE in dom0; output in $T/xl.
 n=0

@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -344,6 +346,91 @@ static void test_request_started_in_a_batch_is_written_after_it(void **state)
 	teardown(&f);
 }
 
+/* A loop waiting on one end of a socketpair whose other end a thread writes
+ * to after delay_us; returns the voluntary context switches (sleeps) of the
+ * waiting thread during the wait. The registered conn is closed, so the
+ * event is dispatched to nothing. */
+struct late_write { int fd; unsigned delay_us; };
+
+static void *write_late(void *arg)
+{
+	struct late_write *w = arg;
+
+	usleep(w->delay_us);
+	assert_int_equal(write(w->fd, "x", 1), 1);
+	return NULL;
+}
+
+static long sleeps_waiting_for_late_write(uint64_t busy_poll_ns, unsigned delay_us)
+{
+	struct conn_loop l;
+	struct conn c = { 0 };
+	struct err e = { 0 };
+	struct epoll_event ev, evs[4];
+	struct rusage r0, r1;
+	int sv[2], n;
+	pthread_t t;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(conn_loop_init(&l, &ops, NULL, &e), 0);
+	l.busy_poll_ns = busy_poll_ns;
+	ev.events = EPOLLIN;
+	ev.data.ptr = &c;
+	assert_int_equal(epoll_ctl(l.epfd, EPOLL_CTL_ADD, sv[0], &ev), 0);
+	struct late_write w = { sv[1], delay_us };
+	assert_int_equal(pthread_create(&t, NULL, write_late, &w), 0);
+	getrusage(RUSAGE_THREAD, &r0);
+	l.now = clock_mono_ns();
+	n = conn_loop_wait(&l, l.now + 5000000000ull, evs, 4);
+	getrusage(RUSAGE_THREAD, &r1);
+	pthread_join(t, NULL);
+	assert_int_equal(n, 1);
+	conn_loop_free(&l);
+	close(sv[0]);
+	close(sv[1]);
+	return r1.ru_nvcsw - r0.ru_nvcsw;
+}
+
+/* The server's wake-up per response is avoided: a response that comes
+ * within the busy poll finds the client awake. */
+static void test_response_within_busy_poll_finds_the_loop_awake(void **state)
+{
+	(void)state;
+	assert_int_equal(sleeps_waiting_for_late_write(500000000ull, 2000), 0);
+	assert_true(sleeps_waiting_for_late_write(0, 2000) >= 1);
+}
+
+static double thread_cpu_s(void)
+{
+	struct rusage r;
+
+	getrusage(RUSAGE_THREAD, &r);
+	return (double)r.ru_utime.tv_sec + (double)r.ru_stime.tv_sec +
+	       ((double)r.ru_utime.tv_usec + (double)r.ru_stime.tv_usec) / 1e6;
+}
+
+/* Polls that find nothing back off: 32 waits of 6 ms with nothing to read
+ * and a 4 ms poll spend at most the 8 misses and 3 probes polling (44 ms),
+ * not 32 polls (128 ms). */
+static void test_busy_poll_backs_off_when_nothing_comes(void **state)
+{
+	struct conn_loop l;
+	struct err e = { 0 };
+	struct epoll_event evs[4];
+	double cpu0;
+
+	(void)state;
+	assert_int_equal(conn_loop_init(&l, &ops, NULL, &e), 0);
+	l.busy_poll_ns = 4000000;
+	cpu0 = thread_cpu_s();
+	for (int i = 0; i < 32; i++) {
+		l.now = clock_mono_ns();
+		assert_int_equal(conn_loop_wait(&l, l.now + 6000000, evs, 4), 0);
+	}
+	assert_true(thread_cpu_s() - cpu0 < 0.070);
+	conn_loop_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +442,8 @@ int main(void)
 		cmocka_unit_test(test_bytes_while_idle_are_a_status_error),
 		cmocka_unit_test(test_close_delimited_response_is_done),
 		cmocka_unit_test(test_request_started_in_a_batch_is_written_after_it),
+		cmocka_unit_test(test_response_within_busy_poll_finds_the_loop_awake),
+		cmocka_unit_test(test_busy_poll_backs_off_when_nothing_comes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -166,35 +166,22 @@ static void test_find_kernel(void **state)
 	rmdir(dir);
 }
 
-/* The boot volume script of a file volume, byte for byte: paths quoted, no
- * initrd line without a ramdisk. */
+/* The boot volume script, byte for byte: one vmlab image mkboot command,
+ * every argument quoted, no --initrd without a ramdisk. */
 static void test_boot_script_file_volume(void **state)
 {
 	struct sbuf sh = SBUF_INIT;
 
 	(void)state;
-	convert_boot_script(&sh, "/img/my boot", "64M", "/b/vmlinuz-6", NULL, "/dev/xvdb");
+	convert_boot_script(&sh, "/img/my boot", "64M", "/b/vmlinuz-6", NULL, "/img/pv root");
 	assert_string_equal(sbuf_str(&sh),
-		"#!/bin/sh\n# Creates the boot volume /img/my boot: one bootable Linux partition "
-		"with /boot and GRUB.\nset -e\n"
-		"truncate -s 64M '/img/my boot'\n"
-		"printf '%s\\n' 'label: dos' ',,L,*' | sfdisk '/img/my boot'\n"
-		"loop=$(losetup --find --show --partscan '/img/my boot')\n"
-		"mkfs.ext4 -q -L boot \"${loop}p1\"\nmnt=$(mktemp -d)\nmount \"${loop}p1\" \"$mnt\"\n"
-		"cp /b/vmlinuz-6 \"$mnt\"/\n"
-		"grub-install --target=i386-pc --boot-directory=\"$mnt\" --modules='part_msdos ext2' "
-		"\"$loop\"\n"
-		"cat >\"$mnt/grub/grub.cfg\" <<'EOF'\nserial --unit=0 --speed=115200\n"
-		"terminal_input serial console\nterminal_output serial console\nset timeout=3\n"
-		"menuentry 'Linux, / on the PV volume (/dev/xvdb)' {\n"
-		"\tinsmod part_msdos\n\tinsmod ext2\n\tset root=(hd0,msdos1)\n"
-		"\tlinux /vmlinuz-6 root=/dev/xvdb ro console=ttyS0,115200\n}\nEOF\n"
-		"umount \"$mnt\"\nrmdir \"$mnt\"\nlosetup -d \"$loop\"\n");
+		"#!/bin/sh\n# Creates the boot volume /img/my boot: an MBR, one bootable partition with ext2 /boot\n"
+		"# (the kernel, grub.cfg with root=UUID= of /img/pv root) and GRUB for BIOS.\nset -e\n"
+		"vmlab image mkboot '/img/my boot' --root '/img/pv root' --size 64M --kernel /b/vmlinuz-6\n");
 	sbuf_reset(&sh);
-	convert_boot_script(&sh, "/dev/vg0/pv1-boot", "256M", "/k", "/b/initrd.img-6", "/dev/xvdb1");
-	assert_non_null(strstr(sbuf_str(&sh), "\nlvcreate -L 256M -n pv1-boot vg0\n"));
-	assert_non_null(strstr(sbuf_str(&sh), "\ncp /k /b/initrd.img-6 \"$mnt\"/\n"));
-	assert_non_null(strstr(sbuf_str(&sh), "\n\tinitrd /initrd.img-6\n}\n"));
+	convert_boot_script(&sh, "/dev/vg0/pv1-boot", "256M", "/k", "/b/initrd.img-6", "/dev/vg0/pv1");
+	assert_non_null(strstr(sbuf_str(&sh),
+		"\nvmlab image mkboot /dev/vg0/pv1-boot --root /dev/vg0/pv1 --size 256M --kernel /k --initrd /b/initrd.img-6\n"));
 	sbuf_free(&sh);
 }
 

@@ -47,6 +47,7 @@ static void assert_same(const struct record *a, const struct record *b)
 	assert_str_or_null(a->unit, b->unit);
 	assert_str_or_null(a->status, b->status);
 	assert_str_or_null(a->error, b->error);
+	assert_str_or_null(a->counts, b->counts);
 	assert_int_equal(a->iteration, b->iteration);
 	assert_int_equal(a->copies, b->copies);
 	assert_int_equal(a->checksum_ok, b->checksum_ok);
@@ -147,6 +148,12 @@ static void test_record_round_trip_micro(void **state)
 	round_trip(&r, "{\"kind\":\"micro\",\"benchmark\":\"pipe_bw\",\"unit\":\"MB/s\","
 		       "\"higher_is_better\":true,\"min\":1000.125,\"median\":1200.500,"
 		       "\"max\":1300.250,\"repetitions\":5,\"ops\":1048576,\"status\":\"ok\"}\n");
+	r.counts = "{\"page-faults\":{\"count\":12,\"per_op\":0.5}}";
+	round_trip(&r, "{\"kind\":\"micro\",\"benchmark\":\"pipe_bw\",\"unit\":\"MB/s\","
+		       "\"higher_is_better\":true,\"min\":1000.125,\"median\":1200.500,"
+		       "\"max\":1300.250,\"repetitions\":5,\"ops\":1048576,"
+		       "\"counts\":{\"page-faults\":{\"count\":12,\"per_op\":0.5}},\"status\":\"ok\"}\n");
+	r.counts = NULL;
 	r.min = r.median = r.max = NAN, r.status = "unsupported", r.error = "no TSC";
 	round_trip(&r, "{\"kind\":\"micro\",\"benchmark\":\"pipe_bw\",\"unit\":\"MB/s\","
 		       "\"higher_is_better\":true,\"min\":null,\"median\":null,\"max\":null,"
@@ -208,6 +215,24 @@ static size_t count(const char *hay, const char *needle)
 	return n;
 }
 
+/* Parses text as DIR/NAME (dir from mkdtemp) into x, runs it, reads its
+ * results file into out. */
+static void run_text(const char *text, const char *name, char *dir, struct experiment *x,
+		     struct run_summary *s, struct sbuf *out)
+{
+	struct run_opts o = { 0 };
+	struct err e = { 0, "" };
+	char path[64];
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (experiment_parse(path, text, strlen(text), x, &e))
+		fail_msg("%s", e.msg);
+	if (runner_run(x, &o, s, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(file_read(x->results, out, &e), 0);
+}
+
 /* A micro the environment reports unsupported is recorded "unsupported" with
  * its reason, is no failure of the run, and is done on resume. */
 static void test_unsupported_micro_not_failed(void **state)
@@ -216,7 +241,7 @@ static void test_unsupported_micro_not_failed(void **state)
 		"micro = [ \"null_syscall\", \"cpuid\" ]\n"
 		"environments = [ \"null:unsupported=cpuid\" ]\n"
 		"iterations = 2\nwarmup = 1\nresults = \"r.jsonl\"\n";
-	char dir[] = "/tmp/vmlab-record-XXXXXX", path[64];
+	char dir[] = "/tmp/vmlab-record-XXXXXX";
 	struct experiment x;
 	struct run_opts o = { 0 };
 	struct run_summary s;
@@ -224,16 +249,10 @@ static void test_unsupported_micro_not_failed(void **state)
 	struct err e = { 0, "" };
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/u.vmlab", dir);
-	if (experiment_parse(path, text, strlen(text), &x, &e))
-		fail_msg("%s", e.msg);
-	if (runner_run(&x, &o, &s, &e))
-		fail_msg("%s", e.msg);
+	run_text(text, "u.vmlab", dir, &x, &s, &out);
 	assert_int_equal(s.ok, 2);
 	assert_int_equal(s.failed, 0);
 	assert_int_equal(s.unsupported, 2);
-	assert_int_equal(file_read(x.results, &out, &e), 0);
 	assert_int_equal(count(sbuf_str(&out), "\"benchmark\":\"cpuid\""), 2);
 	assert_int_equal(count(sbuf_str(&out), "\"status\":\"unsupported\",\"error\":\"not "
 					       "supported in this environment"), 2);
@@ -245,6 +264,46 @@ static void test_unsupported_micro_not_failed(void **state)
 	assert_int_equal(rmdir(dir), 0);
 	experiment_free(&x);
 	sbuf_free(&out);
+}
+
+/* An experiment's trace list reaches every run, and each store record
+ * holds the counts (the null environment records them unsupported). */
+static void test_trace_counts_recorded(void **state)
+{
+	static const char text[] =
+		"micro = [ \"null_syscall\" ]\nbenchmarks = [ \"flow\" ]\n"
+		"environments = [ \"null\" ]\niterations = 2\nwarmup = 0\nresults = \"r.jsonl\"\n"
+		"trace = [ \"xen:xen_mc_entry\", \"xen:xen_mmu_*\" ]\n";
+	char dir[] = "/tmp/vmlab-record-XXXXXX";
+	struct experiment x;
+	struct run_summary s;
+	struct sbuf out = SBUF_INIT;
+
+	(void)state;
+	run_text(text, "t.vmlab", dir, &x, &s, &out);
+	assert_int_equal(x.ntrace, 2);
+	assert_int_equal(s.ok, 4);
+	assert_int_equal(count(sbuf_str(&out), ",\"counts\":{\"xen:xen_mc_entry\":{\"status\":"
+					       "\"unsupported\",\"reason\":\"the null environment runs "
+					       "nothing and counts nothing\"},\"xen:xen_mmu_*\":{"), 4);
+	assert_int_equal(unlink(x.results), 0);
+	assert_int_equal(rmdir(dir), 0);
+	experiment_free(&x);
+	sbuf_free(&out);
+}
+
+/* A bad trace item is an error at its place. */
+static void test_trace_item_bad(void **state)
+{
+	static const char text[] = "micro = [ \"null_syscall\" ]\nenvironments = [ \"null\" ]\n"
+				   "trace = [ \"page-faults\", \"xen:a b\" ]\n";
+	struct experiment x;
+	struct err e = { 0, "" };
+
+	(void)state;
+	assert_int_equal(experiment_parse("t.vmlab", text, strlen(text), &x, &e), -EINVAL);
+	assert_string_equal(e.msg, "t.vmlab:3:26: trace: 'xen:a b': byte 5: byte 0x20 cannot be part "
+				   "of an event name");
 }
 
 /* The store's part of two records is the same. */
@@ -384,6 +443,8 @@ int main(void)
 		cmocka_unit_test(test_store_record_round_trip),
 		cmocka_unit_test(test_web_record_round_trip),
 		cmocka_unit_test(test_store_unknown_fields_kept),
+		cmocka_unit_test(test_trace_counts_recorded),
+		cmocka_unit_test(test_trace_item_bad),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

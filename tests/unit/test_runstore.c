@@ -97,7 +97,9 @@ static void test_facts(void **state)
 			   "xen_major              : 4\n"
 			   "xen_version            : 4.17.5\n"
 			   "xen_caps               : xen-3.0-x86_64 hvm-3.0-x86_32\n"
-			   "xen_scheduler          : credit2\n";
+			   "xen_scheduler          : credit2\n"
+			   "nr_cpus                : 4\n"
+			   "xen_commandline        : console=com1 dom0_max_vcpus=2 noreboot sched=credit\n";
 	const char *remote = "Welcome to box\n{\"hostname\":\"box\",\"kernel\":\"6.1.0\"}\n";
 	struct host_facts f = { 0 };
 	struct err e = { 0, "" };
@@ -106,6 +108,8 @@ static void test_facts(void **state)
 	assert_string_equal(f.xen_version, "4.17.5");
 	assert_string_equal(f.xen_scheduler, "credit2");
 	assert_string_equal(f.virt_caps, "pv hvm hap gnttab-v1 gnttab-v2");
+	assert_string_equal(f.xen_cpus, "4");
+	assert_string_equal(f.xen_cmdline, "console=com1 dom0_max_vcpus=2 noreboot sched=credit");
 	host_facts_from_cpuinfo(&f, "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
 				    "model name\t: QEMU Virtual CPU version 2.5+\nflags\t\t: fpu\n");
 	assert_string_equal(f.cpu_model, "QEMU Virtual CPU version 2.5+");

@@ -1,5 +1,6 @@
-/* Unit tests of src/testbed: state file, ssh command lines, ports, paths, the
- * QEMU command line, guest allocation and xl.cfg, the shell side's facts. */
+/* Unit tests of src/testbed: state file, ssh command lines, ports, paths and
+ * names, the QEMU command line, shared nets, guest allocation and xl.cfg, the
+ * shell side's facts. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include "base/proc.h"
 #include "testbed/boot.h"
 #include "testbed/guest.h"
+#include "testbed/net.h"
 #include "testbed/tbconst.h"
 #include "testbed/testbed.h"
 #include "xen/xlcfg.h"
@@ -146,6 +148,19 @@ static void test_paths(void **state)
 	assert_int_equal(tb_paths_get(&p, &e), 0);
 	assert_string_equal(p.home, "/tmp/vmlab-home-test");
 	assert_string_equal(p.dir, "/tmp/vmlab-home-test/testbed");
+	/* the default testbed keeps its files where they always were */
+	assert_string_equal(p.name, TB_DEFAULT_NAME);
+	assert_string_equal(p.run, p.dir);
+	assert_int_equal(tb_paths_named(&p, NULL, &e), 0);
+	assert_string_equal(p.run, p.dir);
+	assert_int_equal(tb_paths_named(&p, "a", &e), 0);
+	assert_string_equal(p.run, p.dir);
+	assert_int_equal(tb_paths_named(&p, "lab-2", &e), 0);
+	assert_string_equal(p.name, "lab-2");
+	assert_string_equal(p.dir, "/tmp/vmlab-home-test/testbed");
+	assert_string_equal(p.run, "/tmp/vmlab-home-test/testbed/beds/lab-2");
+	assert_int_equal(tb_paths_named(&p, "../x", &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "testbed name '../x'"));
 	setenv("VMLAB_DATADIR", "/nonexistent", 1);
 	assert_int_equal(tb_paths_get(&p, &e), -ENOENT);
 	assert_non_null(strstr(e.msg, "VMLAB_DATADIR=/nonexistent"));
@@ -187,6 +202,221 @@ static void test_qemu_argv_xen_and_bare(void **state)
 	assert_string_equal(after(av, "-append"), "console=ttyS0 quiet " TB_KERNEL_OPTS);
 	assert_string_equal(after(av, "-initrd"), "dom0-initrd.cpio");
 	argv_free(av);
+}
+
+static void test_name_valid(void **state)
+{
+	static const char *const good[] = { "a", "b", "lab-1", "0", "abcdefghijklmno" };
+	static const char *const bad[] = { "", "A", "-x", "a_b", "a b", "abcdefghijklmnop", "a/b", "..", "b\n" };
+
+	for (size_t k = 0; k < sizeof(good) / sizeof(good[0]); k++)
+		assert_true(tb_name_valid(good[k]));
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		assert_false(tb_name_valid(bad[k]));
+	assert_false(tb_name_valid(NULL));
+}
+
+/* Checks the facts of s that came with names and nets. */
+static void facts_are(const struct tb_state *s, const char *name, int cpus, const char *xen_args, const char *net,
+		      int net_index, const char *group)
+{
+	assert_string_equal(s->name, name);
+	assert_int_equal(s->cpus, cpus);
+	assert_string_equal(s->xen_args, xen_args);
+	assert_string_equal(s->net, net);
+	assert_int_equal(s->net_index, net_index);
+	assert_string_equal(s->net_group, group);
+}
+
+static void test_state_parse_new_keys(void **state)
+{
+	struct tb_state s;
+	struct err e = { 0 };
+	const char ok[] = "pid=4242\nport=10023\nmode=xen\naccel=tcg\nlog=/h/beds/b/console.log\nname=b\ncpus=4\n"
+			  "xen_args=sched=credit dom0_max_vcpus=1 dom0_vcpus_pin\nnet=lab\nnet_index=1\n"
+			  "net_group=239.193.12.34:23456\n";
+	const char old[] = "pid=1\nport=2\nmode=xen\n";
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "pid=1\nport=2\ncpus=0\n", "st:3:6: '0' is not a valid cpus" },
+		{ "pid=1\nport=2\ncpus=17\n", NULL },
+		{ "pid=1\nport=2\nnet_index=255\n", NULL },
+		{ "pid=1\nport=2\nname=B\n", "st:3:6: 'B' is not a valid testbed name" },
+		{ "pid=1\nport=2\nnet=x:y\n", "st:3:5: 'x:y' is not a valid net name" },
+		{ "pid=1\nport=2\nnet_group=239.1.1.1;x\n", NULL },
+	};
+	char big[400];
+
+	assert_int_equal(tb_state_parse(ok, strlen(ok), "state", &s, &e), 0);
+	facts_are(&s, "b", 4, "sched=credit dom0_max_vcpus=1 dom0_vcpus_pin", "lab", 1, "239.193.12.34:23456");
+	/* a state written before names, cpus and nets: the defaults */
+	assert_int_equal(tb_state_parse(old, strlen(old), "state", &s, &e), 0);
+	assert_int_equal(s.cpus, TB_CPUS_DEFAULT);
+	assert_string_equal(s.name, "");
+	assert_string_equal(s.net, "");
+	assert_int_equal(s.net_index, 0);
+
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		assert_int_equal(tb_state_parse(bad[k].text, strlen(bad[k].text), "st", &s, &e), -EBADMSG);
+		if (bad[k].msg)
+			assert_string_equal(e.msg, bad[k].msg);
+	}
+	snprintf(big, sizeof(big), "pid=1\nport=2\nxen_args=%0300d\n", 0);
+	assert_int_equal(tb_state_parse(big, strlen(big), "st", &s, &e), -EBADMSG);
+	assert_string_equal(e.msg, "st:3:10: longer than 255 bytes");
+}
+
+static void test_state_named_roundtrip_and_names(void **state)
+{
+	char home[] = "/tmp/vmlab-tbunit.XXXXXX", cmd[64];
+	char names[8][TB_NAME_MAX + 1];
+	struct tb_paths a, b, c;
+	struct tb_state s = { .pid = 99, .port = 10030, .cpus = 3, .net_index = 2 }, r;
+	struct err e = { 0 };
+
+	assert_non_null(mkdtemp(home));
+	setenv("VMLAB_HOME", home, 1);
+	unsetenv("VMLAB_DATADIR");
+	assert_int_equal(tb_paths_named(&a, NULL, &e), 0);
+	assert_int_equal(tb_paths_named(&b, "zz", &e), 0);
+	assert_int_equal(tb_paths_named(&c, "b", &e), 0);
+	assert_int_equal(tb_names(&a, names, 8), 0);
+	strcpy(s.mode, "xen");
+	strcpy(s.accel, "tcg");
+	strcpy(s.xen_args, "sched=credit");
+	strcpy(s.net, "lab");
+	strcpy(s.net_group, "239.193.1.2:20001");
+	assert_int_equal(tb_state_save(&b, &s, &e), 0);
+	assert_int_equal(tb_state_load(&a, &r, &e), -ENOENT);
+	assert_int_equal(tb_state_load(&b, &r, &e), 0);
+	facts_are(&r, "zz", 3, "sched=credit", "lab", 2, "239.193.1.2:20001");
+	s.net[0] = 0;
+	assert_int_equal(tb_state_save(&c, &s, &e), 0);
+	assert_int_equal(tb_state_save(&a, &s, &e), 0);
+	/* the default first, the others sorted */
+	assert_int_equal(tb_names(&a, names, 8), 3);
+	assert_string_equal(names[0], "a");
+	assert_string_equal(names[1], "b");
+	assert_string_equal(names[2], "zz");
+	assert_int_equal(tb_names(&a, names, 2), 2);
+	/* none of them runs (pid 99 is no QEMU): every index is free */
+	assert_int_equal(tb_net_pick(&a, "lab", &e), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
+	assert_int_equal(system(cmd), 0);
+	unsetenv("VMLAB_HOME");
+}
+
+/* The word after the nth (0-based) opt in av (NULL when there is none). */
+static const char *after_nth(char **av, const char *opt, int nth)
+{
+	for (int k = 0; av[k]; k++)
+		if (!strcmp(av[k], opt) && nth-- == 0)
+			return av[k + 1];
+	return NULL;
+}
+
+static void test_qemu_argv_named_net_cpus_xen_args(void **state)
+{
+	struct tb_boot_opts o = { .kvm = 0, .ram_mib = 4096, .port = 10031, .name = "b", .cpus = 4,
+				  .xen_args = "sched=credit dom0_max_vcpus=1 dom0_vcpus_pin",
+				  .net_group = "239.193.7.9:31000", .net_index = 1 };
+	char **av = tb_qemu_argv(&o);
+
+	assert_string_equal(after(av, "-name"), "vmlab-testbed-b");
+	assert_string_equal(after(av, "-smp"), "4");
+	assert_string_equal(after(av, "-serial"), "file:beds/b/console.log");
+	assert_string_equal(after(av, "-pidfile"), "beds/b/qemu.pid");
+	assert_string_equal(after(av, "-drive"), "file=beds/b/vg0.img,if=virtio,format=raw,cache=unsafe");
+	assert_string_equal(after_nth(av, "-netdev", 0), "user,id=n0,hostfwd=tcp:127.0.0.1:10031-:22");
+	assert_string_equal(after_nth(av, "-netdev", 1), "socket,id=n1,mcast=239.193.7.9:31000,localaddr=127.0.0.1");
+	assert_string_equal(after_nth(av, "-device", 1), "virtio-net-pci,netdev=n1,mac=52:54:00:aa:01:01");
+	assert_string_equal(after(av, "-append"),
+			    "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 bootscrub=0 "
+			    "noreboot sched=credit dom0_max_vcpus=1 dom0_vcpus_pin");
+	assert_string_equal(after(av, "-initrd"), "vmlinuz console=hvc0 quiet " TB_KERNEL_OPTS
+			    " vmlab.ip=10.0.1.1/16 vmlab.netmac=52:54:00:aa:01:01,dom0-initrd.cpio");
+	argv_free(av);
+
+	/* one CPU: dom0 gets one vCPU; bare on a net: the same facts for its kernel */
+	o = (struct tb_boot_opts){ .ram_mib = 2048, .port = 10032, .name = "c", .cpus = 1 };
+	av = tb_qemu_argv(&o);
+	assert_string_equal(after(av, "-smp"), "1");
+	assert_non_null(strstr(after(av, "-append"), " dom0_max_vcpus=1 bootscrub=0 noreboot"));
+	assert_null(after_nth(av, "-netdev", 1));
+	argv_free(av);
+	o = (struct tb_boot_opts){ .bare = 1, .ram_mib = 2048, .port = 10033, .net_group = "239.193.1.1:20000",
+				   .net_index = 3 };
+	av = tb_qemu_argv(&o);
+	assert_string_equal(after(av, "-name"), "vmlab-testbed");
+	assert_string_equal(after(av, "-append"), "console=ttyS0 quiet " TB_KERNEL_OPTS
+			    " vmlab.ip=10.0.3.1/16 vmlab.netmac=52:54:00:aa:03:01");
+	argv_free(av);
+
+	/* the default testbed's command line is what it was before names */
+	o = (struct tb_boot_opts){ .kvm = 1, .ram_mib = 3072, .port = 10025, .name = "a" };
+	av = tb_qemu_argv(&o);
+	assert_string_equal(after(av, "-name"), "vmlab-testbed");
+	assert_string_equal(after(av, "-smp"), "2");
+	assert_string_equal(after(av, "-append"), "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M "
+			    "dom0_max_vcpus=2 bootscrub=0 noreboot");
+	assert_null(after_nth(av, "-netdev", 1));
+	argv_free(av);
+}
+
+static void test_xen_args_check(void **state)
+{
+	struct err e = { 0 };
+	char big[300];
+
+	assert_int_equal(tb_xen_args_check("sched=credit dom0_max_vcpus=1 dom0_vcpus_pin", &e), 0);
+	assert_int_equal(tb_xen_args_check("", &e), 0);
+	assert_int_equal(tb_xen_args_check("a\tb", &e), -EINVAL);
+	assert_string_equal(e.msg, "--xen-args: byte 1 (0x09) is not printable ASCII");
+	assert_int_equal(tb_xen_args_check("x\ny", &e), -EINVAL);
+	memset(big, 'x', 256);
+	big[256] = 0;
+	assert_int_equal(tb_xen_args_check(big, &e), -EINVAL);
+	assert_string_equal(e.msg, "--xen-args: 256 bytes, at most 255");
+}
+
+static void test_net_forms_groups_addresses(void **state)
+{
+	struct tb_state s = { .net_index = 2 };
+	struct err e = { 0 };
+	char g1[32], g2[32], g3[32], ip[32];
+	unsigned a, b, port;
+
+	assert_int_equal(tb_net_check("lab", &e), 0);
+	assert_int_equal(tb_net_check("x:y", &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "'x:y' is no known net form"));
+	assert_int_equal(tb_net_check("udp:127.0.0.1:5000", &e), -EINVAL);
+	assert_int_equal(tb_net_check("", &e), -EINVAL);
+
+	tb_net_group("/home/u/.cache/vmlab", "lab", g1, sizeof(g1));
+	tb_net_group("/home/u/.cache/vmlab", "lab", g2, sizeof(g2));
+	assert_string_equal(g1, g2);
+	assert_int_equal(sscanf(g1, "239.193.%u.%u:%u", &a, &b, &port), 3);
+	assert_true(a < 256 && b < 256 && port >= 20000 && port < 40000);
+	tb_net_group("/tmp/other-home", "lab", g2, sizeof(g2));
+	tb_net_group("/home/u/.cache/vmlab", "lab2", g3, sizeof(g3));
+	assert_string_not_equal(g1, g2);
+	assert_string_not_equal(g1, g3);
+
+	/* without a net: the private network of today */
+	tb_net_dom0_ip(&s, ip, sizeof(ip));
+	assert_string_equal(ip, TB_DOM0_IP);
+	tb_net_guest_ip(&s, 3, ip, sizeof(ip));
+	assert_string_equal(ip, "10.0.0.13");
+	assert_int_equal(tb_net_bits(&s), 24);
+	strcpy(s.net, "lab");
+	tb_net_dom0_ip(&s, ip, sizeof(ip));
+	assert_string_equal(ip, "10.0.2.1");
+	tb_net_guest_ip(&s, 3, ip, sizeof(ip));
+	assert_string_equal(ip, "10.0.2.13");
+	assert_int_equal(tb_net_bits(&s), 16);
+	tb_net_mac(2, ip, sizeof(ip));
+	assert_string_equal(ip, "52:54:00:aa:02:01");
 }
 
 static void test_guest_alloc_lowest_free_index(void **state)
@@ -290,6 +520,32 @@ static void test_guest_cfg_through_xlcfg(void **state)
 	xlcfg_free(c);
 }
 
+static void test_guest_on_shared_net(void **state)
+{
+	struct tb_state s = { .net_index = 1 };
+	struct tb_guest g = { "pv3", "pv", "10.0.0.13", 3 };
+	struct tb_guest_opts o = { .type = "pv" };
+	const struct xlcfg_value *vif;
+	struct xlcfg *c;
+	struct err e = { 0 };
+
+	tb_guest_place(&s, &g);    /* no net: nothing moves */
+	assert_string_equal(g.ip, "10.0.0.13");
+	assert_string_equal(g.gw, "");
+	strcpy(s.net, "lab");
+	tb_guest_place(&s, &g);
+	assert_string_equal(g.ip, "10.0.1.13");
+	assert_string_equal(g.gw, "10.0.1.1");
+	assert_int_equal(g.bits, 16);
+	c = guest_cfg(&g, &o);
+	assert_string_equal(str(c, "extra"), "console=hvc0 quiet " TB_KERNEL_OPTS
+			    " vmlab.ip=10.0.1.13/16 vmlab.gw=10.0.1.1 vmlab.name=pv3");
+	assert_int_equal(xlcfg_get_list(c, "vif", &vif, &e), 0);
+	/* the testbed's index in the MAC: guest 3 of testbed 0 differs */
+	assert_string_equal(vif->items[0]->str, "bridge=xenbr0,mac=00:16:3e:00:01:03");
+	xlcfg_free(c);
+}
+
 static void test_guest_cfg_refuses_quotes_in_extra(void **state)
 {
 	struct tb_guest g = { "pv1", "pv", "10.0.0.11", 1 };
@@ -361,6 +617,13 @@ int main(void)
 		cmocka_unit_test(test_ssh_argv),    cmocka_unit_test(test_free_port),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_qemu_argv_xen_and_bare),
+		cmocka_unit_test(test_name_valid),
+		cmocka_unit_test(test_state_parse_new_keys),
+		cmocka_unit_test(test_state_named_roundtrip_and_names),
+		cmocka_unit_test(test_qemu_argv_named_net_cpus_xen_args),
+		cmocka_unit_test(test_xen_args_check),
+		cmocka_unit_test(test_net_forms_groups_addresses),
+		cmocka_unit_test(test_guest_on_shared_net),
 		cmocka_unit_test(test_guest_alloc_lowest_free_index),
 		cmocka_unit_test(test_guest_alloc_full_is_enospc),
 		cmocka_unit_test(test_guest_cfg_through_xlcfg),

@@ -207,10 +207,70 @@ static void test_vcpu_list(void **state)
 	sbuf_free(&b);
 }
 
+static void test_cpupool_list(void **state)
+{
+	struct sbuf b = fixture("cpupool-list.txt");
+	struct xl_cpupools l;
+	struct err e = { 0 };
+
+	assert_int_equal(xl_parse_cpupool_list(b.buf, b.len, "cpupool-list.txt", &l, &e), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.p[0].name, "Pool-0");
+	assert_int_equal(l.p[0].ncpus, 3);
+	assert_string_equal(l.p[0].sched, "credit2");
+	assert_int_equal(l.p[0].active, 1);
+	assert_int_equal(l.p[0].ndoms, 3);
+	assert_string_equal(l.p[1].name, "pool1");
+	assert_string_equal(l.p[1].sched, "credit");
+	assert_int_equal(l.p[1].ndoms, 1);
+	xl_cpupools_free(&l);
+
+	/* the testbed's own outputs, recorded */
+	struct sbuf t = fixture("testbed-cpupool-list.txt");
+	assert_int_equal(xl_parse_cpupool_list(t.buf, t.len, "t", &l, &e), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.p[0].name, "Pool-0");
+	assert_int_equal(l.p[0].ncpus, 2);
+	assert_string_equal(l.p[0].sched, "credit2");
+	assert_int_equal(l.p[0].ndoms, 1);
+	xl_cpupools_free(&l);
+	sbuf_free(&t);
+	struct xl_sched sc;
+	t = fixture("testbed-sched-credit2.txt");
+	assert_int_equal(xl_parse_sched(t.buf, t.len, "t", &sc, &e), 0);
+	assert_int_equal(sc.npools, 1);
+	assert_int_equal(sc.pools[0].ratelimit_us, 1000);
+	assert_int_equal(sc.pools[0].doms[0].weight, 256);
+	xl_sched_free(&sc);
+	sbuf_free(&t);
+	struct xl_vcpus vl;
+	t = fixture("testbed-vcpu-list.txt");
+	assert_int_equal(xl_parse_vcpu_list(t.buf, t.len, "t", &vl, &e), 0);
+	assert_int_equal(vl.n, 2);
+	assert_string_equal(vl.v[1].hard, "all");
+	xl_vcpus_free(&vl);
+	sbuf_free(&t);
+
+	char *bad = xstrdup(b.buf);
+	char *p = strstr(bad, "pool1");
+	p[21] = 'x'; /* pool1's CPU count */
+	assert_int_equal(xl_parse_cpupool_list(bad, strlen(bad), "c", &l, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "c:3:"));
+	assert_non_null(strstr(e.msg, "CPUs"));
+	free(bad);
+	assert_int_equal(xl_parse_cpupool_list("", 0, "c", &l, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "no `xl cpupool-list` header"));
+	const char *q = "Name CPUs Sched Active Domain count\nPool-0 2 credit2 q 1\n";
+	assert_int_equal(xl_parse_cpupool_list(q, strlen(q), "c", &l, &e), -EBADMSG);
+	assert_non_null(strstr(e.msg, "Active is neither y nor n"));
+	sbuf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_cpupool_list),
 		cmocka_unit_test(test_list_json),
 		cmocka_unit_test(test_info),
 		cmocka_unit_test(test_sched),
