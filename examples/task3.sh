@@ -10,15 +10,18 @@
 #  3. The setting made persistent (the vmlab qos apply --persist commands
 #     tune prints), testbed down and up: dom0's boot unit recreates the
 #     pools, the guests are created again from their xl.cfg files, and
-#     vmlab qos show finds live == persisted; a summary: A's fraction under
-#     Xen's defaults and the verdict.
-#  4. vmlab qos apply --undo: the files as they were.
+#     vmlab qos show finds live == persisted.
+#  4. vmlab qos measure again from the persisted setting: whether it still
+#     holds the SLA in K of K runs; a summary: A's fraction under Xen's
+#     defaults, the tuner's verdict and the check after the restart.
+#  5. vmlab qos apply --undo: the files as they were.
 # Usage: examples/task3.sh [--runs K] [--sla F] [--rampup D] [--measure D]
 #                          [--lead D] [--quick] [OUT_DIR]
 # --quick: K = 1 and short jbb phases (a check that it all runs, not an
 # answer). Defaults: K = 3, SLA 0.8, ramp-up 10 s, measurement 30 s, the
 # barrier 30 s ahead.
-# Trials go to OUT_DIR/task3-measure.jsonl and OUT_DIR/task3-tune.jsonl
+# Trials go to OUT_DIR/task3-measure.jsonl, OUT_DIR/task3-tune.jsonl and
+# OUT_DIR/task3-after.jsonl
 # (default out/); an interrupted run resumes from them.
 # Leaves the testbed as it found it (down if this script started it).
 # Exit status: 0 every step passed (the SLA held or the guaranteed minimum
@@ -99,9 +102,23 @@ if [ ${#cmds[@]} -gt 0 ]; then
 		v testbed exec -- xl create "/etc/xen/vmlab/$g.cfg" || { step_fail "xl create $g.cfg"; exit 1; }
 	done
 	v qos show qa qb || step_fail "qos show: live and persisted differ"
+	heading "4. the SLA measured again after the restart, from the persisted setting (K = $runs)"
+	v qos measure --protect qa --against qb -n "$runs" "${jbb[@]}" -o "$out/task3-after.jsonl" |
+		tee "$out/task3-after.txt"
+	[ "${PIPESTATUS[0]}" = 0 ] || step_fail "qos measure after the restart"
 fi
 
 heading "summary (testbed: emulated CPUs under QEMU TCG; dom0 shares the two pCPUs with both guests)"
 echo "with Xen's defaults, A beside B / native: $(sed -n 's/^ *A beside B \/ native *//p' "$out/task3-measure.txt" 2>/dev/null | head -1)"
 grep "^SLA held\|^no setting holds\|^guaranteed minimum" "$out/task3-tune.txt"
+if [ -s "$out/task3-after.txt" ]; then
+	line=$(sed -n 's/^ *A beside B \/ native *//p' "$out/task3-after.txt" | head -1)
+	echo "after the restart, from the persisted setting, A beside B / native: $line"
+	lo=$(sed -n 's/^median [0-9.]* (min \([0-9.]*\),.*/\1/p' <<<"$line")
+	if [ -n "$lo" ] && awk -v a="$lo" -v b="$sla" 'BEGIN { exit !(a >= b) }'; then
+		echo "the persisted setting holds the SLA ($sla of native) in $runs of $runs runs after the restart"
+	else
+		echo "the persisted setting does not hold the SLA ($sla of native) in every run after the restart (lowest: ${lo:-none})"
+	fi
+fi
 [ $failed = 0 ]

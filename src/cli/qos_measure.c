@@ -108,6 +108,7 @@ int qos_measure_main(int argc, char **argv)
 	struct qos_lab *l = NULL;
 	struct qos_jbb j;
 	struct err e = { 0 };
+	struct sbuf found = SBUF_INIT;
 	int st, invalid = 0;
 
 	if ((st = cli_opts_npos(sub, &measure_help, &o, argc, argv, NULL, 0, 0, NULL, NULL)) != CLI_GO)
@@ -118,9 +119,16 @@ int qos_measure_main(int argc, char **argv)
 		qos_cli_end(&b);
 		return cli_fail(sub, &e);
 	}
+	if (qos_lab_snapshot(l, &e) < 0) {
+		qos_lab_close(l);
+		qos_cli_end(&b);
+		return cli_fail(sub, &e);
+	}
+	qos_lab_found_json(l, &found);
 	cli_stop_on_signals();
 	qos_cli_jbb(&o, l, &b, &j);
 	printf("vmlab qos measure: %s; %u runs of each phase\n", b.config, o.runs);
+	printf("settings as found (each trial's readback): %s\n", sbuf_str(&found));
 	st = 0;
 	for (int p = 0; p < QOS_NPHASES && !st; p++)
 		for (unsigned r = 1; r <= o.runs && !st; r++) {
@@ -131,7 +139,7 @@ int qos_measure_main(int argc, char **argv)
 				st = 1;
 				break;
 			}
-			if (!(st = qos_cli_trial(&b, l, &j, p, "default", (int)r, NULL, &t)))
+			if (!(st = qos_cli_trial(&b, l, &j, p, "default", (int)r, sbuf_str(&found), &t)))
 				invalid += !t->valid;
 		}
 	if (!st)
@@ -143,5 +151,6 @@ int qos_measure_main(int argc, char **argv)
 	}
 	qos_lab_close(l);
 	qos_cli_end(&b);
+	sbuf_free(&found);
 	return st;
 }

@@ -141,20 +141,49 @@ int guest_vmlab_files(struct host *h, const char *local_dir, struct err *e)
 	return 0;
 }
 
+int guest_ip_scan(const char *text, size_t len, char ip[32])
+{
+	static const char key[] = "vmlab.ip=";
+	const size_t k = sizeof(key) - 1;
+
+	for (size_t i = 0; i + k <= len; i++) {
+		size_t n = 0;
+
+		if (memcmp(text + i, key, k))
+			continue;
+		while (i + k + n < len && n < 16 && text[i + k + n] && strchr("0123456789.", text[i + k + n]))
+			n++;
+		if (n < 7 || n > 15)
+			continue;
+		snprintf(ip, 32, "%.*s", (int)n, text + i + k);
+		return 0;
+	}
+	return -ENOENT;
+}
+
 /* The address in "vmlab.ip=A.B.C.D[/N]" of c's extra=, into ip. */
 static int ip_from_extra(const struct xlcfg *c, char ip[32])
 {
-	const char *x = NULL, *p;
-	size_t n;
+	const char *x = NULL;
 
-	if (xlcfg_get_string(c, "extra", &x, NULL) || !(p = strstr(x, "vmlab.ip=")))
+	if (xlcfg_get_string(c, "extra", &x, NULL))
 		return -ENOENT;
-	p += strlen("vmlab.ip=");
-	n = strspn(p, "0123456789.");
-	if (n < 7 || n > 15)
-		return -ENOENT;
-	snprintf(ip, 32, "%.*s", (int)n, p);
-	return 0;
+	return guest_ip_scan(x, strlen(x), ip);
+}
+
+int guest_live_ip(struct host *h, const char *name, char ip[32], struct err *e)
+{
+	char *args[] = { "list", "-l", (char *)name, NULL };
+	struct sbuf out = SBUF_INIT;
+	int rc = guest_exists(h, name) ? host_xl(h, args, &out, e) : -ENOENT;
+
+	if (rc == -ENOENT)
+		rc = err_set(e, rc, "no domain %s runs on %s", name, h->spec);
+	else if (rc == 0 && guest_ip_scan(sbuf_str(&out), out.len, ip))
+		rc = err_set(e, -ENOENT, "domain %s on %s has no vmlab.ip=A.B.C.D in its kernel command line "
+			     "(xl list -l %s)", name, h->spec, name);
+	sbuf_free(&out);
+	return rc;
 }
 
 /* Checks that the files c names (disks, kernel, ramdisk) exist on h. */

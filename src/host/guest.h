@@ -46,6 +46,15 @@ int guest_vmlab_files(struct host *h, const char *local_dir, struct err *e);
 int guest_user_cfg(struct host *h, const char *file, const char *address, const struct guest_shape *s,
 		   struct sbuf *cfg, char name[64], char type[8], char ip[32], struct err *e);
 
+/* The first "vmlab.ip=A.B.C.D" in text[0..len) (a kernel command line, xl
+ * list -l's JSON), its address into ip; -ENOENT when there is none. */
+int guest_ip_scan(const char *text, size_t len, char ip[32]);
+
+/* The vmlab.ip= address of running domain name on h, however it was made
+ * (its kernel command line, read with xl list -l); -ENOENT (e says which)
+ * when no such domain runs or its command line has none. */
+int guest_live_ip(struct host *h, const char *name, char ip[32], struct err *e);
+
 /* Writes cfg to /tmp/vmlab-NAME.cfg on h and runs `xl create` on it. */
 int guest_create(struct host *h, const char *name, const struct sbuf *cfg, struct err *e);
 

@@ -178,6 +178,10 @@ int qos_lab_trial(struct qos_lab *l, const struct qos_jbb *j, int p, struct qos_
  * originals to come back to. */
 int qos_lab_snapshot(struct qos_lab *l, struct err *e);
 
+/* The settings qos_lab_snapshot read, as one JSON object (each domain's
+ * name: its sched_state_json) into out; "{}" before any snapshot. */
+void qos_lab_found_json(const struct qos_lab *l, struct sbuf *out);
+
 /* Applies c: its pools created, then A's, B's and dom0's settings through
  * sched_apply (checked, read back); the read-back of A and B as a JSON
  * object into readback. On any failure what it did is undone (e says so). */

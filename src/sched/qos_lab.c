@@ -4,12 +4,11 @@
 #include "sched/qos.h"
 
 #include "base/json.h"
+#include "base/sshargv.h"
 #include "base/text.h"
 #include "host/guest.h"
 #include "host/host.h"
 #include "run/env.h"
-#include "testbed/guest.h"
-#include "testbed/testbed.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,17 +70,21 @@ static int host_ncpus(struct host *h, int *n, struct err *e)
 	return rc;
 }
 
-/* Reaches testbed guest name over ssh as env g (vmlab copied in). */
-static int open_guest(struct qos_lab *l, const struct tb_paths *p, const char *name, struct env *g,
-		      struct err *e)
+/* Reaches guest name of the testbed over ssh as env g (vmlab copied in), at
+ * the vmlab.ip= of its kernel command line: a guest made by `testbed guest
+ * up` or one created since from its config file. */
+static int open_guest(struct qos_lab *l, const char *name, struct env *g, struct err *e)
 {
-	struct tb_guest tg;
-	char spec[64];
+	char spec[64], ip[32], why[sizeof(e->msg)];
+	int rc = guest_live_ip(&l->h, name, ip, e);
 
-	if (tb_guest_load(p, name, &tg) < 0 || !guest_exists(&l->h, name))
-		return err_set(e, -ENOENT, "no guest %s: no such domain runs in the testbed (see vmlab "
-			       "testbed status)", name);
-	snprintf(spec, sizeof(spec), "ssh:root@%s", tg.ip);
+	snprintf(why, sizeof(why), "%s", e->msg);
+	if (rc == -ENOENT)
+		return err_set(e, rc, "no guest %s: %s (see vmlab testbed status; vmlab testbed guest up pv "
+			       "--name %s --vcpus 2 makes one)", name, why, name);
+	if (rc)
+		return rc;
+	snprintf(spec, sizeof(spec), "ssh:root@%s", ip);
 	g->ops = &env_ssh_ops;
 	g->name = xstrdup(spec);
 	g->connect_timeout_ms = 30000;
@@ -92,7 +95,6 @@ static int open_guest(struct qos_lab *l, const struct tb_paths *p, const char *n
 int qos_lab_open(struct qos_lab **out, const char *a, const char *b, struct err *e)
 {
 	struct qos_lab *l = xcalloc(1, sizeof(*l));
-	struct tb_paths p;
 	int rc;
 
 	*out = NULL;
@@ -103,29 +105,14 @@ int qos_lab_open(struct qos_lab **out, const char *a, const char *b, struct err 
 	snprintf(l->names[DOM_A], QOS_NAME_MAX, "%s", a);
 	snprintf(l->names[DOM_B], QOS_NAME_MAX, "%s", b);
 	snprintf(l->names[DOM_0], QOS_NAME_MAX, "Domain-0");
-	if ((rc = tb_paths_get(&p, e))) {
-		free(l);
-		return rc;
-	}
-	for (int d = DOM_A; d <= DOM_B; d++) {
-		struct tb_guest tg;
-
-		if (tb_guest_load(&p, l->names[d], &tg) < 0) {
-			rc = err_set(e, -ENOENT, "no guest %s: not a testbed guest (see vmlab testbed status; "
-				     "vmlab testbed guest up pv --name %s --vcpus 2 makes one)", l->names[d],
-				     l->names[d]);
-			free(l);
-			return rc;
-		}
-	}
 	if ((rc = host_open(&l->h, "testbed", NULL, e))) {
 		free(l);
 		return rc;
 	}
 	l->opts = env_xen_guest_ssh_opts(&l->h, NULL);
 	sched_runner_host(&l->r, &l->h);
-	if ((rc = open_guest(l, &p, a, &l->g[0], e)) ||
-	    (rc = open_guest(l, &p, b, &l->g[1], e)) || (rc = host_ncpus(&l->h, &l->ncpus, e)) ||
+	if ((rc = open_guest(l, a, &l->g[0], e)) || (rc = open_guest(l, b, &l->g[1], e)) ||
+	    (rc = host_ncpus(&l->h, &l->ncpus, e)) ||
 	    (rc = count_vcpus(&l->h, a, &l->vcpus_a, e)) || (rc = count_vcpus(&l->h, b, &l->vcpus_b, e))) {
 		qos_lab_close(l);
 		return rc;
@@ -380,6 +367,24 @@ int qos_lab_snapshot(struct qos_lab *l, struct err *e)
 			return rc;
 	}
 	return 0;
+}
+
+void qos_lab_found_json(const struct qos_lab *l, struct sbuf *out)
+{
+	bool first = true;
+
+	sbuf_putc(out, '{');
+	for (int d = 0; d < NDOMS; d++) {
+		if (!l->orig[d])
+			continue;
+		if (!first)
+			sbuf_putc(out, ',');
+		first = false;
+		json_put_str(out, l->names[d]);
+		sbuf_putc(out, ':');
+		sched_state_json(l->orig[d], out);
+	}
+	sbuf_putc(out, '}');
 }
 
 /* Puts domain d back to its snapshot: its pool first (which resets the

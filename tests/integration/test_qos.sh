@@ -11,9 +11,9 @@ mkdir -p "$VMLAB_HOME"
 cd "$T"
 
 expect 2 "$VMLAB" qos measure --protect nosuch --against other -n 1
-contains "$T/err" "no guest nosuch: not a testbed guest"
+contains "$T/err" "no testbed named a is up"
 expect 2 "$VMLAB" qos tune --protect nosuch --against other -o "$T/t.jsonl"
-contains "$T/err" "no guest nosuch"
+contains "$T/err" "no testbed named a is up"
 [ -e "$T/t.jsonl" ] && fail "a refused tune wrote its trial file"
 expect 2 "$VMLAB" qos tune --protect a --against b --sla 1.5
 contains "$T/err" "\-\-sla 1.5: must be between 0.01 and 1"

@@ -20,6 +20,8 @@ contains "$T/out" "A beside B / native +median [0-9.]+"
 contains "$T/out" "A beside B / A alone +median [0-9.]+"
 contains "$T/out" "start skew +median [0-9.]+ ms"
 [ "$(grep -c '"kind":"qos-trial"' "$T/m.jsonl")" = 4 ] || fail "measure: 4 trial records: $(cat "$T/m.jsonl")"
+contains "$T/out" '^settings as found \(each trial.s readback\): \{"qa":\{.*"qb":\{'
+[ "$(grep -c '"readback":{"qa":{' "$T/m.jsonl")" = 4 ] || fail "measure: every trial keeps the settings as found"
 
 step "tune"
 tune() { "$VMLAB" qos tune --protect qa --against qb --sla 0.6 --of solo --runs 1 --rampup 3s --measure 10s \

@@ -303,6 +303,25 @@ static int replay_open(struct host *h, struct err *e)
 	return 0;
 }
 
+/* guest_ip_scan: the first well-formed vmlab.ip= address, never past len. */
+static void test_ip_scan(void **state)
+{
+	static const char json[] = "{\"cmdline\": \"console=hvc0 quiet vmlab.ip=10.0.0.12/24 vmlab.name=qa\"}";
+	static const char two[] = "vmlab.ip=10.0 vmlab.ip=10.0.0.13";
+	char ip[32] = "";
+
+	(void)state;
+	assert_int_equal(guest_ip_scan(json, strlen(json), ip), 0);
+	assert_string_equal(ip, "10.0.0.12");
+	assert_int_equal(guest_ip_scan(two, strlen(two), ip), 0);
+	assert_string_equal(ip, "10.0.0.13");
+	assert_int_equal(guest_ip_scan(two, 13, ip), -ENOENT);
+	assert_int_equal(guest_ip_scan("vmlab.ip=10.0.0.130000000000", 28, ip), -ENOENT);
+	assert_int_equal(guest_ip_scan("console=hvc0 ip=10.0.0.12", 25, ip), -ENOENT);
+	assert_int_equal(guest_ip_scan("vmlab.ip=", 9, ip), -ENOENT);
+	assert_int_equal(guest_ip_scan(json, 0, ip), -ENOENT);
+}
+
 static void replay_close(struct host *h)
 {
 }
@@ -361,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_probe_damaged),
 		cmocka_unit_test(test_shape),
 		cmocka_unit_test(test_readback),
+		cmocka_unit_test(test_ip_scan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
