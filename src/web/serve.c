@@ -91,7 +91,8 @@ static unsigned group_members(pid_t pgid)
 		if (file_read(path, &st, NULL) == 0 && (rp = strrchr(sbuf_str(&st), ')')) &&
 		    sscanf(rp + 1, " %c %*d %ld", &state, &pg) == 2 && pg == pgid && state != 'Z') {
 			snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
-			if (file_read(path, &cmd, NULL) == 0 &&
+			/* an exiting process has an empty cmdline (and no buffer) */
+			if (file_read(path, &cmd, NULL) == 0 && cmd.len &&
 			    (memmem(cmd.buf, cmd.len, "nginx", 5) ||
 			     memmem(cmd.buf, cmd.len, "web\0app\0", 8) ||
 			     memmem(cmd.buf, cmd.len, "web\0besim\0", 10)))
