@@ -16,6 +16,7 @@ static const struct cmd *const commands[] = {
 	&cmd_image,
 	&cmd_jbb,
 	&cmd_micro,
+	&cmd_migrate,
 	&cmd_qos,
 	&cmd_report,
 	&cmd_qos,

@@ -39,6 +39,7 @@ extern const struct cmd cmd_host;
 extern const struct cmd cmd_image;
 extern const struct cmd cmd_jbb;
 extern const struct cmd cmd_micro;
+extern const struct cmd cmd_migrate;
 extern const struct cmd cmd_qos;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_qos;

@@ -243,6 +243,40 @@ static char *str_or_empty(const struct json *obj, const char *key)
 	return xstrdup(s ? s : "");
 }
 
+/* A kibibyte count of 0..2^50, or -1. */
+static long long memkb(const struct json *bi, const char *key)
+{
+	const struct json *v = bi ? json_get(bi, key) : NULL;
+
+	return v && v->type == JSON_NUM && v->num >= 0 && v->num < 1125899906842624.0 ? (long long)v->num : -1;
+}
+
+/* Memory, PCI devices and NIC bridges of domain d from its config cfg. */
+static int dominfo_rest(const struct json *cfg, const char *name, struct xl_dominfo *d, struct err *e)
+{
+	const struct json *bi = cfg ? json_get(cfg, "b_info") : NULL, *pci, *nics;
+
+	if (bi && bi->type != JSON_OBJ)
+		bi = NULL;
+	d->memory_kib = memkb(bi, "max_memkb") >= 0 ? memkb(bi, "max_memkb") : memkb(bi, "target_memkb");
+	pci = cfg ? json_get(cfg, "pcidevs") : NULL;
+	if (pci && pci->type != JSON_ARR)
+		return err_set(e, -EBADMSG, "%s: domain %s: \"pcidevs\" is not an array", name, d->name);
+	d->npci = pci ? pci->len : 0;
+	nics = cfg ? json_get(cfg, "nics") : NULL;
+	if (nics && nics->type != JSON_ARR)
+		return err_set(e, -EBADMSG, "%s: domain %s: \"nics\" is not an array", name, d->name);
+	if (!nics || !nics->len)
+		return 0;
+	d->bridges = xcalloc(nics->len, sizeof(*d->bridges));
+	for (size_t i = 0; i < nics->len; i++) {
+		if (nics->items[i]->type != JSON_OBJ)
+			return err_set(e, -EBADMSG, "%s: domain %s: NIC %zu is not an object", name, d->name, i);
+		d->bridges[d->nnics++] = str_or_empty(nics->items[i], "bridge");
+	}
+	return 0;
+}
+
 int xl_parse_list_json(const char *text, size_t len, const char *name, struct xl_dominfos *out,
 		       struct err *e)
 {
@@ -310,6 +344,8 @@ int xl_parse_list_json(const char *text, size_t len, const char *name, struct xl
 				d->ndisks++;
 			}
 		}
+		if ((r = dominfo_rest(cfg, name, d, e)) < 0)
+			goto fail;
 	}
 	json_free(j);
 	*out = l;
@@ -330,6 +366,9 @@ void xl_dominfos_free(struct xl_dominfos *l)
 			free(d->disks[i].vdev);
 		}
 		free(d->disks);
+		for (size_t i = 0; i < d->nnics; i++)
+			free(d->bridges[i]);
+		free(d->bridges);
 		free(d->name);
 		free(d->type);
 	}

@@ -46,6 +46,10 @@ struct xl_dominfo {
 	char *type;              /* config.c_info.type ("pv", "pvh", "hvm"), "" when absent */
 	size_t ndisks;
 	struct xl_disk *disks;
+	long long memory_kib;    /* config.b_info.max_memkb (else target_memkb), -1 when absent */
+	size_t npci;             /* config.pcidevs[]: devices passed through */
+	size_t nnics;
+	char **bridges;          /* config.nics[].bridge, "" when a NIC names none */
 };
 
 struct xl_dominfos {

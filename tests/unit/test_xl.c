@@ -77,6 +77,12 @@ static void test_list_json(void **state)
 	assert_string_equal(l.d[1].disks[1].pdev_path, "");
 	assert_string_equal(l.d[2].disks[0].pdev_path, "/dev/vg0/pv-guest");
 	assert_string_equal(l.d[2].type, "pv");
+	assert_int_equal(l.d[1].memory_kib, 1048576);
+	assert_int_equal(l.d[1].nnics, 1);
+	assert_string_equal(l.d[1].bridges[0], "xenbr0");
+	assert_int_equal(l.d[1].npci, 0);
+	assert_int_equal(l.d[2].memory_kib, -1);
+	assert_int_equal(l.d[2].nnics, 0);
 
 	assert_int_equal(xl_disk_users(&l, "/srv/xen/debian.img", &users), 1);
 	assert_string_equal(users[0], "hvm1 (domain 3, disk hda)");
@@ -88,6 +94,21 @@ static void test_list_json(void **state)
 	free(users);
 	xl_dominfos_free(&l);
 
+	{
+		static const char pt[] = "[{\"domid\": 4, \"config\": {\"c_info\": {\"type\": \"hvm\", \"name\": \"s\"}, "
+					 "\"b_info\": {\"target_memkb\": 262144}, \"pcidevs\": [{\"bus\": 0, \"dev\": 5}], "
+					 "\"nics\": [{\"devid\": 0}]}}]";
+
+		assert_int_equal(xl_parse_list_json(pt, strlen(pt), "pt", &l, &e), 0);
+		assert_int_equal(l.d[0].memory_kib, 262144);
+		assert_int_equal(l.d[0].npci, 1);
+		assert_string_equal(l.d[0].bridges[0], "");
+		xl_dominfos_free(&l);
+		assert_int_equal(xl_parse_list_json("[{\"config\": {\"pcidevs\": 1}}]", 28, "p", &l, &e), -EBADMSG);
+		assert_non_null(strstr(e.msg, "pcidevs"));
+		assert_int_equal(xl_parse_list_json("[{\"config\": {\"nics\": [1]}}]", 27, "n", &l, &e), -EBADMSG);
+		assert_non_null(strstr(e.msg, "NIC 0"));
+	}
 	assert_int_equal(xl_parse_list_json("", 0, "empty", &l, &e), 0);
 	assert_int_equal(l.n, 0);
 	assert_int_equal(xl_parse_list_json("{\"domid\": 1}", 12, "obj", &l, &e), -EBADMSG);
