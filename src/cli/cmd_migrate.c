@@ -189,12 +189,19 @@ static int migrate_main(int argc, char **argv)
 		return !o.to ? cli_usage_error(SUB, "--to HOST is required") :
 			       cli_usage_error(SUB, "'%s': not a guest name (letters, digits, - and _)", res.pos[0]);
 	}
+	if (host_check(o.to, &e) || host_check(o.from, &e)) {
+		opt_free(opts, &o);
+		return cli_usage_error(SUB, "%s", e.msg);
+	}
 	if ((st = host_cli_open(o.from, &o.h, &src)) || (st = host_cli_open(o.to, &o.h, &dst)) ||
 	    (!o.check && !o.no_probe && (st = host_cli_open(o.to, &o.h, &probe))))
 		goto out;
 	if (migrate_check(&src, &dst, o.to, res.pos[0], o.address, o.transport, &p, &e) < 0) {
-		fprintf(stderr, "vmlab %s: refused, nothing tried: %s\n", SUB, e.msg);
-		st = e.code == -EHOSTUNREACH || e.code == -ETIMEDOUT || e.code == -EIO ? 1 : 2;
+		bool refused = e.code == -EPERM || e.code == -ENOENT || e.code == -EEXIST || e.code == -EINVAL;
+
+		fprintf(stderr, "vmlab %s: %s, nothing tried: %s\n", SUB, refused ? "refused" : "could not check",
+			e.msg);
+		st = refused ? 2 : 1;
 		goto out;
 	}
 	print_plan(&o, &p);
