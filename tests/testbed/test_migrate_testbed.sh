@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# vmlab migrate between two testbeds on one shared net (Xen 4.17 in QEMU on
+# both): a PV guest is refused before anything is tried (Debian's Xen has no
+# shadow paging), a PVH guest passes --check, moves from ma to mb with xl
+# migrate over dbclient while vmlab probe in mb's dom0 pings it every 1 ms,
+# runs on mb only afterwards (read back by vmlab and by xl), kept running
+# through it (its uptime), and moves back; each migration is a record with
+# its total time and downtime. Prints both migrations' figures. Always
+# tears down. Environment: VMLAB_TESTBED_TEST_HOME as in test_testbed.sh.
+. "$(dirname "$0")/../lib.sh"
+
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
+command -v apt-get >/dev/null || skip "apt-get is missing: the testbed is assembled from Debian packages"
+[ "$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)" -ge 7168 ] ||
+	skip "less than 7 GiB of RAM available (two testbeds need 2 x 2 GiB and room)"
+qemu-system-x86_64 -netdev help 2>/dev/null | grep -qw socket || skip "this QEMU has no socket netdev"
+
+export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test/$(basename "$SRC_DIR")-$(echo "$SRC_DIR" | cksum | cut -d' ' -f1)}
+limit_s=${VMLAB_TESTBED_TEST_LIMIT:-1800}
+start=$SECONDS
+watchdog=
+net=tm$$
+beds="ma mb"
+
+expect() { expect_bg "$@"; }
+state_of() { echo "$VMLAB_HOME/testbed/beds/$1/state"; }
+pid_of() { sed -n 's/^pid=//p' "$(state_of "$1")" 2>/dev/null; }
+qemu_runs() { [ -n "$1" ] && grep -qs qemu-system "/proc/$1/cmdline"; }
+
+cleanup() {
+	trap - EXIT INT TERM
+	[ -n "$watchdog" ] && kill_tree "$watchdog"
+	local b pids=
+	for b in $beds; do pids="$pids $(pid_of "$b")"; done
+	for b in $beds; do "$VMLAB" testbed down --name "$b" --timeout 30 >/dev/null 2>&1; done
+	for b in $pids; do qemu_runs "$b" && kill -9 "$b"; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'echo "FAIL: interrupted or over the ${limit_s}s limit" >&2; nfail=$((nfail + 1)); exit 1' INT TERM
+watchdog_start "$limit_s"
+step() { echo "[$((SECONDS - start))s] $*"; }
+on() { "$VMLAB" testbed exec --name "$1" -- xl list >"$T/xl.$1" 2>&1; grep -q "^$2 " "$T/xl.$1"; }
+
+for b in $beds; do
+	qemu_runs "$(pid_of "$b")" && { beds=; skip "testbed $b is already up in $VMLAB_HOME (another run uses it)"; }
+done
+
+step "build"
+expect 0 "$VMLAB" testbed build || { cat "$T/out" "$T/err"; exit 1; }
+step "up ma and mb on net $net"
+"$VMLAB" testbed up --name ma --net "$net" >"$T/ma.out" 2>"$T/ma.err" &
+a=$!
+"$VMLAB" testbed up --name mb --net "$net" >"$T/mb.out" 2>"$T/mb.err" &
+b=$!
+sta=0 stb=0
+wait $a || sta=$?
+wait $b || stb=$?
+[ $sta = 0 ] && [ $stb = 0 ] || { fail "up: exit $sta / $stb: $(cat "$T/ma.err" "$T/mb.err")"; exit 1; }
+
+step "a PV and a PVH guest on ma"
+expect 0 "$VMLAB" testbed guest up pv --testbed ma --name mp || { cat "$T/err"; exit 1; }
+expect 0 "$VMLAB" testbed guest up pvh --testbed ma --name mg || { cat "$T/err"; exit 1; }
+
+step "the PV guest is refused, nothing tried"
+expect 2 "$VMLAB" migrate mp --from testbed:ma --to testbed:mb
+contains "$T/err" "refused, nothing tried: mp is a PV guest and the source's Xen has no shadow paging"
+on ma mp || fail "the refused PV guest left ma: $(cat "$T/xl.ma")"
+expect 2 "$VMLAB" migrate nosuch --from testbed:ma --to testbed:mb && contains "$T/err" "no domain nosuch"
+
+step "the PVH guest: --check"
+expect 0 "$VMLAB" migrate mg --from testbed:ma --to testbed:mb --check && cat "$T/out"
+contains "$T/out" "^vmlab migrate: mg \(pvh, 128 MiB, domain [0-9]+\) from testbed:ma \(Xen 4\.17"
+contains "$T/out" "transport: dbclient -y -y -i /root/.vmlab-migrate-key root@10\.0\.[0-9]+\.1 xl migrate-receive"
+contains "$T/out" "probe: an ICMP echo every 1 ms to 10\.0\.[0-9]+\.[0-9]+ from testbed:mb's dom0"
+on ma mg || fail "--check moved the guest"
+expect 0 "$VMLAB" testbed guest exec mg --testbed ma -- cat /proc/uptime && up0=$(cut -d. -f1 "$T/out")
+
+for dir in "ma mb" "mb ma"; do
+	set -- $dir
+	step "migrate mg from $1 to $2"
+	expect 0 "$VMLAB" migrate mg --from "testbed:$1" --to "testbed:$2" -o "$T/m.jsonl"
+	cat "$T/out" "$T/err"
+	contains "$T/out" "^migrated in [0-9.]+ s \(xl migrate in the source's dom0\); now domain [0-9]+ on testbed:$2, gone from the source"
+	contains "$T/out" "^downtime: [0-9.]+ ms \(the largest gap between the probe's replies"
+	on "$2" mg || fail "mg is not on $2: $(cat "$T/xl.$2")"
+	on "$1" mg && fail "mg is still on $1: $(cat "$T/xl.$1")"
+done
+[ "$(grep -c '"kind":"migrate".*"status":"ok"' "$T/m.jsonl")" = 2 ] || fail "two ok records: $(cat "$T/m.jsonl")"
+grep -q '"probe":{"kind":"probe"' "$T/m.jsonl" || fail "no probe summary in the records"
+step "the guest kept running through both"
+expect 0 "$VMLAB" testbed guest exec mg --testbed ma -- cat /proc/uptime && up1=$(cut -d. -f1 "$T/out")
+[ -n "$up0" ] && [ -n "$up1" ] && [ "$up1" -ge "$up0" ] || fail "uptime $up0 -> $up1: the guest restarted"
+cat "$T/m.jsonl"
+
+step "down"
+expect 0 "$VMLAB" testbed down --all
+step "done"
+finish
