@@ -5,9 +5,9 @@
 #include "cli/cmd.h"
 #include "cli/host_cli.h"
 
-#include "base/json.h"
 #include "host/migrate.h"
 #include "measure/clock.h"
+#include "measure/probe.h"
 #include "run/record.h"
 #include "run/results.h"
 #include "testbed/guest.h"
@@ -93,19 +93,16 @@ static void print_plan(const struct migrate_opts *o, const struct migrate_plan *
 /* Reads the probe's largest gap and the counts from its JSON summary. */
 static void probe_figures(const char *text, double *gap_ms, double *at_s, double *sent, double *lost)
 {
-	struct json *j = NULL;
+	struct probe_summary s;
 	struct err e = { 0 };
 
 	*gap_ms = *at_s = *sent = *lost = NAN;
-	if (json_parse(text, strlen(text), "probe", &j, &e) || j->type != JSON_OBJ) {
-		json_free(j);
+	if (!*text || probe_summary_parse(text, strlen(text), "probe", &s, &e))
 		return;
-	}
-	json_get_num(j, "largest_gap_ms", gap_ms);
-	json_get_num(j, "gap_start_s", at_s);
-	json_get_num(j, "sent", sent);
-	json_get_num(j, "lost", lost);
-	json_free(j);
+	*gap_ms = s.largest_gap_ms;
+	*at_s = s.gap_start_s;
+	*sent = (double)s.sent;
+	*lost = (double)s.lost;
 }
 
 static void print_result(const struct migrate_opts *o, const struct migrate_plan *p,
