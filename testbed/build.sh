@@ -227,12 +227,13 @@ finish_root() { # ROOT
 }
 
 # 5. Guest root: busybox, dropbear, vmlab, nginx (a guest can be the web
-# server of vmlab web's topologies), netfront/blkfront.
+# server of vmlab web's topologies), netfront/blkfront, and pcifront with
+# e1000e for the NIC that `guest up --pci` passes through.
 step "assembling the guest root file system"
 g=$out/guest
 base_root "$g"
 pkg_elf "$g" /usr/sbin/nginx
-modules "$g" xen-netfront xen-blkfront
+modules "$g" xen-netfront xen-blkfront xen-pcifront e1000e
 install -m 755 "$here/guest/rc" "$g/etc/vmlab/rc"
 install -m 644 "$here/guest/inittab" "$g/etc/inittab"
 finish_root "$g"
@@ -244,7 +245,8 @@ step "assembling the dom0 root file system"
 d=$out/dom0
 base_root "$d"
 modules "$d" xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback \
-	bridge tun dm-mod virtio_pci virtio_net virtio_blk loop xen-netfront xen-blkfront crc32c_generic ext4
+	bridge tun dm-mod virtio_pci virtio_net virtio_blk loop xen-netfront xen-blkfront crc32c_generic ext4 \
+	xen-pciback
 xb=/usr/lib/xen-4.17/bin
 for f in "$pkgroot$xb"/*; do
 	b=$(basename "$f")

@@ -5,6 +5,7 @@
 #include "base/sbuf.h"
 #include "cli/subcmd.h"
 #include "testbed/guest.h"
+#include "testbed/net.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 struct up_args {
 	const char *name, *extra, *tsc_mode, *testbed;
 	long long memory_mib, vcpus, timeout_s;
+	bool pci;
 };
 
 static int parse_name(const char *arg, void *dst, struct err *e)
@@ -55,6 +57,8 @@ static const struct opt up_opts[] = {
 	  .help = "more kernel options" },
 	{ "tsc-mode", 0, OPT_CUSTOM, UP(tsc_mode), .parse = parse_tsc, .metavar = "MODE",
 	  .help = "xl's tsc_mode: native (default), default, always_emulate, native_paravirt" },
+	{ "pci", 0, OPT_FLAG, UP(pci),
+	  .help = "pass the testbed's NIC " TB_PT_BDF " through (pv or hvm; the testbed up with --iommu)" },
 	{ 0 },
 };
 #undef UP
@@ -86,23 +90,36 @@ static int guest_up(int argc, char **argv)
 		return cli_usage_error(TB_CLI, "guest up: type '%s' is not pv, pvh or hvm", r.pos[0]);
 	if (r.npos > 1)
 		return cli_usage_error(TB_CLI, "guest up: unknown argument '%s'", r.pos[1]);
+	if (a.pci && !strcmp(r.pos[0], "pvh"))
+		return cli_usage_error(TB_CLI, "guest up --pci: passthrough not yet supported for x86 PVH guests "
+				       "(libxl): use pv or hvm");
 	o = (struct tb_guest_opts){ .type = r.pos[0], .name = a.name, .memory_mib = (long)a.memory_mib,
 				    .vcpus = (long)a.vcpus, .timeout_s = (long)a.timeout_s, .extra = a.extra,
-				    .tsc_mode = a.tsc_mode };
+				    .tsc_mode = a.tsc_mode, .pci = a.pci };
 	tb_guest_defaults(&o);
 	if ((st = tbc_paths_named(&p, a.testbed)) || (st = tbc_need_up(&p, &s)))
 		return st;
 	rc = tb_guest_up(&p, &s, &o, &g, &took_ms, &diag, &e);
 	if (rc == -EIO)
 		fprintf(stderr, "vmlab %s: %s\n%s", TB_CLI, e.msg, sbuf_str(&diag));
+	else if (rc == -EINVAL || rc == -EBUSY)
+		st = cli_fail(TB_CLI, &e);
 	else if (rc < 0)
 		tbc_fail(&e);
 	sbuf_free(&diag);
 	if (rc < 0)
-		return 1;
+		return st ? st : 1;
 	fprintf(stderr, "vmlab %s: guest %s (%s, %ld MiB, %ld vCPU) answers on %s after %.1f s%s\n", TB_CLI, g.name,
 		g.type, o.memory_mib, o.vcpus, g.ip, (double)took_ms / 1000.0,
 		g.resets ? " (its first boot reset; it was booted once more)" : "");
+	if (g.pci) {
+		char ip[32], mac[32];
+
+		tb_net_pt_ip(g.host, ip, sizeof(ip));
+		tb_net_pt_mac(g.host, mac, sizeof(mac));
+		fprintf(stderr, "vmlab %s: guest %s holds the passthrough NIC %s (mac %s, address %s/%d)\n", TB_CLI,
+			g.name, TB_PT_BDF, mac, ip, TB_SHARED_NET_BITS);
+	}
 	printf("%s\n", g.name);
 	return 0;
 }
@@ -168,7 +185,7 @@ static int guest_down(int argc, char **argv)
 
 static const char usage[] =
 	"usage: vmlab testbed guest up pv|pvh|hvm [--testbed T] [--name N] [--memory MB] [--vcpus N]\n"
-	"                              [--timeout S] [--extra ARGS] [--tsc-mode MODE]\n"
+	"                              [--timeout S] [--extra ARGS] [--tsc-mode MODE] [--pci]\n"
 	"       vmlab testbed guest exec NAME [--testbed T] [--timeout S] -- CMD...\n"
 	"       vmlab testbed guest down NAME [--testbed T]\n";
 

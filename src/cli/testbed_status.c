@@ -6,6 +6,7 @@
 #include "testbed/exec.h"
 #include "testbed/guest.h"
 #include "testbed/net.h"
+#include "testbed/tbconst.h"
 #include "xen/xl.h"
 
 #include <errno.h>
@@ -117,6 +118,8 @@ static void print_line(const struct tb_paths *p, const struct tb_state *s)
 		printf("net %s (%s) dom0 %s/%d, ", s->net, s->net_group, dom0, tb_net_bits(s));
 	else
 		printf("net none, ");
+	if (s->iommu)
+		printf("iommu, passthrough NIC %s, ", TB_PT_BDF);
 	if (s->xen_args[0])
 		printf("xen-args '%s', ", s->xen_args);
 	printf("log %s\n", s->log);

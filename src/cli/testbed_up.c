@@ -1,9 +1,10 @@
 /* vmlab testbed up [--name N] [--bare] [--cpus N] [--xen-args ARGS] [--net NET]
- * [--timeout S]: boot Xen and dom0 in QEMU. */
+ * [--iommu] [--timeout S]: boot Xen and dom0 in QEMU. */
 #include "cli/testbed_cli.h"
 
 #include "base/sbuf.h"
 #include "testbed/net.h"
+#include "testbed/tbconst.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -15,7 +16,7 @@
 
 struct args {
 	const char *name, *xen_args, *net;
-	bool bare;
+	bool bare, iommu;
 	long long timeout_s, cpus;
 };
 
@@ -47,6 +48,8 @@ static const struct opt opts[] = {
 	  .help = "more of Xen's command line, e.g. 'sched=credit dom0_max_vcpus=1 dom0_vcpus_pin'" },
 	{ "net", 0, OPT_CUSTOM, A(net), .parse = parse_net, .metavar = "NET",
 	  .help = "join shared net NET: testbeds given the same NET reach each other (dom0 10.0.K.1/16)" },
+	{ "iommu", 0, OPT_FLAG, A(iommu),
+	  .help = "an Intel IOMMU (VT-d) and an e1000e on NET at " TB_PT_BDF " for 'guest up --pci' (needs --net)" },
 	{ "timeout", 0, OPT_LONG, A(timeout_s), .def = "300", .min = 1, .max = 86400, .metavar = "S",
 	  .help = "seconds until dom0 is ready" },
 	{ 0 },
@@ -54,7 +57,8 @@ static const struct opt opts[] = {
 #undef A
 
 static const struct cli_usage help = {
-	"usage: vmlab testbed up [--name N] [--bare] [--cpus N] [--xen-args ARGS] [--net NET] [--timeout S]\n"
+	"usage: vmlab testbed up [--name N] [--bare] [--cpus N] [--xen-args ARGS] [--net NET] [--iommu]\n"
+	"                        [--timeout S]\n"
 	"Boots Xen and dom0 in QEMU (--bare: the same kernel without Xen).\n\n",
 	opts, "\nEnvironment: VMLAB_TESTBED_PORT (first ssh port tried, default 10022),\n"
 	"VMLAB_TESTBED_ACCEL=kvm|tcg.\n",
@@ -75,6 +79,14 @@ static void print_up(const struct tb_paths *p, const struct tb_state *s, int alr
 	       already ? "already up" : "up", s->mode, s->accel, s->cpus, s->port, (long)s->pid, ready, s->log);
 	if (s->net[0])
 		printf("%s: net %s (%s), dom0 %s/%d\n", label, s->net, s->net_group, dom0, tb_net_bits(s));
+	if (s->iommu) {
+		char ip[32], mac[32];
+
+		tb_net_pt_ip(s->net_index, ip, sizeof(ip));
+		tb_net_pt_mac(s->net_index, mac, sizeof(mac));
+		printf("%s: iommu (intel-iommu), passthrough NIC %s (e1000e, mac %s; its guest gets %s/%d)\n", label,
+		       TB_PT_BDF, mac, ip, TB_SHARED_NET_BITS);
+	}
 	if (s->xen_args[0])
 		printf("%s: xen-args %s\n", label, s->xen_args);
 }
@@ -97,8 +109,13 @@ int testbed_up_main(int argc, char **argv)
 	o.cpus = (int)a.cpus;
 	o.xen_args = a.xen_args;
 	o.net = a.net;
+	o.iommu = a.iommu;
 	if (a.bare && a.xen_args)
 		return cli_usage_error(TB_CLI, "up: --xen-args: a --bare testbed runs no Xen");
+	if (a.iommu && !a.net)
+		return cli_usage_error(TB_CLI, "up: --iommu needs --net NET: the passthrough NIC joins that net");
+	if (a.iommu && a.bare)
+		return cli_usage_error(TB_CLI, "up: --iommu: a --bare testbed runs no Xen to pass the NIC through");
 	if ((env = getenv("VMLAB_TESTBED_PORT")) && *env) {
 		long v;
 

@@ -141,6 +141,18 @@ static void net_kernel_opts(const struct tb_boot_opts *o, char *buf, size_t n)
 		 TB_SHARED_NET_BITS, mac);
 }
 
+/* The passthrough NIC of o (up --iommu): an e1000e, not virtio (virtio
+ * devices bypass QEMU's IOMMU), at TB_PT_QEMU_ADDR, without the iPXE option
+ * ROM that an HVM guest's SeaBIOS would run for minutes under TCG. */
+static void add_pt_nic(const struct tb_boot_opts *o, char ***av, size_t *n)
+{
+	char mac[32];
+
+	tb_net_pt_mac(o->net_index, mac, sizeof(mac));
+	add_fmt(av, n, "-netdev", "socket,id=pt0,mcast=%s,localaddr=127.0.0.1", o->net_group);
+	add_fmt(av, n, "-device", "e1000e,netdev=pt0,mac=%s,addr=" TB_PT_QEMU_ADDR ",romfile=", mac);
+}
+
 char **tb_qemu_argv(const struct tb_boot_opts *o)
 {
 	char own[TB_NAME_MAX + 8], netopts[128], mac[32];
@@ -153,7 +165,8 @@ char **tb_qemu_argv(const struct tb_boot_opts *o)
 	net_kernel_opts(o, netopts, sizeof(netopts));
 	argv_add(&av, &n, "qemu-system-x86_64");
 	add_fmt(&av, &n, "-name", "vmlab-testbed%s%s", own[0] ? "-" : "", own[0] ? o->name : "");
-	add_fmt(&av, &n, "-machine", "q35");
+	/* KVM's in-kernel irqchip cannot do interrupt remapping (TCG has no such check) */
+	add_fmt(&av, &n, "-machine", "q35%s", o->iommu && o->kvm ? ",kernel-irqchip=split" : "");
 	add_fmt(&av, &n, "-accel", "%s", o->kvm ? "kvm" : "tcg");
 	add_fmt(&av, &n, "-cpu", "qemu64,+svm,+npt,+rdrand");
 	add_fmt(&av, &n, "-m", "%d", o->ram_mib);
@@ -164,12 +177,16 @@ char **tb_qemu_argv(const struct tb_boot_opts *o)
 	add_fmt(&av, &n, "-serial", "file:%sconsole.log", own);
 	argv_add(&av, &n, "-daemonize");
 	add_fmt(&av, &n, "-pidfile", "%sqemu.pid", own);
+	if (o->iommu)
+		add_fmt(&av, &n, "-device", "intel-iommu,intremap=on");  /* before every other device */
 	add_fmt(&av, &n, "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:22", o->port);
 	add_fmt(&av, &n, "-device", "virtio-net-pci,netdev=n0");
 	if (o->net_group) {
 		tb_net_mac(o->net_index, mac, sizeof(mac));
 		add_fmt(&av, &n, "-netdev", "socket,id=n1,mcast=%s,localaddr=127.0.0.1", o->net_group);
 		add_fmt(&av, &n, "-device", "virtio-net-pci,netdev=n1,mac=%s", mac);
+		if (o->iommu)
+			add_pt_nic(o, &av, &n);
 	}
 	add_fmt(&av, &n, "-drive", "file=%svg0.img,if=virtio,format=raw,cache=unsafe", own);
 	if (o->bare) {
@@ -354,7 +371,8 @@ static int same_setup(const struct tb_state *s, const struct tb_up_opts *o)
 	int cpus = o->cpus > 0 ? o->cpus : TB_CPUS_DEFAULT;
 
 	return !strcmp(s->mode, o->bare ? "bare" : "xen") && s->cpus == cpus &&
-	       !strcmp(s->xen_args, o->xen_args ? o->xen_args : "") && !strcmp(s->net, o->net ? o->net : "");
+	       !strcmp(s->xen_args, o->xen_args ? o->xen_args : "") && !strcmp(s->net, o->net ? o->net : "") &&
+	       s->iommu == !!o->iommu;
 }
 
 /* Checks what o asks for. */
@@ -370,6 +388,10 @@ static int check_opts(const struct tb_up_opts *o, struct err *e)
 		return err_set(e, -EINVAL, "--xen-args: a --bare testbed runs no Xen");
 	if (o->net && (rc = tb_net_check(o->net, e)) < 0)
 		return rc;
+	if (o->iommu && (!o->net || !o->net[0]))
+		return err_set(e, -EINVAL, "--iommu needs --net NET: the passthrough NIC joins that net");
+	if (o->iommu && o->bare)
+		return err_set(e, -EINVAL, "--iommu: a --bare testbed runs no Xen to pass the NIC through");
 	return 0;
 }
 
@@ -378,14 +400,16 @@ static int check_opts(const struct tb_up_opts *o, struct err *e)
 static int start_locked(const struct tb_paths *p, const struct tb_up_opts *o, const struct tb_progress *pr,
 			struct tb_state *s, int *already, char *why, size_t whyn, int *ram_mib, struct err *e)
 {
-	struct tb_boot_opts bo = { .bare = o->bare, .name = name_of(p), .cpus = o->cpus, .xen_args = o->xen_args };
+	struct tb_boot_opts bo = { .bare = o->bare, .name = name_of(p), .cpus = o->cpus, .xen_args = o->xen_args,
+				   .iommu = !!o->iommu };
 	int rc;
 
 	if (tb_state_load(p, s, e) == 0 && tb_state_alive(s)) {
 		if (!same_setup(s, o))
-			return err_set(e, -EBUSY, "testbed %s is in use: up in %s mode, %d CPUs, net %s, xen-args '%s'; "
-				       "'vmlab testbed down --name %s' first, or choose another --name", name_of(p),
-				       s->mode, s->cpus, s->net[0] ? s->net : "none", s->xen_args, name_of(p));
+			return err_set(e, -EBUSY, "testbed %s is in use: up in %s mode, %d CPUs, net %s, %s, "
+				       "xen-args '%s'; 'vmlab testbed down --name %s' first, or choose another --name",
+				       name_of(p), s->mode, s->cpus, s->net[0] ? s->net : "none",
+				       s->iommu ? "iommu" : "no iommu", s->xen_args, name_of(p));
 		*already = 1;
 		return 0;
 	}
@@ -408,6 +432,7 @@ static int start_locked(const struct tb_paths *p, const struct tb_up_opts *o, co
 	snprintf(s->name, sizeof(s->name), "%s", name_of(p));
 	s->cpus = o->cpus > 0 ? o->cpus : TB_CPUS_DEFAULT;
 	snprintf(s->xen_args, sizeof(s->xen_args), "%s", o->xen_args ? o->xen_args : "");
+	s->iommu = bo.iommu;
 	if ((rc = start_qemu(p, &bo, o->start_port, s, e)) < 0)
 		return rc;
 	snprintf(s->mode, sizeof(s->mode), "%s", o->bare ? "bare" : "xen");
@@ -438,10 +463,11 @@ int tb_up(const struct tb_paths *p, const struct tb_up_opts *o, const struct tb_
 		return rc;
 	tb_guests_clear(p);
 	tb_net_dom0_ip(s, dom0, sizeof(dom0));
-	tb_say(pr, "booting %s%s%s in QEMU (accel %s: %s), %d MiB, %d CPUs, ssh port %d, dom0 %s%s%s, log %s",
+	tb_say(pr, "booting %s%s%s in QEMU (accel %s: %s), %d MiB, %d CPUs, ssh port %d, dom0 %s%s%s%s, log %s",
 	       o->bare ? "Linux without Xen" : "Xen 4.17 and dom0", named ? " as testbed " : "",
 	       named ? p->name : "", s->accel, why, ram_mib, s->cpus, s->port, dom0,
-	       s->net[0] ? " on net " : "", s->net, s->log);
+	       s->net[0] ? " on net " : "", s->net, s->iommu ? ", intel-iommu and passthrough NIC " TB_PT_BDF : "",
+	       s->log);
 	if ((rc = wait_ready(p, s, o->timeout_s, t0, e)) < 0)
 		return rc;
 	if (!tb_ssh_answers(p, s, NULL, 10))

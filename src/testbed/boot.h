@@ -39,6 +39,8 @@ struct tb_boot_opts {
 	const char *xen_args;    /* appended to Xen's command line; NULL: none */
 	const char *net_group;   /* a shared net's "ADDR:PORT" (testbed/net.h); NULL: none */
 	int net_index;           /* the testbed's index on that net */
+	int iommu;               /* QEMU's intel-iommu before every device; with net_group also the
+	                          * passthrough NIC: an e1000e at TB_PT_BDF on that net */
 };
 
 /* The QEMU argv for o (NULL-terminated; free with argv_free). */
@@ -52,6 +54,7 @@ struct tb_up_opts {
 	int cpus;                /* pCPUs; 0: TB_CPUS_DEFAULT */
 	const char *xen_args;    /* more of Xen's command line (tb_xen_args_check); NULL: none */
 	const char *net;         /* join this shared net (tb_net_check); NULL: none */
+	int iommu;               /* an IOMMU and the passthrough NIC on net (needs net, not bare) */
 };
 
 /* 0 when a is usable as --xen-args: at most TB_XEN_ARGS_MAX printable
@@ -61,7 +64,7 @@ int tb_xen_args_check(const char *a, struct err *e);
 /* Boots testbed p->name unless it is up already as o asks (*already = 1, s
  * is the running one). On success s is the running testbed, recorded in
  * run/state, and its ssh answers. Errors: -EINVAL o is bad (e says why),
- * -EBUSY the testbed is up with another mode, cpus, xen_args or net,
+ * -EBUSY the testbed is up with another mode, cpus, xen_args, net or iommu,
  * -ENOENT not built, -ENOEXEC no QEMU installed, -ECHILD QEMU exited while
  * booting, -ETIMEDOUT not ready in time (QEMU stopped), -EHOSTUNREACH booted
  * but ssh does not answer; after -ECHILD and -ETIMEDOUT no state is left

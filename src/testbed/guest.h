@@ -19,6 +19,7 @@ struct tb_guest {
 	int bits;                /* prefix length of ip; 0: TB_NET_BITS */
 	char gw[32];             /* its dom0's address; "": TB_DOM0_IP */
 	int resets;              /* tb_guest_up: boots that ended in a reset before the ready marker */
+	int pci;                 /* 1: it holds the testbed's passthrough NIC TB_PT_BDF */
 };
 
 /* What `guest up` asks for; zero memory_mib/timeout_s take the type's
@@ -31,6 +32,7 @@ struct tb_guest_opts {
 	long timeout_s;          /* until the guest's ready marker */
 	const char *extra;       /* more kernel options; no quotes, backslashes or newlines */
 	const char *tsc_mode;
+	int pci;                 /* pass the passthrough NIC through (pv or hvm; testbed up --iommu) */
 };
 
 /* 1 when n is a usable guest name: 1..40 letters, digits, - and _,
@@ -54,25 +56,40 @@ int tb_guest_list(const struct tb_paths *p, struct tb_guest *gs, int max);
 void tb_guests_clear(const struct tb_paths *p);
 
 /* Chooses g for a new guest among the n existing gs: the lowest free index,
- * its address (on the private network), and name (o->name or TYPE+index).
- * Returns 0, -ENOSPC when every index is taken, -EEXIST when the name is. */
+ * its address (on the private network), name (o->name or TYPE+index) and
+ * o->pci. Returns 0, -ENOSPC when every index is taken, -EEXIST when the
+ * name is. */
 int tb_guest_alloc(const struct tb_guest *gs, int n, const struct tb_guest_opts *o, struct tb_guest *g,
 		   struct err *e);
 
 /* The xl.cfg text of guest g with options o (defaults filled), appended to
- * out; written with the xl.cfg engine and parsed back before it is given. */
+ * out; written with the xl.cfg engine and parsed back before it is given.
+ * A g->pci guest gets pci = [ TB_PT_BDF ] and, on its kernel command line,
+ * vmlab.ptip=ADDR/N vmlab.ptmac=MAC (tb_net_pt_ip, tb_net_pt_mac of its
+ * testbed g->host) for testbed/guest/rc. Returns 0 or -EINVAL (e says why:
+ * a bad extra or tsc_mode, or a PVH guest with pci, which libxl refuses). */
 int tb_guest_cfg(const struct tb_guest *g, const struct tb_guest_opts *o, struct sbuf *out, struct err *e);
 
 /* Moves g onto the network of testbed s: address, prefix, gateway and the
  * host part of its MAC address (nothing changes for a testbed without a net). */
 void tb_guest_place(const struct tb_state *s, struct tb_guest *g);
 
+/* Checks that a guest of type with o->pci can be made now on testbed s,
+ * whose n guests are gs: 0, or -EINVAL when s is not up with --iommu or type
+ * is pvh, -EBUSY when a guest of gs holds the NIC (e names it). */
+int tb_guest_pci_check(const struct tb_state *s, const struct tb_guest *gs, int n, const char *type,
+		       struct err *e);
+
 /* Creates the guest in dom0 of the running testbed s, waits until its ready
  * marker and its ssh answers, records it. g gets the guest; *took_ms how
- * long it took. Errors: -EPERM the testbed is bare, -ENOSPC / -EEXIST from
- * tb_guest_alloc, -EIO the guest did not come up (diag, when non-NULL, gets
- * what dom0 said: xl's messages and the guest's console tail),
- * -EHOSTUNREACH it booted but its ssh does not answer. An HVM guest whose
+ * long it took. With o->pci the NIC TB_PT_BDF is first made assignable
+ * (xl pci-assignable-add, unless xl pci-assignable-list lists it) and after
+ * boot xl pci-list must list it. Errors: -EPERM the testbed is bare, -ENOSPC
+ * / -EEXIST from tb_guest_alloc, -EINVAL / -EBUSY from tb_guest_pci_check,
+ * -EIO the guest did not come up (diag, when non-NULL, gets what dom0 said:
+ * xl's messages and the guest's console tail) or the NIC could not be made
+ * assignable or is not listed for the guest (which is then left up and
+ * recorded), -EHOSTUNREACH it booted but its ssh does not answer. An HVM guest whose
  * domain is gone before its ready marker (a reset at boot: under TCG's
  * emulated SVM an HVM boot now and then resets right after the option ROM
  * or GRUB loaded the kernel) is booted once more; g->resets counts it. */

@@ -46,6 +46,16 @@ void tb_net_mac(int k, char *buf, size_t n)
 	snprintf(buf, n, "52:54:00:aa:%02x:01", k & 255);
 }
 
+void tb_net_pt_mac(int k, char *buf, size_t n)
+{
+	snprintf(buf, n, "52:54:00:ab:%02x:01", k & 255);
+}
+
+void tb_net_pt_ip(int k, char *buf, size_t n)
+{
+	snprintf(buf, n, TB_SHARED_NET_PREFIX "%d.%d", k, TB_PT_GUEST_HOST);
+}
+
 void tb_net_dom0_ip(const struct tb_state *s, char *buf, size_t n)
 {
 	if (s->net[0])

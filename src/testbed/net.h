@@ -22,6 +22,14 @@ void tb_net_group(const char *home, const char *net, char *buf, size_t n);
 /* The MAC address of the NIC of the testbed with index k on its net. */
 void tb_net_mac(int k, char *buf, size_t n);
 
+/* The MAC address of the passthrough NIC (up --iommu) of the testbed with
+ * index k on its net: never one tb_net_mac gives. */
+void tb_net_pt_mac(int k, char *buf, size_t n);
+
+/* The address (without prefix length, which is TB_SHARED_NET_BITS) the guest
+ * holding the passthrough NIC of the testbed with index k gets on its net. */
+void tb_net_pt_ip(int k, char *buf, size_t n);
+
 /* Addresses of testbed s: dom0's (without prefix length), guest index i's,
  * and the prefix length of both: TB_DOM0_IP etc. when s has no net. */
 void tb_net_dom0_ip(const struct tb_state *s, char *buf, size_t n);

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+_Static_assert(TB_GUEST_HOST_BASE + TB_MAX_GUESTS - 1 < TB_PT_GUEST_HOST && TB_PT_GUEST_HOST < 255,
+	       "the passthrough guest's address collides with a guest's");
+
 static void put(struct sbuf *out, const char *key, const char *val)
 {
 	char *q = shquote(val);
@@ -25,4 +28,5 @@ void tb_const_env(struct sbuf *out)
 	put(out, "VMLAB_BRIDGE", TB_BRIDGE);
 	put(out, "VMLAB_READY", TB_READY_MARKER);
 	put(out, "VMLAB_GUEST_READY", TB_GUEST_READY_MARKER);
+	put(out, "VMLAB_PT_BDF", TB_PT_BDF);
 }

@@ -19,6 +19,15 @@
 #define TB_SHARED_NET_PREFIX "10.0."
 #define TB_SHARED_NET_BITS 16
 #define TB_SHARED_NET_HOSTS 200            /* indexes k are 0..TB_SHARED_NET_HOSTS-1 */
+/* PCI passthrough (testbed up --iommu, guest up --pci): the NIC meant for it
+ * is an e1000e at this BDF in dom0 (QEMU addr=TB_PT_QEMU_ADDR on bus 0: never
+ * 00:02.0, which qemu-xen takes for Intel graphics in an HVM guest). Its wire
+ * is the testbed's shared net, where the guest holding it has
+ * TB_SHARED_NET_PREFIX k "." TB_PT_GUEST_HOST /TB_SHARED_NET_BITS (above every
+ * TB_GUEST_HOST_BASE + i). */
+#define TB_PT_BDF "0000:00:05.0"
+#define TB_PT_QEMU_ADDR "0x5"
+#define TB_PT_GUEST_HOST 250
 #define TB_READY_MARKER "vmlab-testbed: ready"   /* dom0's (or bare's) console when ssh answers */
 #define TB_GUEST_READY_MARKER "vmlab-guest: ready" /* a guest's console when its ssh answers */
 /* The emulated CPU has no invariant TSC, so Xen's default mode traps every

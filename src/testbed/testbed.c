@@ -187,9 +187,10 @@ int tb_state_parse(const char *text, size_t len, const char *name, struct tb_sta
 		val[n - kl - 1] = 0;
 #define KEY(k) (kl == strlen(k) && !memcmp(l, k, kl))
 #define BAD(what) err_at(e, -EBADMSG, name, lineno, (int)kl + 2, "'%s' is not a valid %s", val, what)
-		if (KEY("pid") || KEY("port") || KEY("cpus") || KEY("net_index")) {
-			long lo = KEY("net_index") ? 0 : 1;
-			long hi = KEY("port") ? 65535 : KEY("cpus") ? TB_CPUS_MAX : KEY("net_index") ? 254 : INT_MAX;
+		if (KEY("pid") || KEY("port") || KEY("cpus") || KEY("net_index") || KEY("iommu")) {
+			long lo = KEY("net_index") || KEY("iommu") ? 0 : 1;
+			long hi = KEY("port") ? 65535 : KEY("cpus") ? TB_CPUS_MAX : KEY("net_index") ? 254 :
+				  KEY("iommu") ? 1 : INT_MAX;
 
 			errno = 0;
 			v = strtol(val, &end, 10);
@@ -202,6 +203,8 @@ int tb_state_parse(const char *text, size_t len, const char *name, struct tb_sta
 				s->port = (int)v;
 			else if (KEY("cpus"))
 				s->cpus = (int)v;
+			else if (KEY("iommu"))
+				s->iommu = (int)v;
 			else
 				s->net_index = (int)v;
 		} else if (KEY("mode") || KEY("accel")) {
@@ -264,6 +267,8 @@ int tb_state_save(const struct tb_paths *p, const struct tb_state *s, struct err
 		    s->xen_args);
 	if (s->net[0])
 		sbuf_printf(&sb, "net=%s\nnet_index=%d\nnet_group=%s\n", s->net, s->net_index, s->net_group);
+	if (s->iommu)
+		sbuf_puts(&sb, "iommu=1\n");
 	rc = file_write_atomic(path, sb.buf, sb.len, e);
 	sbuf_free(&sb);
 	return rc;

@@ -66,11 +66,12 @@ struct tb_state {
 	char net[TB_NAME_MAX + 1];  /* the shared net it joined ("": none) */
 	int net_index;           /* its place k on that net: dom0 has TB_SHARED_NET k.1 */
 	char net_group[32];      /* the net's multicast group on 127.0.0.1, "ADDR:PORT" */
+	int iommu;               /* 1: up with --iommu (intel-iommu, the passthrough NIC TB_PT_BDF) */
 };
 
 /* Parses the KEY=VALUE lines of a state file, text[0..len) (name labels
  * messages "NAME:LINE:COL: ..."). Unknown keys are ignored; pid and port
- * are required; cpus defaults to TB_CPUS_DEFAULT. Returns 0 or -EBADMSG
+ * are required; cpus defaults to TB_CPUS_DEFAULT, iommu (0 or 1) to 0. Returns 0 or -EBADMSG
  * (s is then unspecified). */
 int tb_state_parse(const char *text, size_t len, const char *name, struct tb_state *s, struct err *e);
 

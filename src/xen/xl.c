@@ -773,6 +773,105 @@ void xl_cpupools_free(struct xl_cpupools *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* ---- xl pci-list ---- */
+
+/* The hex number of exactly n digits at w, at most max, into *v. */
+static int hex_exact(const char *w, size_t n, unsigned max, unsigned *v)
+{
+	unsigned r = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		int c = tolower((unsigned char)w[k]);
+
+		if (!isxdigit(c))
+			return -1;
+		r = r * 16 + (unsigned)(isdigit(c) ? c - '0' : c - 'a' + 10);
+	}
+	*v = r;
+	return n && r <= max ? 0 : -1;
+}
+
+/* Parses the host BDF "DDDD:BB:DD.F" of n bytes at w into d. */
+static int host_bdf(const char *w, size_t n, struct xl_pcidev *d)
+{
+	if (n != 12 || w[4] != ':' || w[7] != ':' || w[10] != '.')
+		return -1;
+	return hex_exact(w, 4, 0xffff, &d->domain) || hex_exact(w + 5, 2, 0xff, &d->bus) ||
+	       hex_exact(w + 8, 2, 0x1f, &d->dev) || hex_exact(w + 11, 1, 7, &d->func) ? -1 : 0;
+}
+
+/* Parses row w ("VS.F DDDD:BB:DD.F") of line lineno into d. */
+static int pci_row(const struct words *w, const char *name, int lineno, struct xl_pcidev *d, struct err *e)
+{
+	if (w->n != 2)
+		return bad(e, name, lineno, 1, "expected VDEV DEVICE, e.g. \"00.0 0000:00:05.0\"");
+	if (w->wl[0] != 4 || w->w[0][2] != '.' || hex_exact(w->w[0], 2, 0x1f, &d->vslot) ||
+	    hex_exact(w->w[0] + 3, 1, 7, &d->vfunc))
+		return bad(e, name, lineno, 1, "Vdev is not SLOT.FUNCTION (hex, slot <= 1f, function <= 7)");
+	if (host_bdf(w->w[1], w->wl[1], d))
+		return bad(e, name, lineno, col_of(w, 1), "Device is not a BDF DDDD:BB:DD.F");
+	return 0;
+}
+
+int xl_parse_pci_list(const char *text, size_t len, const char *name, struct xl_pcidevs *out, struct err *e)
+{
+	struct xl_pcidevs l = { 0 };
+	size_t pos = 0, n, cap = 0;
+	const char *line;
+	int lineno = 0, header = 0, r;
+	struct words w;
+
+	while (text_next_line(text, len, &pos, &line, &n)) {
+		lineno++;
+		if (is_blank(line, n))
+			continue;
+		if (split(line, n, &w) < 0) {
+			r = bad(e, name, lineno, 1, "too many words");
+			goto fail;
+		}
+		if (!header) {
+			if (w.n != 2 || w.wl[0] != 4 || memcmp(w.w[0], "Vdev", 4) || w.wl[1] != 6 ||
+			    memcmp(w.w[1], "Device", 6)) {
+				r = bad(e, name, lineno, 1, "expected the `xl pci-list` header \"Vdev Device\"");
+				goto fail;
+			}
+			header = 1;
+			continue;
+		}
+		if (l.n == cap) {
+			cap = cap ? 2 * cap : 4;
+			l.d = xrealloc(l.d, cap * sizeof(*l.d));
+		}
+		if ((r = pci_row(&w, name, lineno, &l.d[l.n], e)))
+			goto fail;
+		l.n++;
+	}
+	*out = l;
+	return 0;
+fail:
+	xl_pcidevs_free(&l);
+	return r;
+}
+
+void xl_pcidevs_free(struct xl_pcidevs *l)
+{
+	free(l->d);
+	memset(l, 0, sizeof(*l));
+}
+
+int xl_pcidevs_has(const struct xl_pcidevs *l, const char *bdf)
+{
+	struct xl_pcidev want;
+
+	if (!bdf || host_bdf(bdf, strlen(bdf), &want))
+		return 0;
+	for (size_t k = 0; k < l->n; k++)
+		if (l->d[k].domain == want.domain && l->d[k].bus == want.bus && l->d[k].dev == want.dev &&
+		    l->d[k].func == want.func)
+			return 1;
+	return 0;
+}
+
 /* ---- running xl ---- */
 
 int xl_run(char *const args[], struct sbuf *out, struct err *e)

@@ -1,6 +1,7 @@
 /* Running Xen's `xl` (argv only) and parsing what it prints: `xl list`,
  * `xl list -l` (JSON), `xl info`, `xl sched-credit`, `xl sched-credit2`,
- * `xl vcpu-list` and `xl cpupool-list [-c]`, in the formats of tools/xl (Xen 4.17). */
+ * `xl vcpu-list`, `xl cpupool-list [-c]` and `xl pci-list`, in the formats of
+ * tools/xl (Xen 4.17). */
 #ifndef VMLAB_XEN_XL_H
 #define VMLAB_XEN_XL_H
 
@@ -145,6 +146,28 @@ struct xl_cpupools {
 int xl_parse_cpupool_list(const char *text, size_t len, const char *name, struct xl_cpupools *out,
 			  struct err *e);
 void xl_cpupools_free(struct xl_cpupools *l);
+
+/* One row of `xl pci-list DOMAIN` ("%02x.%01x %04x:%02x:%02x.%01x" under the
+ * header "Vdev Device", tools/xl/xl_pci.c): a device passed through. */
+struct xl_pcidev {
+	unsigned vslot, vfunc;            /* where the guest sees it (00.0 for a PV guest) */
+	unsigned domain, bus, dev, func;  /* the host's (dom0's) BDF */
+};
+
+struct xl_pcidevs {
+	size_t n;
+	struct xl_pcidev *d;
+};
+
+/* xl prints nothing, not even the header, for a domain without devices:
+ * empty (or blank) text is an empty list. */
+int xl_parse_pci_list(const char *text, size_t len, const char *name, struct xl_pcidevs *out,
+		      struct err *e);
+void xl_pcidevs_free(struct xl_pcidevs *l);
+
+/* 1 when l holds the host device bdf ("DDDD:BB:DD.F", hex, any case), else
+ * 0 (also for a bdf that is not of that form). */
+int xl_pcidevs_has(const struct xl_pcidevs *l, const char *bdf);
 
 /* Runs `xl ARGS...` (args[0] is the first argument after "xl"; NULL
  * terminated) with a timeout, capturing stdout into out. A non-zero exit

@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xl_sched s;
 	struct xl_vcpus v;
 	struct xl_cpupools c;
+	struct xl_pcidevs pd;
 
 	if (xl_parse_list(t, size, "f", &l, &e) == 0)
 		xl_domains_free(&l);
@@ -27,5 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		xl_vcpus_free(&v);
 	if (xl_parse_cpupool_list(t, size, "f", &c, &e) == 0)
 		xl_cpupools_free(&c);
+	if (xl_parse_pci_list(t, size, "f", &pd, &e) == 0) {
+		(void)xl_pcidevs_has(&pd, "0000:00:05.0");
+		xl_pcidevs_free(&pd);
+	}
 	return 0;
 }

@@ -20,6 +20,10 @@ expect 2 "$VMLAB" testbed guest up pv --tsc-mode fast && contains "$T/err" "--ts
 expect 2 "$VMLAB" testbed exec && contains "$T/err" "no command"
 expect 2 "$VMLAB" testbed cp a b && contains "$T/err" "dom0:PATH"
 expect 2 "$VMLAB" testbed up --frob
+expect 2 "$VMLAB" testbed up --iommu && contains "$T/err" "--iommu needs --net NET: the passthrough NIC joins that net"
+expect 2 "$VMLAB" testbed up --iommu --net lab --bare && contains "$T/err" "--bare testbed runs no Xen"
+expect 2 "$VMLAB" testbed guest up pvh --pci && contains "$T/err" "passthrough not yet supported for x86 PVH guests"
+expect 1 "$VMLAB" testbed guest up pv --pci && contains "$T/err" "not up"
 VMLAB_DATADIR=$T/nowhere expect 2 "$VMLAB" testbed build && contains "$T/err" "VMLAB_DATADIR"
 
 if command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null && command -v cpio >/dev/null; then

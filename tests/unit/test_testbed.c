@@ -1,6 +1,6 @@
 /* Unit tests of src/testbed: state file, ssh command lines, ports, paths and
- * names, the QEMU command line, shared nets, guest allocation and xl.cfg, the
- * shell side's facts. */
+ * names, the QEMU command line, shared nets, guest allocation and xl.cfg, PCI
+ * passthrough (up --iommu, guest up --pci), the shell side's facts. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -364,6 +364,118 @@ static void test_qemu_argv_named_net_cpus_xen_args(void **state)
 	argv_free(av);
 }
 
+/* The index of the first av[k] == opt whose next word starts with prefix, or -1. */
+static int find_arg(char **av, const char *opt, const char *prefix)
+{
+	for (int k = 0; av[k] && av[k + 1]; k++)
+		if (!strcmp(av[k], opt) && !strncmp(av[k + 1], prefix, strlen(prefix)))
+			return k;
+	return -1;
+}
+
+static void test_qemu_argv_iommu(void **state)
+{
+	struct tb_boot_opts o = { .ram_mib = 3072, .port = 10040, .name = "pt", .net_group = "239.193.7.9:31000",
+				  .net_index = 2 };
+	char **av = tb_qemu_argv(&o);
+	char mac[32], ptmac[32], want[128];
+	int iommu;
+
+	/* without --iommu: no IOMMU, no passthrough NIC */
+	assert_int_equal(find_arg(av, "-device", "intel-iommu"), -1);
+	assert_int_equal(find_arg(av, "-device", "e1000e"), -1);
+	assert_int_equal(find_arg(av, "-netdev", "socket,id=pt0"), -1);
+	assert_string_equal(after(av, "-machine"), "q35");
+	argv_free(av);
+
+	o.iommu = 1;
+	av = tb_qemu_argv(&o);
+	iommu = find_arg(av, "-device", "intel-iommu");
+	assert_true(iommu > 0);
+	assert_string_equal(av[iommu + 1], "intel-iommu,intremap=on");
+	assert_int_equal(find(av, "-device"), iommu);  /* before every other device */
+	assert_true(iommu < find(av, "-netdev"));
+	assert_string_equal(after(av, "-machine"), "q35");  /* TCG: no irqchip option */
+	assert_string_equal(after_nth(av, "-netdev", 2), "socket,id=pt0,mcast=239.193.7.9:31000,localaddr=127.0.0.1");
+	tb_net_pt_mac(2, ptmac, sizeof(ptmac));
+	tb_net_mac(2, mac, sizeof(mac));
+	assert_string_equal(ptmac, "52:54:00:ab:02:01");
+	assert_string_not_equal(ptmac, mac);
+	snprintf(want, sizeof(want), "e1000e,netdev=pt0,mac=%s,addr=0x5,romfile=", ptmac);
+	assert_string_equal(after_nth(av, "-device", 3), want);
+	assert_string_equal(TB_PT_BDF, "0000:00:05.0");
+	/* the dom0 kernel learns nothing new: the NIC is for a guest */
+	assert_string_equal(after(av, "-initrd"), "vmlinuz console=hvc0 quiet " TB_KERNEL_OPTS
+			    " vmlab.ip=10.0.2.1/16 vmlab.netmac=52:54:00:aa:02:01,dom0-initrd.cpio");
+	argv_free(av);
+
+	/* KVM's in-kernel irqchip cannot remap interrupts */
+	o.kvm = 1;
+	av = tb_qemu_argv(&o);
+	assert_string_equal(after(av, "-machine"), "q35,kernel-irqchip=split");
+	argv_free(av);
+}
+
+static void test_up_iommu_needs_net(void **state)
+{
+	struct tb_paths p;
+	struct tb_state s;
+	struct tb_up_opts o = { .iommu = 1, .timeout_s = 1 };
+	struct err e = { 0 };
+	int already = 0;
+
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(tb_up(&p, &o, NULL, &s, &already, &e), -EINVAL);
+	assert_string_equal(e.msg, "--iommu needs --net NET: the passthrough NIC joins that net");
+	o.net = "lab";
+	o.bare = 1;
+	assert_int_equal(tb_up(&p, &o, NULL, &s, &already, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "--bare"));
+}
+
+static void test_state_iommu_roundtrip(void **state)
+{
+	struct tb_paths p;
+	struct tb_state s = { .pid = 78, .port = 2223, .cpus = 2, .net_index = 4 }, r;
+	struct err e = { 0 };
+	char dir[] = "/tmp/vmlab-tbunit.XXXXXX";
+	const char old[] = "pid=1\nport=2\nmode=xen\nnet=lab\nnet_index=0\nnet_group=239.193.1.1:20000\n";
+	struct sbuf text = SBUF_INIT;
+	char f[PATH_MAX + 8];
+
+	assert_non_null(mkdtemp(dir));
+	memset(&p, 0, sizeof(p));
+	snprintf(p.dir, sizeof(p.dir), "%s", dir);
+	strcpy(s.mode, "xen");
+	strcpy(s.accel, "tcg");
+	strcpy(s.net, "ptnet");
+	strcpy(s.net_group, "239.193.3.4:25000");
+	s.iommu = 1;
+	assert_int_equal(tb_state_save(&p, &s, &e), 0);
+	snprintf(f, sizeof(f), "%s/state", dir);
+	assert_int_equal(file_read(f, &text, &e), 0);
+	assert_non_null(strstr(sbuf_str(&text), "\niommu=1\n"));
+	assert_int_equal(tb_state_load(&p, &r, &e), 0);
+	assert_int_equal(r.iommu, 1);
+	facts_are(&r, "a", 2, "", "ptnet", 4, "239.193.3.4:25000");
+	/* without --iommu the state does not name it, and reads back as 0 */
+	s.iommu = 0;
+	assert_int_equal(tb_state_save(&p, &s, &e), 0);
+	sbuf_reset(&text);
+	assert_int_equal(file_read(f, &text, &e), 0);
+	assert_null(strstr(sbuf_str(&text), "iommu"));
+	assert_int_equal(tb_state_load(&p, &r, &e), 0);
+	assert_int_equal(r.iommu, 0);
+	/* a state from before --iommu */
+	assert_int_equal(tb_state_parse(old, strlen(old), "state", &r, &e), 0);
+	assert_int_equal(r.iommu, 0);
+	assert_int_equal(tb_state_parse("pid=1\nport=2\niommu=2\n", 21, "st", &r, &e), -EBADMSG);
+	assert_string_equal(e.msg, "st:3:7: '2' is not a valid iommu");
+	tb_state_remove(&p);
+	sbuf_free(&text);
+	rmdir(dir);
+}
+
 static void test_xen_args_check(void **state)
 {
 	struct err e = { 0 };
@@ -546,6 +658,64 @@ static void test_guest_on_shared_net(void **state)
 	xlcfg_free(c);
 }
 
+static void test_guest_pci_cfg_and_refusals(void **state)
+{
+	struct tb_state s = { .net_index = 3, .iommu = 1 };
+	struct tb_guest g = { 0 }, gs[2] = { { "web", "pv", "10.0.3.11", 1 } };
+	struct tb_guest_opts o = { .type = "pv", .pci = 1 };
+	const struct xlcfg_value *pci;
+	struct sbuf text = SBUF_INIT;
+	struct xlcfg *c;
+	struct err e = { 0 };
+	char ip[32];
+
+	strcpy(s.net, "ptnet");
+	strcpy(s.name, "pt");
+	assert_int_equal(tb_guest_alloc(gs, 1, &o, &g, &e), 0);
+	assert_int_equal(g.pci, 1);
+	tb_guest_place(&s, &g);
+	c = guest_cfg(&g, &o);
+	assert_int_equal(xlcfg_get_list(c, "pci", &pci, &e), 0);
+	assert_int_equal(pci->nitems, 1);
+	assert_string_equal(pci->items[0]->str, TB_PT_BDF);
+	assert_string_equal(str(c, "extra"), "console=hvc0 quiet " TB_KERNEL_OPTS " vmlab.ip=10.0.3.12/16 "
+			    "vmlab.gw=10.0.3.1 vmlab.name=pv2 vmlab.ptip=10.0.3.250/16 vmlab.ptmac=52:54:00:ab:03:01");
+	xlcfg_free(c);
+	assert_int_equal(tb_guest_cfg(&g, &o, &text, &e), 0);
+	assert_non_null(strstr(sbuf_str(&text), "\npci = [ '" TB_PT_BDF "' ]\n"));
+	sbuf_reset(&text);
+	tb_net_pt_ip(3, ip, sizeof(ip));
+	assert_string_equal(ip, "10.0.3.250");
+	/* a guest without --pci has no pci key */
+	g.pci = 0;
+	c = guest_cfg(&g, &o);
+	assert_null(xlcfg_get(c, "pci"));
+	assert_null(strstr(str(c, "extra"), "vmlab.pt"));
+	xlcfg_free(c);
+
+	/* PVH: libxl's own reason, from the check and from the cfg */
+	assert_int_equal(tb_guest_pci_check(&s, gs, 1, "pvh", &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "passthrough not yet supported for x86 PVH guests"));
+	g = (struct tb_guest){ "pvh1", "pvh", "10.0.3.11", 1, .pci = 1 };
+	o.type = "pvh";
+	assert_int_equal(tb_guest_cfg(&g, &o, &text, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "passthrough not yet supported for x86 PVH guests"));
+	assert_int_equal(text.len, 0);
+	sbuf_free(&text);
+	/* pv and hvm pass; a testbed without --iommu does not */
+	assert_int_equal(tb_guest_pci_check(&s, gs, 1, "pv", &e), 0);
+	assert_int_equal(tb_guest_pci_check(&s, gs, 1, "hvm", &e), 0);
+	s.iommu = 0;
+	assert_int_equal(tb_guest_pci_check(&s, gs, 1, "hvm", &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "testbed pt is not up with --iommu"));
+	/* one holder at a time: the second is told who has it */
+	s.iommu = 1;
+	gs[1] = (struct tb_guest){ "ptpv", "pv", "10.0.3.12", 2, .pci = 1 };
+	assert_int_equal(tb_guest_pci_check(&s, gs, 2, "hvm", &e), -EBUSY);
+	assert_string_equal(e.msg, "--pci: guest ptpv holds the passthrough NIC 0000:00:05.0; "
+			    "'vmlab testbed guest down ptpv --testbed pt' first");
+}
+
 static void test_guest_cfg_refuses_quotes_in_extra(void **state)
 {
 	struct tb_guest g = { "pv1", "pv", "10.0.0.11", 1 };
@@ -577,11 +747,12 @@ static void test_const_env_read_by_sh(void **state)
 	close(fd);
 	tb_const_env(&env);
 	assert_int_equal(file_write_atomic(f, env.buf, env.len, &e), 0);
-	snprintf(sh, sizeof(sh), ". %s && printf '%%s|%%s|%%s|%%s|%%s' \"$VMLAB_DOM0_IP\" \"$VMLAB_NET_BITS\" "
-		 "\"$VMLAB_BRIDGE\" \"$VMLAB_READY\" \"$VMLAB_GUEST_READY\"", f);
+	snprintf(sh, sizeof(sh), ". %s && printf '%%s|%%s|%%s|%%s|%%s|%%s' \"$VMLAB_DOM0_IP\" \"$VMLAB_NET_BITS\" "
+		 "\"$VMLAB_BRIDGE\" \"$VMLAB_READY\" \"$VMLAB_GUEST_READY\" \"$VMLAB_PT_BDF\"", f);
 	assert_int_equal(proc_run(av, &o, &st, &e), 0);
 	assert_int_equal(st, 0);
-	assert_string_equal(sbuf_str(&out), TB_DOM0_IP "|24|" TB_BRIDGE "|" TB_READY_MARKER "|" TB_GUEST_READY_MARKER);
+	assert_string_equal(sbuf_str(&out), TB_DOM0_IP "|24|" TB_BRIDGE "|" TB_READY_MARKER "|" TB_GUEST_READY_MARKER
+			    "|" TB_PT_BDF);
 	unlink(f);
 	sbuf_free(&env);
 	sbuf_free(&out);
@@ -622,12 +793,16 @@ int main(void)
 		cmocka_unit_test(test_state_named_roundtrip_and_names),
 		cmocka_unit_test(test_qemu_argv_named_net_cpus_xen_args),
 		cmocka_unit_test(test_xen_args_check),
+		cmocka_unit_test(test_qemu_argv_iommu),
+		cmocka_unit_test(test_up_iommu_needs_net),
+		cmocka_unit_test(test_state_iommu_roundtrip),
 		cmocka_unit_test(test_net_forms_groups_addresses),
 		cmocka_unit_test(test_guest_on_shared_net),
 		cmocka_unit_test(test_guest_alloc_lowest_free_index),
 		cmocka_unit_test(test_guest_alloc_full_is_enospc),
 		cmocka_unit_test(test_guest_cfg_through_xlcfg),
 		cmocka_unit_test(test_guest_cfg_refuses_quotes_in_extra),
+		cmocka_unit_test(test_guest_pci_cfg_and_refusals),
 		cmocka_unit_test(test_const_env_read_by_sh),
 		cmocka_unit_test(test_log_marker_across_reads),
 	};

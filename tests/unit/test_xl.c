@@ -287,6 +287,64 @@ static void test_cpupool_list(void **state)
 	sbuf_free(&b);
 }
 
+static void test_pci_list(void **state)
+{
+	struct sbuf pv = fixture("pci-list-pv.txt"), hvm = fixture("pci-list-hvm.txt");
+	struct xl_pcidevs l;
+	struct err e = { 0 };
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{ "00.0 0000:00:05.0\n", "p:1:1: expected the `xl pci-list` header" },
+		{ "Vdev Device\n00.0 0000:00:05\n", "p:2:6: Device is not a BDF" },
+		{ "Vdev Device\n20.0 0000:00:05.0\n", "p:2:1: Vdev is not SLOT.FUNCTION" },
+		{ "Vdev Device\n00.8 0000:00:05.0\n", "p:2:1: Vdev is not SLOT.FUNCTION" },
+		{ "Vdev Device\n00.0 0000:00:20.0\n", "p:2:6: Device is not a BDF" },
+		{ "Vdev Device\n00.0 0000:00:05.0 x\n", "p:2:1: expected VDEV DEVICE" },
+	};
+
+	assert_int_equal(xl_parse_pci_list(pv.buf, pv.len, "pv", &l, &e), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.d[0].vslot, 0);
+	assert_int_equal(l.d[0].vfunc, 0);
+	assert_int_equal(l.d[0].domain, 0);
+	assert_int_equal(l.d[0].bus, 0);
+	assert_int_equal(l.d[0].dev, 5);
+	assert_int_equal(l.d[0].func, 0);
+	assert_true(xl_pcidevs_has(&l, "0000:00:05.0"));
+	assert_false(xl_pcidevs_has(&l, "0000:00:02.0"));
+	assert_false(xl_pcidevs_has(&l, "00:05.0"));
+	xl_pcidevs_free(&l);
+	assert_int_equal(xl_parse_pci_list(hvm.buf, hvm.len, "hvm", &l, &e), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.d[0].vslot, 4);
+	assert_true(xl_pcidevs_has(&l, "0000:00:05.0"));
+	xl_pcidevs_free(&l);
+
+	/* several devices, upper-case asked for; no device: xl prints nothing */
+	const char *two = "Vdev Device\n00.0 0000:00:05.0\n01.7 abcd:ef:1f.7\n";
+	assert_int_equal(xl_parse_pci_list(two, strlen(two), "p", &l, &e), 0);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.d[1].vslot, 1);
+	assert_int_equal(l.d[1].vfunc, 7);
+	assert_int_equal(l.d[1].domain, 0xabcd);
+	assert_int_equal(l.d[1].bus, 0xef);
+	assert_true(xl_pcidevs_has(&l, "ABCD:EF:1F.7"));
+	xl_pcidevs_free(&l);
+	assert_int_equal(xl_parse_pci_list("", 0, "p", &l, &e), 0);
+	assert_int_equal(l.n, 0);
+	assert_false(xl_pcidevs_has(&l, "0000:00:05.0"));
+	assert_int_equal(xl_parse_pci_list("Vdev Device\n", 12, "p", &l, &e), 0);
+	assert_int_equal(l.n, 0);
+
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		assert_int_equal(xl_parse_pci_list(bad[k].text, strlen(bad[k].text), "p", &l, &e), -EBADMSG);
+		assert_non_null(strstr(e.msg, bad[k].msg));
+	}
+	sbuf_free(&pv);
+	sbuf_free(&hvm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_info),
 		cmocka_unit_test(test_sched),
 		cmocka_unit_test(test_vcpu_list),
+		cmocka_unit_test(test_pci_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
