@@ -448,12 +448,21 @@ static void check_vifs(const struct xlcfg *c, struct cfg_report *r, enum guest_t
 	}
 }
 
-static void check_pci(const struct xlcfg *c, struct cfg_report *r)
+/* pci= entries parse, and the guest type can have them: libxl refuses
+ * passthrough to PVH guests (libxl_x86.c). */
+static void check_pci(const struct xlcfg *c, struct cfg_report *r, enum guest_type t)
 {
 	const struct xlcfg_value *l = get_list(c, r, "pci");
 
 	if (!l)
 		return;
+	if (t == GUEST_PVH && l->nitems) {
+		int line, col;
+
+		where(c, "pci", &line, &col);
+		diag(r, CFG_ERROR, line, col, "pci: passthrough not yet supported for x86 PVH guests (libxl); "
+		     "use type=\"hvm\" or \"pv\"");
+	}
 	for (size_t i = 0; i < l->nitems; i++) {
 		const struct xlcfg_value *it = l->items[i];
 		struct pcispec p;
@@ -672,7 +681,7 @@ void cfgcheck_run(const struct xlcfg *c, struct cfg_report *r)
 	check_boot(c, r, t);
 	check_disks(c, r, t);
 	check_vifs(c, r, t);
-	check_pci(c, r);
+	check_pci(c, r, t);
 	check_keys_for_type(c, r, t);
 	if (r->n)
 		qsort(r->d, r->n, sizeof(*r->d), cmp_diag);

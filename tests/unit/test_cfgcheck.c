@@ -132,6 +132,9 @@ static void test_vif_pci_cpus(void **state)
 	expect(PV "vif=[ 'type=ioemu' ]\n", 0, "only HVM guests have");
 	expect(PV "pci=[ '0000:03:00.0,permissive=1' ]\n", 0, NULL);
 	expect(PV "pci=[ '03:00.8' ]\n", 1, "t:3:8: error: pci 0: invalid PCI BDF");
+	expect(HVM "pci=[ '0000:00:05.0' ]\n", 0, NULL);
+	expect("name='g'\ntype='pvh'\nkernel='/k'\npci=[ '0000:00:05.0' ]\n", 1,
+	       "t:4:5: error: pci: passthrough not yet supported for x86 PVH guests");
 	expect(PV "cpus='0-3,^2'\ncpus_soft='node:0'\n", 0, NULL);
 	expect(PV "cpus='0-3,^all'\n", 1, "t:3:11: error: cpus: can't combine");
 	expect(PV "vcpus=2\ncpus=[ '0', '1', '2' ]\n", 0, "3 per-vCPU entries but only 2 vCPUs");
