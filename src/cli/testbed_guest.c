@@ -111,7 +111,8 @@ static int guest_up(int argc, char **argv)
 		return st ? st : 1;
 	fprintf(stderr, "vmlab %s: guest %s (%s, %ld MiB, %ld vCPU) answers on %s after %.1f s%s\n", TB_CLI, g.name,
 		g.type, o.memory_mib, o.vcpus, g.ip, (double)took_ms / 1000.0,
-		g.resets ? " (its first boot reset; it was booted once more)" : "");
+		g.resets == 1 ? " (its first boot reset; it was booted once more)" :
+		g.resets ? " (its first boots reset; it was booted again)" : "");
 	if (g.pci) {
 		char ip[32], mac[32];
 

@@ -33,6 +33,7 @@ struct xen_env {
 	char type[8];
 	char ip[32];
 	int created;
+	int boots;             /* xl creates of the guest beyond the first (resets at boot) */
 	struct env guest;      /* the ssh environment inside the guest */
 	char **guest_opts;     /* its ssh options */
 };
@@ -163,20 +164,58 @@ static int wait_ssh(struct env *v, struct xen_env *s, long timeout_s, struct err
 		       "last line: %.300s", v->name, s->name, s->ip, timeout_s, last.msg, con);
 }
 
-/* wait_ssh; vmlab's own HVM or PVH guest on a testbed that is gone before its ssh
- * answers (a reset at boot, now and then, under TCG's emulated SVM) is
- * created once more from its config, and that is said on stderr. */
+#define MAX_REBOOTS 2   /* creates once more after a reset at boot */
+
+/* 1 when guest s of type is vmlab's own HVM or PVH guest on a testbed: such
+ * a guest triple-faults at boot now and then under TCG's emulated SVM
+ * (Xen: "Triple fault - invoking HVM shutdown action 1"), and may be
+ * created once more. */
+static int may_reboot(const struct xen_env *s, const char *type)
+{
+	return strcmp(s->type, "pv") && is_type(type, strlen(type)) && host_is_testbed(&s->h) &&
+	       s->boots < MAX_REBOOTS;
+}
+
+/* Creates guest s once more after a reset at boot (why says how it showed),
+ * said on stderr. */
+static int reboot_guest(struct xen_env *s, const char *why, struct err *e)
+{
+	s->boots++;
+	fprintf(stderr, "vmlab: guest %s %s (a reset at boot); booting it once more\n", s->name, why);
+	return guest_recreate(&s->h, s->name, e);
+}
+
+/* guest_readback; a guest gone before it (a reset at boot) is created
+ * again and read back once more. */
+static int readback_booted(struct xen_env *s, const char *type, const char *sched, const struct guest_shape *sh,
+			   struct sbuf *shape, struct err *e)
+{
+	int rc;
+
+	while ((rc = guest_readback(&s->h, s->name, sched, sh, shape, e)) && may_reboot(s, type) &&
+	       !guest_exists(&s->h, s->name)) {
+		sbuf_reset(shape);
+		if ((rc = reboot_guest(s, "was gone before its settings could be read back", e)))
+			return rc;
+	}
+	return rc;
+}
+
+/* wait_ssh; vmlab's own HVM or PVH guest on a testbed that is gone before
+ * its ssh answers is created once more from its config. */
 static int wait_booted(struct env *v, struct xen_env *s, const char *type, struct err *e)
 {
 	long t = !strcmp(s->type, "hvm") ? 600 : 180;
-	int rc = wait_ssh(v, s, t, e);
+	int rc;
 
-	if (rc != -EIO || !strcmp(s->type, "pv") || !is_type(type, strlen(type)) || !host_is_testbed(&s->h))
-		return rc;
-	fprintf(stderr, "vmlab: %s; booting it once more\n", e->msg);
-	if ((rc = guest_recreate(&s->h, s->name, e)))
-		return rc;
-	return wait_ssh(v, s, t, e);
+	while ((rc = wait_ssh(v, s, t, e)) == -EIO && may_reboot(s, type)) {
+		char why[sizeof(e->msg) + 32];
+
+		snprintf(why, sizeof(why), "is gone: %s", e->msg);
+		if ((rc = reboot_guest(s, why, e)))
+			return rc;
+	}
+	return rc;
 }
 
 /* The host's Xen facts (xl info) and scheduler of pool (NULL: Xen's). */
@@ -283,7 +322,7 @@ int env_xen_open_on(struct env *v, const char *type, const char *spec, struct er
 	}
 	v->priv = s;
 	if ((rc = host_facts(s, sh.pool, &hf, sched, e)) || (rc = create(v, s, type, &sh, e)) ||
-	    (rc = guest_readback(&s->h, s->name, sched, &sh, &shape, e)))
+	    (rc = readback_booted(s, type, sched, &sh, &shape, e)))
 		goto fail;
 	s->guest_opts = env_xen_guest_ssh_opts(&s->h, v->ssh_options);
 	if ((rc = wait_booted(v, s, type, e)) || (rc = open_guest(v, s, type, e)))

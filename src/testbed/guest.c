@@ -364,13 +364,15 @@ static int create_wait(const struct tb_paths *p, const struct tb_state *s, struc
 		rc = dom0_sh(p, s, sbuf_str(sh), cfg, (uint64_t)(timeout_s + 120) * 1000, out, er, e);
 		/* vmlab-guest-wait's words for a domain gone before its marker;
 		 * HVM and PVH guests (an HVM container under TCG's emulated
-		 * SVM) are seen to reset at boot now and then: booted once more */
-		if (rc <= 0 || !strcmp(g->type, "pv") || g->resets || !strstr(sbuf_str(out), "is no longer running"))
+		 * SVM) triple-fault at boot now and then: booted once more, up
+		 * to TB_GUEST_MAX_RESETS times */
+		if (rc <= 0 || !strcmp(g->type, "pv") || g->resets >= TB_GUEST_MAX_RESETS ||
+		    !strstr(sbuf_str(out), "is no longer running"))
 			return rc;
 		g->resets++;
 		if (diag)
-			sbuf_printf(diag, "guest %s reset while booting; booted once more. The first boot:\n%s", g->name,
-				    sbuf_str(out));
+			sbuf_printf(diag, "guest %s reset while booting; booted once more. Boot %d:\n%s", g->name,
+				    g->resets, sbuf_str(out));
 	}
 }
 

@@ -89,10 +89,12 @@ int tb_guest_pci_check(const struct tb_state *s, const struct tb_guest *gs, int 
  * -EIO the guest did not come up (diag, when non-NULL, gets what dom0 said:
  * xl's messages and the guest's console tail) or the NIC could not be made
  * assignable or is not listed for the guest (which is then left up and
- * recorded), -EHOSTUNREACH it booted but its ssh does not answer. An HVM guest whose
- * domain is gone before its ready marker (a reset at boot: under TCG's
- * emulated SVM an HVM boot now and then resets right after the option ROM
- * or GRUB loaded the kernel) is booted once more; g->resets counts it. */
+ * recorded), -EHOSTUNREACH it booted but its ssh does not answer. An HVM or
+ * PVH guest whose domain is gone before its ready marker (a reset at boot:
+ * under TCG's emulated SVM such a guest now and then triple-faults early in
+ * its kernel's boot) is booted once more, up to TB_GUEST_MAX_RESETS times;
+ * g->resets counts them. */
+#define TB_GUEST_MAX_RESETS 2
 int tb_guest_up(const struct tb_paths *p, const struct tb_state *s, const struct tb_guest_opts *o,
 		struct tb_guest *g, uint64_t *took_ms, struct sbuf *diag, struct err *e);
 
