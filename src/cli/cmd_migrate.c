@@ -5,6 +5,7 @@
 #include "cli/cmd.h"
 #include "cli/host_cli.h"
 
+#include "host/guest.h"
 #include "host/migrate.h"
 #include "measure/clock.h"
 #include "measure/probe.h"
@@ -80,6 +81,8 @@ static void print_plan(const struct migrate_opts *o, const struct migrate_plan *
 	       p->dst_free_mib);
 	if (p->local)
 		printf("  xl's localhost migration: xl migrate -s '' %s '%s'\n", p->name, p->dest);
+	else if (!p->ssh_default && !p->transport[0])
+		printf("  transport: %s (xl migrate -s '': the command itself)\n", p->dest);
 	else if (p->ssh_default)
 		printf("  transport: ssh %s xl migrate-receive (xl's default)\n", p->dest);
 	else
@@ -208,8 +211,12 @@ static int migrate_main(int argc, char **argv)
 	}
 	if (migrate_run(&src, &dst, o.no_probe ? NULL : &probe, &p, o.interval_ns, o.lead_ns / 1000000,
 			o.tail_ns / 1000000, (long)o.timeout_s, &r, &e) < 0) {
-		st = cli_fail(SUB, &e);
-		st = st == 2 ? 1 : st;
+		int on_dst = guest_exists(&dst, p.name), on_src = guest_exists(&src, p.name);
+
+		fprintf(stderr, "vmlab %s: %s; a domain %s runs on the source: %s, on the target: %s%s\n", SUB, e.msg,
+			p.name, on_src ? "yes" : "no", on_dst ? "yes" : "no",
+			e.code == -ETIMEDOUT ? " (xl migrate may still be at work in the source's dom0)" : "");
+		st = 1;
 	} else {
 		probe_figures(sbuf_str(&r.probe_json), &gap, &at, &sent, &lost);
 		print_result(&o, &p, &r, gap, at, sent, lost);

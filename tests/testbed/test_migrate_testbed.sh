@@ -16,7 +16,7 @@ command -v apt-get >/dev/null || skip "apt-get is missing: the testbed is assemb
 qemu-system-x86_64 -netdev help 2>/dev/null | grep -qw socket || skip "this QEMU has no socket netdev"
 
 export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test/$(basename "$SRC_DIR")-$(echo "$SRC_DIR" | cksum | cut -d' ' -f1)}
-limit_s=${VMLAB_TESTBED_TEST_LIMIT:-1800}
+limit_s=${VMLAB_TESTBED_TEST_LIMIT:-5400}
 start=$SECONDS
 watchdog=
 net=tm$$
@@ -79,7 +79,7 @@ expect 0 "$VMLAB" testbed guest exec mg --testbed ma -- cat /proc/uptime && up0=
 for dir in "ma mb" "mb ma"; do
 	set -- $dir
 	step "migrate mg from $1 to $2"
-	expect 0 "$VMLAB" migrate mg --from "testbed:$1" --to "testbed:$2" -o "$T/m.jsonl"
+	expect 0 "$VMLAB" migrate mg --from "testbed:$1" --to "testbed:$2" --timeout 2400 -o "$T/m.jsonl"
 	cat "$T/out" "$T/err"
 	contains "$T/out" "^migrated in [0-9.]+ s \(xl migrate in the source's dom0\); now domain [0-9]+ on testbed:$2, gone from the source"
 	contains "$T/out" "^downtime: [0-9.]+ ms \(the largest gap between the probe's replies"
