@@ -5,8 +5,8 @@
 # scaled down (--think-scale) so a search fits in minutes: the numbers are a
 # non-standard, scaled run, labelled as such in the results. The search starts
 # at 10 sessions: fewer make too few pages in 10 s for a valid QoS verdict.
-# --quick: one short search per workload (one iteration at the answer, 5 s
-# measured per step), for CI.
+# --quick: one short, coarse search per workload (to within 16 sessions, one
+# iteration at the answer, 5 s measured per step), for CI.
 # Usage: examples/task4.sh [--quick] [OUT_DIR]   (vmlab on PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,8 +57,8 @@ serve() { # N: (re)start serve with the file set for N sessions; sets http_url, 
   served=$1
 }
 
-iters=2 phases=(--rampup 2s --warmup 3s --run 10s --rampdown 1s)
-[ $quick = 1 ] && iters=1 phases=(--rampup 1s --warmup 2s --run 5s --rampdown 1s)
+iters=2 step=1 phases=(--rampup 2s --warmup 3s --run 10s --rampdown 1s)
+[ $quick = 1 ] && iters=1 step=16 phases=(--rampup 1s --warmup 2s --run 5s --rampdown 1s)
 for w in banking ecommerce support; do
   hi=$sessions
   # a bound the workload passes is no bound: one QoS run at it decides
@@ -74,7 +74,7 @@ for w in banking ecommerce support; do
   done
   serve "$hi"
   echo "== task 4: $w: largest passing session count (think times x$scale)"
-  vmlab web search -w "$w" --min 10 --max "$hi" -i "$iters" "${phases[@]}" \
+  vmlab web search -w "$w" --min 10 --max "$hi" --step "$step" -i "$iters" "${phases[@]}" \
     --url "$http_url" --tls-url "$tls_url" \
     --think-scale "$scale" \
     --fileset-sessions "$hi" --label "loopback, think x$scale" --results "$results" ||

@@ -24,7 +24,7 @@ struct opts {
 	enum mode mode;
 	const char *name;
 	struct web_load_cfg cfg;
-	unsigned sessions, iterations, min, max, fileset_sessions;
+	unsigned sessions, iterations, min, max, step, fileset_sessions;
 	bool json;
 	const char *results;
 	const char *env, *label;
@@ -77,6 +77,8 @@ static const struct opt run_opts[] = {
 static const struct opt search_opts[] = {
 	COUNT("min", 0, min, .def = "1", .help = "smallest count tried"),
 	COUNT("max", 0, max, .help = "largest count tried (required)"),
+	COUNT("step", 0, step, .def = "1", .help = "bisect until the largest passing count is "
+	      "known to within N: the answer is at most N-1 below it (1: exact)"),
 	COUNT("iterations", 'i', iterations, .def = "3", .help = "iterations at the answer"),
 	COMMON_OPTS
 };
@@ -97,9 +99,10 @@ static const struct cli_usage run_help = {
 	run_opts,
 };
 static const struct cli_usage search_help = {
-	"usage: vmlab web search -w WORKLOAD --max N [--min N] [-i ITERATIONS] [OPTIONS]\n"
+	"usage: vmlab web search -w WORKLOAD --max N [--min N] [--step N] [-i ITERATIONS] [OPTIONS]\n"
 	"The largest session count in [min, max] that passes QoS, by bisection with\n"
-	"one iteration per step, then ITERATIONS repeated at the answer.\n"
+	"one iteration per step (until it is known to within --step), then\n"
+	"ITERATIONS repeated at the answer.\n"
 	"Exit 0 found, 1 not even min passes.\n\n",
 	search_opts,
 };
@@ -256,7 +259,7 @@ static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool st
 
 /* The search's record (a web record): the SPECweb-style metric, for the
  * results store and vmlab report; bound as in search_result. */
-static void search_record(const struct opts *o, unsigned answer, bool min_failed,
+static void search_record(const struct opts *o, unsigned answer, unsigned upper, bool min_failed,
 			  const char *bound, struct sbuf *out)
 {
 	struct record r;
@@ -282,6 +285,9 @@ static void search_record(const struct opts *o, unsigned answer, bool min_failed
 	r.bound = bound ? xstrdup(bound) : NULL;
 	record_add_fmt(&r, "min", "%u", o->min);
 	record_add_fmt(&r, "max", "%u", o->max);
+	record_add_fmt(&r, "step", "%u", o->step);
+	if (answer && upper > answer)
+		record_add_fmt(&r, "answer_upper", "%u", upper);
 	record_add_fmt(&r, "iterations", "%u", o->iterations);
 	record_to_json(&r, out);
 	record_clear(&r);
@@ -291,8 +297,10 @@ static void search_record(const struct opts *o, unsigned answer, bool min_failed
  * count, or a bound when the answer is at the end of the range (">= max" when
  * max passed, "< min" when min failed; "bound" is "upper" or "lower"). answer
  * 0 without min_failed: no count held over all iterations (a failed record).
- * Returns the exit status. */
-static int search_result(const struct opts *o, unsigned answer, bool min_failed)
+ * upper: the largest count not known to fail (above answer when --step ended
+ * the bisection first; the record's "answer_upper" then). Returns the exit
+ * status. */
+static int search_result(const struct opts *o, unsigned answer, unsigned upper, bool min_failed)
 {
 	const char *bound = answer == o->max ? "upper" : !answer && min_failed ? "lower" : NULL;
 	struct sbuf rec = SBUF_INIT;
@@ -302,13 +310,16 @@ static int search_result(const struct opts *o, unsigned answer, bool min_failed)
 	printf("%s: largest passing session count in [%u, %u]: ", o->cfg.wl->name, o->min, o->max);
 	if (!answer && !min_failed)
 		printf("none held over %u iterations\n", o->iterations);
+	else if (!bound && upper > answer)
+		printf("%u (--step %u: the largest passing count is in [%u, %u])\n", answer, o->step,
+		       answer, upper);
 	else if (!bound)
 		printf("%u\n", answer);
 	else if (answer)
 		printf(">= %u (bound: the largest count tried, --max, passed)\n", answer);
 	else
 		printf("< %u (bound: the smallest count tried, --min, failed)\n", o->min);
-	search_record(o, answer, min_failed, bound, &rec);
+	search_record(o, answer, upper, min_failed, bound, &rec);
 	if (o->json)
 		fputs(sbuf_str(&rec), stdout);
 	if (o->results && file_append_sync(o->results, rec.buf, rec.len, &e))
@@ -332,6 +343,7 @@ static void client_argv(const struct opts *o, char **argv, char num[16][32])
 	if (o->mode == M_SEARCH) {
 		NUM("--min", "%u", o->min);
 		NUM("--max", "%u", o->max);
+		NUM("--step", "%u", o->step);
 	} else
 		NUM("-n", "%u", o->sessions);
 	if (o->mode != M_LOAD)
@@ -466,7 +478,7 @@ static int main_common(enum mode mode, const char *name, const struct cli_usage 
 		rc = trial(&o, lo, 1, true, "web-search", &pass);
 		min_failed = !pass;
 		while (!rc && pass && rounds++ < 8) {
-			while (!rc && lo < hi) {
+			while (!rc && hi - lo >= o.step) {
 				unsigned mid = lo + (hi - lo + 1) / 2;
 
 				rc = trial(&o, mid, 1, true, "web-search", &pass);
@@ -492,7 +504,7 @@ static int main_common(enum mode mode, const char *name, const struct cli_usage 
 			pass = true;
 		}
 		if (!rc)
-			rc = search_result(&o, answer, min_failed);
+			rc = search_result(&o, answer, hi, min_failed);
 	}
 	transport_tls_ctx_free(o.cfg.tls_ctx);
 	sbuf_free(&vms);

@@ -63,6 +63,12 @@ contains "$T/out" 'largest passing session count in \[1, 4\]: >= 4 \(bound: the 
 contains "$T/search.jsonl" '^\{"kind":"web-search-result","environment":"native",("facts":\{[^}]*\},)?"benchmark":"web-support",.*"value":4,"unit":"sessions",.*"bound":"upper"'
 expect 0 "$VMLAB" report "$T/search.jsonl" && contains "$T/out" '\| web-support \| native \| 1 \| >= 4 sessions \(bound\) \|'
 contains "$T/out" '\| web-support-load @ 4 sessions \| native \| '
+# test_search_step: --step 4 over [1, 8] tries 1 and 5, then stops: the answer with its interval
+expect 0 timeout 60 "$VMLAB" web search -w support --min 1 --max 8 --step 4 -i 1 "${urls[@]}" "${short[@]}" \
+  --results "$T/step.jsonl" --env native
+contains "$T/out" 'largest passing session count in \[1, 8\]: 5 \(--step 4: the largest passing count is in \[5, 8\]\)$'
+contains "$T/step.jsonl" '"kind":"web-search-result",.*"value":5,"unit":"sessions",.*"step":4,"answer_upper":8,'
+[ "$(grep -c '"kind":"web-search",' "$T/step.jsonl")" = 3 ] || fail "--step 4: wanted 3 trials (1, 5, 5 again)"
 
 # bad usage
 expect 2 "$VMLAB" web load -n 2 && contains "$T/err" 'workload'
