@@ -5,7 +5,10 @@
 #     ($VMLAB_TESTBED_TEST_HOME, default ~/.cache/vmlab-test: a user's testbed
 #     and caches are left alone); then writes to LEFTOVERS the live QEMU, nginx
 #     and vmlab server processes ("PID ARGS") that did not run before it
-#     (LEFTOVERS.before: those that did). Exits with the job's status.
+#     (LEFTOVERS.before: those that did). Then checks that task 2's PVH and
+#     HVM records (OUT/task2.jsonl, OUT out/quick with --quick, else out)
+#     carry Xen's facts of their guest type. Exits with the job's status, 1
+#     when that check fails.
 #   lab.sh check LEFTOVERS: 0 when LEFTOVERS lists nothing, 1 (printing
 #     "left running: PID ARGS" for each) when it does, 77 when no job ran.
 #     A job killed before its end (a timeout) left only LEFTOVERS.before: the
@@ -28,6 +31,13 @@ case $step in
     rc=$?
     sleep 2
     comm -13 "$state.before" <(leftovers) >"$state"
+    out=out; case " $* " in *" --quick "*) out=out/quick ;; esac
+    case " $* " in *" task2 "*) ;; *" task"[134]" "*) exit $rc ;; esac # task 2 not run
+    for type in pvh hvm; do
+      grep -qE '"environment":"testbed:'$type'","label":"testbed \(emulated hardware\)","facts":\{[^}]*"xen_version":"4\.17[^"]*",[^}]*"guest_type":"'$type'","tsc_mode":"native","xen_host":"[^"]+","host_kind":"testbed","shape":"vcpus=1 [^"]*","machine":"[^"]*"\}' \
+        "$out/task2.jsonl" 2>/dev/null ||
+        { echo "lab.sh: no testbed:$type record with Xen's facts of a $type guest in $out/task2.jsonl"; rc=1; }
+    done
     exit $rc ;;
   check)
     if [ -f "$state" ]; then
