@@ -133,7 +133,9 @@ static int testbed_route(struct host *src, const char *sn, const char *dn, struc
 	if ((rc = host_copy_to(src, key, KEY_PATH, e)) || (rc = host_run_ok(src, chmod, 30000, NULL, e)))
 		return rc;
 	snprintf(p->key_path, sizeof(p->key_path), "%s", KEY_PATH);
-	snprintf(p->transport, sizeof(p->transport), "dbclient -y -y -i %s", KEY_PATH);
+	p->listen_port = 9000 + (unsigned)getpid() % 1000;
+	snprintf(p->dest, sizeof(p->dest), "nc %s %u", ip, p->listen_port);
+	p->transport[0] = 0;
 	return 0;
 }
 
@@ -265,6 +267,61 @@ static double mono_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The receiver's script: PORT then the command; prints the receiver's pid. */
+static const char receiver_sh[] = "setsid nc -l -p \"$1\" -e xl migrate-receive </dev/null >/dev/null 2>&1 & echo $!";
+
+/* 1 when h has a TCP socket listening on port (any address). */
+static int listening(struct host *h, unsigned port)
+{
+	char pat[40];
+	char *argv[] = { "grep", "-q", pat, "/proc/net/tcp", NULL };
+	int st = 1;
+	struct err e = { 0 };
+
+	snprintf(pat, sizeof(pat), ":%04X 00000000:0000 0A", port);
+	return host_run(h, argv, &(struct proc_opts){ .timeout_ms = 30000 }, &st, &e) == 0 && st == 0;
+}
+
+/* Starts p's one-shot receiver on dst, listening within 20 s; its pid in
+ * *pid. 0 or -errno (e). */
+static int receiver_start(struct host *dst, const struct migrate_plan *p, long *pid, struct err *e)
+{
+	char port[16];
+	char *argv[] = { "sh", "-c", (char *)receiver_sh, "sh", port, NULL };
+	struct sbuf out = SBUF_INIT;
+	int rc;
+
+	snprintf(port, sizeof(port), "%u", p->listen_port);
+	if (listening(dst, p->listen_port))
+		return err_set(e, -EADDRINUSE, "port %u is in use on the target's dom0: no receiver there",
+			       p->listen_port);
+	rc = host_run_ok(dst, argv, 30000, &out, e);
+	*pid = rc ? 0 : atol(sbuf_str(&out));
+	sbuf_free(&out);
+	if (rc)
+		return rc;
+	for (int k = 0; k < 100; k++) {
+		if (listening(dst, p->listen_port))
+			return 0;
+		sleep_ms(200);
+	}
+	return err_set(e, -ETIMEDOUT, "the receiver (nc -l -p %u -e xl migrate-receive) on the target's "
+		       "dom0 did not listen within 20 s", p->listen_port);
+}
+
+/* Stops a receiver still running (pid from receiver_start). */
+static void receiver_stop(struct host *dst, long pid)
+{
+	char num[24];
+	char *argv[] = { "kill", num, NULL };
+	struct err e = { 0 };
+
+	if (pid <= 0)
+		return;
+	snprintf(num, sizeof(num), "%ld", pid);
+	(void)host_run_ok(dst, argv, 30000, NULL, &e);
+}
+
 /* xl migrate in the source's dom0, timed there; into r. */
 static int run_xl(struct host *src, const struct migrate_plan *p, long timeout_s, struct migrate_result *r,
 		  struct err *e)
@@ -372,10 +429,15 @@ int migrate_run(struct host *src, struct host *dst, struct host *probe_host, con
 	char stop[80];
 	pthread_t t;
 	bool probing = false;
+	long receiver = 0;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->dst_domid = -1;
+	if (p->listen_port && (rc = receiver_start(dst, p, &receiver, e))) {
+		receiver_stop(dst, receiver);
+		return rc;
+	}
 	snprintf(stop, sizeof(stop), "/tmp/vmlab-probe-stop.%d.%ld", (int)getpid(), (long)time(NULL));
 	if (!probe_host || !p->ip[0])
 		snprintf(r->probe_error, sizeof(r->probe_error), "%s", !p->ip[0] ?
@@ -392,12 +454,16 @@ int migrate_run(struct host *src, struct host *dst, struct host *probe_host, con
 		sleep_ms(tail_ms);
 		probe_end(&j, t, dst, stop, r);
 	}
-	if (rc)
+	if (rc) {
+		receiver_stop(dst, receiver);
 		return rc;
+	}
 	r->on_dst = (r->dst_domid = domid_on(dst, p->name)) >= 0;
 	r->on_src = p->local ? r->on_dst : domid_on(src, p->name) >= 0;
 	r->ok = r->xl_status == 0 && strstr(sbuf_str(&r->xl_out), "Migration successful") && r->on_dst &&
 		(p->local || !r->on_src);
+	if (!r->ok)
+		receiver_stop(dst, receiver);
 	return 0;
 }
 
