@@ -132,6 +132,58 @@ tb_why_not_up() {
 	tail -30 "$VMLAB_HOME/testbed/console.log"
 	cat "$VMLAB_HOME/testbed/dom0-ps.txt" 2>/dev/null
 }
+# Named testbeds (vmlab testbed up --name BED) of a test: tb_state_of BED
+# (its state file), tb_pid_of BED (its QEMU's pid), tb_qemu_runs PID.
+tb_state_of() { echo "$VMLAB_HOME/testbed/beds/$1/state"; }
+tb_pid_of() { sed -n 's/^pid=//p' "$(tb_state_of "$1")" 2>/dev/null; }
+tb_qemu_runs() { [ -n "$1" ] && grep -qs qemu-system "/proc/$1/cmdline"; }
+# tb_named_start MIN_MIB LIMIT_S BED...: the start of a tests/testbed/*.sh
+# that boots named testbeds on a shared net: SKIP without QEMU (and its
+# socket netdev), apt-get or MIN_MIB of free RAM; VMLAB_HOME from
+# VMLAB_TESTBED_TEST_HOME (default: one per checkout under
+# ~/.cache/vmlab-test); SKIP when a BED is up already (another run uses
+# it). At exit every BED goes down (a QEMU still there then is killed and
+# counted as a failure) and $T is removed; after VMLAB_TESTBED_TEST_LIMIT
+# seconds (default LIMIT_S) or a signal the test fails. expect runs its
+# command in the background (expect_bg); step MSG prints MSG after the
+# seconds so far.
+tb_named_start() {
+	local min=$1 b
+	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
+	command -v apt-get >/dev/null || skip "apt-get is missing: the testbed is assembled from Debian packages"
+	[ "$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)" -ge "$min" ] ||
+		skip "less than $min MiB of RAM available"
+	qemu-system-x86_64 -netdev help 2>/dev/null | grep -qw socket || skip "this QEMU has no socket netdev"
+	export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test/$(basename "$SRC_DIR")-$(echo "$SRC_DIR" | cksum | cut -d' ' -f1)}
+	tb_limit_s=${VMLAB_TESTBED_TEST_LIMIT:-$2} tb_start=$SECONDS tb_down_timeout=30
+	shift 2
+	tb_beds=
+	for b in "$@"; do
+		tb_qemu_runs "$(tb_pid_of "$b")" && skip "testbed $b is already up in $VMLAB_HOME (another run uses it)"
+	done
+	tb_beds="$*"
+	trap tb_named_cleanup EXIT
+	trap 'echo "FAIL: interrupted or over the ${tb_limit_s}s limit" >&2; nfail=$((nfail + 1)); tb_down_timeout=0; exit 1' INT TERM
+	(sleep "$tb_limit_s"; kill -TERM $$) >/dev/null 2>&1 &
+	tb_watchdog=$!
+	expect() { expect_bg "$@"; }
+	step() { echo "[$((SECONDS - tb_start))s] $*"; }
+}
+tb_named_cleanup() {
+	trap - EXIT INT TERM
+	[ -n "${tb_watchdog:-}" ] && kill_tree "$tb_watchdog"
+	local b pids=
+	for b in $tb_beds; do pids="$pids $(tb_pid_of "$b")"; done
+	for b in $tb_beds; do "$VMLAB" testbed down --name "$b" --timeout "$tb_down_timeout" >/dev/null 2>&1; done
+	for b in $pids; do
+		if tb_qemu_runs "$b"; then
+			kill -9 "$b"
+			echo "FAIL: QEMU $b was still running after down; killed" >&2
+			nfail=$((nfail + 1))
+		fi
+	done
+	rm -rf "$T"
+}
 # start_sshd: a private sshd on a free loopback port with its own host key,
 # accepting root with the key $T/userkey; sets sshd_port and stops it at
 # exit. Returns 1 (with the reason in sshd_why) when it cannot run here.

@@ -10,42 +10,9 @@
 # tears down. Environment: VMLAB_TESTBED_TEST_HOME as in test_testbed.sh.
 . "$(dirname "$0")/../lib.sh"
 
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
-command -v apt-get >/dev/null || skip "apt-get is missing: the testbed is assembled from Debian packages"
-[ "$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)" -ge 7168 ] ||
-	skip "less than 7 GiB of RAM available (two testbeds need 2 x 2 GiB and room)"
-qemu-system-x86_64 -netdev help 2>/dev/null | grep -qw socket || skip "this QEMU has no socket netdev"
-
-export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test/$(basename "$SRC_DIR")-$(echo "$SRC_DIR" | cksum | cut -d' ' -f1)}
-limit_s=${VMLAB_TESTBED_TEST_LIMIT:-5400}
-start=$SECONDS
-watchdog=
+tb_named_start 7168 5400 ma mb
 net=tm$$
-beds="ma mb"
-
-expect() { expect_bg "$@"; }
-state_of() { echo "$VMLAB_HOME/testbed/beds/$1/state"; }
-pid_of() { sed -n 's/^pid=//p' "$(state_of "$1")" 2>/dev/null; }
-qemu_runs() { [ -n "$1" ] && grep -qs qemu-system "/proc/$1/cmdline"; }
-
-cleanup() {
-	trap - EXIT INT TERM
-	[ -n "$watchdog" ] && kill_tree "$watchdog"
-	local b pids=
-	for b in $beds; do pids="$pids $(pid_of "$b")"; done
-	for b in $beds; do "$VMLAB" testbed down --name "$b" --timeout 30 >/dev/null 2>&1; done
-	for b in $pids; do qemu_runs "$b" && kill -9 "$b"; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'echo "FAIL: interrupted or over the ${limit_s}s limit" >&2; nfail=$((nfail + 1)); exit 1' INT TERM
-watchdog_start "$limit_s"
-step() { echo "[$((SECONDS - start))s] $*"; }
 on() { "$VMLAB" testbed exec --name "$1" -- xl list >"$T/xl.$1" 2>&1; grep -q "^$2 " "$T/xl.$1"; }
-
-for b in $beds; do
-	qemu_runs "$(pid_of "$b")" && { beds=; skip "testbed $b is already up in $VMLAB_HOME (another run uses it)"; }
-done
 
 step "build"
 expect 0 "$VMLAB" testbed build || { cat "$T/out" "$T/err"; exit 1; }

@@ -13,49 +13,13 @@
 # VMLAB_TESTBED_TEST_LIMIT (seconds, default 2700).
 . "$(dirname "$0")/../lib.sh"
 
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
-command -v apt-get >/dev/null || skip "apt-get is missing: the testbed is assembled from Debian packages"
-[ "$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)" -ge 2560 ] || skip "less than 2.5 GiB of RAM available"
-qemu-system-x86_64 -netdev help 2>/dev/null | grep -qw socket || skip "this QEMU has no socket netdev"
+bed=pt
+tb_named_start 2560 2700 "$bed"
 qemu-system-x86_64 -device help 2>/dev/null >"$T/devices" || true
 grep -q 'name "intel-iommu"' "$T/devices" || skip "this QEMU has no intel-iommu device"
 grep -q 'name "e1000e"' "$T/devices" || skip "this QEMU has no e1000e device"
-
-export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test/$(basename "$SRC_DIR")-$(echo "$SRC_DIR" | cksum | cut -d' ' -f1)}
-limit_s=${VMLAB_TESTBED_TEST_LIMIT:-2700}
-start=$SECONDS
-watchdog=
-bed=pt
 net=ptn$$
 bdf=0000:00:05.0
-
-expect() { expect_bg "$@"; }
-
-state_of() { echo "$VMLAB_HOME/testbed/beds/$1/state"; }
-pid_of() { sed -n 's/^pid=//p' "$(state_of "$1")" 2>/dev/null; }
-qemu_runs() { [ -n "$1" ] && grep -qs qemu-system "/proc/$1/cmdline"; }
-
-down_timeout=30
-cleanup() {
-	trap - EXIT INT TERM
-	[ -n "$watchdog" ] && kill_tree "$watchdog"
-	local pid
-	pid=$(pid_of "$bed")
-	[ -n "$bed" ] && "$VMLAB" testbed down --name "$bed" --timeout "$down_timeout" >/dev/null 2>&1
-	if qemu_runs "$pid"; then
-		kill -9 "$pid"
-		echo "FAIL: QEMU $pid was still running after down; killed" >&2
-		nfail=$((nfail + 1))
-	fi
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'echo "FAIL: interrupted or over the ${limit_s}s limit" >&2; nfail=$((nfail + 1)); down_timeout=0; exit 1' INT TERM
-watchdog_start "$limit_s"
-
-step() { echo "[$((SECONDS - start))s] $*"; }
-
-qemu_runs "$(pid_of "$bed")" && { bed=; skip "testbed pt is already up in $VMLAB_HOME (another run uses it)"; }
 
 # gexec NAME CMD...: runs CMD in guest NAME of testbed pt (output in $T/out).
 gexec() { local g=$1; shift; expect 0 "$VMLAB" testbed guest exec "$g" --testbed "$bed" --timeout 120 -- "$@"; }
@@ -130,7 +94,7 @@ expect 2 "$VMLAB" testbed up --name "$bed" --iommu &&
 	contains "$T/err" "--iommu needs --net NET: the passthrough NIC joins that net"
 expect 2 "$VMLAB" testbed guest up pvh --testbed "$bed" --pci &&
 	contains "$T/err" "passthrough not yet supported for x86 PVH guests"
-[ ! -e "$(state_of "$bed")" ] || fail "a refused up left $(state_of "$bed")"
+[ ! -e "$(tb_state_of "$bed")" ] || fail "a refused up left $(tb_state_of "$bed")"
 [ "$(pgrep -c qemu-system || true)" = "$before" ] || fail "a refused up started QEMU"
 
 step "up $bed --iommu on net $net"
@@ -162,8 +126,8 @@ expect 2 "$VMLAB" testbed guest up pvh --testbed "$bed" --pci &&
 	contains "$T/err" "passthrough not yet supported for x86 PVH guests"
 
 step "down"
-pid=$(pid_of "$bed")
+pid=$(tb_pid_of "$bed")
 expect 0 "$VMLAB" testbed down --name "$bed" && cat "$T/out"
-qemu_runs "$pid" && fail "QEMU $pid still runs after down"
+tb_qemu_runs "$pid" && fail "QEMU $pid still runs after down"
 step "done"
 finish

@@ -8,50 +8,8 @@
 # Environment: VMLAB_TESTBED_TEST_HOME as in test_testbed.sh.
 . "$(dirname "$0")/../lib.sh"
 
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
-command -v apt-get >/dev/null || skip "apt-get is missing: the testbed is assembled from Debian packages"
-[ "$(awk '/MemAvailable/ {print int($2 / 1024)}' /proc/meminfo)" -ge 7168 ] ||
-	skip "less than 7 GiB of RAM available (two testbeds need 2 x 2 GiB and room)"
-qemu-system-x86_64 -netdev help 2>/dev/null | grep -qw socket || skip "this QEMU has no socket netdev"
-
-export VMLAB_HOME=${VMLAB_TESTBED_TEST_HOME:-$HOME/.cache/vmlab-test/$(basename "$SRC_DIR")-$(echo "$SRC_DIR" | cksum | cut -d' ' -f1)}
-limit_s=${VMLAB_TESTBED_TEST_LIMIT:-1200}
-start=$SECONDS
-watchdog=
+tb_named_start 7168 1200 na nb
 net=tn$$
-beds="na nb"
-
-expect() { expect_bg "$@"; }
-
-state_of() { echo "$VMLAB_HOME/testbed/beds/$1/state"; }
-pid_of() { sed -n 's/^pid=//p' "$(state_of "$1")" 2>/dev/null; }
-qemu_runs() { [ -n "$1" ] && grep -qs qemu-system "/proc/$1/cmdline"; }
-
-down_timeout=30
-cleanup() {
-	trap - EXIT INT TERM
-	[ -n "$watchdog" ] && kill_tree "$watchdog"
-	local b pids=
-	for b in $beds; do pids="$pids $(pid_of "$b")"; done
-	for b in $beds; do "$VMLAB" testbed down --name "$b" --timeout "$down_timeout" >/dev/null 2>&1; done
-	for b in $pids; do
-		if qemu_runs "$b"; then
-			kill -9 "$b"
-			echo "FAIL: QEMU $b was still running after down; killed" >&2
-			nfail=$((nfail + 1))
-		fi
-	done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'echo "FAIL: interrupted or over the ${limit_s}s limit" >&2; nfail=$((nfail + 1)); down_timeout=0; exit 1' INT TERM
-watchdog_start "$limit_s"
-
-step() { echo "[$((SECONDS - start))s] $*"; }
-
-for b in $beds; do
-	qemu_runs "$(pid_of "$b")" && { beds=; skip "testbed $b is already up in $VMLAB_HOME (another run uses it)"; }
-done
 
 step "build"
 expect 0 "$VMLAB" testbed build || { cat "$T/out" "$T/err"; exit 1; }
@@ -63,7 +21,7 @@ expect 2 "$VMLAB" testbed up --name na --cpus 0 && contains "$T/err" "--cpus 0"
 expect 2 "$VMLAB" testbed up --name na --net udp:127.0.0.1:9 && contains "$T/err" "no known net form"
 expect 2 "$VMLAB" testbed up --name na --bare --xen-args sched=credit && contains "$T/err" "runs no Xen"
 expect 2 "$VMLAB" testbed exec --name ../x -- true
-[ ! -e "$(state_of na)" ] || fail "a refused up left $(state_of na)"
+[ ! -e "$(tb_state_of na)" ] || fail "a refused up left $(tb_state_of na)"
 [ "$(pgrep -c qemu-system || true)" = "$before" ] || fail "a refused up started QEMU"
 
 step "up na and nb at once on net $net"
@@ -89,14 +47,14 @@ contains "$T/out" "^testbed nb: up \(xen, .*xen-args 'sched=credit dom0_max_vcpu
 ipa=$(sed -n 's/^testbed na: .* dom0 \(10\.0\.[0-9]*\.1\)\/16.*/\1/p' "$T/out")
 ipb=$(sed -n 's/^testbed nb: .* dom0 \(10\.0\.[0-9]*\.1\)\/16.*/\1/p' "$T/out")
 [ -n "$ipa" ] && [ -n "$ipb" ] && [ "$ipa" != "$ipb" ] || fail "dom0 addresses '$ipa' and '$ipb'"
-[ "$(sed -n 's/^port=//p' "$(state_of na)")" != "$(sed -n 's/^port=//p' "$(state_of nb)")" ] || fail "same ssh port"
+[ "$(sed -n 's/^port=//p' "$(tb_state_of na)")" != "$(sed -n 's/^port=//p' "$(tb_state_of nb)")" ] || fail "same ssh port"
 expect 0 "$VMLAB" testbed status --name nb && contains "$T/out" "scheduler credit,"
 expect 0 "$VMLAB" testbed exec --name nb -- xl info && contains "$T/out" "xen_commandline .*sched=credit dom0_max_vcpus=1"
 
 step "a name in use with other options: exit 2, the running one stays"
-pidb=$(pid_of nb)
+pidb=$(tb_pid_of nb)
 expect 2 "$VMLAB" testbed up --name nb --cpus 1 && contains "$T/err" "testbed nb is in use"
-qemu_runs "$pidb" && [ "$(pid_of nb)" = "$pidb" ] || fail "the refused up touched nb"
+tb_qemu_runs "$pidb" && [ "$(tb_pid_of nb)" = "$pidb" ] || fail "the refused up touched nb"
 expect 0 "$VMLAB" testbed up --name nb --net "$net" --xen-args "sched=credit dom0_max_vcpus=1" &&
 	contains "$T/out" "testbed nb already up"
 
@@ -117,11 +75,11 @@ contains "$T/out" "^seen-on-nb-$$\$"
 expect 0 "$VMLAB" testbed guest down netpv --testbed na
 
 step "down --all"
-pida=$(pid_of na)
+pida=$(tb_pid_of na)
 expect 0 "$VMLAB" testbed down --all && cat "$T/out"
 contains "$T/out" "testbed na down"
 contains "$T/out" "testbed nb down"
-for p in $pida $pidb; do qemu_runs "$p" && fail "QEMU $p still runs after down --all"; done
+for p in $pida $pidb; do tb_qemu_runs "$p" && fail "QEMU $p still runs after down --all"; done
 expect 1 "$VMLAB" testbed status --name na && contains "$T/out" "testbed na: down"
 step "done"
 finish
