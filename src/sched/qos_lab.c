@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define TB_LABEL "testbed (emulated hardware)"
 #define SLACK_MS 900000u     /* building tables and ssh, beyond ramp-up + measurement */
@@ -70,9 +71,41 @@ static int host_ncpus(struct host *h, int *n, struct err *e)
 	return rc;
 }
 
+#define BOOT_WAIT_S 180   /* a guest just created from its config file still boots */
+
+/* Waits until ssh:root@ip answers (a guest created a moment ago boots for
+ * 15-60 s under TCG), at most BOOT_WAIT_S while domain name runs. */
+static int wait_ssh(struct qos_lab *l, const char *name, const char *spec, struct err *e)
+{
+	struct host_conf c = { .connect_timeout_ms = 5000, .ssh_options = l->opts };
+	time_t end = time(NULL) + BOOT_WAIT_S;
+	char ip[32];
+
+	for (;;) {
+		struct host g;
+		int rc = host_open(&g, spec, &c, e);
+
+		if (rc == 0) {
+			host_close(&g);
+			return 0;
+		}
+		if (time(NULL) >= end) {
+			char why[sizeof(e->msg)];
+
+			snprintf(why, sizeof(why), "%s", e->msg);
+			return err_set(e, rc, "guest %s (%s) did not answer ssh within %d s: %.400s", name, spec,
+				       BOOT_WAIT_S, why);
+		}
+		if (guest_live_ip(&l->h, name, ip, e))
+			return err_set(e, -EIO, "guest %s stopped before its ssh answered", name);
+		sleep(2);
+	}
+}
+
 /* Reaches guest name of the testbed over ssh as env g (vmlab copied in), at
  * the vmlab.ip= of its kernel command line: a guest made by `testbed guest
- * up` or one created since from its config file. */
+ * up` or one created since from its config file (waited for while it
+ * boots). */
 static int open_guest(struct qos_lab *l, const char *name, struct env *g, struct err *e)
 {
 	char spec[64], ip[32], why[sizeof(e->msg)];
@@ -89,6 +122,8 @@ static int open_guest(struct qos_lab *l, const char *name, struct env *g, struct
 	g->name = xstrdup(spec);
 	g->connect_timeout_ms = 30000;
 	g->ssh_options = l->opts;
+	if ((rc = wait_ssh(l, name, spec, e)))
+		return rc;
 	return env_ssh_open_on(g, spec, TB_LABEL, e);
 }
 
