@@ -270,15 +270,16 @@ static double mono_s(void)
 /* The receiver's script: PORT then the command; prints the receiver's pid. */
 static const char receiver_sh[] = "setsid nc -l -p \"$1\" -e xl migrate-receive </dev/null >/dev/null 2>&1 & echo $!";
 
-/* 1 when h has a TCP socket listening on port (any address). */
+/* 1 when h has a TCP socket listening on port (any IPv4 or IPv6 address). */
 static int listening(struct host *h, unsigned port)
 {
 	char pat[40];
-	char *argv[] = { "grep", "-q", pat, "/proc/net/tcp", NULL };
+	char *argv[] = { "grep", "-qsE", pat, "/proc/net/tcp", "/proc/net/tcp6", NULL };
 	int st = 1;
 	struct err e = { 0 };
 
-	snprintf(pat, sizeof(pat), ":%04X 00000000:0000 0A", port);
+	/* busybox nc -l listens on :: (tcp6) when the kernel has IPv6 */
+	snprintf(pat, sizeof(pat), ":%04X 0+:0000 0A ", port);
 	return host_run(h, argv, &(struct proc_opts){ .timeout_ms = 30000 }, &st, &e) == 0 && st == 0;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # vmlab migrate between two testbeds on one shared net (Xen 4.17 in QEMU on
 # both): a PV guest is refused before anything is tried (Debian's Xen has no
-# shadow paging), a 64 MiB PVH guest passes --check, moves from ma to mb with xl
+# shadow paging), a 128 MiB PVH guest passes --check, moves from ma to mb with xl
 # migrate over nc (a one-shot receiver in mb's dom0) while vmlab probe in mb's
 # dom0 pings it every 10 ms (1 ms slows the stream under TCG to 0.13 MB/s),
 # runs on mb only afterwards (read back by vmlab and by xl), kept running
@@ -28,7 +28,7 @@ wait $b || stb=$?
 
 step "a PV and a PVH guest on ma"
 expect 0 "$VMLAB" testbed guest up pv --testbed ma --name mp || { cat "$T/err"; exit 1; }
-expect 0 "$VMLAB" testbed guest up pvh --testbed ma --name mg --memory 64 || { cat "$T/err"; exit 1; }
+expect 0 "$VMLAB" testbed guest up pvh --testbed ma --name mg || { cat "$T/err"; exit 1; }
 
 step "the PV guest is refused, nothing tried"
 expect 2 "$VMLAB" migrate mp --from testbed:ma --to testbed:mb
@@ -38,7 +38,7 @@ expect 2 "$VMLAB" migrate nosuch --from testbed:ma --to testbed:mb && contains "
 
 step "the PVH guest: --check"
 expect 0 "$VMLAB" migrate mg --from testbed:ma --to testbed:mb --check --interval 10ms && cat "$T/out"
-contains "$T/out" "^vmlab migrate: mg \(pvh, 64 MiB, domain [0-9]+\) from testbed:ma \(Xen 4\.17"
+contains "$T/out" "^vmlab migrate: mg \(pvh, 128 MiB, domain [0-9]+\) from testbed:ma \(Xen 4\.17"
 contains "$T/out" "transport: nc 10\.0\.[0-9]+\.1 9[0-9][0-9][0-9] \(xl migrate -s '': the command itself\)"
 contains "$T/out" "probe: an ICMP echo every 10 ms to 10\.0\.[0-9]+\.[0-9]+ from testbed:mb's dom0"
 on ma mg || fail "--check moved the guest"
