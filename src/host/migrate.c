@@ -17,10 +17,28 @@
 
 #define KEY_PATH "/root/.vmlab-migrate-key"
 /* The script that times xl migrate in the source's dom0; its arguments are
- * passed as words after it, never pasted into it. */
+ * passed as words after it, never pasted into it. It prints dom0's uptime
+ * before and after (busybox's date has no %N) and exits with xl's status. */
 static const char timed_xl[] =
-	"t0=$(date +%s%N); xl migrate \"$@\"; st=$?; t1=$(date +%s%N); "
-	"echo \"vmlab-migrate-ns=$((t1 - t0))\" >&2; exit $st";
+	"read t0 x </proc/uptime; xl migrate \"$@\"; st=$?; read t1 x </proc/uptime; "
+	"echo \"vmlab-migrate-uptime=$t0 $t1\" >&2; exit $st";
+#define UPTIME_TAG "vmlab-migrate-uptime="
+
+/* 1 and *s = t1 - t0 when text starts with "T0 T1" (seconds, t1 >= t0). */
+static int uptime_span(const char *text, double *s)
+{
+	char *end;
+	double t0 = strtod(text, &end), t1;
+
+	if (end == text || *end != ' ')
+		return 0;
+	text = end + 1;
+	t1 = strtod(text, &end);
+	if (end == text || t1 < t0)
+		return 0;
+	*s = t1 - t0;
+	return 1;
+}
 
 /* 1 when word w is one of the blank-separated words of list. */
 static int has_word(const char *list, const char *w)
@@ -349,8 +367,7 @@ static int run_xl(struct host *src, const struct migrate_plan *p, long timeout_s
 		      &r->xl_status, e);
 	r->total_s = mono_s() - t0;
 	sbuf_add(&r->xl_out, out.buf ? out.buf : "", out.len);
-	if ((m = strstr(sbuf_str(&err), "vmlab-migrate-ns=")) && atoll(m + 17) > 0) {
-		r->total_s = atoll(m + 17) / 1e9;
+	if ((m = strstr(sbuf_str(&err), UPTIME_TAG)) && uptime_span(m + strlen(UPTIME_TAG), &r->total_s)) {
 		sbuf_add(&r->xl_out, err.buf, (size_t)(m - err.buf));
 	} else {
 		sbuf_add(&r->xl_out, err.buf ? err.buf : "", err.len);
