@@ -8,14 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *extra(const struct record *r, const char *key)
-{
-	for (size_t k = 0; k < r->nextras; k++)
-		if (!strcmp(r->extras[k].key, key))
-			return r->extras[k].json;
-	return NULL;
-}
-
 static struct rcount *entry(struct rcounts *c, const char *bench, const char *env, const char *ev)
 {
 	for (size_t k = 0; k < c->n; k++)
@@ -68,7 +60,7 @@ void counts_build(const struct result_set *set, struct rcounts *c)
 	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; i < set->n; i++) {
 		const struct record *r = &set->v[i];
-		const char *t = extra(r, "counts");
+		const char *t = record_extra_json(r, "counts");
 		struct json *j = NULL;
 
 		if (!t || !r->status || strcmp(r->status, "ok") || !r->benchmark || !r->environment)

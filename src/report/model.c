@@ -122,7 +122,15 @@ static const char *pick_baseline(const struct model *m, const char *want, struct
 	return NULL;
 }
 
-/* The row of record r: the first one of its name, session count and bound
+/* A web search answer's "answer_upper" (its answer is in [value, upper]), or 0. */
+static unsigned answer_upper(const struct record *r)
+{
+	const char *t = record_extra_json(r, "answer_upper");
+
+	return t ? (unsigned)strtoul(t, NULL, 10) : 0;
+}
+
+/* The row of record r: the first one of its name, session count, bound and answer_upper
  * whose unit and direction match (any unit and direction when !exact);
  * nb when none. */
 static size_t find_row(const struct model *m, size_t nb, const struct record *r, bool exact)
@@ -130,7 +138,8 @@ static size_t find_row(const struct model *m, size_t nb, const struct record *r,
 	for (size_t b = 0; b < nb; b++) {
 		const struct rbench *x = &m->benches[b];
 		if (strcmp(x->name, r->benchmark) || x->sessions != r->sessions ||
-		    (x->bound == NULL) != (r->bound == NULL) || (x->bound && strcmp(x->bound, r->bound)))
+		    (x->bound == NULL) != (r->bound == NULL) || (x->bound && strcmp(x->bound, r->bound)) ||
+		    x->upper != answer_upper(r))
 			continue;
 		if (!exact || (!strcmp(x->unit, record_unit(r)) && x->higher_better == record_higher(r)))
 			return b;
@@ -158,6 +167,7 @@ static size_t build_rows(struct model *m, const struct result_set *set, size_t *
 				x->higher_better = record_higher(r);
 				x->sessions = r->sessions;
 				x->bound = r->bound;
+				x->upper = answer_upper(r);
 			}
 			row[i] = b;
 		}
@@ -302,6 +312,7 @@ static void fill_cells(struct model *m, const struct result_set *set, const char
 			c->higher_better = m->benches[b].higher_better;
 			c->sessions = m->benches[b].sessions;
 			c->bound = m->benches[b].bound;
+			c->upper = m->benches[b].upper;
 			c->v = xcalloc(set->n, sizeof(*c->v));
 		}
 	for (size_t i = 0; i < set->n; i++) {
@@ -512,7 +523,9 @@ void model_fmt_median(const struct rcell *c, char *buf, size_t len)
 		return;
 	}
 	model_fmt(c->median, c->unit, a, sizeof(a));
-	if (!c->bound || isnan(c->median))
+	if (!c->bound && c->upper && !isnan(c->median))
+		snprintf(buf, len, "%s (in [%.0f, %u])", a, c->median, c->upper);
+	else if (!c->bound || isnan(c->median))
 		snprintf(buf, len, "%s", a);
 	else
 		snprintf(buf, len, "%s%s (bound)", strcmp(c->bound, "upper") ? "< " : ">= ", a);

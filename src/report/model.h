@@ -16,6 +16,8 @@ struct rcell {
 	unsigned sessions;        /* of the row; 0: none */
 	const char *bound;        /* of the row: "upper" (value is a lower limit), "lower" (value
 	                           * is an exclusive upper limit), NULL: an exact answer */
+	unsigned upper;           /* of the row: a search ended to within a step, its answer
+	                           * in [value, upper]; 0: none */
 	double *v;                /* values of the ok records */
 	size_t n, failed;
 	size_t unsupported;       /* records of a micro this environment cannot run */
@@ -47,6 +49,7 @@ struct rbench {
 	bool higher_better;
 	unsigned sessions;
 	const char *bound;
+	unsigned upper;           /* a search's "answer_upper"; 0: none */
 	char label[160];          /* name, "@ N sessions", "[UNIT, higher]" when the name is mixed */
 };
 
@@ -99,7 +102,8 @@ void model_fmt_num(double v, const struct uscale *s, char *buf, size_t len);
 void model_fmt(double v, const char *unit, char *buf, size_t len);
 
 /* A cell's median as a reader should take it: model_fmt, with ">= " and
- * " (bound)" for an upper-bound answer, "< " and " (bound)" for a lower one;
+ * " (bound)" for an upper-bound answer, "< " and " (bound)" for a lower one,
+ * " (in [A, U])" for a search answer known to within a step;
  * "<not supported>" (as perf prints it; unescaped) for a cell with no ok
  * record but unsupported ones. */
 void model_fmt_median(const struct rcell *c, char *buf, size_t len);

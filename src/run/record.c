@@ -42,6 +42,14 @@ void record_add_fmt(struct record *r, const char *key, const char *fmt, ...)
 	sbuf_free(&v);
 }
 
+const char *record_extra_json(const struct record *r, const char *key)
+{
+	for (size_t k = 0; k < r->nextras; k++)
+		if (!strcmp(r->extras[k].key, key))
+			return r->extras[k].json;
+	return NULL;
+}
+
 void record_add_num(struct record *r, const char *key, double v)
 {
 	struct sbuf t = SBUF_INIT;

@@ -110,6 +110,9 @@ void record_add_fmt(struct record *r, const char *key, const char *fmt, ...)
 void record_add_num(struct record *r, const char *key, double v);
 void record_add_str(struct record *r, const char *key, const char *s);
 
+/* The JSON text of r's first extra field named key, or NULL. */
+const char *record_extra_json(const struct record *r, const char *key);
+
 /* Appends r as one JSON object and a newline to out, in its form:
  * - without an environment, a benchmark's own record: the fields of
  *   r->kind (see struct record) in a fixed order; times with 6 decimals,
