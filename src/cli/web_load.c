@@ -26,7 +26,7 @@ struct opts {
 	struct web_load_cfg cfg;
 	unsigned sessions, iterations, min, max, step, fileset_sessions;
 	bool json;
-	const char *results;
+	const char *results, *timeline;
 	const char *env, *label;
 	const char *url, *tls_url, *wl;
 	const char *topo;
@@ -60,6 +60,9 @@ struct opts {
 	{ "json", 0, OPT_FLAG, F(json), .help = "print JSON records instead of text" }, \
 	{ "results", 0, OPT_STRING, F(results), .metavar = "FILE", \
 	  .help = "append each iteration's JSON record to FILE" }, \
+	{ "timeline", 0, OPT_STRING, F(timeline), .metavar = "FILE", \
+	  .help = "append each iteration's counts per second (all phases, with the wall " \
+	  "clock and the largest gap between responses) to FILE, one JSON line a second" }, \
 	{ "env", 0, OPT_STRING, F(env), .def = "native", .metavar = "NAME", \
 	  .help = "environment the records name" }, \
 	{ "label", 0, OPT_STRING, F(label), .metavar = "TEXT", .help = "its label in reports" }, \
@@ -192,6 +195,13 @@ static void print_iteration(const struct opts *o, const struct web_load_stats *s
 	       fmt_ms((double)hist_quantile(&s->page_lat, 0.95), c, sizeof(c)),
 	       fmt_ms((double)hist_quantile(&s->page_lat, 0.99), d, sizeof(d)),
 	       fmt_ms((double)s->page_lat.max, m, sizeof(m)));
+	if (s->tl.n) {
+		uint64_t at, gap = web_timeline_gap(&s->tl, s->measured_from, s->measured_to, &at);
+
+		printf("  largest gap between responses: %.1fms, %.3fs into the measured interval%s\n",
+		       (double)gap / 1e6, (double)(at - s->measured_from) / 1e9,
+		       gap < s->tl.bucket_ns ? " (under 10 ms: not resolved)" : "");
+	}
 	printf("  QoS: %.2f%% good (need %.0f%% within %ums), %.2f%% tolerable (need %.0f%% within "
 	       "%ums)%s\n", q->good_pct, wl->good_pct, wl->time_good_ms, q->tolerable_pct, wl->tol_pct,
 	       wl->time_tolerable_ms, q->enough ? "" : ", too few pages");
@@ -214,12 +224,30 @@ static void print_iteration(const struct opts *o, const struct web_load_stats *s
 	fflush(stdout);
 }
 
+/* Appends an iteration's record rec to --results and its timeline to
+ * --timeline, each synced; 0 or -errno (e says which file). */
+static int save(const struct opts *o, const struct sbuf *rec, const struct web_load_stats *s,
+		unsigned it, unsigned sessions, struct err *e)
+{
+	struct sbuf tl = SBUF_INIT;
+	int rc = 0;
+
+	if (o->results && (rc = file_append_sync(o->results, rec->buf, rec->len, e)))
+		return rc;
+	if (o->timeline) {
+		web_timeline_json(&s->tl, 1000000000ull, it, sessions, &tl);
+		rc = file_append_sync(o->timeline, tl.buf, tl.len, e);
+		sbuf_free(&tl);
+	}
+	return rc;
+}
+
 /* Runs `iterations` iterations at `sessions`; *pass is true when all pass.
  * Stops at the first failing iteration when stop_on_fail. */
 static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool stop_on_fail,
 		 const char *kind, bool *pass)
 {
-	struct web_load_stats *s = xmalloc(sizeof(*s));
+	struct web_load_stats *s = xcalloc(1, sizeof(*s));
 	struct web_qos q;
 	struct err e = { 0 };
 	int rc = 0;
@@ -234,6 +262,7 @@ static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool st
 		o->cfg.seed += it;
 		if (web_load_run(&o->cfg, s, &e)) {
 			rc = cli_fail(o->name, &e);
+			web_load_stats_free(s);
 			free(s);
 			return rc ? rc : 1;
 		}
@@ -243,8 +272,9 @@ static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool st
 			fputs(sbuf_str(&rec), stdout);
 		else
 			print_iteration(o, s, &q, it);
-		if (o->results && file_append_sync(o->results, rec.buf, rec.len, &e)) {
+		if (save(o, &rec, s, it, sessions, &e)) {
 			sbuf_free(&rec);
+			web_load_stats_free(s);
 			free(s);
 			return cli_fail(o->name, &e);
 		}
@@ -253,6 +283,7 @@ static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool st
 		if (!q.pass && stop_on_fail)
 			break;
 	}
+	web_load_stats_free(s);
 	free(s);
 	return 0;
 }

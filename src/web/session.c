@@ -69,6 +69,11 @@ void web_load_stats_reset(struct web_load_stats *s)
 	hist_reset(&s->page_lat);
 }
 
+void web_load_stats_free(struct web_load_stats *s)
+{
+	web_timeline_free(&s->tl);
+}
+
 void web_load_stats_merge(struct web_load_stats *d, const struct web_load_stats *s)
 {
 	d->pages += s->pages;
@@ -142,6 +147,7 @@ static void on_error(struct conn *c, int kind, bool parse, bool busy)
 		u->w->st.perr[-kind - 1]++;
 	else
 		u->w->st.err[kind]++;
+	web_timeline_at(&u->w->st.tl, u->w->loop.now)->errors++;
 	if (k->busy) {
 		k->busy = false;
 		page_fail(u);
@@ -281,8 +287,16 @@ static void page_done(struct user *u)
 	const struct web_workload *wl = w->cfg->wl;
 	const struct web_page *pg = &wl->pages[u->page];
 	uint64_t t = w->loop.now - u->page_start;
+	struct web_tl_bucket *b = web_timeline_at(&w->st.tl, w->loop.now);
 	int next;
 
+	b->pages++;
+	if (u->page_failed)
+		b->failed++;
+	else if (!pg->download) {
+		b->good += t <= (uint64_t)wl->time_good_ms * 1000000ull;
+		b->tolerable += t <= (uint64_t)wl->time_tolerable_ms * 1000000ull;
+	}
 	if (measuring(w)) {
 		w->st.pages++;
 		w->st.page_count[u->page]++;
@@ -363,6 +377,7 @@ static void on_done(struct conn *c)
 
 	k->busy = false;
 	w->st.requests++;
+	web_timeline_response(&w->st.tl, w->loop.now);
 	if (k->item < 0) {
 		u->page_bytes = c->resp.body;
 		if (st != 200) {
@@ -458,7 +473,7 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 {
 	unsigned nt = cfg->threads ? cfg->threads : 1, started = 0, slot = 0;
 	struct worker *ws;
-	uint64_t start;
+	uint64_t start, span;
 	int rc = 0;
 
 	if (cfg->wl->npages > WEB_MAX_PAGES)
@@ -466,8 +481,13 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 	if (nt > cfg->sessions)
 		nt = cfg->sessions ? cfg->sessions : 1;
 	web_load_stats_reset(out);
+	web_timeline_free(&out->tl);
 	ws = xcalloc(nt, sizeof(*ws));
 	start = clock_mono_ns();
+	span = cfg->rampup_ns + cfg->warmup_ns + cfg->run_ns + cfg->rampdown_ns;
+	web_timeline_init(&out->tl, start, clock_real_ns(), span);
+	out->measured_from = cfg->rampup_ns + cfg->warmup_ns;
+	out->measured_to = out->measured_from + cfg->run_ns;
 	for (unsigned t = 0; t < nt; t++) {
 		struct worker *w = &ws[t];
 
@@ -480,6 +500,7 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 		w->mend = w->mstart + cfg->run_ns;
 		w->end = w->mend + cfg->rampdown_ns;
 		web_load_stats_reset(&w->st);
+		web_timeline_init(&w->st.tl, start, out->tl.start_real_ns, span);
 		for (unsigned i = 0; i < w->nusers; i++, slot++) {
 			struct user *u = &w->users[i];
 
@@ -504,6 +525,8 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 		rc = conn_threads_run(worker_main, ws, sizeof(*ws), nt, NULL, &started, e);
 	for (unsigned t = 0; t < nt; t++) {
 		web_load_stats_merge(out, &ws[t].st);
+		web_timeline_merge(&out->tl, &ws[t].st.tl);
+		web_timeline_free(&ws[t].st.tl);
 		conn_loop_free(&ws[t].loop);
 		free(ws[t].users);
 		free(ws[t].lastmod);
@@ -535,6 +558,13 @@ static void load_extras(struct record *r, const struct web_load_cfg *cfg,
 	record_add_fmt(r, "not_modified", "%" PRIu64, s->not_modified);
 	record_add_fmt(r, "sessions_started", "%" PRIu64, s->sessions);
 	record_add_num(r, "pages_per_s", r->value);
+	if (s->tl.n) {
+		uint64_t at, gap = web_timeline_gap(&s->tl, s->measured_from, s->measured_to, &at);
+
+		/* the clients' view of the server's longest silence in the measured interval */
+		record_add_num(r, "largest_gap_ms", (double)(gap / 1000) / 1e3);
+		record_add_num(r, "largest_gap_at_s", (double)((at - s->measured_from) / 1000000) / 1e3);
+	}
 	sbuf_puts(&o, "{\"good_pct\":");
 	json_put_num(&o, q->good_pct);
 	sbuf_puts(&o, ",\"tolerable_pct\":");

@@ -14,6 +14,7 @@
 #include "base/sbuf.h"
 #include "measure/hist.h"
 #include "web/http_client.h"
+#include "web/timeline.h"
 #include "web/workload.h"
 
 #define WEB_MAX_PAGES 32
@@ -50,9 +51,15 @@ struct web_load_stats {
 	uint64_t perr[HTTP_E_KINDS];
 	uint64_t err_content;                        /* a page without its title */
 	struct hist page_lat;                        /* page response time, ns */
+	/* web_load_run's: the whole iteration (ramp-up to ramp-down) over time,
+	 * from its start; measured_from/to: the measured interval on it (ns) */
+	struct web_timeline tl;
+	uint64_t measured_from, measured_to;
 };
 
+/* Zeroes s's counts; its timeline is kept (web_load_stats_free frees it). */
 void web_load_stats_reset(struct web_load_stats *s);
+void web_load_stats_free(struct web_load_stats *s);
 void web_load_stats_merge(struct web_load_stats *dst, const struct web_load_stats *src);
 
 /* QoS verdict of one interval. */
@@ -68,7 +75,7 @@ void web_qos_eval(const struct web_workload *wl, uint32_t min_pages, const struc
 		  struct web_qos *q);
 
 /* Runs one iteration (ramp-up, warm-up, run, ramp-down) and fills *out
- * (caller-allocated). Server failures are counted, not returned; returns 0
+ * (caller-allocated; its timeline replaced by this iteration's). Server failures are counted, not returned; returns 0
  * or a negative errno when the load could not be set up (e says why). */
 int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, struct err *e);
 

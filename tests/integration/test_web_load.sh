@@ -50,6 +50,31 @@ grep -q '"downloads":[1-9]' "$T/res.jsonl" || fail "support made no downloads"
 expect 0 timeout 30 "$VMLAB" web load -w support -n 2 "${urls[@]}" "${short[@]}"
 contains "$T/out" '^support: 2 sessions, iteration 1, 1\.0s measured: PASS'
 contains "$T/out" 'QoS: 100\.00% good'
+contains "$T/out" '^  largest gap between responses: [0-9.]+ms, [0-9.]+s into the measured interval'
+
+# test_gap_of_a_paused_server: nginx stopped (SIGSTOP) for 1.5 s mid-run and
+# let go again, as a migrating server is: the load's largest gap between
+# responses covers the pause, the per-second timeline shows where it was
+ngx=$(for m in $(pgrep -f "nginx.*$T/srv"); do echo $m; pgrep -P $m; done | tr '\n' ' ')
+[ -n "$ngx" ] || fail "no nginx of web serve found"
+timeout 30 "$VMLAB" web load -w support -n 4 "${urls[@]}" --rampup 0s --warmup 0s --run 4s \
+  --rampdown 0s --think-scale 0.002 --fileset-sessions 8 --json --timeline "$T/tl.jsonl" >"$T/pause.json" 2>&1 &
+load=$!
+sleep 1.2
+kill -STOP $ngx
+sleep 1.5
+kill -CONT $ngx
+wait $load || fail "load exit $? after the pause"
+gap=$(sed -n 's/.*"largest_gap_ms":\([0-9.]*\).*/\1/p' "$T/pause.json")
+at=$(sed -n 's/.*"largest_gap_at_s":\([0-9.]*\).*/\1/p' "$T/pause.json")
+awk -v g="$gap" -v a="$at" 'BEGIN { exit !(g >= 1400 && g < 3000 && a >= 0.8 && a < 1.6) }' ||
+  fail "largest gap $gap ms at $at s, want about 1500 ms from about 1.2 s: $(cat "$T/pause.json")"
+[ "$(grep -c '^{"kind":"web-timeline","iteration":1,"sessions":4,"t_s":[0-9]' "$T/tl.jsonl")" = 5 ] ||
+  fail "timeline: want 5 lines (0 to 4 s): $(cat "$T/tl.jsonl")"
+grep -q '"t_s":0,.*"responses":[1-9]' "$T/tl.jsonl" || fail "timeline: no responses in second 0"
+grep -q '"t_s":3,.*"responses":[1-9]' "$T/tl.jsonl" || fail "timeline: no responses after the pause"
+awk -F'"gap_ms":' '{ if ($2 + 0 > m) m = $2 + 0 } END { exit !(m >= 700) }' "$T/tl.jsonl" ||
+  fail "timeline: no second with the pause's gap: $(cat "$T/tl.jsonl")"
 
 # run: pass over 2 iterations
 expect 0 timeout 30 "$VMLAB" web run -w ecommerce -n 3 -i 2 "${urls[@]}" "${short[@]}"
@@ -69,6 +94,7 @@ expect 0 timeout 60 "$VMLAB" web search -w support --min 1 --max 8 --step 4 -i 1
 contains "$T/out" 'largest passing session count in \[1, 8\]: 5 \(--step 4: the largest passing count is in \[5, 8\]\)$'
 contains "$T/step.jsonl" '"kind":"web-search-result",.*"value":5,"unit":"sessions",.*"step":4,"answer_upper":8,'
 [ "$(grep -c '"kind":"web-search",' "$T/step.jsonl")" = 3 ] || fail "--step 4: wanted 3 trials (1, 5, 5 again)"
+expect 0 "$VMLAB" report "$T/step.jsonl" && contains "$T/out" '\| web-support \| native \| 1 \| 5 sessions \(in \[5, 8\]\) \|'
 
 # bad usage
 expect 2 "$VMLAB" web load -n 2 && contains "$T/err" 'workload'
