@@ -156,16 +156,14 @@ static int write_record(const struct migrate_opts *o, const struct migrate_plan 
 	record_add_str(&rec, "source", o->from);
 	record_add_str(&rec, "target", o->to);
 	record_add_num(&rec, "memory_mib", (double)p->memory_mib);
+	record_add_num(&rec, "start_s", r->start_epoch_s);
+	record_add_num(&rec, "end_s", r->end_epoch_s);
 	record_add_num(&rec, "xl_status", r->xl_status);
 	record_add_raw(&rec, "probe", r->probed ? sbuf_str(&r->probe_json) : "null");
 	if (!r->ok)
 		record_add_str(&rec, "xl_output", sbuf_str(&r->xl_out));
 	rc = result_append(o->output, &rec, &e);
-	for (size_t k = 0; k < rec.nextras; k++) {
-		free(rec.extras[k].key);
-		free(rec.extras[k].json);
-	}
-	free(rec.extras);
+	record_free_extras(&rec);
 	if (rc)
 		fprintf(stderr, "vmlab %s: %s\n", SUB, e.msg);
 	return rc ? 1 : 0;

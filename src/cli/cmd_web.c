@@ -15,7 +15,8 @@ static const char usage[] =
 	"  bench      raw load, wrk/wrk2-style (-t -c -d [-R])\n"
 	"  load       run simulated user sessions against a server\n"
 	"  run        one QoS run at a session count: pass or fail\n"
-	"  search     largest session count that passes QoS\n\n"
+	"  search     largest session count that passes QoS\n"
+	"  window     what the clients saw in a window of a load's timeline\n\n"
 	"See vmlab-web(1).\n";
 
 static const struct subcmd subs[] = {
@@ -27,6 +28,7 @@ static const struct subcmd subs[] = {
 	{ "load", web_load_main, 1 },
 	{ "run", web_run_main, 1 },
 	{ "search", web_search_main, 1 },
+	{ "window", web_window_main, 1 },
 	{ 0 },
 };
 

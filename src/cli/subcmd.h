@@ -52,6 +52,8 @@ int web_load_main(int argc, char **argv);
 int web_run_main(int argc, char **argv);
 /* search: the largest session count that passes QoS */
 int web_search_main(int argc, char **argv);
+/* window: what the clients saw in a window of a load's timeline */
+int web_window_main(int argc, char **argv);
 
 /* vmlab qos (src/cli/qos_*.c) */
 /* apply SETTING [--persist] GUEST...: apply live, persist into configs */

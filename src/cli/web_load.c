@@ -235,7 +235,7 @@ static int save(const struct opts *o, const struct sbuf *rec, const struct web_l
 	if (o->results && (rc = file_append_sync(o->results, rec->buf, rec->len, e)))
 		return rc;
 	if (o->timeline) {
-		web_timeline_json(&s->tl, 1000000000ull, it, sessions, &tl);
+		web_timeline_json(&s->tl, 1000000000ull, o->cfg.wl->name, it, sessions, &tl);
 		rc = file_append_sync(o->timeline, tl.buf, tl.len, e);
 		sbuf_free(&tl);
 	}

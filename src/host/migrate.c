@@ -2,6 +2,7 @@
 #include "host/migrate.h"
 
 #include "host/guest.h"
+#include "measure/clock.h"
 #include "testbed/net.h"
 #include "testbed/testbed.h"
 
@@ -362,10 +363,12 @@ static int run_xl(struct host *src, const struct migrate_plan *p, long timeout_s
 	argv[n++] = (char *)p->name;
 	argv[n++] = (char *)p->dest;
 	argv[n] = NULL;
+	r->start_epoch_s = (double)clock_real_ns() / 1e9;
 	rc = host_run(src, argv, &(struct proc_opts){ .out = &out, .errout = &err,
 						      .timeout_ms = (uint64_t)timeout_s * 1000 },
 		      &r->xl_status, e);
 	r->total_s = mono_s() - t0;
+	r->end_epoch_s = (double)clock_real_ns() / 1e9;
 	sbuf_add(&r->xl_out, out.buf ? out.buf : "", out.len);
 	if ((m = strstr(sbuf_str(&err), UPTIME_TAG)) && uptime_span(m + strlen(UPTIME_TAG), &r->total_s)) {
 		sbuf_add(&r->xl_out, err.buf, (size_t)(m - err.buf));

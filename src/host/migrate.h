@@ -70,6 +70,8 @@ struct migrate_result {
 	bool ok;                   /* xl said "Migration successful." and the read-back agrees */
 	int xl_status;             /* xl migrate's exit status */
 	double total_s;            /* xl migrate's wall time in the source's dom0 */
+	double start_epoch_s, end_epoch_s;   /* this host's wall clock around xl migrate
+	                                      * (its ssh to the source included) */
 	bool on_src, on_dst;       /* where a domain of that name runs afterwards */
 	int dst_domid;             /* its domid on the target, -1 when not there */
 	struct sbuf xl_out;        /* xl migrate's output (stdout and stderr) */

@@ -251,11 +251,7 @@ static int null_exec(struct env *v, char *const args[], uint64_t timeout_ms, str
 	if (trace)
 		r.counts = counts = null_counts(trace);
 	record_to_json(&r, out);
-	for (size_t k = 0; k < r.nextras; k++) {
-		free(r.extras[k].key);
-		free(r.extras[k].json);
-	}
-	free(r.extras);
+	record_free_extras(&r);
 	free(counts);
 	return 0;
 }

@@ -575,6 +575,11 @@ void record_clear(struct record *r)
 		*s[k] = NULL;
 	}
 	host_facts_clear(&r->facts);
+	record_free_extras(r);
+}
+
+void record_free_extras(struct record *r)
+{
 	for (size_t k = 0; k < r->nextras; k++) {
 		free(r->extras[k].key);
 		free(r->extras[k].json);

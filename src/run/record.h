@@ -141,6 +141,10 @@ int record_from_json_obj(const struct json *j, struct record *r, struct err *e);
 
 void record_clear(struct record *r);
 
+/* Frees r's extras only: for a writer's record of borrowed strings with
+ * extras added by record_add_*. */
+void record_free_extras(struct record *r);
+
 /* Appends the facts as one JSON object (no newline). */
 void host_facts_to_json(const struct host_facts *f, struct sbuf *out);
 void host_facts_clear(struct host_facts *f);

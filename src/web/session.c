@@ -291,9 +291,14 @@ static void page_done(struct user *u)
 	int next;
 
 	b->pages++;
-	if (u->page_failed)
+	if (u->page_failed) {
 		b->failed++;
-	else if (!pg->download) {
+	} else if (pg->download) {
+		double rate = t ? (double)u->page_bytes * 1e9 / (double)t : 1e18;
+
+		b->good += rate >= wl->byte_rate_good;
+		b->tolerable += rate >= wl->byte_rate_tolerable;
+	} else {
 		b->good += t <= (uint64_t)wl->time_good_ms * 1000000ull;
 		b->tolerable += t <= (uint64_t)wl->time_tolerable_ms * 1000000ull;
 	}

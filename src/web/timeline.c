@@ -92,14 +92,36 @@ uint64_t web_timeline_gap(const struct web_timeline *t, uint64_t from, uint64_t 
 	return gap;
 }
 
-void web_timeline_json(const struct web_timeline *t, uint64_t every_ns, unsigned iteration,
-		       unsigned sessions, struct sbuf *o)
+/* The first and last response in [from, to) (ns since the start); 0 when none. */
+static int span_of(const struct web_timeline *t, uint64_t from, uint64_t to, uint64_t *first, uint64_t *last)
+{
+	int any = 0;
+
+	for (size_t k = (size_t)(from / t->bucket_ns); k < t->n && k * t->bucket_ns < to; k++) {
+		if (!t->b[k].responses)
+			continue;
+		if (!any)
+			*first = k * t->bucket_ns + t->b[k].first;
+		*last = k * t->bucket_ns + t->b[k].last;
+		any = 1;
+	}
+	return any;
+}
+
+static void put_ms(struct sbuf *o, uint64_t ns)
+{
+	json_put_num(o, (double)(ns / 1000) / 1e3);
+}
+
+void web_timeline_json(const struct web_timeline *t, uint64_t every_ns, const char *workload,
+		       unsigned iteration, unsigned sessions, struct sbuf *o)
 {
 	size_t per = every_ns > t->bucket_ns ? (size_t)(every_ns / t->bucket_ns) : 1;
 
 	for (size_t k0 = 0; k0 < t->n; k0 += per) {
 		struct web_tl_bucket s = { 0 };
-		uint64_t from = k0 * t->bucket_ns, to = (k0 + per) * t->bucket_ns, at;
+		uint64_t from = k0 * t->bucket_ns, to = (k0 + per) * t->bucket_ns, first, last, at;
+		int any = span_of(t, from, to, &first, &last);
 
 		for (size_t k = k0; k < k0 + per && k < t->n; k++) {
 			s.responses += t->b[k].responses;
@@ -109,18 +131,27 @@ void web_timeline_json(const struct web_timeline *t, uint64_t every_ns, unsigned
 			s.tolerable += t->b[k].tolerable;
 			s.failed += t->b[k].failed;
 		}
-		if (to > t->n * t->bucket_ns)
-			to = t->n * t->bucket_ns;
-		sbuf_printf(o, "{\"kind\":\"web-timeline\",\"iteration\":%u,\"sessions\":%u,\"t_s\":",
-			    iteration, sessions);
+		sbuf_puts(o, "{\"kind\":\"web-timeline\",\"workload\":");
+		json_put_str(o, workload);
+		sbuf_printf(o, ",\"iteration\":%u,\"sessions\":%u,\"t_s\":", iteration, sessions);
 		json_put_num(o, (double)from / 1e9);
 		sbuf_puts(o, ",\"epoch_s\":");
 		json_put_num(o, (double)((t->start_real_ns + from) / 1000000) / 1e3);
 		sbuf_printf(o, ",\"responses\":%" PRIu32 ",\"errors\":%" PRIu32 ",\"pages\":%" PRIu32
 			    ",\"pages_good\":%" PRIu32 ",\"pages_tolerable\":%" PRIu32
-			    ",\"pages_failed\":%" PRIu32 ",\"gap_ms\":",
+			    ",\"pages_failed\":%" PRIu32 ",\"first_ms\":",
 			    s.responses, s.errors, s.pages, s.good, s.tolerable, s.failed);
-		json_put_num(o, (double)(web_timeline_gap(t, from, to, &at) / 1000) / 1e3);
+		if (any)
+			put_ms(o, first - from);
+		else
+			sbuf_puts(o, "null");
+		sbuf_puts(o, ",\"last_ms\":");
+		if (any)
+			put_ms(o, last - from);
+		else
+			sbuf_puts(o, "null");
+		sbuf_puts(o, ",\"gap_ms\":");
+		put_ms(o, any && last > first ? web_timeline_gap(t, first, last, &at) : 0);
 		sbuf_puts(o, "}\n");
 	}
 }

@@ -14,6 +14,9 @@
 
 #define WEB_TL_BUCKET_NS 10000000ull   /* 10 ms */
 
+/* pages: pages and downloads that ended in the bucket; good and tolerable
+ * by the workload's page-time limits, downloads by its byte-rate limits;
+ * failed: those with an error (neither good nor tolerable). */
 struct web_tl_bucket {
 	uint32_t responses, errors, pages, good, tolerable, failed;
 	uint32_t first, last;      /* ns into the bucket of its first and last response */
@@ -48,10 +51,13 @@ void web_timeline_merge(struct web_timeline *dst, const struct web_timeline *src
 uint64_t web_timeline_gap(const struct web_timeline *t, uint64_t from, uint64_t to, uint64_t *at);
 
 /* Appends one JSON line per every_ns (a multiple of bucket_ns) of the
- * timeline: kind "web-timeline", the given iteration and session count,
- * t_s (since the start), epoch_s (wall clock), the counts summed over
- * the interval and its largest gap (gap_ms). */
-void web_timeline_json(const struct web_timeline *t, uint64_t every_ns, unsigned iteration,
-		       unsigned sessions, struct sbuf *o);
+ * timeline: kind "web-timeline", the workload, the given iteration and
+ * session count, t_s (since the start), epoch_s (wall clock), the counts
+ * summed over the interval, first_ms and last_ms (its first and last
+ * response, ms into it; null without) and gap_ms (the largest gap between
+ * two of its responses; 0 with fewer than two), so that gaps across lines
+ * can be found again (web/window.h). */
+void web_timeline_json(const struct web_timeline *t, uint64_t every_ns, const char *workload,
+		       unsigned iteration, unsigned sessions, struct sbuf *o);
 
 #endif
