@@ -56,6 +56,7 @@ for dir in "ma mb" "mb ma"; do
 done
 [ "$(grep -c '"kind":"migrate".*"status":"ok"' "$T/m.jsonl")" = 2 ] || fail "two ok records: $(cat "$T/m.jsonl")"
 grep -q '"probe":{"kind":"probe"' "$T/m.jsonl" || fail "no probe summary in the records"
+[ "$(grep -cE '"start_s":[0-9.e+]+,"end_s":[0-9.e+]+' "$T/m.jsonl")" = 2 ] || fail "no start_s/end_s window in the records"
 step "the guest kept running through both"
 expect 0 "$VMLAB" testbed guest exec mg --testbed ma -- cat /proc/uptime && up1=$(cut -d. -f1 "$T/out")
 [ -n "$up0" ] && [ -n "$up1" ] && [ "$up1" -ge "$up0" ] || fail "uptime $up0 -> $up1: the guest restarted"
