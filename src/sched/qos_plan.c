@@ -3,6 +3,7 @@
 #include "sched/qos.h"
 
 #include "base/json.h"
+#include "base/text.h"
 #include "measure/stats.h"
 
 #include <errno.h>
@@ -264,29 +265,27 @@ int qos_trials_parse(const char *text, size_t n, const char *name, struct qos_tr
 		     struct err *e)
 {
 	struct qos_trial *ts = NULL;
-	size_t k = 0, cap = 0;
+	size_t k = 0, cap = 0, pos = 0, len;
+	const char *p;
 	int line = 0;
 
-	for (size_t at = 0; at < n;) {
-		const char *nl = memchr(text + at, '\n', n - at);
-		size_t len = nl ? (size_t)(nl - (text + at)) : n - at;
+	while (text_next_line(text, n, &pos, &p, &len)) {
 		char where[300];
 		bool blank = true;
 
 		line++;
 		for (size_t i = 0; i < len && blank; i++)
-			blank = text[at + i] == ' ' || text[at + i] == '\t' || text[at + i] == '\r';
+			blank = p[i] == ' ' || p[i] == '\t' || p[i] == '\r';
 		if (!blank) {
 			if (k == cap)
 				ts = xrealloc(ts, (cap = cap ? 2 * cap : 16) * sizeof(*ts));
 			snprintf(where, sizeof(where), "%s:%d", name, line);
-			if (qos_trial_parse(text + at, len, where, &ts[k], e) < 0) {
+			if (qos_trial_parse(p, len, where, &ts[k], e) < 0) {
 				free(ts);
 				return -EBADMSG;
 			}
 			k++;
 		}
-		at += len + 1;
 	}
 	*out = ts;
 	*count = k;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/text.h"
 #include "measure/clock.h"
 #include "measure/stats.h"
 #include "run/record.h"
@@ -71,22 +72,21 @@ int web_tl_parse(const char *text, size_t len, const char *name, struct web_tl_l
 		 struct err *e)
 {
 	struct web_tl_line *v = NULL;
-	size_t k = 0, cap = 0;
+	size_t k = 0, cap = 0, pos = 0, ll;
+	const char *p;
 	int line = 0;
 
-	for (size_t at = 0; at < len;) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t ll = nl ? (size_t)(nl - (text + at)) : len - at;
+	while (text_next_line(text, len, &pos, &p, &ll)) {
 		struct json *j = NULL;
 		const char *kind, *bad;
 		char where[300];
 		size_t i = 0;
 
 		line++;
-		while (i < ll && (text[at + i] == ' ' || text[at + i] == '\t' || text[at + i] == '\r'))
+		while (i < ll && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
 			i++;
 		snprintf(where, sizeof(where), "%s:%d", name, line);
-		if (i < ll && json_parse(text + at, ll, where, &j, e)) {
+		if (i < ll && json_parse(p, ll, where, &j, e)) {
 			free(v);
 			return -EBADMSG;
 		}
@@ -107,7 +107,6 @@ int web_tl_parse(const char *text, size_t len, const char *name, struct web_tl_l
 			v[k++].line = line;
 		}
 		json_free(j);
-		at += ll + 1;
 	}
 	*out = v;
 	*n = k;
