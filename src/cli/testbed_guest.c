@@ -48,8 +48,9 @@ static const struct opt up_opts[] = {
 	  .help = "the testbed to create it on (default " TB_DEFAULT_NAME ")" },
 	{ "name", 0, OPT_CUSTOM, UP(name), .parse = parse_name, .metavar = "N",
 	  .help = "the guest's name (default: TYPE and its index)" },
-	{ "memory", 0, OPT_LONG, UP(memory_mib), .min = 32, .max = 65536, .metavar = "MB",
-	  .help = "memory in MiB (default 128, hvm 256)" },
+	{ "memory", 0, OPT_LONG, UP(memory_mib), .min = 128, .max = 65536, .metavar = "MB",
+	  .help = "memory in MiB, at least 128 (the guest kernel and its initramfs: at 96 a PVH guest "
+	  "runs out of memory at boot, at 64 xl cannot load it; default 128, hvm 256)" },
 	{ "vcpus", 0, OPT_LONG, UP(vcpus), .min = 1, .max = 64, .metavar = "N", .help = "virtual CPUs (default 1)" },
 	{ "timeout", 0, OPT_LONG, UP(timeout_s), .min = 1, .max = 86400, .metavar = "S",
 	  .help = "seconds until its ssh answers (default 120, hvm 600)" },

@@ -15,6 +15,7 @@ expect 2 "$VMLAB" testbed
 expect 2 "$VMLAB" testbed frob && contains "$T/err" "unknown subcommand"
 expect 2 "$VMLAB" testbed guest up xen && contains "$T/err" "not pv, pvh or hvm"
 expect 2 "$VMLAB" testbed guest up pv --memory lots && contains "$T/err" "--memory"
+expect 2 "$VMLAB" testbed guest up pvh --memory 96 && contains "$T/err" "--memory"
 expect 2 "$VMLAB" testbed guest up pv --name 'a b' && contains "$T/err" "name"
 expect 2 "$VMLAB" testbed guest up pv --tsc-mode fast && contains "$T/err" "--tsc-mode 'fast': expected native"
 expect 2 "$VMLAB" testbed exec && contains "$T/err" "no command"
