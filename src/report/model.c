@@ -414,6 +414,7 @@ int model_build(struct model *m, const struct result_set *set, const char *basel
 	memset(m, 0, sizeof(*m));
 	if (!set->n)
 		return err_set(e, -EINVAL, "no records to report");
+	m->set = set;
 	envn = xcalloc(cap, sizeof(*envn));
 	row = xcalloc(cap, sizeof(*row));
 	m->envs = xcalloc(cap, sizeof(*m->envs));

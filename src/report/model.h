@@ -67,6 +67,7 @@ struct model {
 	size_t nexp;
 	size_t records, ok, failed, unsupported;
 	struct rcounts counts;    /* the event counts the ok records carry */
+	const struct result_set *set;   /* the records it was built from (borrowed) */
 };
 
 /* Builds m from set (which must outlive m). baseline: see report_opts; when

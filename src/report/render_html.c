@@ -1,5 +1,6 @@
 /* A self-contained HTML report: inline CSS and inline SVG bar charts with
  * error bars, no external resources. */
+#include "report/migration.h"
 #include "report/anomaly.h"
 #include "report/model.h"
 #include "report/explain.h"
@@ -407,6 +408,15 @@ static void html_tables(const struct model *m, struct sbuf *o)
 	}
 }
 
+static const char html_mig_head[] =
+	"<h2>Live migration</h2>\n"
+	"<p>Each migration's total time (xl migrate in the source's dom0) and its downtime as Clark et "
+	"al. measured it: the largest gap between the replies of the probe vmlab migrate runs, and "
+	"between the clients' responses in the migration's window (vmlab web window --migration).</p>\n"
+	"<table>\n<tr><th>guest</th><th>from &rarr; to</th><th>memory</th><th>total time</th>"
+	"<th>downtime (probe)</th><th>clients' largest gap</th><th>responses/s in the window</th>"
+	"<th>pages good / tolerable</th></tr>\n";
+
 void render_html(const struct model *m, const char *title, struct sbuf *o)
 {
 	bool emu = false;
@@ -452,6 +462,8 @@ void render_html(const struct model *m, const char *title, struct sbuf *o)
 	anomaly_render(m, &(const struct anomaly_fmt){ "<h2>Faster than the baseline</h2>\n<ul>\n",
 			 "<li class=\"bad\">", "</li>\n", "</ul>\n", html_esc }, o);
 
+	migration_render(m, &(const struct mig_fmt){ html_mig_head, "<tr><td>", "</td><td>", "</td></tr>\n",
+			 "</table>\n<p class=\"note\">", "</p>\n", html_esc }, o);
 	html_envs(m, o);
 	html_geomean(m, o);
 	html_benches(m, o);

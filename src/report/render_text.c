@@ -1,4 +1,5 @@
 /* Markdown, CSV and JSON renderings of a report model. */
+#include "report/migration.h"
 #include "report/anomaly.h"
 #include "report/model.h"
 #include "report/explain.h"
@@ -87,6 +88,15 @@ static void md_problems(const struct model *m, struct sbuf *o, bool unsup)
 			   "<not supported>: ", " |\n", md_text, true }, o);
 }
 
+static const char md_mig_head[] =
+	"\n## Live migration\n\n"
+	"Each migration's total time (xl migrate in the source's dom0) and its downtime as Clark et al. "
+	"measured it: the largest gap between the replies of the probe vmlab migrate runs, and between "
+	"the clients' responses in the migration's window (vmlab web window --migration).\n\n"
+	"| guest | from -> to | memory | total time | downtime (probe) | clients' largest gap | "
+	"responses/s in the window | pages good / tolerable |\n"
+	"|---|---|---|---|---|---|---|---|\n";
+
 void render_md(const struct model *m, const char *title, struct sbuf *o)
 {
 	char a[96];
@@ -168,6 +178,7 @@ void render_md(const struct model *m, const char *title, struct sbuf *o)
 			    (m->strongest ? m->strongest : m->strongest_micro)->bench);
 	anomaly_render(m, &(const struct anomaly_fmt){ "\n## Faster than the baseline\n\n", "- ",
 			 "\n", "", md_text }, o);
+	migration_render(m, &(const struct mig_fmt){ md_mig_head, "| ", " | ", " |\n", "\n", "\n", md_text }, o);
 	md_problems(m, o, false);
 	md_problems(m, o, true);
 	if (m->counts.n) {

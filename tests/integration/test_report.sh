@@ -200,4 +200,22 @@ contains "$T/out" '<th>Xen CPUs</th><th>Xen cmdline</th><th>guest</th><th>tsc_mo
 contains "$T/out" '<td>4</td><td>sched=credit2 dom0_max_vcpus=1</td><td>pv</td><td>-</td><td>box0 \(ssh\)</td><td>vcpus=2 memory=128 cpus=1 cpus_soft=all weight=512 cap=150 pool=Pool-0</td>'
 expect 0 "$VMLAB" report --format json "$T/xen.jsonl"
 contains "$T/out" '"xen_cpus":"4","xen_cmdline":"sched=credit2 dom0_max_vcpus=1","guest_type":"pv","xen_host":"box0","shape":"vcpus=2 [^"]*","host_kind":"ssh"'
+# test_report_migration: a migrate record (as vmlab migrate -o writes it) and the web-window record of
+# its window (vmlab web window --migration) make one row of the live-migration section, with Clark et
+# al.'s figures and the testbed's label; a migration without a window has dashes there
+cat >"$T/mig.jsonl" <<'X'
+{"kind":"migrate","time":"2026-12-03T19:17:00Z","environment":"xen:pvh@testbed:mb","label":"mg","benchmark":"migrate","iteration":1,"status":"ok","wall_s":577.8,"value":15110.4,"unit":"ms","better":"lower","metric_name":"downtime","source":"testbed:ma","target":"testbed:mb","memory_mib":128,"start_s":1796300000.25,"end_s":1796300578.5,"xl_status":0,"probe":null}
+{"kind":"web-window","time":"2026-12-03T19:18:00Z","environment":"xen:pv@testbed","benchmark":"web-banking-window","iteration":1,"status":"ok","value":15342.5,"unit":"ms","better":"lower","sessions":3,"from_s":1796300000.25,"to_s":1796300578.5,"covered_from_s":1796300000,"covered_to_s":1796300579,"gap_at_s":1796300563.9,"responses":1200,"responses_per_s":2.07,"responses_per_s_before":4.5,"pages":300,"pages_good":270,"pages_tolerable":290,"pages_failed":4,"good_pct":90,"tolerable_pct":96.67,"errors":4}
+{"kind":"migrate","time":"2026-12-03T19:40:00Z","environment":"xen:pvh@ssh:root@b","label":"web1","benchmark":"migrate","iteration":1,"status":"failed","wall_s":3.2,"value":null,"unit":"ms","better":"lower","source":"ssh:root@a","target":"ssh:root@b","memory_mib":512,"start_s":1796301000,"end_s":1796301003.2,"xl_status":1,"probe":null}
+X
+expect 0 "$VMLAB" report "$T/mig.jsonl"
+contains "$T/out" '^## Live migration$'
+contains "$T/out" '^\| mg \| testbed:ma -> testbed:mb \(testbed\) \| 128 MiB \| 577\.8 s \| 15110\.4 ms \| 15342\.5 ms \| 2\.1 \(46% of 4\.5 before\) \| 90\.0% / 96\.7% \|$'
+contains "$T/out" '^\| web1 \| ssh:root@a -> ssh:root@b \| 512 MiB \| failed after 3\.2 s \| - \| - \| - \| - \|$'
+contains "$T/out" 'Clark et al\. \(NSDI 2005\).*210 ms.*60 ms.*Rows marked \(testbed\) ran between vmlab testbeds'
+expect 0 "$VMLAB" report --format html "$T/mig.jsonl"
+contains "$T/out" '<h2>Live migration</h2>'
+contains "$T/out" '<tr><td>mg</td><td>testbed:ma -&gt; testbed:mb \(testbed\)</td><td>128 MiB</td><td>577\.8 s</td><td>15110\.4 ms</td><td>15342\.5 ms</td>'
+expect 0 "$VMLAB" report "$F"
+grep -q 'Live migration' "$T/out" && fail "a report without migrations has the section"
 finish
