@@ -112,7 +112,9 @@ static const struct cli_usage search_help = {
 
 static void on_signal(int sig)
 {
-	/* the current iteration finishes at its deadline; a second signal kills */
+	/* the current iteration ends within 10 ms and is recorded as stopped;
+	 * a second signal kills */
+	cli_stop = 1;
 	signal(sig, SIG_DFL);
 }
 
@@ -184,10 +186,12 @@ static void print_iteration(const struct opts *o, const struct web_load_stats *s
 	char a[32], b[32], c[32], d[32], m[32];
 	uint64_t nerr = s->err_content;
 
-	printf("%s: %u sessions, iteration %u, %.1fs measured: %s\n", wl->name, o->cfg.sessions, it,
-	       (double)o->cfg.run_ns / 1e9, q->pass ? "PASS" : "FAIL");
+	double run = (double)web_load_measured_ns(&o->cfg, s);
+
+	printf("%s: %u sessions, iteration %u, %.1fs measured%s: %s\n", wl->name, o->cfg.sessions, it,
+	       run / 1e9, s->stopped ? " (stopped early by a signal)" : "", q->pass ? "PASS" : "FAIL");
 	printf("  pages %" PRIu64 " (%.1f/s), requests %" PRIu64 ", not modified %" PRIu64
-	       ", sessions %" PRIu64 "\n", s->pages, (double)s->pages * 1e9 / (double)o->cfg.run_ns,
+	       ", sessions %" PRIu64 "\n", s->pages, run > 0 ? (double)s->pages * 1e9 / run : 0,
 	       s->requests, s->not_modified, s->sessions);
 	printf("  page time: mean %s, p50 %s, p95 %s, p99 %s, max %s\n",
 	       fmt_ms(hist_mean(&s->page_lat), a, sizeof(a)),
@@ -242,8 +246,12 @@ static int save(const struct opts *o, const struct sbuf *rec, const struct web_l
 	return rc;
 }
 
+/* The exit status of a run or search a signal stopped (128 + SIGINT, as a shell's). */
+#define EXIT_STOPPED 130
+
 /* Runs `iterations` iterations at `sessions`; *pass is true when all pass.
- * Stops at the first failing iteration when stop_on_fail. */
+ * Stops at the first failing iteration when stop_on_fail, and after an
+ * iteration a signal stopped (EXIT_STOPPED). */
 static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool stop_on_fail,
 		 const char *kind, bool *pass)
 {
@@ -280,12 +288,19 @@ static int trial(struct opts *o, unsigned sessions, unsigned iterations, bool st
 		}
 		sbuf_free(&rec);
 		*pass = *pass && q.pass;
+		if (s->stopped) {
+			rc = EXIT_STOPPED;
+			break;
+		}
 		if (!q.pass && stop_on_fail)
 			break;
 	}
 	web_load_stats_free(s);
 	free(s);
-	return 0;
+	if (rc == EXIT_STOPPED && o->mode != M_LOAD)
+		fprintf(stderr, "vmlab %s: stopped by a signal: the iteration so far is recorded "
+			"(\"stopped\":true), no verdict\n", o->name);
+	return rc;
 }
 
 /* The search's record (a web record): the SPECweb-style metric, for the
@@ -486,6 +501,8 @@ static int main_common(enum mode mode, const char *name, const struct cli_usage 
 	}
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	o.cfg.stop = &cli_stop;
 	if (!(o.cfg.tls_ctx = transport_tls_ctx_new(&(struct err){ 0 }))) {
 		fprintf(stderr, "vmlab %s: cannot set up TLS\n", name);
 		sbuf_free(&vms);
@@ -493,7 +510,7 @@ static int main_common(enum mode mode, const char *name, const struct cli_usage 
 	}
 	if (mode == M_LOAD) {
 		rc = trial(&o, o.sessions, 1, false, "web-load", &pass);
-		rc = rc ? rc : 0;
+		rc = rc == EXIT_STOPPED ? 0 : rc;   /* a load stopped early is still a load */
 	} else if (mode == M_RUN) {
 		rc = trial(&o, o.sessions, o.iterations, false, "web-run", &pass);
 		if (!rc) {

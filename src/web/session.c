@@ -59,6 +59,7 @@ struct worker {
 	unsigned nusers;
 	struct user *users;
 	uint64_t start, mstart, mend, end;
+	uint64_t stopped_at;        /* when *cfg->stop was seen; 0: not stopped */
 	char (*lastmod)[40];        /* Last-Modified seen per image (index into wl->images) */
 	struct web_load_stats st;
 };
@@ -67,6 +68,11 @@ void web_load_stats_reset(struct web_load_stats *s)
 {
 	memset(s, 0, offsetof(struct web_load_stats, page_lat));
 	hist_reset(&s->page_lat);
+}
+
+uint64_t web_load_measured_ns(const struct web_load_cfg *cfg, const struct web_load_stats *s)
+{
+	return s->measured_ns || s->stopped ? s->measured_ns : cfg->run_ns;
 }
 
 void web_load_stats_free(struct web_load_stats *s)
@@ -458,6 +464,10 @@ static void *worker_main(void *arg)
 	while (w->loop.now = clock_mono_ns(), w->loop.now < w->end) {
 		int n;
 
+		if (w->cfg->stop && *w->cfg->stop) {
+			w->stopped_at = w->loop.now;
+			break;
+		}
 		if (w->loop.now >= next)
 			next = housekeeping(w);
 		n = conn_loop_wait(&w->loop, next < w->end ? next : w->end, evs, 256);
@@ -472,6 +482,27 @@ static void *worker_main(void *arg)
 			k_close(&w->users[i].c[j]);
 	w->st.bytes += w->loop.bytes;
 	return NULL;
+}
+
+/* An iteration a stop ended: its measured interval and timeline end at the
+ * earliest worker's stop (pages after it were not counted: none came). */
+static void cut_at_stop(struct web_load_stats *out, const struct worker *ws, unsigned nt, uint64_t start)
+{
+	uint64_t at = 0;
+
+	for (unsigned t = 0; t < nt; t++)
+		if (ws[t].stopped_at && (!at || ws[t].stopped_at < at))
+			at = ws[t].stopped_at;
+	out->measured_ns = out->measured_to - out->measured_from;
+	if (!at)
+		return;
+	out->stopped = true;
+	at -= start;
+	if (at < out->measured_to)
+		out->measured_to = at > out->measured_from ? at : out->measured_from;
+	out->measured_ns = out->measured_to - out->measured_from;
+	if (at / out->tl.bucket_ns + 1 < out->tl.n)
+		out->tl.n = (size_t)(at / out->tl.bucket_ns) + 1;
 }
 
 int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, struct err *e)
@@ -528,6 +559,7 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 	}
 	if (!rc)
 		rc = conn_threads_run(worker_main, ws, sizeof(*ws), nt, NULL, &started, e);
+	cut_at_stop(out, ws, nt, start);
 	for (unsigned t = 0; t < nt; t++) {
 		web_load_stats_merge(out, &ws[t].st);
 		web_timeline_merge(&out->tl, &ws[t].st.tl);
@@ -552,7 +584,9 @@ static void load_extras(struct record *r, const struct web_load_cfg *cfg,
 	record_add_fmt(r, "threads", "%u", cfg->threads);
 	record_add_fmt(r, "dirs", "%u", cfg->dirs);
 	record_add_num(r, "think_scale", cfg->think_scale);
-	record_add_num(r, "run_s", (double)cfg->run_ns / 1e9);
+	record_add_num(r, "run_s", (double)web_load_measured_ns(cfg, s) / 1e9);
+	if (s->stopped)
+		record_add_raw(r, "stopped", "true");
 	record_add_fmt(r, "pages", "%" PRIu64, s->pages);
 	record_add_fmt(r, "pages_good", "%" PRIu64, s->pages_good);
 	record_add_fmt(r, "pages_tolerable", "%" PRIu64, s->pages_tolerable);
@@ -632,7 +666,7 @@ void web_load_json(struct sbuf *o, const char *kind, const struct web_load_cfg *
 	r.benchmark = sbuf_take(&name);
 	r.iteration = iteration;
 	r.status = xstrdup("ok");
-	r.value = cfg->run_ns ? (double)s->pages * 1e9 / (double)cfg->run_ns : 0;
+	r.value = web_load_measured_ns(cfg, s) ? (double)s->pages * 1e9 / (double)web_load_measured_ns(cfg, s) : 0;
 	r.unit = xstrdup("pages/s");
 	r.better = xstrdup("higher");
 	r.sessions = cfg->sessions;

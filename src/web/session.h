@@ -6,6 +6,7 @@
 #ifndef VMLAB_WEB_SESSION_H
 #define VMLAB_WEB_SESSION_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -38,6 +39,8 @@ struct web_load_cfg {
 	uint32_t min_pages;        /* QoS needs this many pages (0: the workload's MIN_REQUESTS) */
 	const char *concurrent;    /* other VMs running beside the load (recorded as
 	                            * facts.concurrent), NULL when none */
+	volatile sig_atomic_t *stop;   /* non-NULL: once *stop is set, the iteration ends
+	                                * within 10 ms, its measured interval cut there */
 };
 
 /* Counts of the measured interval (pages completed inside it). */
@@ -55,11 +58,17 @@ struct web_load_stats {
 	 * from its start; measured_from/to: the measured interval on it (ns) */
 	struct web_timeline tl;
 	uint64_t measured_from, measured_to;
+	bool stopped;              /* *cfg->stop ended the iteration early (measured_to, the
+	                            * timeline and measured_ns end there) */
+	uint64_t measured_ns;      /* the measured interval's length; 0: cfg->run_ns */
 };
 
 /* Zeroes s's counts; its timeline is kept (web_load_stats_free frees it). */
 void web_load_stats_reset(struct web_load_stats *s);
 void web_load_stats_free(struct web_load_stats *s);
+
+/* The length of s's measured interval: cfg->run_ns unless a stop cut it. */
+uint64_t web_load_measured_ns(const struct web_load_cfg *cfg, const struct web_load_stats *s);
 void web_load_stats_merge(struct web_load_stats *dst, const struct web_load_stats *src);
 
 /* QoS verdict of one interval. */

@@ -132,6 +132,29 @@ expect 2 "$VMLAB" web run -w banking && contains "$T/err" 'sessions'
 expect 2 "$VMLAB" web search -w banking --min 5 --max 2
 expect 2 "$VMLAB" web load -w banking -n 2 --url https://x:1
 
+# test_load_stopped_by_signal: SIGINT ends a 60 s iteration at once; its record says so and
+# counts the interval it measured; its timeline ends there; a run or search stopped so exits 130
+timeout 30 "$VMLAB" web load -w support -n 2 "${urls[@]}" --rampup 0s --warmup 0s --run 60s --rampdown 0s \
+  --think-scale 0.002 --fileset-sessions 8 --json --timeline "$T/stop.tl" >"$T/stop.json" 2>&1 &
+load=$!
+sleep 1.5
+kill -INT $load
+t0=$SECONDS
+wait $load || fail "a load stopped by SIGINT exited $?"
+[ $((SECONDS - t0)) -le 3 ] || fail "the stopped load took $((SECONDS - t0)) s to end"
+contains "$T/stop.json" '"stopped":true'
+awk -v r="$(json_num "$T/stop.json" run_s)" 'BEGIN { exit !(r > 0.8 && r < 5) }' ||
+  fail "run_s $(json_num "$T/stop.json" run_s) of a load stopped after 1.5 s"
+[ "$(wc -l <"$T/stop.tl")" -le 4 ] || fail "the timeline of a stopped load runs on: $(wc -l <"$T/stop.tl") lines"
+timeout 30 "$VMLAB" web run -w support -n 2 -i 3 "${urls[@]}" "${short[@]}" --run 60s >"$T/stop.out" 2>"$T/stop.err" &
+load=$!
+sleep 1
+kill -INT $load
+st=0; wait $load || st=$?
+[ $st = 130 ] || fail "web run stopped by SIGINT: exit $st, want 130: $(cat "$T/stop.err")"
+contains "$T/stop.err" 'stopped by a signal: the iteration so far is recorded'
+contains "$T/stop.out" 'measured \(stopped early by a signal\): '
+
 # a dead server: the run fails QoS with connect errors, on time
 dead=$(free_port)
 expect 1 timeout 30 "$VMLAB" web run -w support -n 2 -i 1 --url "http://127.0.0.1:$dead" \
