@@ -73,6 +73,10 @@ for dir in "ma mb" "mb ma"; do
 	step "migrate mg from $1 to $2"
 	expect 0 "$VMLAB" migrate mg --from "testbed:$1" --to "testbed:$2" --interval 10ms --timeout 2400 -o "$T/m.jsonl"
 	cat "$T/out" "$T/err"
+	contains "$T/out" "^migrated in [0-9.]+ s \(xl migrate in the source's dom0\); now domain [0-9]+ on testbed:$2, gone from the source"
+	contains "$T/out" "^downtime: [0-9.]+ ms \(the largest gap between the probe's replies"
+	on "$2" mg || fail "mg is not on $2: $(cat "$T/xl.$2")"
+	on "$1" mg && fail "mg is still on $1: $(cat "$T/xl.$1")"
 	if [ "$1" = ma ]; then
 		step "the load's window of the migration"
 		sleep 20
@@ -95,10 +99,6 @@ for dir in "ma mb" "mb ma"; do
 		grep -A6 '^## Live migration' "$T/out"
 		contains "$T/out" '^\| mg \| testbed:ma -> testbed:mb \(testbed\) \| 160 MiB \| [0-9.]+ s \| [0-9.]+ ms \| [0-9.]+ ms \| '
 	fi
-	contains "$T/out" "^migrated in [0-9.]+ s \(xl migrate in the source's dom0\); now domain [0-9]+ on testbed:$2, gone from the source"
-	contains "$T/out" "^downtime: [0-9.]+ ms \(the largest gap between the probe's replies"
-	on "$2" mg || fail "mg is not on $2: $(cat "$T/xl.$2")"
-	on "$1" mg && fail "mg is still on $1: $(cat "$T/xl.$1")"
 done
 [ "$(grep -c '"kind":"migrate".*"status":"ok"' "$T/m.jsonl")" = 2 ] || fail "two ok records: $(cat "$T/m.jsonl")"
 [ "$(grep -c '"kind":"web-window"' "$T/m.jsonl")" = 1 ] || fail "no web-window record of the first migration"
