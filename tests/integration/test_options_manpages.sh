@@ -9,7 +9,7 @@
 # indented lines of its usage, as test_cli.sh finds them.
 page_of() { # CMD [SUB]
   case "$1 ${2:-}" in
-    "web bench"|"web load"|"web run"|"web search") echo vmlab-web-load.1 ;;
+    "web bench"|"web load"|"web run"|"web search"|"web window") echo vmlab-web-load.1 ;;
     "up "*) echo vmlab-image.1 ;;
     "version "*) echo vmlab.1 ;;
     *) echo "vmlab-$1.1" ;;
