@@ -559,7 +559,6 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 	}
 	if (!rc)
 		rc = conn_threads_run(worker_main, ws, sizeof(*ws), nt, NULL, &started, e);
-	cut_at_stop(out, ws, nt, start);
 	for (unsigned t = 0; t < nt; t++) {
 		web_load_stats_merge(out, &ws[t].st);
 		web_timeline_merge(&out->tl, &ws[t].st.tl);
@@ -568,6 +567,7 @@ int web_load_run(const struct web_load_cfg *cfg, struct web_load_stats *out, str
 		free(ws[t].users);
 		free(ws[t].lastmod);
 	}
+	cut_at_stop(out, ws, nt, start);   /* after the merge: it shortens the timeline */
 	free(ws);
 	return rc;
 }

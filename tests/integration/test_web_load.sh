@@ -146,6 +146,7 @@ contains "$T/stop.json" '"stopped":true'
 awk -v r="$(json_num "$T/stop.json" run_s)" 'BEGIN { exit !(r > 0.8 && r < 5) }' ||
   fail "run_s $(json_num "$T/stop.json" run_s) of a load stopped after 1.5 s"
 [ "$(wc -l <"$T/stop.tl")" -le 4 ] || fail "the timeline of a stopped load runs on: $(wc -l <"$T/stop.tl") lines"
+grep -q '"t_s":0,.*"responses":[1-9]' "$T/stop.tl" || fail "the timeline of a stopped load lost its responses: $(cat "$T/stop.tl")"
 timeout 30 "$VMLAB" web run -w support -n 2 -i 3 "${urls[@]}" "${short[@]}" --run 60s >"$T/stop.out" 2>"$T/stop.err" &
 load=$!
 sleep 1
